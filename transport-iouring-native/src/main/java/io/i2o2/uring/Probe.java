@@ -1,0 +1,52 @@
+package io.i2o2.uring;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which opcodes the running kernel supports, as {@code IORING_REGISTER_PROBE} reports them (or as a
+ * {@link KernelFaults} plan pretends). Immutable.
+ */
+public final class Probe {
+    private final boolean[] supported;
+    private final int lastOpcode;
+
+    Probe(boolean[] supported, int lastOpcode) {
+        this.supported = supported.clone();
+        this.lastOpcode = lastOpcode;
+    }
+
+    /** Whether the kernel can run this opcode. */
+    public boolean supports(int opcode) {
+        return opcode >= 0 && opcode < supported.length && supported[opcode];
+    }
+
+    /** The highest opcode this kernel knows, plus one ({@code IORING_OP_LAST} of the running kernel). */
+    public int lastOpcode() {
+        return lastOpcode;
+    }
+
+    /** Names of the supported opcodes, in opcode order. */
+    public List<String> supportedNames() {
+        List<String> names = new ArrayList<>();
+        for (int op = 0; op < supported.length; op++) {
+            if (supported[op]) {
+                names.add(Opcode.name(op));
+            }
+        }
+        return names;
+    }
+
+    /** Throws a {@link UringException} naming the opcode and the release that added it, if unsupported. */
+    public void require(int opcode, String what) throws UringException {
+        if (!supports(opcode)) {
+            throw new UringException(what, Errno.EINVAL, "this kernel (" + KernelVersion.running()
+                    + ") lacks IORING_OP_" + Opcode.name(opcode) + ", added in Linux " + Opcode.since(opcode));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Probe" + supportedNames();
+    }
+}

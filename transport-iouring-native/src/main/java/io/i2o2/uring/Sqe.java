@@ -1,0 +1,307 @@
+package io.i2o2.uring;
+
+import io.i2o2.uring.gen.io_uring_sqe;
+
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * A writer over one submission queue entry in the ring's mapped SQE array.
+ *
+ * <p>{@link SubmissionQueue#next()} hands out the same writer each time, positioned on a freshly zeroed
+ * entry, so writing an SQE allocates nothing. Use it right away, on the ring's thread, before the next
+ * call to {@code next()}. Field offsets come from the jextract layout of {@code struct io_uring_sqe}.
+ *
+ * <p>The {@code prep*} methods fill the fields one opcode uses, as liburing's {@code io_uring_prep_*} do;
+ * the field setters reach the rest. {@link #userData(long)} is the caller's to set after a prep. Raw
+ * addresses handed to the kernel must stay valid until the request's CQE arrives: that is the caller's
+ * contract, which the file module keeps by pinning buffers.
+ */
+public final class Sqe {
+    private static final long OPCODE = io_uring_sqe.opcode$offset();
+    private static final long FLAGS = io_uring_sqe.flags$offset();
+    private static final long IOPRIO = io_uring_sqe.ioprio$offset();
+    private static final long FD = io_uring_sqe.fd$offset();
+    private static final long OFF = io_uring_sqe.off$offset();
+    private static final long CMD_OP = io_uring_sqe.cmd_op$offset();
+    private static final long ADDR = io_uring_sqe.addr$offset();
+    private static final long LEN = io_uring_sqe.len$offset();
+    private static final long OP_FLAGS = io_uring_sqe.rw_flags$offset();
+    private static final long USER_DATA = io_uring_sqe.user_data$offset();
+    private static final long BUF_INDEX = io_uring_sqe.buf_index$offset();
+    private static final long PERSONALITY = io_uring_sqe.personality$offset();
+    private static final long FILE_INDEX = io_uring_sqe.file_index$offset();
+    private static final long ADDR3 = io_uring_sqe.addr3$offset();
+    /** Where the {@code uring_cmd} payload starts: 16 bytes in a 64-byte SQE, 80 in a 128-byte one. */
+    public static final long COMMAND_OFFSET = io_uring_sqe.cmd$offset();
+
+    private final MemorySegment sqes;
+    private final int size;
+    private long base;
+
+    Sqe(MemorySegment sqes, int size) {
+        this.sqes = sqes;
+        this.size = size;
+    }
+
+    /** Positions the writer on the entry at {@code base} and zeroes it. */
+    void moveTo(long base) {
+        this.base = base;
+        for (long i = 0; i < size; i += Long.BYTES) {
+            sqes.set(JAVA_LONG, base + i, 0L);
+        }
+    }
+
+    /** The entry size: 64 bytes, or 128 on an {@link SetupFlag#SQE128} ring. */
+    public int size() {
+        return size;
+    }
+
+    /**
+     * The command area of a {@code uring_cmd} ({@code sqe->cmd}): 80 bytes on a 128-byte ring, 16 on a
+     * 64-byte one. Valid until the next {@link SubmissionQueue#next()}.
+     */
+    public MemorySegment commandArea() {
+        return sqes.asSlice(base + COMMAND_OFFSET, size - COMMAND_OFFSET);
+    }
+
+    // ---- fields ----
+
+    /** {@code sqe->opcode}. */
+    public Sqe opcode(int opcode) {
+        sqes.set(JAVA_BYTE, base + OPCODE, (byte) opcode);
+        return this;
+    }
+
+    /** {@code sqe->flags}: {@link SqeFlags}. */
+    public Sqe flags(int flags) {
+        sqes.set(JAVA_BYTE, base + FLAGS, (byte) flags);
+        return this;
+    }
+
+    /** Adds {@link SqeFlags} to those already set. */
+    public Sqe addFlags(int flags) {
+        sqes.set(JAVA_BYTE, base + FLAGS, (byte) (sqes.get(JAVA_BYTE, base + FLAGS) | flags));
+        return this;
+    }
+
+    /** {@code sqe->ioprio}. */
+    public Sqe ioprio(int ioprio) {
+        sqes.set(JAVA_SHORT, base + IOPRIO, (short) ioprio);
+        return this;
+    }
+
+    /** {@code sqe->fd}: a file descriptor, or a registered file index with {@link SqeFlags#FIXED_FILE}. */
+    public Sqe fd(int fd) {
+        sqes.set(JAVA_INT, base + FD, fd);
+        return this;
+    }
+
+    /** {@code sqe->off} (also {@code addr2}). */
+    public Sqe off(long off) {
+        sqes.set(JAVA_LONG, base + OFF, off);
+        return this;
+    }
+
+    /** {@code sqe->addr}. */
+    public Sqe addr(long addr) {
+        sqes.set(JAVA_LONG, base + ADDR, addr);
+        return this;
+    }
+
+    /** {@code sqe->len}. */
+    public Sqe len(int len) {
+        sqes.set(JAVA_INT, base + LEN, len);
+        return this;
+    }
+
+    /** The per-opcode flags word ({@code rw_flags}, {@code fsync_flags}, {@code open_flags}, ...). */
+    public Sqe opFlags(int flags) {
+        sqes.set(JAVA_INT, base + OP_FLAGS, flags);
+        return this;
+    }
+
+    /** {@code sqe->user_data}: comes back unchanged in the request's CQE. */
+    public Sqe userData(long userData) {
+        sqes.set(JAVA_LONG, base + USER_DATA, userData);
+        return this;
+    }
+
+    /** {@code sqe->buf_index}: the registered buffer of a fixed read or write. */
+    public Sqe bufIndex(int index) {
+        sqes.set(JAVA_SHORT, base + BUF_INDEX, (short) index);
+        return this;
+    }
+
+    /** {@code sqe->personality}. */
+    public Sqe personality(int personality) {
+        sqes.set(JAVA_SHORT, base + PERSONALITY, (short) personality);
+        return this;
+    }
+
+    /** {@code sqe->file_index} (also {@code splice_fd_in}). */
+    public Sqe fileIndex(int index) {
+        sqes.set(JAVA_INT, base + FILE_INDEX, index);
+        return this;
+    }
+
+    /** {@code sqe->addr3}. */
+    public Sqe addr3(long addr3) {
+        sqes.set(JAVA_LONG, base + ADDR3, addr3);
+        return this;
+    }
+
+    /** {@code sqe->cmd_op}, a 32-bit pattern ({@code NVME_URING_CMD_IO} is 0xC0484E80: pass it as an int). */
+    public Sqe cmdOp(int cmdOp) {
+        sqes.set(JAVA_INT, base + CMD_OP, cmdOp);
+        return this;
+    }
+
+    // ---- preps, one per opcode ----
+
+    /** The common read/write shape: {@code opcode, fd, addr, len, off}. */
+    public Sqe prepRw(int opcode, int fd, long addr, int len, long off) {
+        sqes.set(JAVA_BYTE, base + OPCODE, (byte) opcode);
+        sqes.set(JAVA_INT, base + FD, fd);
+        sqes.set(JAVA_LONG, base + OFF, off);
+        sqes.set(JAVA_LONG, base + ADDR, addr);
+        sqes.set(JAVA_INT, base + LEN, len);
+        return this;
+    }
+
+    /** {@code IORING_OP_NOP}. */
+    public Sqe prepNop() {
+        return prepRw(Opcode.NOP, -1, 0, 0, 0);
+    }
+
+    /** {@code IORING_OP_READ}: {@code pread(fd, addr, len, offset)}; offset -1 reads at the file position. */
+    public Sqe prepRead(int fd, long addr, int len, long offset) {
+        return prepRw(Opcode.READ, fd, addr, len, offset);
+    }
+
+    /** {@code IORING_OP_WRITE}: {@code pwrite(fd, addr, len, offset)}. */
+    public Sqe prepWrite(int fd, long addr, int len, long offset) {
+        return prepRw(Opcode.WRITE, fd, addr, len, offset);
+    }
+
+    /** {@code IORING_OP_READV} over {@code count} iovecs at {@code iovecs}. */
+    public Sqe prepReadv(int fd, long iovecs, int count, long offset) {
+        return prepRw(Opcode.READV, fd, iovecs, count, offset);
+    }
+
+    /** {@code IORING_OP_WRITEV} over {@code count} iovecs at {@code iovecs}. */
+    public Sqe prepWritev(int fd, long iovecs, int count, long offset) {
+        return prepRw(Opcode.WRITEV, fd, iovecs, count, offset);
+    }
+
+    /** {@code IORING_OP_READ_FIXED} into registered buffer {@code bufIndex} (addr must lie inside it). */
+    public Sqe prepReadFixed(int fd, long addr, int len, long offset, int bufIndex) {
+        return prepRw(Opcode.READ_FIXED, fd, addr, len, offset).bufIndex(bufIndex);
+    }
+
+    /** {@code IORING_OP_WRITE_FIXED} from registered buffer {@code bufIndex}. */
+    public Sqe prepWriteFixed(int fd, long addr, int len, long offset, int bufIndex) {
+        return prepRw(Opcode.WRITE_FIXED, fd, addr, len, offset).bufIndex(bufIndex);
+    }
+
+    /** {@code IORING_OP_FSYNC}; {@code datasync} makes it {@code fdatasync}. */
+    public Sqe prepFsync(int fd, boolean datasync) {
+        return prepRw(Opcode.FSYNC, fd, 0, 0, 0).opFlags(datasync ? Linux.IORING_FSYNC_DATASYNC : 0);
+    }
+
+    /** {@code IORING_OP_SYNC_FILE_RANGE}: {@code sync_file_range(fd, offset, len, flags)}. */
+    public Sqe prepSyncFileRange(int fd, int len, long offset, int flags) {
+        return prepRw(Opcode.SYNC_FILE_RANGE, fd, 0, len, offset).opFlags(flags);
+    }
+
+    /** {@code IORING_OP_FALLOCATE}: {@code fallocate(fd, mode, offset, len)}. */
+    public Sqe prepFallocate(int fd, int mode, long offset, long len) {
+        // The kernel takes the length in addr and the mode in len.
+        return prepRw(Opcode.FALLOCATE, fd, len, mode, offset);
+    }
+
+    /** {@code IORING_OP_FTRUNCATE} (6.9): {@code ftruncate(fd, length)}. */
+    public Sqe prepFtruncate(int fd, long length) {
+        return prepRw(Opcode.FTRUNCATE, fd, 0, 0, length);
+    }
+
+    /** {@code IORING_OP_FADVISE}: {@code posix_fadvise(fd, offset, len, advice)}. */
+    public Sqe prepFadvise(int fd, long offset, int len, int advice) {
+        return prepRw(Opcode.FADVISE, fd, 0, len, offset).opFlags(advice);
+    }
+
+    /** {@code IORING_OP_MADVISE}: {@code madvise(addr, len, advice)}. */
+    public Sqe prepMadvise(long addr, int len, int advice) {
+        return prepRw(Opcode.MADVISE, -1, addr, len, 0).opFlags(advice);
+    }
+
+    /** {@code IORING_OP_OPENAT}: {@code openat(dirfd, path, flags, mode)}; {@code path} is a C string. */
+    public Sqe prepOpenat(int dirfd, long path, int flags, int mode) {
+        return prepRw(Opcode.OPENAT, dirfd, path, mode, 0).opFlags(flags);
+    }
+
+    /** {@code IORING_OP_CLOSE} of a plain file descriptor. */
+    public Sqe prepClose(int fd) {
+        return prepRw(Opcode.CLOSE, fd, 0, 0, 0);
+    }
+
+    /** {@code IORING_OP_CLOSE} of a registered file slot (frees the slot). */
+    public Sqe prepCloseFixed(int slot) {
+        return prepRw(Opcode.CLOSE, 0, 0, 0, 0).fileIndex(slot + 1);
+    }
+
+    /** {@code IORING_OP_STATX}: {@code statx(dirfd, path, flags, mask, statxbuf)}. */
+    public Sqe prepStatx(int dirfd, long path, int flags, int mask, long statxBuf) {
+        return prepRw(Opcode.STATX, dirfd, path, mask, statxBuf).opFlags(flags);
+    }
+
+    /** {@code IORING_OP_UNLINKAT}: {@code unlinkat(dirfd, path, flags)}. */
+    public Sqe prepUnlinkat(int dirfd, long path, int flags) {
+        return prepRw(Opcode.UNLINKAT, dirfd, path, 0, 0).opFlags(flags);
+    }
+
+    /** {@code IORING_OP_RENAMEAT}: {@code renameat2(olddirfd, oldpath, newdirfd, newpath, flags)}. */
+    public Sqe prepRenameat(int oldDirfd, long oldPath, int newDirfd, long newPath, int flags) {
+        return prepRw(Opcode.RENAMEAT, oldDirfd, oldPath, newDirfd, newPath).opFlags(flags);
+    }
+
+    /** {@code IORING_OP_MKDIRAT}: {@code mkdirat(dirfd, path, mode)}. */
+    public Sqe prepMkdirat(int dirfd, long path, int mode) {
+        return prepRw(Opcode.MKDIRAT, dirfd, path, mode, 0);
+    }
+
+    /**
+     * {@code IORING_OP_TIMEOUT}: completes with {@code -ETIME} when the {@code __kernel_timespec} at
+     * {@code timespec} has passed, or with 0 after {@code count} other completions (0: time only).
+     */
+    public Sqe prepTimeout(long timespec, int count, int flags) {
+        return prepRw(Opcode.TIMEOUT, -1, timespec, 1, count).opFlags(flags);
+    }
+
+    /** {@code IORING_OP_LINK_TIMEOUT}: bounds the previous, linked entry. */
+    public Sqe prepLinkTimeout(long timespec, int flags) {
+        return prepRw(Opcode.LINK_TIMEOUT, -1, timespec, 1, 0).opFlags(flags);
+    }
+
+    /** {@code IORING_OP_ASYNC_CANCEL} of the request submitted with {@code targetUserData}. */
+    public Sqe prepCancel(long targetUserData, int flags) {
+        return prepRw(Opcode.ASYNC_CANCEL, -1, targetUserData, 0, 0).opFlags(flags);
+    }
+
+    /** {@code IORING_OP_MSG_RING}: posts a CQE with {@code res} and {@code userData} to ring {@code ringFd}. */
+    public Sqe prepMsgRing(int ringFd, int res, long userData, int flags) {
+        return prepRw(Opcode.MSG_RING, ringFd, Linux.IORING_MSG_DATA, res, userData).opFlags(flags);
+    }
+
+    /**
+     * {@code IORING_OP_URING_CMD}: {@code cmdOp} for the driver behind {@code fd}; write the payload into
+     * {@link #commandArea()}.
+     */
+    public Sqe prepUringCmd(int cmdOp, int fd) {
+        return prepRw(Opcode.URING_CMD, fd, 0, 0, 0).cmdOp(cmdOp);
+    }
+}

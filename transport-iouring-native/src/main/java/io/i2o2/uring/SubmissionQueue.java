@@ -1,0 +1,121 @@
+package io.i2o2.uring;
+
+import io.i2o2.uring.gen.LinuxUring;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * The submission side of a ring: hands out entries to fill and publishes them to the kernel.
+ *
+ * <p>Owned by one thread (the ring's submitter); nothing here is thread-safe. The tail is ours and
+ * published with a release store, so the kernel sees every byte of an entry before it sees the entry;
+ * the head is the kernel's and read with an acquire load. This is liburing's protocol
+ * ({@code io_uring_get_sqe}, {@code __io_uring_flush_sq}) on the mapped memory.
+ */
+public final class SubmissionQueue {
+    private static final VarHandle INT = JAVA_INT.varHandle();
+    private static final int NEED_WAKEUP = LinuxUring.IORING_SQ_NEED_WAKEUP();
+    private static final int CQ_OVERFLOW = LinuxUring.IORING_SQ_CQ_OVERFLOW();
+    private static final int TASKRUN = LinuxUring.IORING_SQ_TASKRUN();
+
+    private final MemorySegment ring;
+    private final long khead;
+    private final long ktail;
+    private final long kflags;
+    private final long kdropped;
+    private final int mask;
+    private final int entries;
+    private final int sqeShift;
+    private final Sqe sqe;
+
+    /** Next entry to hand out; entries before it are written, those before the kernel's head consumed. */
+    private int tail;
+    /** The kernel's head as last read: entries from here to {@code tail} are not consumed yet. */
+    private int head;
+
+    SubmissionQueue(MemorySegment ring, long khead, long ktail, long kflags, long kdropped, int mask, int entries,
+                    MemorySegment sqes, int sqeSize) {
+        this.ring = ring;
+        this.khead = khead;
+        this.ktail = ktail;
+        this.kflags = kflags;
+        this.kdropped = kdropped;
+        this.mask = mask;
+        this.entries = entries;
+        this.sqeShift = Integer.numberOfTrailingZeros(sqeSize);
+        this.sqe = new Sqe(sqes, sqeSize);
+        this.tail = (int) INT.getAcquire(ring, ktail);
+        this.head = (int) INT.getAcquire(ring, khead);
+    }
+
+    /**
+     * The next free entry, zeroed, or {@code null} when all {@link #capacity()} entries are written and not
+     * yet consumed by the kernel (submit, then try again).
+     */
+    public Sqe next() {
+        if (tail - head == entries) {
+            head = (int) INT.getAcquire(ring, khead);
+            if (tail - head == entries) {
+                return null;
+            }
+        }
+        sqe.moveTo((long) (tail & mask) << sqeShift);
+        tail++;
+        return sqe;
+    }
+
+    /** How many entries can be handed out before the queue is full. */
+    public int space() {
+        head = (int) INT.getAcquire(ring, khead);
+        return entries - (tail - head);
+    }
+
+    /** The number of entries the SQ holds. */
+    public int capacity() {
+        return entries;
+    }
+
+    /**
+     * Publishes every written entry to the kernel (release store of the tail).
+     *
+     * @return how many entries the kernel has not consumed yet: what {@code io_uring_enter} should submit
+     */
+    int flush() {
+        INT.setRelease(ring, ktail, tail);
+        head = (int) INT.getAcquire(ring, khead);
+        return tail - head;
+    }
+
+    /** Entries written and not yet consumed by the kernel (published or not). */
+    public int pending() {
+        head = (int) INT.getAcquire(ring, khead);
+        return tail - head;
+    }
+
+    /**
+     * Whether the SQPOLL thread sleeps and needs {@code IORING_ENTER_SQ_WAKEUP}. The full fence orders the
+     * tail store before this load, as liburing's {@code io_uring_smp_mb()} does.
+     */
+    boolean needsWakeup() {
+        VarHandle.fullFence();
+        return ((int) INT.getOpaque(ring, kflags) & NEED_WAKEUP) != 0;
+    }
+
+    /** Whether completions overflowed the CQ and wait in the kernel to be flushed. */
+    public boolean cqOverflow() {
+        return ((int) INT.getOpaque(ring, kflags) & CQ_OVERFLOW) != 0;
+    }
+
+    /** Whether task work is pending ({@code TASKRUN_FLAG} rings): enter the kernel to get completions. */
+    public boolean taskrunPending() {
+        return ((int) INT.getOpaque(ring, kflags) & TASKRUN) != 0;
+    }
+
+    /** Entries the kernel dropped as invalid since the ring was created. */
+    public int dropped() {
+        return (int) INT.getAcquire(ring, kdropped);
+    }
+}
