@@ -12,9 +12,10 @@
 #include <sys/syscall.h>
 #include <sys/eventfd.h>
 #include <sys/uio.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <linux/falloc.h>
-#include <linux/stat.h>
+#include <sys/stat.h>  /* statx(), and struct statx from <linux/stat.h> */
 #include <linux/openat2.h>
 #include <linux/time_types.h>
 #include <linux/io_uring.h>

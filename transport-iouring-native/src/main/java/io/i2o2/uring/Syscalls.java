@@ -11,6 +11,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -46,6 +47,12 @@ final class Syscalls {
             LINKER.downcallHandle(LinuxUring.close$address(), LinuxUring.close$descriptor(), CAPTURE_ERRNO);
     private static final MethodHandle EVENTFD =
             LINKER.downcallHandle(LinuxUring.eventfd$address(), LinuxUring.eventfd$descriptor(), CAPTURE_ERRNO);
+    private static final MethodHandle STATX =
+            LINKER.downcallHandle(LinuxUring.statx$address(), LinuxUring.statx$descriptor(), CAPTURE_ERRNO);
+    private static final MethodHandle SCHED_SETAFFINITY = LINKER.downcallHandle(
+            LinuxUring.sched_setaffinity$address(), LinuxUring.sched_setaffinity$descriptor(), CAPTURE_ERRNO);
+    private static final MethodHandle FCNTL = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("fcntl"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2), CAPTURE_ERRNO);
     private static final MethodHandle WRITE =
             LINKER.downcallHandle(LinuxUring.write$address(), LinuxUring.write$descriptor(), CAPTURE_ERRNO);
 
@@ -158,6 +165,33 @@ final class Syscalls {
     static int write(MemorySegment callState, int fd, MemorySegment buf, long count) {
         try {
             return result((long) WRITE.invokeExact(callState, fd, buf, count), callState);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code statx(dirfd, path, flags, mask, buf)}: 0, or -errno. */
+    static int statx(MemorySegment callState, int dirfd, MemorySegment path, int flags, int mask, MemorySegment buf) {
+        try {
+            return result((int) STATX.invokeExact(callState, dirfd, path, flags, mask, buf), callState);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code sched_setaffinity(0, size, mask)} for the calling thread: 0, or -errno. */
+    static int schedSetaffinity(MemorySegment callState, MemorySegment mask) {
+        try {
+            return result((int) SCHED_SETAFFINITY.invokeExact(callState, 0, mask.byteSize(), mask), callState);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code fcntl(fd, cmd)} for commands without an argument: the result, or -errno. */
+    static int fcntl(MemorySegment callState, int fd, int cmd) {
+        try {
+            return result((int) FCNTL.invokeExact(callState, fd, cmd), callState);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -1,0 +1,298 @@
+package io.i2o2.file;
+
+import io.i2o2.uring.KernelFaults;
+import io.i2o2.uring.RingParams;
+import io.i2o2.uring.SetupFlag;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * How the loops of an {@link IoUringFileEventLoopGroup} or {@link IoUringPassthroughEventLoopGroup} set up
+ * their rings. Immutable; {@link #defaults()} just works, {@link #builder()} changes what you need.
+ *
+ * <pre>{@code
+ * IoUringConfig config = IoUringConfig.builder()
+ *         .ringEntries(512)
+ *         .maxInFlight(8192)
+ *         .fixedBuffers(64, 128 * 1024)
+ *         .build();
+ * IoUringFileEventLoopGroup group = new IoUringFileEventLoopGroup(2, config);
+ * }</pre>
+ *
+ * <p>Flags are <em>preferred</em> by default: a kernel that lacks one runs without it (see
+ * {@link IoUringEventLoop#ringFlags()}). {@link Builder#requireAllFlags(boolean)} turns every asked flag
+ * into a requirement that fails loop creation with a message naming it.
+ */
+public final class IoUringConfig {
+    private static final IoUringConfig DEFAULTS = builder().build();
+
+    private final int ringEntries;
+    private final int cqEntries;
+    private final int maxInFlight;
+    private final boolean sqPoll;
+    private final int sqPollIdleMillis;
+    private final int sqPollCpu;
+    private final boolean ioPoll;
+    private final boolean coopTaskrun;
+    private final boolean singleIssuer;
+    private final boolean requireAllFlags;
+    private final int fixedBufferCount;
+    private final int fixedBufferSize;
+    private final int fixedFileSlots;
+    private final ThreadFactory threadFactory;
+    private final int[] cpuAffinity;
+    private final boolean eventFdWakeup;
+    private final KernelFaults faults;
+
+    private IoUringConfig(Builder b) {
+        this.ringEntries = b.ringEntries;
+        this.cqEntries = b.cqEntries;
+        this.maxInFlight = b.maxInFlight;
+        this.sqPoll = b.sqPoll;
+        this.sqPollIdleMillis = b.sqPollIdleMillis;
+        this.sqPollCpu = b.sqPollCpu;
+        this.ioPoll = b.ioPoll;
+        this.coopTaskrun = b.coopTaskrun;
+        this.singleIssuer = b.singleIssuer;
+        this.requireAllFlags = b.requireAllFlags;
+        this.fixedBufferCount = b.fixedBufferCount;
+        this.fixedBufferSize = b.fixedBufferSize;
+        this.fixedFileSlots = b.fixedFileSlots;
+        this.threadFactory = b.threadFactory;
+        this.cpuAffinity = b.cpuAffinity.clone();
+        this.eventFdWakeup = b.eventFdWakeup;
+        this.faults = b.faults;
+    }
+
+    /** The defaults: 256-entry rings, 4096 operations per loop, SINGLE_ISSUER + DEFER_TASKRUN where available. */
+    public static IoUringConfig defaults() {
+        return DEFAULTS;
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** SQ entries per ring. */
+    public int ringEntries() {
+        return ringEntries;
+    }
+
+    /** CQ entries per ring (0: the kernel's default, twice the SQ). */
+    public int cqEntries() {
+        return cqEntries;
+    }
+
+    /** The most operations one loop holds at once, queued or in flight; more fail with an overload error. */
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    /** Number of registered buffers per loop (0: none). */
+    public int fixedBufferCount() {
+        return fixedBufferCount;
+    }
+
+    /** Size of each registered buffer in bytes. */
+    public int fixedBufferSize() {
+        return fixedBufferSize;
+    }
+
+    /** Registered-file slots per loop (0: none). */
+    public int fixedFileSlots() {
+        return fixedFileSlots;
+    }
+
+    /** Creates the loop threads. */
+    public ThreadFactory threadFactory() {
+        return threadFactory;
+    }
+
+    /** CPUs the loop threads are pinned to, round robin (empty: no pinning). */
+    public int[] cpuAffinity() {
+        return cpuAffinity.clone();
+    }
+
+    /** Whether loops are woken through an eventfd even where {@code MSG_RING} wake-ups exist. */
+    public boolean eventFdWakeup() {
+        return eventFdWakeup;
+    }
+
+    /** The ring parameters for one loop; {@code passthrough} adds {@code SQE128|CQE32} as requirements. */
+    RingParams ringParams(boolean passthrough) {
+        RingParams.Builder p = RingParams.builder().entries(ringEntries).cqEntries(cqEntries).faults(faults)
+                .startDisabled(true);
+        if (passthrough) {
+            p.require(SetupFlag.SQE128, SetupFlag.CQE32);
+        }
+        want(p, SetupFlag.CLAMP);
+        want(p, SetupFlag.SUBMIT_ALL);
+        if (sqPoll) {
+            want(p, SetupFlag.SQPOLL);
+            p.sqThreadIdleMillis(sqPollIdleMillis).sqThreadCpu(sqPollCpu);
+        } else {
+            if (coopTaskrun) {
+                want(p, SetupFlag.COOP_TASKRUN);
+                want(p, SetupFlag.TASKRUN_FLAG);
+            }
+            if (singleIssuer) {
+                want(p, SetupFlag.SINGLE_ISSUER);
+                want(p, SetupFlag.DEFER_TASKRUN);
+            }
+        }
+        if (ioPoll) {
+            want(p, SetupFlag.IOPOLL);
+        }
+        want(p, SetupFlag.NO_SQARRAY);
+        return p.build();
+    }
+
+    private void want(RingParams.Builder p, SetupFlag flag) {
+        if (requireAllFlags) {
+            p.require(flag);
+        } else {
+            p.prefer(flag);
+        }
+    }
+
+    /** Builds an {@link IoUringConfig}. */
+    public static final class Builder {
+        private int ringEntries = 256;
+        private int cqEntries;
+        private int maxInFlight = 4096;
+        private boolean sqPoll;
+        private int sqPollIdleMillis;
+        private int sqPollCpu = -1;
+        private boolean ioPoll;
+        private boolean coopTaskrun = true;
+        private boolean singleIssuer = true;
+        private boolean requireAllFlags;
+        private int fixedBufferCount;
+        private int fixedBufferSize;
+        private int fixedFileSlots;
+        private ThreadFactory threadFactory;
+        private int[] cpuAffinity = new int[0];
+        private boolean eventFdWakeup;
+        private KernelFaults faults = KernelFaults.none();
+
+        private Builder() {
+        }
+
+        /** SQ entries per ring, 1 to 32768 (default 256). */
+        public Builder ringEntries(int entries) {
+            this.ringEntries = checkRange("ringEntries", entries, 1, RingParams.MAX_ENTRIES);
+            return this;
+        }
+
+        /** CQ entries per ring, at least {@code ringEntries} (default 0: twice the SQ). */
+        public Builder cqEntries(int entries) {
+            this.cqEntries = checkRange("cqEntries", entries, 0, 2 * RingParams.MAX_ENTRIES);
+            return this;
+        }
+
+        /**
+         * The bound of each loop: operations queued from other threads plus those in flight (default 4096).
+         * Beyond it submissions fail at once with {@link IoUringOverloadedException}.
+         */
+        public Builder maxInFlight(int max) {
+            this.maxInFlight = checkRange("maxInFlight", max, 1, 1 << 22);
+            return this;
+        }
+
+        /** Let a kernel thread poll the SQ ({@code SQPOLL}), sleeping after {@code idleMillis} without work. */
+        public Builder sqPoll(int idleMillis, int cpu) {
+            this.sqPoll = true;
+            this.sqPollIdleMillis = checkRange("idleMillis", idleMillis, 0, Integer.MAX_VALUE);
+            this.sqPollCpu = checkRange("cpu", cpu, -1, Integer.MAX_VALUE);
+            return this;
+        }
+
+        /** Busy-poll for completions ({@code IOPOLL}): only for O_DIRECT files on polled NVMe queues. */
+        public Builder ioPoll(boolean ioPoll) {
+            this.ioPoll = ioPoll;
+            return this;
+        }
+
+        /** Use {@code COOP_TASKRUN|TASKRUN_FLAG} (default on; superseded by DEFER_TASKRUN where available). */
+        public Builder coopTaskrun(boolean coopTaskrun) {
+            this.coopTaskrun = coopTaskrun;
+            return this;
+        }
+
+        /** Use {@code SINGLE_ISSUER|DEFER_TASKRUN} (default on): the loop thread is the ring's one submitter. */
+        public Builder singleIssuer(boolean singleIssuer) {
+            this.singleIssuer = singleIssuer;
+            return this;
+        }
+
+        /** Fail loop creation when the kernel lacks an asked flag, instead of running without it. */
+        public Builder requireAllFlags(boolean require) {
+            this.requireAllFlags = require;
+            return this;
+        }
+
+        /** Register {@code count} buffers of {@code size} bytes per loop ({@link IoUringEventLoop#fixedBuffers()}). */
+        public Builder fixedBuffers(int count, int size) {
+            this.fixedBufferCount = checkRange("count", count, 0, 16384);
+            this.fixedBufferSize = checkRange("size", size, count == 0 ? 0 : 1, 1 << 30);
+            return this;
+        }
+
+        /** Reserve {@code slots} registered-file slots per loop ({@link IoUringOpenOption#REGISTER}). */
+        public Builder fixedFileSlots(int slots) {
+            this.fixedFileSlots = checkRange("fixedFileSlots", slots, 0, 1 << 20);
+            return this;
+        }
+
+        /** Creates the loop threads (default: daemon-less Netty threads named after the group). */
+        public Builder threadFactory(ThreadFactory factory) {
+            this.threadFactory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /** Pin loop thread i to {@code cpus[i % cpus.length]}. */
+        public Builder cpuAffinity(int... cpus) {
+            for (int cpu : cpus) {
+                checkRange("cpu", cpu, 0, 4095);
+            }
+            this.cpuAffinity = cpus.clone();
+            return this;
+        }
+
+        /** Wake loops through an eventfd even where {@code MSG_RING} wake-ups exist (tests both paths). */
+        public Builder eventFdWakeup(boolean eventFd) {
+            this.eventFdWakeup = eventFd;
+            return this;
+        }
+
+        /** Route the rings' system calls through a fault plan (tests only). */
+        public Builder faults(KernelFaults faults) {
+            this.faults = Objects.requireNonNull(faults, "faults");
+            return this;
+        }
+
+        /** The immutable configuration. */
+        public IoUringConfig build() {
+            if (cqEntries != 0 && cqEntries < ringEntries) {
+                throw new IllegalArgumentException("cqEntries (" + cqEntries + ") must be >= ringEntries ("
+                        + ringEntries + ")");
+            }
+            return new IoUringConfig(this);
+        }
+
+        private static int checkRange(String name, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(name + " must be " + min + ".." + max + ": " + value);
+            }
+            return value;
+        }
+    }
+
+    /** The thread factory to use for a group, the configured one or Netty's default named after the group. */
+    ThreadFactory threadFactoryFor(Class<?> groupType) {
+        return threadFactory != null ? threadFactory : new DefaultThreadFactory(groupType);
+    }
+}

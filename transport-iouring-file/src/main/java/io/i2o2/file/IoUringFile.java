@@ -1,0 +1,563 @@
+package io.i2o2.file;
+
+import io.i2o2.uring.FileDescriptors;
+import io.i2o2.uring.Iovec;
+import io.i2o2.uring.Linux;
+import io.i2o2.uring.Opcode;
+import io.i2o2.uring.Statx;
+import io.i2o2.uring.UringException;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An open file (or device, or socket) whose operations run on one {@link IoUringEventLoop}.
+ *
+ * <p>Every method may be called from any thread. Each operation comes in up to three shapes: returning a
+ * future ({@code read(buf, offset)}), completing a promise you pass ({@code read(buf, offset, promise)},
+ * e.g. {@code ctx.executor().newPromise()} so listeners run on your channel's loop), or calling an
+ * {@link IoCallback} (no allocation). Results are what the system call returns; failures are
+ * {@link IoUringIOException}s with the errno.
+ *
+ * <p><b>Buffers.</b> A read fills the buffer's writable bytes and advances its writer index by the count
+ * read; a write sends its readable bytes and advances the reader index. The buffer is retained when the
+ * operation is accepted and released exactly once when the kernel has finished with it, even if the
+ * future is cancelled or the loop shuts down meanwhile: do not modify or release it before the future
+ * completes. Heap, read-only (for reads), released, empty or, for O_DIRECT files, misaligned buffers fail
+ * at once and are not retained.
+ *
+ * <p><b>Closing.</b> {@link #close()} refuses new operations at once and closes the descriptor after the
+ * operations in flight complete, so an in-flight read never races a reused descriptor number.
+ */
+public final class IoUringFile {
+    private static final int CLOSING = Integer.MIN_VALUE;
+
+    private final IoUringEventLoop loop;
+    private final int fd;
+    private final int fixedSlot;
+    private final int openFlags;
+    private final int memAlign;
+    private final int offsetAlign;
+    private final boolean blocking;
+    private final Lifecycle life;
+
+    /** Open references (one for the open file, one per op in flight), and the close state. */
+    private static final class Lifecycle {
+        final AtomicInteger refs = new AtomicInteger(1);
+        final boolean ownsFd;
+        volatile Promise<Void> closed;
+
+        Lifecycle(boolean ownsFd) {
+            this.ownsFd = ownsFd;
+        }
+    }
+
+    IoUringFile(IoUringEventLoop loop, int fd, int fixedSlot, int openFlags, Statx alignment, boolean ownsFd) {
+        this.loop = loop;
+        this.fd = fd;
+        this.fixedSlot = fixedSlot;
+        this.openFlags = openFlags;
+        boolean direct = (openFlags & Linux.O_DIRECT) != 0;
+        // When statx cannot say (before 6.1), 4096 is safe on every device and file system.
+        this.memAlign = !direct ? 1 : alignment != null && alignment.dioMemAlign() > 0 ? alignment.dioMemAlign() : 4096;
+        this.offsetAlign = !direct ? 1
+                : alignment != null && alignment.dioOffsetAlign() > 0 ? alignment.dioOffsetAlign() : 4096;
+        this.blocking = false;
+        this.life = new Lifecycle(ownsFd);
+    }
+
+    private IoUringFile(IoUringFile of, boolean blocking) {
+        this.loop = of.loop;
+        this.fd = of.fd;
+        this.fixedSlot = of.fixedSlot;
+        this.openFlags = of.openFlags;
+        this.memAlign = of.memAlign;
+        this.offsetAlign = of.offsetAlign;
+        this.blocking = blocking;
+        this.life = of.life;
+    }
+
+    /**
+     * Wraps a descriptor opened elsewhere (a device such as {@code /dev/ng0n1}, a socket) so operations can run
+     * on {@code loop}. With {@code takeOwnership}, {@link #close()} closes it; otherwise it stays yours.
+     * O_DIRECT is detected from the descriptor's flags.
+     */
+    public static IoUringFile wrap(IoUringEventLoop loop, int fd, boolean takeOwnership) throws UringException {
+        Objects.requireNonNull(loop, "loop");
+        if (fd < 0) {
+            throw new IllegalArgumentException("fd must be >= 0: " + fd);
+        }
+        int flags = FileDescriptors.statusFlags(fd);
+        Statx alignment = (flags & Linux.O_DIRECT) != 0 ? Statx.ofFd(fd) : null;
+        return new IoUringFile(loop, fd, -1, flags, alignment, takeOwnership);
+    }
+
+    /**
+     * The same file, but submissions wait for room when the loop is at its {@link IoUringConfig#maxInFlight}
+     * bound instead of failing with {@link IoUringOverloadedException}. For plain threads only: calling it
+     * from any Netty event loop thread throws {@link IllegalStateException} rather than block the loop.
+     */
+    public IoUringFile blocking() {
+        return blocking ? this : new IoUringFile(this, true);
+    }
+
+    // ---- what this file is ----
+
+    /** The loop this file's operations run on. */
+    public IoUringEventLoop loop() {
+        return loop;
+    }
+
+    /** The file descriptor. */
+    public int fd() {
+        return fd;
+    }
+
+    /** Whether the file sits in one of the loop's registered-file slots. */
+    public boolean isRegistered() {
+        return fixedSlot >= 0;
+    }
+
+    /** Whether the file was opened with O_DIRECT. */
+    public boolean isDirect() {
+        return (openFlags & Linux.O_DIRECT) != 0;
+    }
+
+    /** O_DIRECT offset and length alignment in bytes (1 when not O_DIRECT). */
+    public int directIoAlignment() {
+        return offsetAlign;
+    }
+
+    /** O_DIRECT buffer address alignment in bytes (1 when not O_DIRECT). */
+    public int directMemoryAlignment() {
+        return memAlign;
+    }
+
+    /** Whether {@link #close()} has not been called. */
+    public boolean isOpen() {
+        return life.refs.get() >= 0;
+    }
+
+    // ---- read and write ----
+
+    /** Reads into {@code dst}'s writable bytes from file {@code offset}; the count read ({@code pread(2)}). */
+    public IntFuture read(ByteBuf dst, long offset) {
+        IntPromise p = loop.newIntPromise();
+        submit(prepareRead(dst, offset, p, 0));
+        return p;
+    }
+
+    /** {@link #read(ByteBuf, long)}, completing {@code promise} (its listeners run on its executor). */
+    public Future<Integer> read(ByteBuf dst, long offset, Promise<Integer> promise) {
+        submit(prepareRead(dst, offset, Objects.requireNonNull(promise, "promise"), 0));
+        return promise;
+    }
+
+    /** {@link #read(ByteBuf, long)} reporting to {@code callback}; throws instead of failing a future. */
+    public void read(ByteBuf dst, long offset, IoCallback callback, long tag) {
+        submit(prepareRead(dst, offset, Objects.requireNonNull(callback, "callback"), tag));
+    }
+
+    /** Writes {@code src}'s readable bytes at file {@code offset}; the count written ({@code pwrite(2)}). */
+    public IntFuture write(ByteBuf src, long offset) {
+        IntPromise p = loop.newIntPromise();
+        submit(prepareWrite(src, offset, p, 0));
+        return p;
+    }
+
+    /** {@link #write(ByteBuf, long)}, completing {@code promise}. */
+    public Future<Integer> write(ByteBuf src, long offset, Promise<Integer> promise) {
+        submit(prepareWrite(src, offset, Objects.requireNonNull(promise, "promise"), 0));
+        return promise;
+    }
+
+    /** {@link #write(ByteBuf, long)} reporting to {@code callback}; throws instead of failing a future. */
+    public void write(ByteBuf src, long offset, IoCallback callback, long tag) {
+        submit(prepareWrite(src, offset, Objects.requireNonNull(callback, "callback"), tag));
+    }
+
+    /** Reads into the writable bytes of several buffers in order, from {@code offset} ({@code preadv(2)}). */
+    public IntFuture readv(long offset, ByteBuf... dsts) {
+        IntPromise p = loop.newIntPromise();
+        submit(prepareVectored(OpKind.READV, offset, dsts, p));
+        return p;
+    }
+
+    /** Writes the readable bytes of several buffers in order, at {@code offset} ({@code pwritev(2)}). */
+    public IntFuture writev(long offset, ByteBuf... srcs) {
+        IntPromise p = loop.newIntPromise();
+        submit(prepareVectored(OpKind.WRITEV, offset, srcs, p));
+        return p;
+    }
+
+    /**
+     * Reads into a buffer from the loop's {@link FixedBufferPool} ({@code READ_FIXED}). {@link #read} already
+     * does this for such buffers; this method fails if {@code dst} is not one.
+     */
+    public IntFuture readFixed(ByteBuf dst, long offset) {
+        IntPromise p = loop.newIntPromise();
+        if (registeredBuffer(dst) == null) {
+            p.setFailure(new IllegalArgumentException("not a registered buffer of " + loop
+                    + ": take it from loop.fixedBuffers()"));
+            return p;
+        }
+        submit(prepareRead(dst, offset, p, 0));
+        return p;
+    }
+
+    /** Writes from a buffer of the loop's {@link FixedBufferPool} ({@code WRITE_FIXED}). */
+    public IntFuture writeFixed(ByteBuf src, long offset) {
+        IntPromise p = loop.newIntPromise();
+        if (registeredBuffer(src) == null) {
+            p.setFailure(new IllegalArgumentException("not a registered buffer of " + loop
+                    + ": take it from loop.fixedBuffers()"));
+            return p;
+        }
+        submit(prepareWrite(src, offset, p, 0));
+        return p;
+    }
+
+    private FixedBuffer registeredBuffer(ByteBuf buf) {
+        Objects.requireNonNull(buf, "buf");
+        FixedBufferPool pool = loop.fixedBuffersOrNull();
+        return pool == null ? null : pool.registeredBufferOf(buf);
+    }
+
+    OpSlot prepareRead(ByteBuf dst, long offset, Object target, long tag) {
+        Objects.requireNonNull(dst, "dst");
+        RuntimeException bad = ByteBufs.checkReadInto(dst);
+        if (bad == null) {
+            bad = ByteBufs.checkOffset(offset);
+        }
+        return prepareTransfer(bad, dst, dst.writerIndex(), dst.writableBytes(), offset, target, tag, true);
+    }
+
+    OpSlot prepareWrite(ByteBuf src, long offset, Object target, long tag) {
+        Objects.requireNonNull(src, "src");
+        RuntimeException bad = ByteBufs.checkWriteFrom(src);
+        if (bad == null) {
+            bad = ByteBufs.checkOffset(offset);
+        }
+        return prepareTransfer(bad, src, src.readerIndex(), src.readableBytes(), offset, target, tag, false);
+    }
+
+    private OpSlot prepareTransfer(RuntimeException bad, ByteBuf buf, int index, int length, long offset,
+                                   Object target, long tag, boolean read) {
+        if (bad == null && buf.nioBufferCount() != 1) {
+            // Several memory regions (a CompositeByteBuf): one vectored op over them.
+            return prepareVectored(read ? OpKind.READV : OpKind.WRITEV, offset, new ByteBuf[] {buf}, target);
+        }
+        long address = bad == null ? ByteBufs.address(buf, index) : 0;
+        if (bad == null && isDirect()) {
+            bad = ByteBufs.checkDirectAlignment(this, address, length, offset);
+        }
+        if (bad != null) {
+            IoUringEventLoop.fail(target, bad);
+            return null;
+        }
+        OpSlot op = claim(target, tag);
+        if (op == null) {
+            return null;
+        }
+        FixedBufferPool pool = loop.fixedBuffersOrNull();
+        FixedBuffer registered = pool == null ? null : pool.registeredBufferOf(buf);
+        if (registered != null) {
+            op.kind = read ? OpKind.READ_FIXED : OpKind.WRITE_FIXED;
+            op.bufIndex = registered.index();
+        } else {
+            op.kind = read ? OpKind.READ : OpKind.WRITE;
+        }
+        op.buf = buf.retain();
+        op.addr = address;
+        op.len = length;
+        op.offset = offset;
+        return op;
+    }
+
+    /** A vectored op over the buffers' writable (READV) or readable (WRITEV) bytes. */
+    OpSlot prepareVectored(OpKind kind, long offset, ByteBuf[] bufs, Object target) {
+        Objects.requireNonNull(bufs, "bufs");
+        boolean read = kind == OpKind.READV;
+        RuntimeException bad = bufs.length == 0 ? new IllegalArgumentException("no buffers") : ByteBufs.checkOffset(offset);
+        int regions = 0;
+        for (int i = 0; bad == null && i < bufs.length; i++) {
+            ByteBuf b = Objects.requireNonNull(bufs[i], "bufs[" + i + "]");
+            bad = read ? ByteBufs.checkReadInto(b) : ByteBufs.checkWriteFrom(b);
+            regions += bad == null ? b.nioBufferCount() : 0;
+        }
+        if (bad == null && regions > 1024) {
+            bad = new IllegalArgumentException("more than 1024 memory regions (IOV_MAX): " + regions);
+        }
+        if (bad != null) {
+            IoUringEventLoop.fail(target, bad);
+            return null;
+        }
+        OpSlot op = claim(target, 0);
+        if (op == null) {
+            return null;
+        }
+        MemorySegment iovecs = (long) regions * Iovec.BYTES <= OpTable.SCRATCH_BYTES ? op.scratch
+                : Arena.ofAuto().allocate((long) regions * Iovec.BYTES, 8);
+        int n = 0;
+        long total = 0;
+        for (ByteBuf b : bufs) {
+            int index = read ? b.writerIndex() : b.readerIndex();
+            int length = read ? b.writableBytes() : b.readableBytes();
+            for (ByteBuffer region : b.nioBuffers(index, length)) {
+                long address = MemorySegment.ofBuffer(region).address();
+                RuntimeException misaligned = isDirect()
+                        ? ByteBufs.checkDirectAlignment(this, address, region.remaining(), offset + total) : null;
+                if (misaligned != null) {
+                    loop.abandon(op);
+                    IoUringEventLoop.fail(target, misaligned);
+                    return null;
+                }
+                Iovec.set(iovecs, n++, address, region.remaining());
+                total += region.remaining();
+            }
+        }
+        for (ByteBuf b : bufs) {
+            b.retain();
+        }
+        op.kind = kind;
+        if (bufs.length == 1) {
+            op.buf = bufs[0];
+        } else {
+            op.pin = bufs.clone();
+        }
+        op.memory = iovecs == op.scratch ? null : iovecs;
+        op.addr = iovecs.address();
+        op.len = n;
+        op.offset = offset;
+        return op;
+    }
+
+    // ---- everything else ----
+
+    /** Flushes data and metadata to stable storage ({@code fsync(2)}). */
+    public IntFuture fsync() {
+        return simple(OpKind.FSYNC, 0, 0, 0, 0);
+    }
+
+    /** Flushes data, and the metadata needed to read it back, to stable storage ({@code fdatasync(2)}). */
+    public IntFuture fdatasync() {
+        return simple(OpKind.FSYNC, 0, 0, 1, 0);
+    }
+
+    /** {@code sync_file_range(2)}; {@code flags}: {@link Linux#SYNC_FILE_RANGE_WRITE} and friends. */
+    public IntFuture syncFileRange(long offset, int length, int flags) {
+        return simple(OpKind.SYNC_FILE_RANGE, offset, length, flags, 0);
+    }
+
+    /** {@code fallocate(2)}; {@code mode}: 0 to allocate, or {@link Linux#FALLOC_FL_PUNCH_HOLE} and friends. */
+    public IntFuture fallocate(int mode, long offset, long length) {
+        return simple(OpKind.FALLOCATE, offset, 0, mode, length);
+    }
+
+    /** {@code posix_fadvise(2)}; {@code advice}: {@link Linux#POSIX_FADV_WILLNEED} and friends. */
+    public IntFuture fadvise(long offset, int length, int advice) {
+        return simple(OpKind.FADVISE, offset, length, advice, 0);
+    }
+
+    /** Sets the file's length ({@code ftruncate(2)}, IORING_OP_FTRUNCATE, Linux 6.9+). */
+    public IntFuture truncate(long length) {
+        IntPromise p = loop.newIntPromise();
+        if (length < 0) {
+            p.setFailure(new IllegalArgumentException("length must be >= 0: " + length));
+        } else if (loop.requireOpcode(Opcode.FTRUNCATE, p)) {
+            submit(prepareSimple(OpKind.FTRUNCATE, length, 0, 0, 0, p));
+        }
+        return p;
+    }
+
+    private IntFuture simple(OpKind kind, long offset, int len, int arg, long addr2) {
+        IntPromise p = loop.newIntPromise();
+        submit(prepareSimple(kind, offset, len, arg, addr2, p));
+        return p;
+    }
+
+    /** An op without buffers: {@code offset}, {@code len}, {@code arg}, {@code addr2} as {@link OpKind} says. */
+    OpSlot prepareSimple(OpKind kind, long offset, int len, int arg, long addr2, Object target) {
+        if (offset < 0 || len < 0 || addr2 < 0) {
+            IoUringEventLoop.fail(target, new IllegalArgumentException(kind.opName()
+                    + ": offset and length must be >= 0: " + offset + ", " + Math.max(len, addr2)));
+            return null;
+        }
+        OpSlot op = claim(target, 0);
+        if (op != null) {
+            op.kind = kind;
+            op.offset = offset;
+            op.len = len;
+            op.arg = arg;
+            op.addr2 = addr2;
+        }
+        return op;
+    }
+
+    /** {@code statx(2)} of this file. */
+    public Future<Statx> stat() {
+        IoPromise<Statx> p = loop.newIoPromise();
+        OpSlot op = claim(p, 0);
+        if (op != null) {
+            op.kind = OpKind.STATX;
+            op.addr = EMPTY_PATH.address();
+            op.arg = Linux.AT_EMPTY_PATH;
+            if (op.fixedFile) {
+                // statx takes a directory descriptor, never a registered slot.
+                op.fixedFile = false;
+                op.fd = fd;
+            }
+            loop.submit(op);
+        }
+        return p;
+    }
+
+    private static final MemorySegment EMPTY_PATH = Arena.global().allocateFrom("");
+
+    /**
+     * Sends a {@code uring_cmd} to the driver behind this descriptor (NVMe passthrough, socket commands).
+     * {@code writer} fills the 80-byte command on the calling thread; {@code data} (may be null) is pinned
+     * until completion and its address passed to the writer: its writable bytes when {@code dataIn}, its
+     * readable bytes otherwise. Only on a passthrough loop (128-byte SQEs).
+     */
+    public Future<UringCmdResult> uringCmd(int cmdOp, ByteBuf data, boolean dataIn, UringCmdWriter writer) {
+        Objects.requireNonNull(writer, "writer");
+        IoPromise<UringCmdResult> p = loop.newIoPromise();
+        if (!loop.isPassthrough()) {
+            p.setFailure(new UnsupportedOperationException("uring_cmd needs 128-byte SQEs: run it on a loop of an "
+                    + "IoUringPassthroughEventLoopGroup, not " + loop));
+            return p;
+        }
+        RuntimeException bad = data == null ? null : dataIn ? ByteBufs.checkReadInto(data) : ByteBufs.checkWriteFrom(data);
+        if (bad == null && data != null && data.nioBufferCount() != 1) {
+            bad = new IllegalArgumentException("uring_cmd data must be one memory region: " + data);
+        }
+        if (bad != null) {
+            p.setFailure(bad);
+            return p;
+        }
+        OpSlot op = claim(p, 0);
+        if (op != null) {
+            long address = 0;
+            int length = 0;
+            if (data != null) {
+                address = ByteBufs.address(data, dataIn ? data.writerIndex() : data.readerIndex());
+                length = dataIn ? data.writableBytes() : data.readableBytes();
+            }
+            MemorySegment command = op.scratch.asSlice(0, 80);
+            command.fill((byte) 0);
+            try {
+                writer.write(command, address, length);
+            } catch (RuntimeException | Error e) {
+                loop.abandon(op);
+                p.setFailure(e);
+                return p;
+            }
+            op.kind = OpKind.URING_CMD;
+            op.cmdOp = cmdOp;
+            op.buf = data == null ? null : data.retain();
+            loop.submit(op);
+        }
+        return p;
+    }
+
+    // ---- close ----
+
+    /**
+     * Closes the file: new operations fail with {@link ClosedFileException} from now on; the descriptor is
+     * closed (and its registered slot freed) once the operations in flight have completed. Idempotent.
+     */
+    public Future<Void> close() {
+        Lifecycle l = life;
+        if (l.closed == null) {
+            synchronized (l) {
+                if (l.closed == null) {
+                    l.closed = loop.newPromise();
+                    int before = l.refs.getAndUpdate(r -> r < 0 ? r : (r - 1) | CLOSING);
+                    if (before == 1) {
+                        finishClose();
+                    }
+                }
+            }
+        }
+        return l.closed;
+    }
+
+    /** Takes a reference for an op; false once closing. */
+    boolean acquireOp() {
+        AtomicInteger refs = life.refs;
+        for (;;) {
+            int r = refs.get();
+            if (r < 0) {
+                return false;
+            }
+            if (refs.compareAndSet(r, r + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back an op's reference; the last one of a closing file closes it. */
+    void releaseOp() {
+        if (life.refs.decrementAndGet() == CLOSING) {
+            finishClose();
+        }
+    }
+
+    private void finishClose() {
+        Promise<Void> done = life.closed;
+        Runnable close = () -> {
+            if (fixedSlot >= 0) {
+                loop.unregisterFile(fixedSlot);
+            }
+            if (life.ownsFd) {
+                IoUringEventLoop.closeQuietly(fd);
+            }
+            done.trySuccess(null);
+        };
+        if (loop.inEventLoop() || fixedSlot < 0) {
+            close.run();
+        } else {
+            try {
+                loop.execute(close);
+            } catch (java.util.concurrent.RejectedExecutionException gone) {
+                // The loop and its ring are gone, and with them the registered slot.
+                if (life.ownsFd) {
+                    IoUringEventLoop.closeQuietly(fd);
+                }
+                done.trySuccess(null);
+            }
+        }
+    }
+
+    // ---- shared ----
+
+    private OpSlot claim(Object target, long tag) {
+        OpSlot op = loop.claim(this, target, blocking);
+        if (op != null) {
+            op.target = target;
+            op.tag = tag;
+            op.fixedFile = fixedSlot >= 0;
+            op.fd = fixedSlot >= 0 ? fixedSlot : fd;
+        }
+        return op;
+    }
+
+    private void submit(OpSlot op) {
+        if (op != null) {
+            loop.submit(op);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "IoUringFile[fd=" + fd + (fixedSlot >= 0 ? ", slot=" + fixedSlot : "") + (isDirect() ? ", O_DIRECT" : "")
+                + (isOpen() ? "" : ", closed") + "]";
+    }
+}

@@ -1,0 +1,19 @@
+package io.i2o2.file;
+
+import java.nio.file.OpenOption;
+
+/** Open options beyond {@link java.nio.file.StandardOpenOption}, for {@link IoUringEventLoop#open}. */
+public enum IoUringOpenOption implements OpenOption {
+    /**
+     * {@code O_DIRECT}: bypass the page cache. Buffers, offsets and lengths must then be aligned as the file
+     * system asks ({@link IoUringFile#directIoAlignment()}); misaligned requests fail before submission.
+     */
+    DIRECT,
+    /** {@code O_NOATIME}: do not update the access time on reads (owner or CAP_FOWNER only). */
+    NOATIME,
+    /**
+     * Register the file in one of the loop's fixed-file slots ({@link IoUringConfig.Builder#fixedFileSlots}),
+     * so its operations skip the kernel's file lookup.
+     */
+    REGISTER
+}

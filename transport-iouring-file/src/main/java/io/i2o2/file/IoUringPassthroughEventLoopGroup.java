@@ -1,0 +1,23 @@
+package io.i2o2.file;
+
+/**
+ * Loops with 128-byte SQEs and 32-byte CQEs ({@code SQE128|CQE32}): what {@code IORING_OP_URING_CMD} needs
+ * for its 80-byte command, such as NVMe passthrough on {@code /dev/ngXnY} ({@link io.i2o2.file.nvme}).
+ * Every file operation works here too. Creating the group fails, naming the flags, on kernels before 5.19.
+ */
+public final class IoUringPassthroughEventLoopGroup extends IoUringEventLoopGroup {
+    /** One loop, default configuration. */
+    public IoUringPassthroughEventLoopGroup() {
+        this(1);
+    }
+
+    /** {@code nThreads} loops, default configuration. */
+    public IoUringPassthroughEventLoopGroup(int nThreads) {
+        this(nThreads, IoUringConfig.defaults());
+    }
+
+    /** {@code nThreads} loops set up by {@code config}. */
+    public IoUringPassthroughEventLoopGroup(int nThreads, IoUringConfig config) {
+        super(nThreads, config, true);
+    }
+}

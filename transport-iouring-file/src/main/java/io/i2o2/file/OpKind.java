@@ -1,0 +1,304 @@
+package io.i2o2.file;
+
+import io.i2o2.uring.Errno;
+import io.i2o2.uring.Linux;
+import io.i2o2.uring.Sqe;
+import io.i2o2.uring.Statx;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Every operation the loop runs, each knowing how to write its SQE from an {@link OpSlot} (one small method
+ * per opcode, through the ring's typed writer) and what its result means.
+ *
+ * <p>Field use is local to each kind and documented at its {@code encode}: for example a read keeps the
+ * buffer address in {@code addr}, a rename the new path in {@code addr2}.
+ */
+enum OpKind {
+    NOP("nop", Result.INT, false) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepNop();
+        }
+    },
+    READ("read", Result.INT, true) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepRead(op.fd, op.addr, op.len, op.offset);
+        }
+
+        @Override
+        Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
+            op.buf.writerIndex(op.buf.writerIndex() + res);
+            return null;
+        }
+    },
+    WRITE("write", Result.INT, true) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepWrite(op.fd, op.addr, op.len, op.offset);
+        }
+
+        @Override
+        Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
+            op.buf.readerIndex(op.buf.readerIndex() + res);
+            return null;
+        }
+    },
+    READ_FIXED("read_fixed", Result.INT, true) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepReadFixed(op.fd, op.addr, op.len, op.offset, op.bufIndex);
+        }
+
+        @Override
+        Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
+            return READ.onSuccess(loop, op, res, x0, x1);
+        }
+    },
+    WRITE_FIXED("write_fixed", Result.INT, true) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepWriteFixed(op.fd, op.addr, op.len, op.offset, op.bufIndex);
+        }
+
+        @Override
+        Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
+            return WRITE.onSuccess(loop, op, res, x0, x1);
+        }
+    },
+    /**
+     * {@code addr}: iovec array, {@code len}: iovec count; the buffers: {@code buf} when one (a composite),
+     * else {@code pin}, a ByteBuf[].
+     */
+    READV("readv", Result.INT, true) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepReadv(op.fd, op.addr, op.len, op.offset);
+        }
+
+        @Override
+        Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
+            int left = res;
+            for (ByteBuf b : op.buf != null ? new ByteBuf[] {op.buf} : (ByteBuf[]) op.pin) {
+                int n = Math.min(left, b.writableBytes());
+                b.writerIndex(b.writerIndex() + n);
+                left -= n;
+            }
+            return null;
+        }
+    },
+    WRITEV("writev", Result.INT, true) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepWritev(op.fd, op.addr, op.len, op.offset);
+        }
+
+        @Override
+        Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
+            int left = res;
+            for (ByteBuf b : op.buf != null ? new ByteBuf[] {op.buf} : (ByteBuf[]) op.pin) {
+                int n = Math.min(left, b.readableBytes());
+                b.readerIndex(b.readerIndex() + n);
+                left -= n;
+            }
+            return null;
+        }
+    },
+    /** {@code arg}: 1 for fdatasync. */
+    FSYNC("fsync", Result.INT, false) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepFsync(op.fd, op.arg != 0);
+        }
+    },
+    /** {@code arg}: flags. */
+    SYNC_FILE_RANGE("sync_file_range", Result.INT, true) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepSyncFileRange(op.fd, op.len, op.offset, op.arg);
+        }
+    },
+    /** {@code arg}: mode, {@code addr2}: length. */
+    FALLOCATE("fallocate", Result.INT, true) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepFallocate(op.fd, op.arg, op.offset, op.addr2);
+        }
+    },
+    /** {@code offset}: the new length. */
+    FTRUNCATE("ftruncate", Result.INT, false) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepFtruncate(op.fd, op.offset);
+        }
+    },
+    /** {@code arg}: advice. */
+    FADVISE("fadvise", Result.INT, true) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepFadvise(op.fd, op.offset, op.len, op.arg);
+        }
+    },
+    /** {@code addr}, {@code len}: the range, {@code arg}: advice. */
+    MADVISE("madvise", Result.INT, false) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepMadvise(op.addr, op.len, op.arg);
+        }
+    },
+    /**
+     * {@code addr}: path, {@code arg}: flags, {@code arg2}: mode, {@code len}: 1 to register the new file in a
+     * fixed slot; result: an {@link IoUringFile}.
+     */
+    OPENAT("openat", Result.VALUE, false) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepOpenat(Linux.AT_FDCWD, op.addr, op.arg, op.arg2);
+        }
+
+        @Override
+        Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
+            return loop.adoptOpened(res, op.arg, op.len != 0);
+        }
+    },
+    CLOSE("close", Result.VOID, false) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepClose(op.fd);
+        }
+    },
+    /** {@code fd}/{@code addr}: file or path, {@code arg}: flags; result: a {@link Statx} from the scratch. */
+    STATX("statx", Result.VALUE, false) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepStatx(op.fd, op.addr, op.arg, Statx.MASK_ALL, op.scratch.address());
+        }
+
+        @Override
+        Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
+            return Statx.read(op.scratch);
+        }
+    },
+    /** {@code addr}: path, {@code arg}: flags. */
+    UNLINKAT("unlinkat", Result.INT, false) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepUnlinkat(Linux.AT_FDCWD, op.addr, op.arg);
+        }
+    },
+    /** {@code addr}: old path, {@code addr2}: new path, {@code arg}: flags. */
+    RENAMEAT("renameat", Result.INT, false) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepRenameat(Linux.AT_FDCWD, op.addr, Linux.AT_FDCWD, op.addr2, op.arg);
+        }
+    },
+    /** {@code addr}: path, {@code arg}: mode. */
+    MKDIRAT("mkdirat", Result.INT, false) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepMkdirat(Linux.AT_FDCWD, op.addr, op.arg);
+        }
+    },
+    /** A timer: the timespec is in the scratch; expiry ({@code -ETIME}) is success. */
+    TIMEOUT("timeout", Result.VOID, false) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepTimeout(op.scratch.address(), 0, 0);
+        }
+
+        @Override
+        boolean succeeded(int res) {
+            return res >= 0 || res == -Errno.ETIME;
+        }
+    },
+    /** Bounds the previous link of a chain: the timespec is in the scratch; expiry cancels that link. */
+    LINK_TIMEOUT("link_timeout", Result.VOID, false) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepLinkTimeout(op.scratch.address(), 0);
+        }
+
+        @Override
+        boolean succeeded(int res) {
+            // -ECANCELED: the linked op finished first; -ETIME: it fired. Both are the timer doing its job.
+            return res >= 0 || res == -Errno.ETIME || res == -Errno.ECANCELED || res == -Errno.EALREADY;
+        }
+    },
+    /** {@code cmdOp}: the command; its 80-byte image waits in the scratch; result: a {@link UringCmdResult}. */
+    URING_CMD("uring_cmd", Result.VALUE, false) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepUringCmd(op.cmdOp, op.fd);
+            sqe.commandArea().copyFrom(op.scratch.asSlice(0, sqe.commandArea().byteSize()));
+        }
+
+        @Override
+        Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
+            return new UringCmdResult(res, x0, x1);
+        }
+    },
+    /** An entry written by the user's {@link SqeFiller} ({@code filler}); {@code pin} holds the guard. */
+    RAW("raw", Result.INT, false) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            ((SqeFiller) op.filler).fill(sqe);
+        }
+    };
+
+    /** What a promise for this op completes with. */
+    enum Result {
+        /** The {@code int} result itself ({@code Future<Integer>}). */
+        INT,
+        /** Nothing ({@code Future<Void>}). */
+        VOID,
+        /** The object {@link #onSuccess} returns. */
+        VALUE
+    }
+
+    private final String opName;
+    private final Result result;
+    private final boolean hasOffset;
+
+    OpKind(String opName, Result result, boolean hasOffset) {
+        this.opName = opName;
+        this.result = result;
+        this.hasOffset = hasOffset;
+    }
+
+    /** What a promise for this op completes with. */
+    Result result() {
+        return result;
+    }
+
+    /** Whether {@code OpSlot.memory} holds a path (for error messages). */
+    boolean takesPath() {
+        return this == OPENAT || this == STATX || this == UNLINKAT || this == RENAMEAT || this == MKDIRAT;
+    }
+
+    /** Whether {@code OpSlot.offset} is a file offset worth reporting in errors. */
+    boolean hasOffset() {
+        return hasOffset;
+    }
+
+    /** The name used in errors, e.g. {@code "read"}. */
+    String opName() {
+        return opName;
+    }
+
+    /** Writes this op's fields into a zeroed SQE; the loop adds flags and {@code user_data}. */
+    abstract void encode(Sqe sqe, OpSlot op);
+
+    /** Whether {@code res} means success for this op. */
+    boolean succeeded(int res) {
+        return res >= 0;
+    }
+
+    /**
+     * Applies a successful result (advances buffer indexes) and returns the value of a non-{@code int}
+     * result (a file, a stat), or null when the value is {@code res} itself. Runs on the loop thread.
+     */
+    Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
+        return null;
+    }
+}

@@ -1,0 +1,91 @@
+package io.i2o2.file;
+
+import io.netty.buffer.ByteBuf;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One entry of the loop's {@link OpTable}: everything about one operation from the moment a thread claims
+ * it until its CQE has been handled. Preallocated and reused, so an operation allocates nothing here.
+ *
+ * <p>The submitting thread fills the fields after {@link OpTable#claim}; they reach the loop through the
+ * table's queue (release/acquire), and from then on only the loop touches them. The SQE-shaped fields
+ * ({@code fd} to {@code cmdOp}) mean what {@link OpKind#encode} of this op's kind says they mean.
+ */
+final class OpSlot {
+    /** Not in use: on the free list. */
+    static final byte FREE = 0;
+    /** Claimed by a submitting thread, being filled. */
+    static final byte CLAIMED = 1;
+    /** Handed to the loop, not yet written into an SQE. */
+    static final byte QUEUED = 2;
+    /** In an SQE the kernel may be working on: only its CQE frees the slot. */
+    static final byte IN_FLIGHT = 3;
+
+    /** This slot's index in the table; the low half of the op's {@code user_data}. */
+    final int index;
+    /** Native memory owned by this slot (iovecs, timespec, statx, command image), valid until the CQE. */
+    final MemorySegment scratch;
+    /** Bumped each time the slot is reused; part of {@code user_data}, so a stale CQE never hits a new op. */
+    int generation;
+    byte state;
+
+    OpKind kind;
+    /** The file this op works on, or null; holds one of the file's op references until completion. */
+    IoUringFile file;
+    int fd;
+    boolean fixedFile;
+    long addr;
+    int len;
+    long offset;
+    int arg;
+    int arg2;
+    long addr2;
+    int bufIndex;
+    int cmdOp;
+    /** Extra {@code IOSQE_*} flags (links). */
+    int sqeFlags;
+    /** Next slot of a linked chain, or -1. */
+    int next = -1;
+    /** What writes a raw op's SQE. */
+    SqeFiller filler;
+
+    /** Where the result goes: a {@code Promise} or an {@link IoCallback}. */
+    Object target;
+    long tag;
+    /** The buffer the kernel reads or writes, retained by this op until completion. */
+    ByteBuf buf;
+    /** More things to release at completion: the ByteBuf[] of a vectored op, a raw op's guard. */
+    Object pin;
+    /** Native memory the kernel reads beyond the scratch (paths, long iovec arrays), reachable until completion. */
+    MemorySegment memory;
+
+    OpSlot(int index, MemorySegment scratch) {
+        this.index = index;
+        this.scratch = scratch;
+    }
+
+    /** Forgets the op, keeping index, scratch and generation. */
+    void clear() {
+        kind = null;
+        file = null;
+        fd = 0;
+        fixedFile = false;
+        addr = 0;
+        len = 0;
+        offset = 0;
+        arg = 0;
+        arg2 = 0;
+        addr2 = 0;
+        bufIndex = 0;
+        cmdOp = 0;
+        sqeFlags = 0;
+        next = -1;
+        filler = null;
+        target = null;
+        tag = 0;
+        buf = null;
+        pin = null;
+        memory = null;
+    }
+}

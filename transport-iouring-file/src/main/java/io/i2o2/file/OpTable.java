@@ -1,0 +1,129 @@
+package io.i2o2.file;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The loop's operations, from claim to completion, in a fixed number of reusable {@link OpSlot}s.
+ *
+ * <p>The table is the loop's one bound: a thread that finds no free slot gets an overload error at once,
+ * so queued plus in-flight operations never exceed {@link #capacity()} and nothing grows without limit.
+ * Free slots and slots handed over from other threads travel through two lock-free {@link IntQueue}s of
+ * slot indexes, so claiming and handing over allocate nothing.
+ *
+ * <p>An op's {@code user_data} is {@code KIND_OP << 60 | generation << 32 | index}: the generation, bumped
+ * on every reuse, makes a CQE for an earlier use of the slot recognisable, and the kind tells op CQEs from
+ * the loop's own (wake-ups, cancellations).
+ */
+final class OpTable {
+    /** Native scratch per slot: enough for 16 iovecs, a statx buffer or an 80-byte command image. */
+    static final int SCRATCH_BYTES = 256;
+
+    static final long KIND_OP = 1;
+    static final long KIND_WAKE = 2;
+    static final long KIND_CANCEL = 3;
+    private static final int GENERATION_MASK = 0x0fff_ffff;
+
+    private final OpSlot[] slots;
+    private final IntQueue free;
+    private final IntQueue submitted;
+    private final Arena scratchArena;
+
+    OpTable(int capacity) {
+        this.slots = new OpSlot[capacity];
+        this.free = new IntQueue(capacity);
+        this.submitted = new IntQueue(capacity);
+        this.scratchArena = Arena.ofShared();
+        MemorySegment scratch = scratchArena.allocate((long) capacity * SCRATCH_BYTES, 64);
+        for (int i = 0; i < capacity; i++) {
+            slots[i] = new OpSlot(i, scratch.asSlice((long) i * SCRATCH_BYTES, SCRATCH_BYTES));
+            free.offer(i);
+        }
+    }
+
+    /** The most operations that can be queued or in flight at once. */
+    int capacity() {
+        return slots.length;
+    }
+
+    /** A free slot for a new op, or null when all are taken (overload). Any thread. */
+    OpSlot claim() {
+        int i = free.poll();
+        if (i < 0) {
+            return null;
+        }
+        OpSlot s = slots[i];
+        s.state = OpSlot.CLAIMED;
+        return s;
+    }
+
+    /** Returns a claimed slot that was never handed over (its op failed before submission). Any thread. */
+    void unclaim(OpSlot s) {
+        release(s);
+    }
+
+    /** Hands a filled slot to the loop. Any thread. */
+    void handOver(OpSlot s) {
+        s.state = OpSlot.QUEUED;
+        if (!submitted.offer(s.index)) {
+            // Cannot happen: the queue holds as many indexes as there are slots.
+            throw new IllegalStateException("submission queue overflow at slot " + s.index);
+        }
+    }
+
+    /** The next slot handed over by another thread, or null. Loop thread. */
+    OpSlot pollHandedOver() {
+        int i = submitted.poll();
+        return i < 0 ? null : slots[i];
+    }
+
+    /** Whether slots wait to be picked up by the loop. */
+    boolean hasHandedOver() {
+        return !submitted.isEmpty();
+    }
+
+    /** Frees a completed slot for reuse. Loop thread. */
+    void free(OpSlot s) {
+        release(s);
+    }
+
+    private void release(OpSlot s) {
+        s.clear();
+        s.generation = (s.generation + 1) & GENERATION_MASK;
+        s.state = OpSlot.FREE;
+        free.offer(s.index);
+    }
+
+    /** Slots not on the free list: claimed, queued or in flight. */
+    int inUse() {
+        return slots.length - free.size();
+    }
+
+    OpSlot slot(int index) {
+        return slots[index];
+    }
+
+    static long userData(OpSlot s) {
+        return KIND_OP << 60 | (long) s.generation << 32 | s.index;
+    }
+
+    static long kind(long userData) {
+        return userData >>> 60;
+    }
+
+    static int index(long userData) {
+        return (int) userData;
+    }
+
+    static int generation(long userData) {
+        return (int) (userData >>> 32) & GENERATION_MASK;
+    }
+
+    /**
+     * Frees the scratch memory. Only once no op can be in the kernel: after a clean drain. A loop that died
+     * with ops in flight keeps it (and their buffers) rather than let the kernel write into freed memory.
+     */
+    void closeScratch() {
+        scratchArena.close();
+    }
+}
