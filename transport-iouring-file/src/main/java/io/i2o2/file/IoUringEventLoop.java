@@ -60,6 +60,9 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
     private final FixedFileSlots fixedFiles;
     private volatile RingWaker waker;
     private volatile Throwable failure;
+    /** When a graceful shutdown stops waiting for in-flight ops and cancels them ({@link System#nanoTime}). */
+    private volatile long shutdownDeadline = Long.MAX_VALUE;
+    private boolean cancelledAtDeadline;
 
     IoUringEventLoop(IoUringEventLoopGroup parent, Executor executor, IoUringConfig config, boolean passthrough,
                      int cpu) throws UringException {
@@ -155,6 +158,11 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
                 }
                 if (isShuttingDown()) {
                     submitter.stopAccepting();
+                    if (!submitter.drained() && !cancelledAtDeadline && System.nanoTime() - shutdownDeadline > 0) {
+                        // The graceful timeout is over: ask the kernel to cancel what is still running.
+                        cancelledAtDeadline = true;
+                        submitter.cancelAllInFlight();
+                    }
                     if (submitter.drained() && confirmShutdown()) {
                         return;
                     }
@@ -200,6 +208,13 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
                 return;
             }
         }
+        if (isShuttingDown() && !cancelledAtDeadline) {
+            long untilCancel = shutdownDeadline - System.nanoTime();
+            if (untilCancel <= 0) {
+                return;
+            }
+            timeout = timeout < 0 ? untilCancel : Math.min(timeout, untilCancel);
+        }
         if (!submitter.prepareToPark()) {
             return;
         }
@@ -210,6 +225,27 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
         } finally {
             submitter.unparked();
         }
+    }
+
+    /**
+     * Stops taking operations, lets those in flight finish for up to {@code timeout}, then asks the kernel to
+     * cancel the rest; every buffer is released as its CQE arrives, then the ring closes.
+     */
+    @Override
+    public Future<?> shutdownGracefully(long quietPeriod, long timeout, TimeUnit unit) {
+        long deadline = System.nanoTime() + unit.toNanos(Math.max(timeout, 0));
+        if (shutdownDeadline == Long.MAX_VALUE) {
+            shutdownDeadline = deadline;
+        }
+        return super.shutdownGracefully(quietPeriod, timeout, unit);
+    }
+
+    /** Shuts down without waiting: in-flight operations are cancelled at once. */
+    @Override
+    @Deprecated
+    public void shutdown() {
+        shutdownDeadline = System.nanoTime();
+        super.shutdown();
     }
 
     @Override

@@ -212,6 +212,17 @@ final class Submitter {
         }
     }
 
+    /** Cancels every op in flight (graceful shutdown ran out of time). */
+    void cancelAllInFlight() {
+        for (int i = 0; i < table.capacity(); i++) {
+            OpSlot op = table.slot(i);
+            if (op.state == OpSlot.IN_FLIGHT) {
+                cancel(i, op.generation);
+            }
+        }
+        submitQuietly();
+    }
+
     void opCompleted() {
         inFlight--;
     }
