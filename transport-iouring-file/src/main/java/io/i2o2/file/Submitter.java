@@ -68,7 +68,7 @@ final class Submitter {
      * when the loop is shutting down, the table is full or the file closed ({@link #refusal} says which).
      */
     OpSlot claim(IoUringFile file) {
-        if (!accepting) {
+        if (!isAccepting()) {
             return null;
         }
         OpSlot op = table.claim();
@@ -76,7 +76,7 @@ final class Submitter {
             return null;
         }
         // Re-check after claiming: the loop stops accepting, then waits for claimed slots to come home.
-        if (!accepting || (file != null && !file.acquireOp())) {
+        if (!isAccepting() || (file != null && !file.acquireOp())) {
             table.unclaim(op);
             return null;
         }
@@ -86,7 +86,7 @@ final class Submitter {
 
     /** Why {@link #claim} just returned null. */
     RuntimeException refusal(IoUringFile file) {
-        if (!accepting) {
+        if (!isAccepting()) {
             return new java.util.concurrent.RejectedExecutionException(loop + " is shutting down or shut down");
         }
         if (file != null && !file.isOpen()) {
@@ -255,8 +255,9 @@ final class Submitter {
         accepting = false;
     }
 
+    /** Whether new ops are taken: not once a shutdown has begun, even before the loop noticed it. */
     boolean isAccepting() {
-        return accepting;
+        return accepting && !loop.isShuttingDown();
     }
 
     /** Whether every op ever claimed has completed. */

@@ -1,0 +1,275 @@
+package io.i2o2.file;
+
+import io.i2o2.uring.Errno;
+import io.i2o2.uring.KernelFaults;
+import io.i2o2.uring.SetupFlag;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** How a loop behaves at its limits: backpressure, overflow, wake-ups, old kernels, failures. */
+class LoopBehaviourTest {
+    static final PooledByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
+
+    @TempDir
+    Path dir;
+
+    /** Keeps the loop busy in a task until the returned latch is counted down. */
+    static CountDownLatch block(IoUringEventLoop loop) {
+        CountDownLatch hold = new CountDownLatch(1);
+        loop.execute(() -> {
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return hold;
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#both")
+    void fullLoopFailsAtOnceWithOverloadAndTheBlockingViewWaits(Groups type) throws Exception {
+        IoUringEventLoopGroup group = type.create(IoUringConfig.builder().maxInFlight(8).build());
+        try {
+            IoUringEventLoop loop = group.next();
+            Files.write(dir.resolve("b"), new byte[4096]);
+            IoUringFile file = FileOpsTest.await(loop.open(dir.resolve("b")));
+            CountDownLatch hold = block(loop);
+            List<IntFuture> accepted = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                accepted.add(loop.nop());
+            }
+            ByteBuf buf = ALLOC.directBuffer(16);
+            Future<Integer> refused = file.read(buf, 0);
+            assertTrue(refused.isDone(), "refused at once, not queued");
+            assertInstanceOf(IoUringOverloadedException.class, refused.cause());
+            assertEquals(1, buf.refCnt(), "a refused op retains nothing");
+            assertThrows(IoUringOverloadedException.class, () -> loop.nop((res, tag) -> { }, 0),
+                    "the callback API throws instead");
+
+            // A plain thread waits for room instead.
+            CompletableFuture<Integer> blocked = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return file.blocking().read(buf, 0).get(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(50);
+            assertFalse(blocked.isDone(), "waits while the loop is full");
+            hold.countDown();
+            assertEquals(16, blocked.get(10, TimeUnit.SECONDS));
+            for (IntFuture f : accepted) {
+                assertEquals(0, f.get(10, TimeUnit.SECONDS));
+            }
+            // ...but never on an event loop thread.
+            CompletableFuture<Throwable> onLoop = new CompletableFuture<>();
+            loop.execute(() -> {
+                try {
+                    file.blocking().read(buf, 0);
+                    onLoop.complete(null);
+                } catch (Throwable t) {
+                    onLoop.complete(t);
+                }
+            });
+            CountDownLatch fill = block(loop);
+            fill.countDown();
+            Throwable t = onLoop.get(10, TimeUnit.SECONDS);
+            if (t != null) {
+                assertInstanceOf(IllegalStateException.class, t);
+            }
+            buf.release();
+            FileOpsTest.await(file.close());
+        } finally {
+            Groups.shutdown(group);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#both")
+    void moreOpsInFlightThanTheCqHoldsLosesNoCompletion(Groups type) throws Exception {
+        IoUringEventLoopGroup group = type.create(IoUringConfig.builder().ringEntries(4).cqEntries(8)
+                .maxInFlight(5000).build());
+        try {
+            IoUringEventLoop loop = group.next();
+            CountDownLatch hold = block(loop);
+            List<IntFuture> ops = new ArrayList<>();
+            for (int i = 0; i < 5000; i++) {
+                ops.add(loop.nop());
+            }
+            hold.countDown();
+            for (IntFuture f : ops) {
+                assertEquals(0, f.get(10, TimeUnit.SECONDS));
+            }
+        } finally {
+            Groups.shutdown(group);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#both")
+    void eventFdWakeUpsWorkToo(Groups type) throws Exception {
+        IoUringEventLoopGroup group = type.create(IoUringConfig.builder().eventFdWakeup(true).build());
+        try {
+            IoUringEventLoop loop = group.next();
+            assertEquals(0, loop.nop().get(10, TimeUnit.SECONDS));
+            assertEquals("eventfd", loop.wakeMechanism());
+            for (int i = 0; i < 1000; i++) {
+                assertEquals(0, loop.nop().get(10, TimeUnit.SECONDS), "round trip " + i);
+            }
+        } finally {
+            Groups.shutdown(group);
+        }
+    }
+
+    @Test
+    void onThisKernelTheLoopWakesThroughMsgRing() throws Exception {
+        IoUringEventLoopGroup group = Groups.FILE.create();
+        try {
+            IoUringEventLoop loop = group.next();
+            loop.nop().get(10, TimeUnit.SECONDS);
+            assertEquals("msg_ring", loop.wakeMechanism(), "kernel 6.13+ has IORING_REGISTER_SEND_MSG_RING");
+        } finally {
+            Groups.shutdown(group);
+        }
+    }
+
+    @Test
+    void simulatedOlderKernelsRunWithoutTheFlagsTheyLack() throws Exception {
+        for (String release : new String[] {"5.15", "5.19", "6.0", "6.1"}) {
+            IoUringConfig config = IoUringConfig.builder()
+                    .faults(KernelFaults.plan().simulateKernel(release)).build();
+            IoUringEventLoopGroup group = Groups.FILE.create(config);
+            try {
+                IoUringEventLoop loop = group.next();
+                assertEquals(0, loop.nop().get(10, TimeUnit.SECONDS), release);
+                assertEquals("eventfd", loop.wakeMechanism(), release + " has no SEND_MSG_RING");
+                assertFalse(loop.ringFlags().contains(SetupFlag.NO_SQARRAY), release);
+                assertEquals(release.equals("6.1"), loop.ringFlags().contains(SetupFlag.DEFER_TASKRUN), release);
+                Files.write(dir.resolve("k"), new byte[] {1, 2, 3});
+                IoUringFile file = FileOpsTest.await(loop.open(dir.resolve("k")));
+                ByteBuf buf = ALLOC.directBuffer(8);
+                assertEquals(3, file.read(buf, 0).get(10, TimeUnit.SECONDS));
+                buf.release();
+                Future<Integer> truncate = file.truncate(1).await();
+                assertInstanceOf(UnsupportedOperationException.class, truncate.cause(), release + " lacks FTRUNCATE");
+                FileOpsTest.await(file.close());
+            } finally {
+                Groups.shutdown(group);
+            }
+        }
+        IllegalStateException noPassthrough = assertThrows(IllegalStateException.class, () -> Groups.PASSTHROUGH
+                .create(IoUringConfig.builder().faults(KernelFaults.plan().simulateKernel("5.15")).build()));
+        assertTrue(noPassthrough.getCause().getMessage().contains("SQE128"), noPassthrough.getCause().getMessage());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#both")
+    void transientEnterErrorsAreRetriedAndLoseNothing(Groups type) throws Exception {
+        for (int errno : new int[] {Errno.EINTR, Errno.EAGAIN, Errno.EBUSY}) {
+            KernelFaults faults = KernelFaults.plan();
+            IoUringEventLoopGroup group = type.create(IoUringConfig.builder().faults(faults).build());
+            try {
+                IoUringEventLoop loop = group.next();
+                loop.nop().get(10, TimeUnit.SECONDS);
+                faults.failEnter(errno, 20);
+                List<IntFuture> ops = new ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    ops.add(loop.nop());
+                }
+                for (IntFuture f : ops) {
+                    assertEquals(0, f.get(10, TimeUnit.SECONDS));
+                }
+            } finally {
+                Groups.shutdown(group);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#both")
+    void aRingThatFailsFailsEveryPendingFutureAndTheTerminationFuture(Groups type) throws Exception {
+        KernelFaults faults = KernelFaults.plan();
+        IoUringEventLoopGroup group = type.create(IoUringConfig.builder().faults(faults).build());
+        IoUringEventLoop loop = group.next();
+        loop.nop().get(10, TimeUnit.SECONDS);
+        CountDownLatch hold = block(loop);
+        faults.failEnter(Errno.EBADF, Integer.MAX_VALUE);
+        List<IntFuture> ops = new ArrayList<>();
+        ByteBuf buf = ALLOC.directBuffer(8);
+        Files.write(dir.resolve("d"), new byte[8]);
+        for (int i = 0; i < 50; i++) {
+            ops.add(loop.nop());
+        }
+        hold.countDown();
+        for (IntFuture f : ops) {
+            assertTrue(f.await(10, TimeUnit.SECONDS), "no future is left hanging");
+            assertFalse(f.isSuccess());
+        }
+        assertTrue(loop.terminationFuture().await(10, TimeUnit.SECONDS));
+        assertFalse(loop.terminationFuture().isSuccess(), "the termination future says the loop died");
+        assertInstanceOf(java.util.concurrent.RejectedExecutionException.class, loop.nop().await().cause());
+        buf.release();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#both")
+    void aThrowingListenerOrCallbackDoesNotKillTheLoop(Groups type) throws Exception {
+        IoUringEventLoopGroup group = type.create();
+        try {
+            IoUringEventLoop loop = group.next();
+            AtomicInteger calls = new AtomicInteger();
+            loop.nop().addListener(f -> {
+                calls.incrementAndGet();
+                throw new StackOverflowError("listener bug");
+            });
+            loop.nop((res, tag) -> {
+                calls.incrementAndGet();
+                throw new OutOfMemoryError("callback bug");
+            }, 1);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (calls.get() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertEquals(2, calls.get());
+            assertEquals(0, loop.nop().get(10, TimeUnit.SECONDS), "the loop still runs");
+        } finally {
+            Groups.shutdown(group);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#both")
+    void groupsAreNettyExecutorGroups(Groups type) throws Exception {
+        IoUringEventLoopGroup group = type.create();
+        IoUringEventLoop loop = group.next();
+        assertEquals(42, loop.submit(() -> 42).get(10, TimeUnit.SECONDS));
+        long start = System.nanoTime();
+        loop.schedule(() -> { }, 30, TimeUnit.MILLISECONDS).get(10, TimeUnit.SECONDS);
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(25), "scheduled tasks wake the loop");
+        assertTrue(group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS));
+        assertTrue(group.isTerminated());
+        assertTrue(group.terminationFuture().isSuccess());
+    }
+}
