@@ -1,0 +1,69 @@
+package io.i2o2.file.nvme;
+
+import io.i2o2.file.IoUringFile;
+import io.i2o2.file.UringCmdResult;
+import io.i2o2.file.UringCmdWriter;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+/**
+ * Sends one NVMe command as a {@code uring_cmd} and turns its completion into a value or an error: a
+ * negative {@code res} is the kernel's errno (already a failed future), a positive one the device's NVMe
+ * status ({@link NvmeStatusException}).
+ */
+final class NvmeCommands {
+    private NvmeCommands() {
+    }
+
+    static <T> Future<T> submit(IoUringFile device, int cmdOp, String name, long lba, ByteBuf data, boolean dataIn,
+                                UringCmdWriter writer, Function<UringCmdResult, T> value) {
+        Promise<T> promise = device.loop().newPromise();
+        device.uringCmd(cmdOp, data, dataIn, writer).addListener((Future<UringCmdResult> f) -> {
+            if (!f.isSuccess()) {
+                promise.tryFailure(f.cause());
+                return;
+            }
+            UringCmdResult r = f.getNow();
+            if (r.res() != 0) {
+                promise.tryFailure(new NvmeStatusException(name, r.res(), device.fd(), lba));
+                return;
+            }
+            try {
+                promise.trySuccess(value.apply(r));
+            } catch (RuntimeException e) {
+                promise.tryFailure(e);
+            }
+        });
+        return promise;
+    }
+
+    /** A Netty future as a CompletableFuture, for composing setup steps. */
+    static <T> CompletableFuture<T> stage(Future<T> f) {
+        CompletableFuture<T> cf = new CompletableFuture<>();
+        f.addListener((Future<T> g) -> {
+            if (g.isSuccess()) {
+                cf.complete(g.getNow());
+            } else {
+                cf.completeExceptionally(g.cause());
+            }
+        });
+        return cf;
+    }
+
+    /** Completes {@code promise} as {@code stage} completes, unwrapping {@link CompletionException}s. */
+    static <T> Future<T> settle(CompletableFuture<T> stage, Promise<T> promise) {
+        stage.whenComplete((value, error) -> {
+            if (error == null) {
+                promise.trySuccess(value);
+            } else {
+                promise.tryFailure(error instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : error);
+            }
+        });
+        return promise;
+    }
+}

@@ -1,0 +1,240 @@
+package io.i2o2.file.nvme;
+
+import io.i2o2.file.IoUringEventLoop;
+import io.i2o2.file.IoUringFile;
+import io.i2o2.uring.NvmeUringCmd;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An NVMe namespace through its generic character device ({@code /dev/ngXnY}): block reads and writes by
+ * LBA straight to the device ({@code NVME_URING_CMD_IO}), bypassing the block layer's queues and the page
+ * cache, plus flush, write-zeroes and deallocate ("trim").
+ *
+ * <pre>{@code
+ * IoUringPassthroughEventLoopGroup nvme = new IoUringPassthroughEventLoopGroup(1);
+ * NvmeNamespace ns = NvmeNamespace.open(nvme.next(), Path.of("/dev/ng0n1")).get();
+ * ByteBuf block = AlignedBuffers.allocate(ns.lbaSize(), 4096);
+ * ns.read(0, 1, block).get();   // the first logical block, into block's writable bytes
+ * }</pre>
+ *
+ * <p>Geometry comes from Identify (sent to the controller device), never assumed. Requests outside the
+ * namespace, buffers smaller than {@code blocks * lbaSize} or not 4-byte aligned (NVMe's PRP rule), and
+ * transfers beyond the controller's limit fail before submission. Device errors fail the future with a
+ * decoded {@link NvmeStatusException}. Buffers are pinned until the command completes.
+ */
+public final class NvmeNamespace {
+    private static final Pattern GENERIC_DEVICE = Pattern.compile("ng(\\d+)n(\\d+)");
+    private static final int MAX_BLOCKS_PER_COMMAND = 65536;
+    private static final int DSM_RANGE_BYTES = 16;
+    private static final int DSM_DEALLOCATE = 1 << 2;
+    private static final int OPC_WRITE_ZEROES = 0x08;
+    private static final int OPC_DATASET_MANAGEMENT = 0x09;
+
+    private final IoUringFile device;
+    private final NvmeController controller;
+    private final NvmeControllerInfo controllerInfo;
+    private final NvmeNamespaceInfo info;
+
+    private NvmeNamespace(IoUringFile device, NvmeController controller, NvmeControllerInfo controllerInfo,
+                          NvmeNamespaceInfo info) {
+        this.device = device;
+        this.controller = controller;
+        this.controllerInfo = controllerInfo;
+        this.info = info;
+    }
+
+    /**
+     * Opens {@code /dev/ngXnY}, identifying it through {@code /dev/nvmeX} as namespace Y. {@code loop} must be a
+     * passthrough loop.
+     */
+    public static Future<NvmeNamespace> open(IoUringEventLoop loop, Path genericDevice) {
+        Matcher m = GENERIC_DEVICE.matcher(genericDevice.getFileName().toString());
+        if (!m.matches()) {
+            return loop.newFailedFuture(new IllegalArgumentException("not an NVMe generic device name (ngXnY): "
+                    + genericDevice + "; use open(loop, device, controllerDevice, nsid)"));
+        }
+        return open(loop, genericDevice, genericDevice.resolveSibling("nvme" + m.group(1)), Integer.parseInt(m.group(2)));
+    }
+
+    /** Opens namespace {@code nsid} at {@code genericDevice}, identified through {@code controllerDevice}. */
+    public static Future<NvmeNamespace> open(IoUringEventLoop loop, Path genericDevice, Path controllerDevice, int nsid) {
+        Objects.requireNonNull(genericDevice, "genericDevice");
+        CompletableFuture<NvmeNamespace> opened = NvmeCommands.stage(NvmeController.open(loop, controllerDevice))
+                .thenCompose(ctrl -> identifyAndOpen(loop, ctrl, genericDevice, nsid)
+                        .whenComplete((ns, error) -> {
+                            if (error != null) {
+                                ctrl.close();
+                            }
+                        }));
+        return NvmeCommands.settle(opened, loop.newPromise());
+    }
+
+    private static CompletableFuture<NvmeNamespace> identifyAndOpen(IoUringEventLoop loop, NvmeController ctrl,
+                                                                    Path genericDevice, int nsid) {
+        return NvmeCommands.stage(ctrl.identify()).thenCompose(ctrlInfo ->
+                NvmeCommands.stage(ctrl.identifyNamespace(nsid)).thenCompose(nsInfo ->
+                        NvmeCommands.stage(loop.open(genericDevice, StandardOpenOption.READ, StandardOpenOption.WRITE))
+                                .thenApply(dev -> new NvmeNamespace(dev, ctrl, ctrlInfo, nsInfo))));
+    }
+
+    /** Identify data of this namespace. */
+    public NvmeNamespaceInfo info() {
+        return info;
+    }
+
+    /** Identify data of its controller. */
+    public NvmeControllerInfo controllerInfo() {
+        return controllerInfo;
+    }
+
+    /** Bytes per logical block. */
+    public int lbaSize() {
+        return info.lbaSize();
+    }
+
+    /** Size in logical blocks. */
+    public long lbaCount() {
+        return info.lbaCount();
+    }
+
+    /** The generic device this namespace is read and written through. */
+    public IoUringFile device() {
+        return device;
+    }
+
+    /**
+     * Reads {@code blocks} logical blocks from {@code lba} into {@code dst}'s writable bytes; completes with the
+     * byte count and advances {@code dst}'s writer index by it.
+     */
+    public Future<Integer> read(long lba, int blocks, ByteBuf dst) {
+        Objects.requireNonNull(dst, "dst");
+        int bytes = blocks * lbaSize();
+        RuntimeException bad = check(lba, blocks, dst, dst.writableBytes(), true);
+        if (bad != null) {
+            return device.loop().newFailedFuture(bad);
+        }
+        return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme read", lba, dst, true,
+                (cmd, addr, len) -> NvmeUringCmd.over(cmd).readWrite(NvmeUringCmd.OPC_READ, info.nsid(), addr, bytes,
+                        lba, blocks), r -> {
+                    dst.writerIndex(dst.writerIndex() + bytes);
+                    return bytes;
+                });
+    }
+
+    /**
+     * Writes {@code src}'s readable bytes, a whole number of blocks, from {@code lba}; completes with the byte
+     * count and advances {@code src}'s reader index by it.
+     */
+    public Future<Integer> write(long lba, ByteBuf src) {
+        Objects.requireNonNull(src, "src");
+        int bytes = src.readableBytes();
+        if (bytes == 0 || bytes % lbaSize() != 0) {
+            return device.loop().newFailedFuture(new IllegalArgumentException("write needs a whole number of "
+                    + lbaSize() + "-byte blocks, not " + bytes + " bytes"));
+        }
+        int blocks = bytes / lbaSize();
+        RuntimeException bad = check(lba, blocks, src, bytes, false);
+        if (bad != null) {
+            return device.loop().newFailedFuture(bad);
+        }
+        return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme write", lba, src, false,
+                (cmd, addr, len) -> NvmeUringCmd.over(cmd).readWrite(NvmeUringCmd.OPC_WRITE, info.nsid(), addr, bytes,
+                        lba, blocks), r -> {
+                    src.readerIndex(src.readerIndex() + bytes);
+                    return bytes;
+                });
+    }
+
+    /** Flush: completes when every completed write is on stable media. */
+    public Future<Void> flush() {
+        return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme flush", -1, null, false,
+                (cmd, addr, len) -> NvmeUringCmd.over(cmd).flush(info.nsid()), r -> null);
+    }
+
+    /** Write Zeroes: {@code blocks} blocks from {@code lba} read back as zeroes, without moving data. */
+    public Future<Void> writeZeroes(long lba, int blocks) {
+        RuntimeException bad = checkRange(lba, blocks);
+        if (bad == null && !controllerInfo.writeZeroes()) {
+            bad = new UnsupportedOperationException("this controller does not support Write Zeroes (ONCS)");
+        }
+        if (bad != null) {
+            return device.loop().newFailedFuture(bad);
+        }
+        return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme write zeroes", lba, null, false,
+                (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_WRITE_ZEROES).nsid(info.nsid())
+                        .cdw(10, (int) lba).cdw(11, (int) (lba >>> 32)).cdw(12, blocks - 1), r -> null);
+    }
+
+    /** Dataset Management with Deallocate ("trim"): the device may forget {@code blocks} blocks from {@code lba}. */
+    public Future<Void> trim(long lba, int blocks) {
+        RuntimeException bad = checkRange(lba, blocks);
+        if (bad == null && !controllerInfo.datasetManagement()) {
+            bad = new UnsupportedOperationException("this controller does not support Dataset Management (ONCS)");
+        }
+        if (bad != null) {
+            return device.loop().newFailedFuture(bad);
+        }
+        // One range: context attributes, length in blocks, starting LBA (little endian).
+        ByteBuf range = Unpooled.directBuffer(DSM_RANGE_BYTES).writeIntLE(0).writeIntLE(blocks).writeLongLE(lba);
+        Future<Void> done = NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme trim", lba, range, false,
+                (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_DATASET_MANAGEMENT).nsid(info.nsid())
+                        .data(addr, len).cdw(10, 0).cdw(11, DSM_DEALLOCATE), r -> null);
+        done.addListener(f -> range.release());
+        return done;
+    }
+
+    private RuntimeException check(long lba, int blocks, ByteBuf buf, int available, boolean read) {
+        RuntimeException bad = checkRange(lba, blocks);
+        if (bad != null) {
+            return bad;
+        }
+        long bytes = (long) blocks * lbaSize();
+        if (available < bytes) {
+            return new IllegalArgumentException("buffer has " + available + " " + (read ? "writable" : "readable")
+                    + " bytes, " + blocks + " blocks need " + bytes);
+        }
+        if (controllerInfo.maxTransferBytes() > 0 && bytes > controllerInfo.maxTransferBytes()) {
+            return new IllegalArgumentException(bytes + " bytes exceed the controller's transfer limit of "
+                    + controllerInfo.maxTransferBytes() + " (MDTS): split the request");
+        }
+        if (buf.isDirect() && buf.hasMemoryAddress()
+                && (buf.memoryAddress() + (read ? buf.writerIndex() : buf.readerIndex())) % 4 != 0) {
+            return new IllegalArgumentException("NVMe data buffers must be 4-byte aligned: " + buf);
+        }
+        return null;
+    }
+
+    private RuntimeException checkRange(long lba, int blocks) {
+        if (blocks < 1 || blocks > MAX_BLOCKS_PER_COMMAND) {
+            return new IllegalArgumentException("blocks must be 1.." + MAX_BLOCKS_PER_COMMAND + ": " + blocks);
+        }
+        if (lba < 0 || lba > lbaCount() - blocks) {
+            return new IllegalArgumentException("LBA range " + lba + "+" + blocks + " is outside the namespace (0.."
+                    + (lbaCount() - 1) + ")");
+        }
+        return null;
+    }
+
+    /** Closes the namespace device and its controller device. */
+    public Future<Void> close() {
+        Promise<Void> done = device.loop().newPromise();
+        device.close().addListener(f -> controller.close().addListener(g -> done.trySuccess(null)));
+        return done;
+    }
+
+    @Override
+    public String toString() {
+        return "NvmeNamespace[nsid=" + info.nsid() + ", " + lbaCount() + " x " + lbaSize() + " B, " + controllerInfo.model()
+                + "]";
+    }
+}
