@@ -73,6 +73,7 @@ public final class Ring implements AutoCloseable {
     private final SubmissionQueue sq;
     private final CompletionQueue cq;
     private final boolean sqPoll;
+    private final boolean deferTaskrun;
     private int enterFd;
     private int enterFlags;
     private Probe probe;
@@ -89,6 +90,7 @@ public final class Ring implements AutoCloseable {
         this.dropped = Collections.unmodifiableSet(dropped);
         this.features = io_uring_params.features(params);
         this.sqPoll = flags.contains(SetupFlag.SQPOLL);
+        this.deferTaskrun = flags.contains(SetupFlag.DEFER_TASKRUN);
         this.sqeSize = (int) io_uring_sqe.sizeof() << (flags.contains(SetupFlag.SQE128) ? 1 : 0);
         this.cqeSize = (int) io_uring_cqe.sizeof() << (flags.contains(SetupFlag.CQE32) ? 1 : 0);
         this.waitArg = arena.allocate(io_uring_getevents_arg.layout());
@@ -343,7 +345,9 @@ public final class Ring implements AutoCloseable {
             enter(toSubmit, minComplete, wake | (minComplete > 0 ? ENTER_GETEVENTS : 0), 0, 0);
             return toSubmit;
         }
-        if (toSubmit == 0 && minComplete == 0 && !needsGetEvents()) {
+        // A DEFER_TASKRUN ring runs its completion work only inside io_uring_enter(GETEVENTS), and without
+        // TASKRUN_FLAG nothing in the ring says work is pending: always enter, as liburing's get_events does.
+        if (toSubmit == 0 && minComplete == 0 && !deferTaskrun && !needsGetEvents()) {
             return 0;
         }
         return enter(toSubmit, minComplete, ENTER_GETEVENTS, 0, 0);
