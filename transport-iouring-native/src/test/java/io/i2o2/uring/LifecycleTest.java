@@ -53,15 +53,6 @@ class LifecycleTest {
     }
 
     @Test
-    void aMsgRingWakerOfAClosedRingFails() throws Exception {
-        Ring ring = Ring.open(RingParams.builder().entries(4).build());
-        try (RingWaker waker = RingWaker.open(ring, WAKE, KernelFaults.none())) {
-            ring.close();
-            assertThrows(UringException.class, waker::wake, "the ring's fd is gone: the wake-up must not pass silently");
-        }
-    }
-
-    @Test
     @Timeout(30)
     void closeIsRefusedWhileAnotherThreadWaitsOnTheRing() throws Exception {
         Ring ring = Ring.open(RingParams.builder().entries(4).build());
