@@ -2,6 +2,8 @@ package io.i2o2.uring;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -48,6 +50,29 @@ class LifecycleTest {
                 UringException e = assertThrows(UringException.class, waker::wake, waker.mechanism());
                 assertEquals(Errno.EBADF, e.errno());
                 assertTrue(e.getMessage().contains("closed"), e.getMessage());
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "registered ring fd={0}")
+    @ValueSource(booleans = {false, true})
+    void closeReleasesWhatTheRingHeld(boolean registerRingFd) throws Exception {
+        try (TestPipe pipe = TestPipe.open()) {
+            Ring ring = Ring.open(RingParams.builder().entries(2).build());
+            if (registerRingFd) {
+                assertTrue(ring.registerRingFd());
+                assertTrue(ring.registerRingFd(), "a second call keeps the one registration");
+            }
+            ring.registerFilesSparse(1);
+            ring.updateFile(0, pipe.writeFd());
+            TestLibc.close(pipe.writeFd());
+            assertFalse(pipe.writersGone(), "the ring's file table still holds the write end");
+            ring.close();
+            // The kernel tears a ring down in a worker: give it a moment.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!pipe.writersGone()) {
+                assertTrue(System.nanoTime() < deadline, "the closed ring still holds its files");
+                Thread.sleep(10);
             }
         }
     }
