@@ -1,5 +1,6 @@
 package io.i2o2.uring;
 
+import io.i2o2.uring.gen.LinuxUring;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,11 +63,28 @@ class ProbeTest {
     }
 
     @Test
+    void aSimulatedKernelReportsNothingNewerThanItself() throws Exception {
+        KernelFaults faults = KernelFaults.plan().simulateKernel("5.15");
+        try (Ring ring = Ring.open(RingParams.builder().entries(2).faults(faults).build())) {
+            Probe probe = ring.probe();
+            // 5.15's last opcode is LINKAT; everything after it, named by our header or not, came later.
+            for (int op = LinuxUring.IORING_OP_LINKAT() + 1; op < 256; op++) {
+                assertFalse(probe.supports(op), Opcode.name(op) + " (" + op + ") is newer than 5.15");
+            }
+        }
+        try (Ring real = Ring.open(RingParams.builder().entries(2).build())) {
+            assertTrue(real.probe().supports(LinuxUring.IORING_OP_LAST()),
+                    "this kernel has opcodes newer than the bindings' 6.1 header, so the check above means something");
+        }
+    }
+
+    @Test
     void opcodeNamesAndReleases() {
         assertEquals("READ", Opcode.name(Opcode.READ));
         assertEquals("FTRUNCATE", Opcode.name(Opcode.FTRUNCATE));
         assertEquals("OP_200", Opcode.name(200));
         assertEquals("5.19", Opcode.since(Opcode.URING_CMD));
         assertEquals("5.1", Opcode.since(Opcode.NOP));
+        assertEquals("6.2", Opcode.since(60), "unnamed and past the 6.1 header: newer than 6.1");
     }
 }
