@@ -1,10 +1,12 @@
 package io.i2o2.uring;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -88,6 +90,35 @@ class RingWakerTest {
                 waker.onWakeCompletion();
                 woken.add(System.nanoTime());
             }
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void concurrentWakesFromManyThreadsAllArrive() throws Exception {
+        int threads = 4;
+        int each = 500;
+        try (Ring ring = Ring.open(RingParams.builder().entries(4).cqEntries(64).build());
+             RingWaker waker = RingWaker.open(ring, WAKE, KernelFaults.none())) {
+            Assumptions.assumeTrue(waker.mechanism().equals("msg_ring"),
+                    "needs IORING_REGISTER_SEND_MSG_RING (6.13+); this is " + KernelVersion.running());
+            List<CompletableFuture<Void>> senders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                senders.add(CompletableFuture.runAsync(() -> {
+                    for (int i = 0; i < each; i++) {
+                        try {
+                            waker.wake();
+                        } catch (UringException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }));
+            }
+            CompletableFuture.allOf(senders.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+            // One CQE per wake-up plus open()'s test message; most of them overflowed the CQ of 64.
+            List<TestRing.Cqe> cqes = TestRing.awaitCqes(ring, threads * each + 1);
+            assertEquals(threads * each + 1, cqes.size());
+            assertTrue(cqes.stream().allMatch(c -> c.userData() == WAKE && c.res() == 0));
         }
     }
 
