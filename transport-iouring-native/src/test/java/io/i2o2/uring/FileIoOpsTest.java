@@ -101,7 +101,9 @@ class FileIoOpsTest {
 
     @Test
     void fallocateGrowsTheFileUnlessKeepSize() throws Exception {
-        assertEquals(0, TestRing.run(ring, 1, s -> s.prepFallocate(fd, 0, 4096, 12_288)).ok());
+        int res = TestRing.run(ring, 1, s -> s.prepFallocate(fd, 0, 4096, 12_288)).res();
+        Assumptions.assumeFalse(res == -Errno.EOPNOTSUPP, "the file system under " + dir + " has no fallocate");
+        assertEquals(0, res);
         assertEquals(16_384, Files.size(file), "offset + len");
         assertEquals(0, TestRing.run(ring, 2, s -> s.prepFallocate(fd, Linux.FALLOC_FL_KEEP_SIZE, 0, 1 << 20)).ok());
         assertEquals(16_384, Files.size(file), "KEEP_SIZE allocates without growing");

@@ -143,6 +143,15 @@ class SetupFlagsTest {
         assertEquals("SQE128|CQE32", SetupFlag.describe(EnumSet.of(CQE32, SQE128)));
     }
 
+    @Test
+    void everyFlagIsCoveredByACombo() {
+        EnumSet<SetupFlag> covered = EnumSet.noneOf(SetupFlag.class);
+        combos().forEach(a -> covered.addAll(((Combo) a.get()[0]).flags()));
+        if (!covered.equals(EnumSet.allOf(SetupFlag.class))) {
+            fail("flags without a setup test: " + EnumSet.complementOf(covered));
+        }
+    }
+
     private static Ring openOrSkip(Combo combo) throws UringException {
         try {
             return Ring.open(combo.params());
@@ -153,15 +162,6 @@ class SetupFlagsTest {
                 Assumptions.abort("kernel " + KernelVersion.running() + " refuses " + combo + ": " + e.getMessage());
             }
             throw e;
-        }
-    }
-
-    @Test
-    void everyFlagIsCoveredByACombo() {
-        EnumSet<SetupFlag> covered = EnumSet.noneOf(SetupFlag.class);
-        combos().forEach(a -> covered.addAll(((Combo) a.get()[0]).flags()));
-        if (!covered.equals(EnumSet.allOf(SetupFlag.class))) {
-            fail("flags without a setup test: " + EnumSet.complementOf(covered));
         }
     }
 }
