@@ -74,7 +74,8 @@ public final class Ring implements AutoCloseable {
     private final SubmissionQueue sq;
     private final CompletionQueue cq;
     private final boolean sqPoll;
-    private final boolean deferTaskrun;
+    /** DEFER_TASKRUN without TASKRUN_FLAG: completion work may be pending with no sign of it in the ring. */
+    private final boolean hiddenTaskrun;
     private int enterFd;
     private int enterFlags;
     /** The thread whose io_uring context holds {@link #enterFd} after {@link #registerRingFd()}, or null. */
@@ -93,7 +94,7 @@ public final class Ring implements AutoCloseable {
         this.dropped = Collections.unmodifiableSet(dropped);
         this.features = io_uring_params.features(params);
         this.sqPoll = flags.contains(SetupFlag.SQPOLL);
-        this.deferTaskrun = flags.contains(SetupFlag.DEFER_TASKRUN);
+        this.hiddenTaskrun = flags.contains(SetupFlag.DEFER_TASKRUN) && !flags.contains(SetupFlag.TASKRUN_FLAG);
         this.sqeSize = (int) io_uring_sqe.sizeof() << (flags.contains(SetupFlag.SQE128) ? 1 : 0);
         this.cqeSize = (int) io_uring_cqe.sizeof() << (flags.contains(SetupFlag.CQE32) ? 1 : 0);
         this.waitArg = arena.allocate(io_uring_getevents_arg.layout());
@@ -350,7 +351,7 @@ public final class Ring implements AutoCloseable {
         }
         // A DEFER_TASKRUN ring runs its completion work only inside io_uring_enter(GETEVENTS), and without
         // TASKRUN_FLAG nothing in the ring says work is pending: always enter, as liburing's get_events does.
-        if (toSubmit == 0 && minComplete == 0 && !deferTaskrun && !needsGetEvents()) {
+        if (toSubmit == 0 && minComplete == 0 && !hiddenTaskrun && !needsGetEvents()) {
             return 0;
         }
         return enter(toSubmit, minComplete, ENTER_GETEVENTS, 0, 0);

@@ -2,6 +2,8 @@ package io.i2o2.uring;
 
 import io.i2o2.uring.gen.__kernel_timespec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -54,23 +56,45 @@ class EnterTest {
         }
     }
 
-    @Test
-    void submitAndWaitZeroRunsDeferredCompletions() throws Exception {
-        RingParams params = RingParams.builder().entries(4)
-                .require(SetupFlag.SINGLE_ISSUER, SetupFlag.DEFER_TASKRUN).build();
-        try (Ring ring = Ring.open(params);
+    @ParameterizedTest(name = "TASKRUN_FLAG={0}")
+    @ValueSource(booleans = {false, true})
+    void submitAndWaitZeroRunsDeferredCompletions(boolean taskrunFlag) throws Exception {
+        RingParams.Builder params = RingParams.builder().entries(4)
+                .require(SetupFlag.SINGLE_ISSUER, SetupFlag.DEFER_TASKRUN);
+        if (taskrunFlag) {
+            params.require(SetupFlag.TASKRUN_FLAG);
+        }
+        try (Ring ring = Ring.open(params.build());
              Arena arena = Arena.ofConfined()) {
-            MemorySegment ts = arena.allocate(__kernel_timespec.layout());
-            __kernel_timespec.tv_nsec(ts, TimeUnit.MILLISECONDS.toNanos(1));
-            ring.sq().next().prepTimeout(ts.address(), 0, 0).userData(1);
-            assertEquals(1, ring.submit());
+            submitOneMillisecondTimeout(ring, arena);
             // The timer fires while we sleep; on a DEFER_TASKRUN ring its CQE waits for us to enter the kernel.
             Thread.sleep(50);
             assertEquals(0, ring.cq().ready(), "the completion is deferred");
+            assertEquals(taskrunFlag, ring.sq().taskrunPending(), "only TASKRUN_FLAG shows the pending work");
             ring.submitAndWait(0);
             List<TestRing.Cqe> cqes = TestRing.reapReady(ring);
             assertEquals(1, cqes.size(), "submitAndWait(0) ran the deferred work");
             assertEquals(-Errno.ETIME, cqes.getFirst().res());
         }
+    }
+
+    @Test
+    void withTaskrunFlagReapAloneFetchesDeferredCompletions() throws Exception {
+        RingParams params = RingParams.builder().entries(4)
+                .require(SetupFlag.SINGLE_ISSUER, SetupFlag.DEFER_TASKRUN, SetupFlag.TASKRUN_FLAG).build();
+        try (Ring ring = Ring.open(params);
+             Arena arena = Arena.ofConfined()) {
+            submitOneMillisecondTimeout(ring, arena);
+            Thread.sleep(50);
+            assertEquals(1, TestRing.reapReady(ring).size(), "reap saw IORING_SQ_TASKRUN and entered for it");
+        }
+    }
+
+    /** A timeout that fires 1 ms from now; on a DEFER_TASKRUN ring its CQE is then deferred task work. */
+    private static void submitOneMillisecondTimeout(Ring ring, Arena arena) throws UringException {
+        MemorySegment ts = arena.allocate(__kernel_timespec.layout());
+        __kernel_timespec.tv_nsec(ts, TimeUnit.MILLISECONDS.toNanos(1));
+        ring.sq().next().prepTimeout(ts.address(), 0, 0).userData(1);
+        assertEquals(1, ring.submit());
     }
 }
