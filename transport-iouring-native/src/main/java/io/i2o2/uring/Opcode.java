@@ -61,6 +61,8 @@ public final class Opcode {
     public static final int FTRUNCATE = LinuxUring.I2O2_IORING_OP_FTRUNCATE();
 
     private static final int TABLE = 256;
+    /** {@code IORING_OP_LAST} of the header the bindings were generated from (Linux 6.1 UAPI). */
+    private static final int HEADER_LAST = LinuxUring.IORING_OP_LAST();
     private static final String[] NAMES = new String[TABLE];
     /** Releases that added each opcode; what is not listed is older than anything we run on. */
     private static final Map<String, String> SINCE = Map.ofEntries(
@@ -102,8 +104,16 @@ public final class Opcode {
         return opcode >= 0 && opcode < TABLE && NAMES[opcode] != null ? NAMES[opcode] : "OP_" + opcode;
     }
 
-    /** The Linux release that added the opcode, such as {@code "5.6"}; {@code "5.1"} for the original set. */
+    /**
+     * The Linux release that added the opcode, such as {@code "5.6"}; {@code "5.1"} for the original set, and
+     * {@code "6.2"} (a lower bound) for an opcode past the end of the 6.1 header the bindings come from.
+     */
     public static String since(int opcode) {
-        return SINCE.getOrDefault(name(opcode), "5.1");
+        String since = SINCE.get(name(opcode));
+        if (since != null) {
+            return since;
+        }
+        // Without this, the fault seam's simulated old kernels would still report every opcode newer than 6.1.
+        return opcode >= HEADER_LAST ? "6.2" : "5.1";
     }
 }

@@ -58,6 +58,7 @@ public final class Ring implements AutoCloseable {
     private static final int FEAT_EXT_ARG = LinuxUring.IORING_FEAT_EXT_ARG();
     private static final int OP_SUPPORTED = LinuxUring.IO_URING_OP_SUPPORTED();
     private static final int PROBE_OPS = 256;
+    private static final int UNREGISTER_RING_FDS = LinuxUring.IORING_UNREGISTER_RING_FDS();
 
     private final Arena arena;
     private final MemorySegment callState;
@@ -73,8 +74,12 @@ public final class Ring implements AutoCloseable {
     private final SubmissionQueue sq;
     private final CompletionQueue cq;
     private final boolean sqPoll;
+    /** DEFER_TASKRUN without TASKRUN_FLAG: completion work may be pending with no sign of it in the ring. */
+    private final boolean hiddenTaskrun;
     private int enterFd;
     private int enterFlags;
+    /** The thread whose io_uring context holds {@link #enterFd} after {@link #registerRingFd()}, or null. */
+    private Thread ringFdOwner;
     private Probe probe;
     private boolean closed;
 
@@ -89,6 +94,7 @@ public final class Ring implements AutoCloseable {
         this.dropped = Collections.unmodifiableSet(dropped);
         this.features = io_uring_params.features(params);
         this.sqPoll = flags.contains(SetupFlag.SQPOLL);
+        this.hiddenTaskrun = flags.contains(SetupFlag.DEFER_TASKRUN) && !flags.contains(SetupFlag.TASKRUN_FLAG);
         this.sqeSize = (int) io_uring_sqe.sizeof() << (flags.contains(SetupFlag.SQE128) ? 1 : 0);
         this.cqeSize = (int) io_uring_cqe.sizeof() << (flags.contains(SetupFlag.CQE32) ? 1 : 0);
         this.waitArg = arena.allocate(io_uring_getevents_arg.layout());
@@ -343,7 +349,9 @@ public final class Ring implements AutoCloseable {
             enter(toSubmit, minComplete, wake | (minComplete > 0 ? ENTER_GETEVENTS : 0), 0, 0);
             return toSubmit;
         }
-        if (toSubmit == 0 && minComplete == 0 && !needsGetEvents()) {
+        // A DEFER_TASKRUN ring runs its completion work only inside io_uring_enter(GETEVENTS), and without
+        // TASKRUN_FLAG nothing in the ring says work is pending: always enter, as liburing's get_events does.
+        if (toSubmit == 0 && minComplete == 0 && !hiddenTaskrun && !needsGetEvents()) {
             return 0;
         }
         return enter(toSubmit, minComplete, ENTER_GETEVENTS, 0, 0);
@@ -423,9 +431,15 @@ public final class Ring implements AutoCloseable {
      * Registers the ring fd with itself for the calling thread (5.18+), so {@code io_uring_enter} skips the
      * fd lookup. Only the calling thread may enter the ring afterwards.
      *
-     * @return whether the kernel supports it
+     * @return whether the fd is registered for the calling thread; false when the kernel lacks it, or another
+     *         thread registered it already
      */
     public boolean registerRingFd() {
+        checkOpen();
+        if (ringFdOwner != null) {
+            // A second registration would take a second slot, and the first would keep the ring alive.
+            return ringFdOwner == Thread.currentThread();
+        }
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment upd = scratch.allocate(io_uring_rsrc_update.layout());
             io_uring_rsrc_update.offset(upd, -1);
@@ -433,6 +447,7 @@ public final class Ring implements AutoCloseable {
             register(RegisterOp.RING_FDS, upd.address(), 1, "RING_FDS");
             enterFd = io_uring_rsrc_update.offset(upd);
             enterFlags = ENTER_REGISTERED_RING;
+            ringFdOwner = Thread.currentThread();
             return true;
         } catch (UringException e) {
             return false;
@@ -567,6 +582,8 @@ public final class Ring implements AutoCloseable {
 
     /**
      * Unmaps the queues and closes the ring fd; the kernel cancels what is still in flight. Idempotent.
+     * After {@link #registerRingFd()}, call it on the thread that registered: that registration holds the ring
+     * open until it is dropped here, or until that thread exits.
      *
      * @throws IllegalStateException if another thread is inside a call on this ring right now
      */
@@ -577,7 +594,23 @@ public final class Ring implements AutoCloseable {
         }
         arena.close();
         closed = true;
+        if (ringFdOwner == Thread.currentThread()) {
+            unregisterRingFd();
+        }
         Syscalls.close(Syscalls.threadCallState(), fd);
+    }
+
+    /**
+     * Drops the calling thread's registration of the ring fd, without which closing the fd would not free the
+     * ring (its memory, pinned buffers and registered files). Best effort: a failure leaves the ring to be
+     * freed when the thread exits, which is all close could do about it anyway.
+     */
+    private void unregisterRingFd() {
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment upd = scratch.allocate(io_uring_rsrc_update.layout());
+            io_uring_rsrc_update.offset(upd, enterFd);
+            Syscalls.ioUringRegister(Syscalls.threadCallState(), fd, UNREGISTER_RING_FDS, upd.address(), 1);
+        }
     }
 
     @Override
