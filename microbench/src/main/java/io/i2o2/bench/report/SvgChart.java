@@ -2,6 +2,7 @@ package io.i2o2.bench.report;
 
 import io.i2o2.bench.ThreadKind;
 import io.i2o2.bench.Trial;
+import io.i2o2.bench.Workload;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.TreeSet;
 /**
  * Draws ops/s against queue depth (or threads) per backend, one panel per family of rows, as a plain SVG
  * file written by hand (no plotting library). X is logarithmic (QD 1, 32, 128 spread evenly), Y linear
- * from zero so that heights compare honestly.
+ * from zero so that heights compare honestly. The latency workload (QD1 only) gets p50/p99 bars instead.
  */
 public final class SvgChart {
     private static final int WIDTH = 980;
@@ -25,6 +26,8 @@ public final class SvgChart {
     private static final Map<String, String> COLORS = Map.of(
             "c-liburing", "#1f77b4", "fio", "#ff7f0e", "filechannel", "#2ca02c", "async-fc", "#d62728",
             "netty-iouring", "#9467bd", "i2o2", "#8c564b");
+    /** A backend's first series is solid; its other variants (registered, virtual, QDs) get these. */
+    private static final String[] DASHES = {"", "6 3", "2 3", "10 3 2 3", "1 4", "12 6"};
 
     private SvgChart() {
     }
@@ -55,7 +58,11 @@ public final class SvgChart {
         }
         int y0 = 30;
         for (var e : families.entrySet()) {
-            panel(b, y0, e.getKey(), e.getValue());
+            if (e.getValue().getFirst().workload() == Workload.LATENCY) {
+                latencyPanel(b, y0, e.getKey(), e.getValue());
+            } else {
+                panel(b, y0, e.getKey(), e.getValue());
+            }
             y0 += PANEL;
         }
         return b.append("</svg>\n").toString();
@@ -97,10 +104,14 @@ public final class SvgChart {
         b.append(text(px0 + PLOT_W / 2, py0 + PLOT_H + 34, xLabel, "middle", 11, "normal"));
         // series
         int legendY = py0 + 4;
+        Map<String, Integer> variants = new LinkedHashMap<>();
         for (var s : series.entrySet()) {
             String name = s.getKey();
-            String color = COLORS.getOrDefault(name.split(" ")[0], "#333");
-            String dash = name.contains(" ") ? " stroke-dasharray=\"6 3\"" : "";
+            String backend = name.split(" ")[0];
+            String color = COLORS.getOrDefault(backend, "#333");
+            int variant = variants.merge(backend, 1, Integer::sum) - 1;
+            String pattern = DASHES[variant % DASHES.length];
+            String dash = pattern.isEmpty() ? "" : " stroke-dasharray=\"" + pattern + "\"";
             StringBuilder pts = new StringBuilder();
             for (var p : s.getValue().entrySet()) {
                 int px = xPixel(p.getKey(), lo, hi);
@@ -119,6 +130,39 @@ public final class SvgChart {
                     lx, legendY, lx + 24, legendY, color, dash));
             b.append(text(lx + 30, legendY + 4, esc(name), "start", 11, "normal"));
             legendY += 17;
+        }
+    }
+
+    /** Horizontal bars of p50 (solid) and p99 (pale) latency per backend, on a linear microsecond axis. */
+    private static void latencyPanel(StringBuilder b, int y0, String family, List<ResultRow> rows) {
+        b.append(text(LEFT, y0 + 22, esc(family) + "  (QD1 latency, microseconds: p50 solid, p99 pale)", "start",
+                13, "bold"));
+        double max = rows.stream().mapToLong(r -> Math.max(r.measurement().p99Nanos(), r.measurement().p50Nanos()))
+                .max().orElse(1) / 1e3;
+        double top = 5 * niceCeil(Math.max(max, 0.001) * 1.05 / 5);
+        int py0 = y0 + TOP;
+        int left = LEFT + 60;
+        int plotW = PLOT_W - 60;
+        for (int i = 0; i <= 5; i++) {
+            int x = left + (int) Math.round(plotW * i / 5.0);
+            b.append(line(x, py0, x, py0 + PLOT_H, i == 0 ? "#444" : "#ddd"));
+            b.append(text(x, py0 + PLOT_H + 17, Format.fixed(top * i / 5, top < 10 ? 1 : 0), "middle", 11,
+                    "normal"));
+        }
+        int barH = Math.max(8, Math.min(28, PLOT_H / Math.max(1, rows.size()) - 6));
+        int y = py0 + 4;
+        for (ResultRow r : rows) {
+            String color = COLORS.getOrDefault(r.backend(), "#333");
+            int w99 = (int) Math.round(plotW * Math.max(0, r.measurement().p99Nanos()) / 1e3 / top);
+            int w50 = (int) Math.round(plotW * Math.max(0, r.measurement().p50Nanos()) / 1e3 / top);
+            b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" "
+                    + "fill-opacity=\"0.3\"/>%n", left, y, w99, barH, color));
+            b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>%n",
+                    left, y, w50, barH, color));
+            b.append(text(left - 6, y + barH / 2 + 4, esc(r.backend() + " " + r.point()), "end", 11, "normal"));
+            b.append(text(left + w99 + 6, y + barH / 2 + 4, Format.micros(r.measurement().p50Nanos()) + " / "
+                    + Format.micros(r.measurement().p99Nanos()) + " us", "start", 11, "normal"));
+            y += barH + 6;
         }
     }
 
