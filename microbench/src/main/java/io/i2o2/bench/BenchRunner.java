@@ -90,6 +90,13 @@ public final class BenchRunner {
                 lock.close();
             }
         }
+        double loadEnd = MachineInfo.loadNow();
+        header.put("load average end", Double.toString(loadEnd));
+        String busy = machine.busyWarning(Double.isNaN(loadEnd) ? machine.loadAtStart()
+                : Math.max(loadEnd, machine.loadAtStart()));
+        if (busy != null) {
+            header.put("WARNING", busy);
+        }
         rows = Ratios.apply(rows);
         List<String> noteLines = new ArrayList<>();
         notes.forEach((k, v) -> noteLines.add(k + " [" + String.join(", ", v) + "]"));

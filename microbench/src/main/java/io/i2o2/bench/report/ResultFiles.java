@@ -13,11 +13,12 @@ import java.util.Map;
 
 /**
  * Writes a run's results as CSV (one line per row) and JSON (the machine facts, the run settings, the
- * residency proof, the rows and the notes), for later runs to be compared by script.
+ * residency proof, the rows and the notes), for later runs to be compared by script. {@code cpu_util} is CPU
+ * seconds per wall second: how many CPUs the backend kept busy (or got, on a shared host).
  */
 public final class ResultFiles {
     private static final String CSV_HEADER = "backend,workload,point,qd,threads,thread_kind,registered,ops,"
-            + "seconds,ops_per_s,mib_per_s,p50_us,p99_us,p999_us,cpu_s,cpu_s_per_mop,ratio,reference,"
+            + "seconds,ops_per_s,mib_per_s,p50_us,p99_us,p999_us,cpu_s,cpu_s_per_mop,cpu_util,ratio,reference,"
             + "ratio_vs_best,note";
 
     private ResultFiles() {
@@ -87,12 +88,13 @@ public final class ResultFiles {
                 t == null ? "" : t.kind().name().toLowerCase(Locale.ROOT),
                 t == null ? "" : Boolean.toString(t.registered())));
         if (m == null) {
-            f.addAll(List.of("", "", "", "", "", "", "", "", "", "", "", ""));
+            f.addAll(List.of("", "", "", "", "", "", "", "", "", "", "", "", ""));
         } else {
             f.addAll(List.of(Long.toString(m.ops()), num(m.wallNanos() / 1e9, 6), num(m.opsPerSecond(), 1),
                     num(r.bytesPerSecond() / (1 << 20), 1), micros(m.p50Nanos()), micros(m.p99Nanos()),
                     micros(m.p999Nanos()), m.cpuNanos() < 0 ? "" : num(m.cpuNanos() / 1e9, 6),
                     num(m.cpuSecondsPerMillionOps(), 4),
+                    m.cpuNanos() < 0 ? "" : num((double) m.cpuNanos() / m.wallNanos(), 3),
                     r.ratio() == null ? "" : num(r.ratio().value(), 4),
                     r.ratio() == null ? "" : r.ratio().reference(),
                     r.ratio() == null ? "" : Boolean.toString(r.ratio().vsBest())));

@@ -45,6 +45,39 @@ public record MachineInfo(String cpuModel, int cores, String kernel, String pti,
         }
     }
 
+    /** The 1-minute load average now (runnable threads, all tenants), or NaN if unknown. */
+    public static double loadNow() {
+        return load1(first("/proc/loadavg"));
+    }
+
+    /** The 1-minute load average when the run started, or NaN if unknown. */
+    public double loadAtStart() {
+        return load1(loadAverage);
+    }
+
+    private static double load1(String loadavg) {
+        try {
+            return Double.parseDouble(loadavg.split("\\s+")[0]);
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /**
+     * A warning when other work competes for the CPUs, else null. On a busy host a backend with more
+     * runnable threads gets a larger CPU share, so ops/s stop comparing; CPU s/Mop still does.
+     *
+     * @param load a 1-minute load average
+     * @return the warning, or null
+     */
+    public String busyWarning(double load) {
+        if (!(load > cores)) {
+            return null;
+        }
+        return String.format(java.util.Locale.ROOT, "load %.1f on %d CPUs: other work competes; ops/s and latency"
+                + " are not comparable across backends in this run, CPU s/Mop still is", load, cores);
+    }
+
     /** The facts as ordered label/value pairs. */
     public Map<String, String> asMap() {
         Map<String, String> m = new LinkedHashMap<>();
