@@ -1,0 +1,68 @@
+package io.i2o2.bench;
+
+/**
+ * One point of the benchmark for one backend: a workload at a queue depth and/or thread count.
+ *
+ * <p>{@code qd} is the number of ops a ring keeps in flight (for NOP on the ring's own thread: the batch
+ * size). {@code threads} is the number of the backend's own threads: blocking readers for thread-based
+ * peers, producer threads handing ops to a ring for NOP ({@code 0} = the ring's own thread submits).
+ *
+ * @param workload   what is done
+ * @param qd         ops in flight (ring backends); for NOP producers, the in-flight total across them
+ * @param threads    the backend's own threads; 0 = none besides the ring's
+ * @param kind       platform or virtual threads
+ * @param registered whether buffers and files are registered with the ring (fixed buffers and files)
+ */
+public record Trial(Workload workload, int qd, int threads, ThreadKind kind, boolean registered) {
+
+    /**
+     * A trial for a ring backend: {@code qd} ops in flight from the ring's own thread.
+     *
+     * @param workload   the workload
+     * @param qd         the queue depth
+     * @param registered fixed buffers and files
+     * @return the trial
+     */
+    public static Trial ring(Workload workload, int qd, boolean registered) {
+        return new Trial(workload, qd, 0, ThreadKind.PLATFORM, registered);
+    }
+
+    /** Whether ops come from producer threads other than the ring's (NOP hand-over). */
+    public boolean crossThread() {
+        return threads > 0 && workload == Workload.NOP;
+    }
+
+    /** Ops each NOP producer keeps in flight: the total queue depth shared out, at least one. */
+    public int perProducerWindow() {
+        return Math.max(1, qd / Math.max(1, threads));
+    }
+
+    /**
+     * The concurrency this row is compared at: the queue depth for rings, the thread count for blocking
+     * peers (one op in flight per thread), and producers plus depth for NOP hand-over.
+     */
+    public String concurrencyKey() {
+        if (crossThread()) {
+            return "t" + threads + "/qd" + qd;
+        }
+        return Integer.toString(threads > 0 ? threads : qd);
+    }
+
+    /** The family of rows that share one reference figure (a ratio never crosses families). */
+    public String familyKey() {
+        String mode = workload == Workload.NOP ? (crossThread() ? "/cross-thread" : "/same-thread") : "";
+        return workload.cliName() + mode + (registered ? "/registered" : "");
+    }
+
+    /** A short label for the QD/threads column, e.g. {@code qd32}, {@code t2}, {@code qd64 t1024v}. */
+    public String label() {
+        String reg = registered ? " reg" : "";
+        if (threads == 0) {
+            return "qd" + qd + reg;
+        }
+        if (workload == Workload.NOP) {
+            return "qd" + qd + " t" + threads + kind.suffix() + reg;
+        }
+        return "t" + threads + kind.suffix() + reg;
+    }
+}

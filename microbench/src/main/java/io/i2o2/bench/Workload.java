@@ -1,0 +1,69 @@
+package io.i2o2.bench;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * What a trial does. Every backend implements the same few workloads so their rows compare directly.
+ */
+public enum Workload {
+    /** No-op ops: the cost of the submission path itself (same thread, or handed over from producers). */
+    NOP("nop", 0, false),
+    /** 4 KiB reads at random block-aligned offsets of the data file, served from the (locked) page cache. */
+    RANDREAD("randread", 4096, true),
+    /** The same reads with O_DIRECT: the disk bounds everyone; no page cache involved. */
+    RANDREAD_DIRECT("randread-direct", 4096, false),
+    /** Sequential 128 KiB writes to a scratch file with an fdatasync after every few writes. */
+    SEQWRITE("seqwrite", 128 * 1024, false),
+    /** 4 KiB random page-cache reads at QD1 / one thread: the latency percentiles are the point. */
+    LATENCY("latency", 4096, true);
+
+    private final String cliName;
+    private final int blockSize;
+    private final boolean pageCacheReads;
+
+    Workload(String cliName, int blockSize, boolean pageCacheReads) {
+        this.cliName = cliName;
+        this.blockSize = blockSize;
+        this.pageCacheReads = pageCacheReads;
+    }
+
+    /** The name used on the command line and in the result files. */
+    public String cliName() {
+        return cliName;
+    }
+
+    /** Bytes moved by one op (0 for NOP). */
+    public int blockSize() {
+        return blockSize;
+    }
+
+    /** Whether this workload reads the data file through the page cache, so the file must be locked. */
+    public boolean readsPageCache() {
+        return pageCacheReads;
+    }
+
+    /** Whether this workload reads the shared data file at all. */
+    public boolean readsDataFile() {
+        return this == RANDREAD || this == RANDREAD_DIRECT || this == LATENCY;
+    }
+
+    /** Whether the reads bypass the page cache. */
+    public boolean direct() {
+        return this == RANDREAD_DIRECT;
+    }
+
+    /**
+     * The workload a command-line name stands for.
+     *
+     * @param name a name such as {@code randread-direct}
+     * @return the workload
+     * @throws IllegalArgumentException if no workload has that name
+     */
+    public static Workload parse(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        return Arrays.stream(values()).filter(w -> w.cliName.equals(n)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown workload '" + name + "' (one of "
+                        + String.join(", ", Arrays.stream(values()).map(Workload::cliName).toList()) + ")"));
+    }
+}
