@@ -484,6 +484,7 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
         OpSlot op = claim(null, p, false);
         if (op != null) {
             op.kind = OpKind.OPENAT;
+            op.fd = Linux.AT_FDCWD;
             op.memory = PathMemory.of(path);
             op.addr = op.memory.address();
             op.arg = flags;

@@ -1,0 +1,190 @@
+package io.i2o2.file;
+
+import io.i2o2.file.nvme.NvmeNamespace;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The README's examples, compiled and run: each {@code // README:} block below appears verbatim in
+ * README.md, and {@link #everyReadmeSnippetIsOneOfTheseExamples} fails if the README shows code that is not
+ * here.
+ */
+class ReadmeExamplesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void readAFile() throws Exception {
+        Path path = Files.writeString(dir.resolve("hello.txt"), "hello, io_uring");
+        CompletableFuture<String> seen = new CompletableFuture<>();
+        // README: read-a-file
+        IoUringFileEventLoopGroup files = new IoUringFileEventLoopGroup(1);
+        IoUringEventLoop loop = files.next();
+        IoUringFile file = loop.open(path).sync().getNow();
+        ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(4096);
+        file.read(buf, 0).addListener((Future<Integer> f) -> {
+            if (f.isSuccess()) {
+                seen.complete(buf.toString(StandardCharsets.UTF_8));   // f.getNow() bytes were read
+            } else {
+                seen.completeExceptionally(f.cause());                  // an IoUringIOException with the errno
+            }
+            buf.release();
+            file.close();
+        });
+        // README: end
+        assertEquals("hello, io_uring", seen.get(10, TimeUnit.SECONDS));
+        Groups.shutdown(files);
+    }
+
+    @Test
+    void writeThenSyncAsOneChain() throws Exception {
+        IoUringFileEventLoopGroup files = new IoUringFileEventLoopGroup(1);
+        IoUringEventLoop loop = files.next();
+        Path journal = dir.resolve("journal");
+        ByteBuf record = PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(new byte[512]);
+        long offset = 0;
+        // README: linked
+        IoUringFile log = loop.open(journal, StandardOpenOption.WRITE, StandardOpenOption.CREATE).sync().getNow();
+        LinkedOps chain = loop.link();
+        IntFuture written = chain.write(log, record, offset);
+        IntFuture synced = chain.fdatasync(log);   // starts only if the write succeeded
+        chain.submit();
+        synced.sync();                              // the record is on stable storage
+        // README: end
+        assertEquals(512, written.resultAsInt());
+        assertEquals(512, Files.size(journal));
+        record.release();
+        log.close().sync();
+        Groups.shutdown(files);
+    }
+
+    @Test
+    void callbacksAllocateNothing() throws Exception {
+        IoUringFileEventLoopGroup files = new IoUringFileEventLoopGroup(1);
+        IoUringEventLoop loop = files.next();
+        Files.write(dir.resolve("data"), new byte[8192]);
+        IoUringFile file = loop.open(dir.resolve("data")).sync().getNow();
+        ByteBuf[] buffers = {PooledByteBufAllocator.DEFAULT.directBuffer(4096),
+                             PooledByteBufAllocator.DEFAULT.directBuffer(4096)};
+        CompletableFuture<Integer> total = new CompletableFuture<>();
+        // README: callback
+        IoCallback done = new IoCallback() {
+            int bytes;
+            int pending = 2;
+
+            @Override
+            public void onComplete(int result, long tag) {   // on the loop thread; result < 0 is -errno
+                bytes += Math.max(result, 0);
+                buffers[(int) tag].release();
+                if (--pending == 0) {
+                    total.complete(bytes);
+                }
+            }
+        };
+        file.read(buffers[0], 0, done, 0);
+        file.read(buffers[1], 4096, done, 1);
+        // README: end
+        assertEquals(8192, total.get(10, TimeUnit.SECONDS));
+        file.close().sync();
+        Groups.shutdown(files);
+    }
+
+    @Test
+    void configuredGroup() throws Exception {
+        // README: config
+        IoUringConfig config = IoUringConfig.builder()
+                .ringEntries(512)
+                .maxInFlight(8192)              // beyond: IoUringOverloadedException, at once
+                .fixedBuffers(64, 64 * 1024)    // loop.fixedBuffers(): READ_FIXED / WRITE_FIXED
+                .fixedFileSlots(16)             // IoUringOpenOption.REGISTER
+                .build();
+        IoUringFileEventLoopGroup files = new IoUringFileEventLoopGroup(2, config);
+        // README: end
+        assertEquals(64, files.next().fixedBuffers().count());
+        assertTrue(files.next().ringFlags().size() > 0);
+        Groups.shutdown(files);
+    }
+
+    /** Not a test on its own: the host has no NVMe device; see the test below. */
+    private void nvmeNamespace() throws Exception {
+        Path device = Path.of("/dev/ng0n1");
+        // README: nvme
+        IoUringPassthroughEventLoopGroup passthrough = new IoUringPassthroughEventLoopGroup(1);
+        NvmeNamespace ns = NvmeNamespace.open(passthrough.next(), device).get();   // identify: LBA size, count
+        ByteBuf blocks = AlignedBuffers.allocate(8 * ns.lbaSize(), 4096);
+        ns.read(0, 8, blocks).get();                                              // 8 blocks from LBA 0
+        // README: end
+        passthrough.shutdownGracefully();
+    }
+
+    /** Runs {@link #nvmeNamespace} where no device exists: it must fail on the missing device, cleanly. */
+    @Test
+    void theNvmeExampleFailsCleanlyWithoutADevice() throws Exception {
+        if (Files.exists(Path.of("/dev/ng0n1"))) {
+            nvmeNamespace();
+            return;
+        }
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                this::nvmeNamespace);
+        assertInstanceOf(IoUringIOException.class, e.getCause());
+        assertTrue(e.getCause().getMessage().contains("ENOENT"), e.getCause().getMessage());
+    }
+
+    @Test
+    void everyReadmeSnippetIsOneOfTheseExamples() throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        while (root != null && !Files.exists(root.resolve("README.md"))) {
+            root = root.getParent();
+        }
+        assertTrue(root != null, "README.md not found above " + Path.of("").toAbsolutePath());
+        String readme = Files.readString(root.resolve("README.md"));
+        String here = squash(Files.readString(root.resolve(
+                "transport-iouring-file/src/test/java/io/i2o2/file/ReadmeExamplesTest.java")));
+        String server = squash(String.join("\n", sources(root.resolve("testsuite/src/main/java"))));
+        Matcher m = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        int blocks = 0;
+        while (m.find()) {
+            String block = squash(m.group(1));
+            assertTrue(here.contains(block) || server.contains(block),
+                    "README snippet not found in a compiled example:\n" + m.group(1));
+            blocks++;
+        }
+        assertTrue(blocks >= 5, "the README shows its examples (" + blocks + " found)");
+    }
+
+    private static List<String> sources(Path dir) throws Exception {
+        List<String> out = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (var walk = Files.walk(dir)) {
+                for (Path p : walk.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    out.add(Files.readString(p));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whitespace-insensitive form, so indentation in the README does not matter. */
+    private static String squash(String code) {
+        return code.replaceAll("\\s+", " ").trim();
+    }
+}
