@@ -210,7 +210,11 @@ public final class IoUringConfig {
             return this;
         }
 
-        /** Busy-poll for completions ({@code IOPOLL}): only for O_DIRECT files on polled NVMe queues. */
+        /**
+         * Busy-poll for completions ({@code IOPOLL}): only for O_DIRECT reads and writes on devices with poll
+         * queues (NVMe with {@code nvme.poll_queues}) and NOPs; the kernel fails other operations on such a
+         * loop with {@code EINVAL}, so open files on another loop and {@link IoUringFile#wrap} their fds.
+         */
         public Builder ioPoll(boolean ioPoll) {
             this.ioPoll = ioPoll;
             return this;

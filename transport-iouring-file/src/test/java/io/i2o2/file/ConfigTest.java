@@ -1,0 +1,156 @@
+package io.i2o2.file;
+
+import io.i2o2.uring.KernelFaults;
+import io.i2o2.uring.SetupFlag;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every knob of {@link IoUringConfig} reaches the ring or the loop, on both group types. */
+class ConfigTest {
+    @TempDir
+    Path dir;
+
+    /** Runs a NOP and a file read on a one-loop group built from {@code config}, then shuts it down. */
+    IoUringEventLoop exercise(Groups type, IoUringConfig config, java.util.function.Consumer<IoUringEventLoop> check)
+            throws Exception {
+        IoUringEventLoopGroup group = type.create(config);
+        try {
+            IoUringEventLoop loop = group.next();
+            assertEquals(0, loop.nop().get(10, TimeUnit.SECONDS));
+            Files.write(dir.resolve("c"), new byte[] {1, 2, 3, 4});
+            IoUringFile file = loop.open(dir.resolve("c")).get(10, TimeUnit.SECONDS);
+            ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(8);
+            assertEquals(4, file.read(buf, 0).get(10, TimeUnit.SECONDS));
+            buf.release();
+            file.close().get(10, TimeUnit.SECONDS);
+            check.accept(loop);
+            return loop;
+        } finally {
+            Groups.shutdown(group);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#both")
+    void defaultsAskForTheModernFlags(Groups type) throws Exception {
+        exercise(type, IoUringConfig.defaults(), loop -> {
+            assertTrue(loop.ringFlags().contains(SetupFlag.SINGLE_ISSUER), loop.ringFlags().toString());
+            assertTrue(loop.ringFlags().contains(SetupFlag.DEFER_TASKRUN));
+            assertEquals(type == Groups.PASSTHROUGH, loop.ringFlags().contains(SetupFlag.SQE128));
+            assertEquals(type == Groups.PASSTHROUGH, loop.ringFlags().contains(SetupFlag.CQE32));
+            assertEquals(4096, loop.maxInFlight());
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#both")
+    void sqPoll(Groups type) throws Exception {
+        exercise(type, IoUringConfig.builder().sqPoll(10, -1).build(), loop -> {
+            assertTrue(loop.ringFlags().contains(SetupFlag.SQPOLL), loop.ringFlags().toString());
+            assertFalse(loop.ringFlags().contains(SetupFlag.DEFER_TASKRUN), "SQPOLL excludes DEFER_TASKRUN");
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#both")
+    void plainRingsWithoutTaskrunFlags(Groups type) throws Exception {
+        exercise(type, IoUringConfig.builder().singleIssuer(false).coopTaskrun(false).build(), loop -> {
+            assertFalse(loop.ringFlags().contains(SetupFlag.SINGLE_ISSUER));
+            assertFalse(loop.ringFlags().contains(SetupFlag.COOP_TASKRUN));
+        });
+    }
+
+    @Test
+    void ioPollRingsAreCreated() throws Exception {
+        IoUringEventLoopGroup group = Groups.FILE.create(IoUringConfig.builder().ioPoll(true).build());
+        try {
+            IoUringEventLoop loop = group.next();
+            assertTrue(loop.ringFlags().contains(SetupFlag.IOPOLL));
+            assertEquals(0, loop.nop().get(10, TimeUnit.SECONDS));
+            // An IOPOLL ring only runs polled reads and writes (O_DIRECT on polled NVMe queues) and NOPs: the
+            // kernel refuses the rest, and the loop reports it and stays healthy.
+            Files.write(dir.resolve("p"), new byte[8]);
+            var open = loop.open(dir.resolve("p")).await();
+            assertEquals(io.i2o2.uring.Errno.EINVAL,
+                    assertInstanceOf(IoUringIOException.class, open.cause()).errno());
+            assertEquals(0, loop.nop().get(10, TimeUnit.SECONDS));
+        } finally {
+            Groups.shutdown(group);
+        }
+    }
+
+    @Test
+    void threadFactoryAndCpuAffinity() throws Exception {
+        AtomicInteger made = new AtomicInteger();
+        IoUringConfig config = IoUringConfig.builder()
+                .threadFactory(r -> {
+                    Thread t = new Thread(r, "custom-uring-" + made.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                })
+                .cpuAffinity(0)
+                .build();
+        IoUringEventLoopGroup group = Groups.FILE.create(config);
+        try {
+            CompletableFuture<String> seen = new CompletableFuture<>();
+            group.next().execute(() -> {
+                try {
+                    String status = Files.readString(Path.of("/proc/thread-self/status"));
+                    String cpus = status.lines().filter(l -> l.startsWith("Cpus_allowed_list")).findFirst()
+                            .orElse("?");
+                    seen.complete(Thread.currentThread().getName() + " " + cpus);
+                } catch (Exception e) {
+                    seen.completeExceptionally(e);
+                }
+            });
+            String s = seen.get(10, TimeUnit.SECONDS);
+            assertTrue(s.startsWith("custom-uring-1"), s);
+            assertTrue(s.endsWith("\t0") || s.endsWith(" 0"), "pinned to CPU 0: " + s);
+        } finally {
+            Groups.shutdown(group);
+        }
+    }
+
+    @Test
+    void requireAllFlagsFailsCreationNamingTheMissingFlag() {
+        KernelFaults noDefer = KernelFaults.plan().hideSetupFlag(SetupFlag.DEFER_TASKRUN);
+        IoUringEventLoopGroup lenient = Groups.FILE.create(IoUringConfig.builder().faults(noDefer).build());
+        try {
+            assertFalse(lenient.next().ringFlags().contains(SetupFlag.DEFER_TASKRUN));
+            assertTrue(lenient.next().droppedRingFlags().contains(SetupFlag.DEFER_TASKRUN));
+        } finally {
+            Groups.shutdown(lenient);
+        }
+        IllegalStateException strict = assertThrows(IllegalStateException.class, () -> Groups.FILE.create(
+                IoUringConfig.builder().faults(KernelFaults.plan().hideSetupFlag(SetupFlag.DEFER_TASKRUN))
+                        .requireAllFlags(true).build()));
+        assertInstanceOf(io.i2o2.uring.UringException.class, strict.getCause());
+        assertTrue(strict.getCause().getMessage().contains("DEFER_TASKRUN"), strict.getCause().getMessage());
+    }
+
+    @Test
+    void badValuesAreRefusedByTheBuilder() {
+        assertThrows(IllegalArgumentException.class, () -> IoUringConfig.builder().ringEntries(0));
+        assertThrows(IllegalArgumentException.class, () -> IoUringConfig.builder().maxInFlight(0));
+        assertThrows(IllegalArgumentException.class, () -> IoUringConfig.builder().ringEntries(64).cqEntries(8).build());
+        assertThrows(IllegalArgumentException.class, () -> IoUringConfig.builder().fixedBuffers(4, 0));
+        assertThrows(IllegalArgumentException.class, () -> IoUringConfig.builder().cpuAffinity(-1));
+        assertThrows(IllegalArgumentException.class, () -> new IoUringFileEventLoopGroup(0));
+    }
+}
