@@ -202,31 +202,31 @@ public final class IoUringFile {
      */
     public IntFuture readFixed(ByteBuf dst, long offset) {
         IntPromise p = loop.newIntPromise();
-        if (registeredBuffer(dst) == null) {
-            p.setFailure(new IllegalArgumentException("not a registered buffer of " + loop
-                    + ": take it from loop.fixedBuffers()"));
-            return p;
+        if (isRegistered(dst, p)) {
+            submit(prepareRead(dst, offset, p, 0));
         }
-        submit(prepareRead(dst, offset, p, 0));
         return p;
     }
 
     /** Writes from a buffer of the loop's {@link FixedBufferPool} ({@code WRITE_FIXED}). */
     public IntFuture writeFixed(ByteBuf src, long offset) {
         IntPromise p = loop.newIntPromise();
-        if (registeredBuffer(src) == null) {
-            p.setFailure(new IllegalArgumentException("not a registered buffer of " + loop
-                    + ": take it from loop.fixedBuffers()"));
-            return p;
+        if (isRegistered(src, p)) {
+            submit(prepareWrite(src, offset, p, 0));
         }
-        submit(prepareWrite(src, offset, p, 0));
         return p;
     }
 
-    private FixedBuffer registeredBuffer(ByteBuf buf) {
+    /** Whether {@code buf} lies in one of the loop's registered buffers; fails {@code p} if not. */
+    private boolean isRegistered(ByteBuf buf, IntPromise p) {
         Objects.requireNonNull(buf, "buf");
         FixedBufferPool pool = loop.fixedBuffersOrNull();
-        return pool == null ? null : pool.registeredBufferOf(buf);
+        if (pool != null && pool.registeredBufferOf(buf) != null) {
+            return true;
+        }
+        p.setFailure(new IllegalArgumentException("not a registered buffer of " + loop
+                + ": take it from loop.fixedBuffers()"));
+        return false;
     }
 
     OpSlot prepareRead(ByteBuf dst, long offset, Object target, long tag) {

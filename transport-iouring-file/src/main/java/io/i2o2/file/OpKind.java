@@ -28,7 +28,7 @@ enum OpKind {
 
         @Override
         Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
-            op.buf.writerIndex(op.buf.writerIndex() + res);
+            advance(op, res, true);
             return null;
         }
     },
@@ -40,7 +40,7 @@ enum OpKind {
 
         @Override
         Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
-            op.buf.readerIndex(op.buf.readerIndex() + res);
+            advance(op, res, false);
             return null;
         }
     },
@@ -52,7 +52,8 @@ enum OpKind {
 
         @Override
         Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
-            return READ.onSuccess(loop, op, res, x0, x1);
+            advance(op, res, true);
+            return null;
         }
     },
     WRITE_FIXED("write_fixed", Result.INT, true) {
@@ -63,7 +64,8 @@ enum OpKind {
 
         @Override
         Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
-            return WRITE.onSuccess(loop, op, res, x0, x1);
+            advance(op, res, false);
+            return null;
         }
     },
     /**
@@ -78,12 +80,7 @@ enum OpKind {
 
         @Override
         Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
-            int left = res;
-            for (ByteBuf b : op.buf != null ? new ByteBuf[] {op.buf} : (ByteBuf[]) op.pin) {
-                int n = Math.min(left, b.writableBytes());
-                b.writerIndex(b.writerIndex() + n);
-                left -= n;
-            }
+            advance(op, res, true);
             return null;
         }
     },
@@ -95,12 +92,7 @@ enum OpKind {
 
         @Override
         Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
-            int left = res;
-            for (ByteBuf b : op.buf != null ? new ByteBuf[] {op.buf} : (ByteBuf[]) op.pin) {
-                int n = Math.min(left, b.readableBytes());
-                b.readerIndex(b.readerIndex() + n);
-                left -= n;
-            }
+            advance(op, res, false);
             return null;
         }
     },
@@ -284,6 +276,31 @@ enum OpKind {
     /** The name used in errors, e.g. {@code "read"}. */
     String opName() {
         return opName;
+    }
+
+    /**
+     * Moves the op's buffers past the {@code res} bytes transferred: writer indexes for reads, reader indexes
+     * for writes, filling (or draining) the buffers of a vectored op in order.
+     */
+    static void advance(OpSlot op, int res, boolean read) {
+        if (op.pin instanceof ByteBuf[] bufs) {
+            int left = res;
+            for (ByteBuf b : bufs) {
+                left -= move(b, left, read);
+            }
+        } else {
+            move(op.buf, res, read);
+        }
+    }
+
+    private static int move(ByteBuf b, int max, boolean read) {
+        int n = Math.min(max, read ? b.writableBytes() : b.readableBytes());
+        if (read) {
+            b.writerIndex(b.writerIndex() + n);
+        } else {
+            b.readerIndex(b.readerIndex() + n);
+        }
+        return n;
     }
 
     /** Writes this op's fields into a zeroed SQE; the loop adds flags and {@code user_data}. */
