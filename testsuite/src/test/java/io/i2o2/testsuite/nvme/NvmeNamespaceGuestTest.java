@@ -1,0 +1,195 @@
+package io.i2o2.testsuite.nvme;
+
+import io.i2o2.file.AlignedBuffers;
+import io.i2o2.file.IoUringPassthroughEventLoopGroup;
+import io.i2o2.file.nvme.NvmeController;
+import io.i2o2.file.nvme.NvmeControllerInfo;
+import io.i2o2.file.nvme.NvmeNamespace;
+import io.i2o2.file.nvme.NvmeStatusException;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The library's NVMe API ({@code io.i2o2.file.nvme}) on the passthrough group against QEMU's emulated
+ * controller: identify, write and read back at several queue depths, flush, write-zeroes, trim, checks that
+ * refuse bad input before submission, a decoded NVMe error status, and a shutdown with commands in flight.
+ *
+ * <p>Runs only inside the guest that {@code testsuite/guest/run-in-guest.sh} boots ({@code I2O2_GUEST=1});
+ * {@link NvmeGuestIT} launches it there.
+ */
+@EnabledIfEnvironmentVariable(named = "I2O2_GUEST", matches = "1",
+        disabledReason = "needs the NVMe guest: run NvmeGuestIT, which boots it and runs this class inside")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NvmeNamespaceGuestTest {
+    private static final Path DEVICE = Path.of("/dev/ng0n1");
+    /** Under TCG a command takes well under a millisecond; a minute without an answer is a hang. */
+    private static final long WAIT_SECONDS = 60;
+
+    private IoUringPassthroughEventLoopGroup group;
+    private NvmeNamespace ns;
+
+    @BeforeAll
+    void open() throws Exception {
+        group = new IoUringPassthroughEventLoopGroup(1);
+        ns = NvmeNamespace.open(group.next(), DEVICE).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        System.out.println("guest: " + ns + ", controller " + ns.controllerInfo());
+    }
+
+    @AfterAll
+    void close() throws Exception {
+        if (ns != null) {
+            ns.close().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+        if (group != null && !group.isShutdown()) {
+            group.shutdownGracefully(0, 10, TimeUnit.SECONDS).await(WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    private static <T> T await(Future<T> f) throws Exception {
+        return f.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private ByteBuf blocks(int n) {
+        return AlignedBuffers.allocate(n * ns.lbaSize(), 4096);
+    }
+
+    @Test
+    @Order(1)
+    void identifyGivesTheGeometry() {
+        NvmeControllerInfo ctrl = ns.controllerInfo();
+        assertEquals("QEMU NVMe Ctrl", ctrl.model());
+        assertTrue(ns.lbaSize() == 512 || ns.lbaSize() == 4096, "LBA size from FLBAS: " + ns.lbaSize());
+        assertTrue(ns.lbaCount() > 1024, "namespace size from NSZE: " + ns.lbaCount());
+        assertEquals(1, ns.info().nsid());
+    }
+
+    @ParameterizedTest(name = "QD {0}")
+    @ValueSource(ints = {1, 8, 32})
+    @Order(2)
+    void writeThenReadBackManyBlocks(int qd) throws Exception {
+        SplittableRandom random = new SplittableRandom(qd);
+        int commands = 64;
+        int perCommand = 8;
+        long base = 1024L * qd;
+        for (int start = 0; start < commands; start += qd) {
+            List<Future<Integer>> writes = new ArrayList<>();
+            List<ByteBuf> sent = new ArrayList<>();
+            for (int i = start; i < Math.min(commands, start + qd); i++) {
+                ByteBuf src = blocks(perCommand);
+                byte[] data = new byte[perCommand * ns.lbaSize()];
+                random.nextBytes(data);
+                src.writeBytes(data);
+                sent.add(src);
+                writes.add(ns.write(base + (long) i * perCommand, src));
+            }
+            for (Future<Integer> w : writes) {
+                assertEquals(perCommand * ns.lbaSize(), await(w));
+            }
+            List<Future<Integer>> reads = new ArrayList<>();
+            List<ByteBuf> received = new ArrayList<>();
+            for (int i = start; i < Math.min(commands, start + qd); i++) {
+                ByteBuf dst = blocks(perCommand);
+                received.add(dst);
+                reads.add(ns.read(base + (long) i * perCommand, perCommand, dst));
+            }
+            for (int i = 0; i < reads.size(); i++) {
+                assertEquals(perCommand * ns.lbaSize(), await(reads.get(i)));
+                assertEquals(sent.get(i).resetReaderIndex(), received.get(i), "command " + (start + i));
+                assertEquals(1, received.get(i).refCnt(), "released after the command");
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void flushWriteZeroesAndTrim() throws Exception {
+        ByteBuf pattern = blocks(4);
+        while (pattern.isWritable()) {
+            pattern.writeByte(0x5a);
+        }
+        long lba = 2048;
+        await(ns.write(lba, pattern));
+        assertTrue(await(ns.flush()) == null);
+        if (ns.controllerInfo().writeZeroes()) {
+            await(ns.writeZeroes(lba, 4));
+            ByteBuf back = blocks(4);
+            await(ns.read(lba, 4, back));
+            while (back.isReadable()) {
+                assertEquals(0, back.readByte(), "zeroed");
+            }
+        }
+        if (ns.controllerInfo().datasetManagement()) {
+            assertTrue(await(ns.trim(lba, 4)) == null);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void badInputFailsBeforeSubmission() throws Exception {
+        ByteBuf one = blocks(1);
+        Future<Integer> outside = ns.read(ns.lbaCount(), 1, one).await();
+        assertInstanceOf(IllegalArgumentException.class, outside.cause());
+        assertTrue(outside.cause().getMessage().contains("outside the namespace"), outside.cause().getMessage());
+        Future<Integer> small = ns.read(0, 2, one).await();
+        assertInstanceOf(IllegalArgumentException.class, small.cause());
+        ByteBuf odd = AlignedBuffers.allocate(ns.lbaSize() + 1, 4096);
+        odd.writeByte(0).readByte();
+        Future<Integer> misaligned = ns.read(0, 1, odd).await();
+        assertInstanceOf(IllegalArgumentException.class, misaligned.cause());
+        assertTrue(misaligned.cause().getMessage().contains("aligned"), misaligned.cause().getMessage());
+    }
+
+    @Test
+    @Order(5)
+    void aDeviceErrorIsDecoded() throws Exception {
+        NvmeController ctrl = NvmeController.open(group.next(), Path.of("/dev/nvme0")).get(WAIT_SECONDS,
+                TimeUnit.SECONDS);
+        try {
+            Future<?> bad = ctrl.admin(0x7f, 0, null, false).await();
+            NvmeStatusException e = assertInstanceOf(NvmeStatusException.class, bad.cause());
+            assertEquals(1, e.statusCode(), "Invalid Command Opcode: " + e.getMessage());
+            assertTrue(e.getMessage().contains("Invalid Command Opcode"), e.getMessage());
+        } finally {
+            await(ctrl.close());
+        }
+    }
+
+    @Test
+    @Order(6)
+    void shutdownWithCommandsInFlightReleasesEveryBuffer() throws Exception {
+        List<ByteBuf> bufs = new ArrayList<>();
+        List<Future<Integer>> reads = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            ByteBuf b = blocks(8);
+            bufs.add(b);
+            reads.add(ns.read((long) i * 8, 8, b));
+        }
+        assertTrue(group.shutdownGracefully(0, 30, TimeUnit.SECONDS).await(WAIT_SECONDS, TimeUnit.SECONDS));
+        for (int i = 0; i < reads.size(); i++) {
+            assertTrue(reads.get(i).isDone(), "command " + i + " completed");
+            assertEquals(1, bufs.get(i).refCnt(), "buffer " + i + " released exactly once");
+        }
+        ns = null;
+    }
+}
