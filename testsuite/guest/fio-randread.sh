@@ -17,18 +17,21 @@ while getopts f:r:h opt; do
     case $opt in
         f) device=$OPTARG ;;
         r) seconds=$OPTARG ;;
-        *) sed -n '4,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+        *) sed -n '2,/^set -eu/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || set -- 1 32
-command -v fio >/dev/null || { echo "fio-randread: fio is not installed (apt-get install fio on the host)" >&2; exit 1; }
+if ! command -v fio >/dev/null; then
+    echo "fio-randread: fio is not installed (apt-get install fio on the host: the guest uses the host's)" >&2
+    exit 1
+fi
 echo "$(fio --version) on $(uname -r), $device"
 for qd in "$@"; do
     # --norandommap/--randrepeat=0: plain uniform random offsets, as the ring benchmark draws them.
     fio --name="randread-qd$qd" --filename="$device" --ioengine=io_uring_cmd --cmd_type=nvme \
         --rw=randread --bs=4k --iodepth="$qd" --ramp_time=1 --runtime="$seconds" --time_based \
-        --norandommap --randrepeat=0 --output-format=json --output="fio-qd$qd.json" \
+        --norandommap --randrepeat=0 --eta=never --output-format=json --output="fio-qd$qd.json" \
         || { echo "fio-randread: fio failed at queue depth $qd" >&2; cat "fio-qd$qd.json" >&2 || true; exit 1; }
     # The first "iops" of the report is jobs[0].read.iops.
     iops=$(sed -n 's/^ *"iops" : \([0-9.]*\),*$/\1/p' "fio-qd$qd.json" | head -1)

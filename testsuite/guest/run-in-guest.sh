@@ -3,7 +3,7 @@
 # emulated NVMe controller, so the NVMe passthrough tests run on machines without NVMe hardware.
 #
 #   run-in-guest.sh [-k 6.1|6.12] [-o OUTDIR] [-t SECONDS] [-c CACHEDIR] [-m MEM] [-s CPUS] [-d DISK] \
-#       -- COMMAND [ARG...]
+#       [-p PACKAGE]... -- COMMAND [ARG...]
 #
 #   -k  guest kernel series; the newest Debian linux-image of the series is used (default 6.12,
 #       or $I2O2_GUEST_KERNEL)
@@ -12,6 +12,8 @@
 #   -t  hard limit for the whole guest run, boot included (default 480 s)
 #   -c  cache for the unpacked kernels (default $I2O2_GUEST_CACHE or /var/tmp/i2o2-guest)
 #   -m  guest memory (default 2G); -s guest CPUs (default 2); -d NVMe namespace size (default 1G)
+#   -p  a Debian package COMMAND needs (e.g. fio): installed on the host first, since the guest runs the
+#       host's binaries; repeatable
 #
 # The guest sees the host's root file system read-only (the host's JDK, ~/.m2 and build output work
 # unchanged), a tmpfs on /tmp, and these devices: /dev/nvme0 (controller), /dev/nvme0n1 and /dev/ng0n1
@@ -25,7 +27,8 @@
 #   3  host setup failed: missing tools that could not be installed, no kernel package, download failed
 #   4  guest infrastructure failure: the guest stopped without reporting COMMAND's status
 #      (kernel panic, init or mount failure, QEMU died)
-#   5  guest infrastructure failure: the time limit ran out before COMMAND reported
+#   5  guest infrastructure failure: the time limit ran out before COMMAND reported (the summary's verdict
+#      says whether the guest had booted: a hanging COMMAND also ends here)
 #
 # Files left in OUTDIR: console.log (the guest's serial console), guest-summary (key=value: kernel,
 # timings, verdict), guest-exit-status (when COMMAND finished), and any hs_err_pid*.log a JVM wrote.
@@ -36,7 +39,7 @@
 set -eu
 
 usage() {
-    sed -n '4,7p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,/^set -eu/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -47,7 +50,8 @@ cache=${I2O2_GUEST_CACHE:-/var/tmp/i2o2-guest}
 mem=2G
 cpus=2
 disk=1G
-while getopts k:o:t:c:m:s:d:h opt; do
+extra=
+while getopts k:o:t:c:m:s:d:p:h opt; do
     case $opt in
         k) series=$OPTARG ;;
         o) out=$OPTARG ;;
@@ -56,6 +60,7 @@ while getopts k:o:t:c:m:s:d:h opt; do
         m) mem=$OPTARG ;;
         s) cpus=$OPTARG ;;
         d) disk=$OPTARG ;;
+        p) extra="$extra $OPTARG" ;;
         *) usage ;;
     esac
 done
@@ -74,17 +79,20 @@ say() { echo "run-in-guest: $*" >&2; }
 setup_failed() { say "host setup failed: $*"; exit 3; }
 
 # ---- host tools: install what is missing (CI is a fresh Debian 12 machine, running as root) ----
+export PATH=$PATH:/sbin:/usr/sbin  # depmod lives in /sbin, outside a plain user's PATH
 need=
 for pair in qemu-system-x86_64:qemu-system-x86 busybox:busybox-static cpio:cpio xz:xz-utils \
         depmod:kmod flock:util-linux gzip:gzip; do
-    command -v "${pair%%:*}" >/dev/null 2>&1 || PATH=$PATH:/sbin:/usr/sbin command -v "${pair%%:*}" >/dev/null 2>&1 \
-        || need="$need ${pair#*:}"
+    command -v "${pair%%:*}" >/dev/null 2>&1 || need="$need ${pair#*:}"
 done
 # busybox must be static: the initramfs has no libc, and Debian's plain "busybox" package is dynamic.
 if command -v dpkg-query >/dev/null 2>&1 \
         && ! dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed'; then
     case $need in *busybox-static*) ;; *) need="$need busybox-static" ;; esac
 fi
+for p in $extra; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need="$need $p"
+done
 if [ -n "$need" ]; then
     [ "$(id -u)" = 0 ] || setup_failed "missing packages:$need (install them, or run as root)"
     say "installing$need"
@@ -92,7 +100,6 @@ if [ -n "$need" ]; then
     { apt-get update -qq && apt-get install -y -qq --no-install-recommends $need >/dev/null; } \
         || setup_failed "apt-get install$need failed"
 fi
-export PATH=$PATH:/sbin:/usr/sbin
 busybox_bin=$(command -v busybox)
 
 # ---- kernel: newest Debian package of the series, unpacked once into the cache ----
@@ -119,16 +126,17 @@ fi
 # A change of this list changes the cache key, so stale caches are rebuilt.
 modules="nvme virtio_pci 9pnet_virtio 9p"
 key=$(echo "v1 $modules" | md5sum | cut -c1-8)
-kdir=$cache/$pkg-$key
-if [ ! -f "$kdir/ready" ]; then
-    say "fetching $pkg into $kdir"
+# Unpacks $pkg into $cache/$pkg-$key: vmlinuz, release, and mods/ (uncompressed, in load order).
+fetch_kernel() {
+    local tmp status
+    say "fetching $pkg into $cache/$pkg-$key"
     tmp=$(mktemp -d "$cache/unpack.XXXXXX")
     # Not "( ... ) || fail": bash ignores set -e inside a subshell whose status is tested.
     set +e
     (
         set -e
         cd "$tmp"
-        apt-get download -qq "$pkg" >/dev/null 2>&1 || { apt-get update -qq && apt-get download -qq "$pkg"; }
+        apt-get download -qq "$pkg"
         dpkg -x ./*.deb root
         mods=$(echo root/lib/modules/* root/usr/lib/modules/* | tr ' ' '\n' | grep -v '\*' | head -1)
         rel=$(basename "$mods")
@@ -161,16 +169,27 @@ if [ ! -f "$kdir/ready" ]; then
             esac
             echo "$n" >> kernel/mods/order
         done < order.list
+        grep -q '^nvme\.ko$' kernel/mods/order
         echo "$pkg" > kernel/package
         touch kernel/ready
     )
-    unpacked=$?
+    status=$?
     set -e
-    [ "$unpacked" = 0 ] || { rm -rf "$tmp"; setup_failed "could not fetch and unpack $pkg"; }
-    rm -rf "$kdir"
-    mv "$tmp/kernel" "$kdir"
+    if [ "$status" = 0 ]; then
+        rm -rf "$cache/$pkg-$key"
+        mv "$tmp/kernel" "$cache/$pkg-$key"
+    fi
     rm -rf "$tmp"
+    return "$status"
+}
+if [ ! -f "$cache/$pkg-$key/ready" ] && ! fetch_kernel; then
+    # Package lists older than the mirror name a kernel it no longer serves: refresh them and try again.
+    [ "$(id -u)" = 0 ] || setup_failed "could not fetch $pkg (as root, the lists would be refreshed)"
+    apt-get update -qq || setup_failed "apt-get update failed"
+    pkg=$(newest_kernel)
+    [ -f "$cache/$pkg-$key/ready" ] || fetch_kernel || setup_failed "could not fetch and unpack $pkg"
 fi
+kdir=$cache/$pkg-$key
 flock -u 9
 rel=$(cat "$kdir/release")
 
@@ -222,9 +241,11 @@ up=$(cut -d' ' -f1 /proc/uptime)
 echo "i2o2-guest: kernel $(uname -r) up after ${up}s; nvme: $(ls /dev/nvme0 /dev/nvme0n1 /dev/ng0n1 2>&1 | tr '\n' ' ')"
 echo "kernel=$(uname -r)" > "/host$out/guest-started"
 echo "boot_s=$up" >> "/host$out/guest-started"
+# stdin is /dev/null: the serial console is a terminal, and programs that see one on stdin probe it (a JVM's
+# System.console() reports a terminal, and JUnit's launcher then forks stty to measure it).
 chroot /host /usr/bin/env -i HOME=/tmp TERM=dumb LANG=C.UTF-8 I2O2_GUEST=1 \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    /bin/bash -c 'cd "$1" && exec /bin/bash ./.guest-cmd' guest "$out"
+    /bin/bash -c 'cd "$1" && exec /bin/bash ./.guest-cmd' guest "$out" < /dev/null
 rc=$?
 up=$(cut -d' ' -f1 /proc/uptime)
 echo "$rc" > "/host$out/guest-exit-status"
@@ -270,7 +291,9 @@ if [ -f "$out/guest-exit-status" ]; then
     status=$(cat "$out/guest-exit-status")
     if [ "$status" = 0 ]; then verdict=passed; rc=0; else verdict="command-failed($status)"; rc=1; fi
 elif [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
-    verdict=infra-timeout; rc=5
+    # Started: COMMAND hung or ran too long (a stalled guest looks the same). Not started: boot hung.
+    if [ -f "$out/guest-started" ]; then verdict=infra-timeout-in-command; else verdict=infra-timeout-at-boot; fi
+    rc=5
 elif grep -q 'Kernel panic' "$out/console.log"; then
     verdict=infra-kernel-panic; rc=4
 elif [ ! -f "$out/guest-started" ]; then
@@ -286,6 +309,7 @@ crashes=$(cd "$out" && ls hs_err_pid*.log 2>/dev/null | tr '\n' ' ' || true)
     echo "boot_s=${boot_s:-}"
     echo "run_s=$((ended - boot_started))"
     echo "total_s=$((ended - started))"
+    echo "started=$([ -f "$out/guest-started" ] && echo yes || echo no)"
     echo "exit_status=$status"
     echo "qemu_status=$qemu_rc"
     echo "verdict=$verdict"
@@ -294,7 +318,8 @@ crashes=$(cd "$out" && ls hs_err_pid*.log 2>/dev/null | tr '\n' ' ' || true)
 [ -z "$crashes" ] || say "JVM crash log(s) kept in $out: $crashes"
 grep -q 'Oops' "$out/console.log" && say "the guest kernel printed an Oops: see $out/console.log"
 case $rc in
-    0 | 1) say "$verdict: $rel, guest up after ${boot_s:-?}s, run $((ended - boot_started))s, total $((ended - started))s" ;;
+    0 | 1) say "$verdict: $rel, guest up after ${boot_s:-?}s, run $((ended - boot_started))s," \
+        "total $((ended - started))s" ;;
     *) say "guest infrastructure failure ($verdict, qemu status $qemu_rc): $rel, run $((ended - boot_started))s;" \
         "console in $out/console.log" ;;
 esac

@@ -6,6 +6,7 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -55,11 +57,14 @@ class NvmeGuestIT {
         boolean bench = Boolean.parseBoolean(System.getProperty("i2o2.guest.fio", "false"));
         Path script = suiteDir.resolve("guest/run-in-guest.sh");
 
+        String classpath = guestClasspath(suiteDir);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        checkVisibleInGuest(classpath + ":" + java + ":" + script);
         deleteRecursively(out);
         Files.createDirectories(out);
-        Files.writeString(out.resolve("guest-java.args"), "-cp " + quote(guestClasspath(suiteDir)) + "\n");
+        Files.writeString(out.resolve("guest-java.args"), "-cp " + quote(classpath) + "\n");
         Path suite = out.resolve("guest-suite.sh");
-        Files.writeString(suite, guestSuite(suiteDir, out, bench));
+        Files.writeString(suite, guestSuite(java, suiteDir, out, bench));
 
         List<String> command = new ArrayList<>(List.of(script.toString(), "-k", kernel, "-o", out.toString(),
                 "-t", Integer.toString(GUEST_LIMIT_SECONDS)));
@@ -67,21 +72,31 @@ class NvmeGuestIT {
         if (cache != null && !cache.isBlank()) {
             command.addAll(List.of("-c", cache));
         }
+        if (bench) {
+            command.addAll(List.of("-p", "fio"));
+        }
         command.addAll(List.of("--", "bash", suite.toString()));
         Path log = out.resolveSibling(out.getFileName() + ".log");
         System.out.println("NVMe guest: " + String.join(" ", command));
 
         long t0 = System.nanoTime();
-        Process harness = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
-        int rc;
+        int rc = runHarness(command, log);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        System.out.println(output);
+        judge(rc, out, output, kernel, wall, bench);
+    }
+
+    /** Runs run-in-guest.sh to its end, or kills it (and QEMU under it) past its own limit. */
+    private static int runHarness(List<String> command, Path log) throws IOException, InterruptedException {
+        Process harness = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         try {
             if (!harness.waitFor(GUEST_LIMIT_SECONDS + 40, TimeUnit.SECONDS)) {
                 fail("guest infrastructure failure: run-in-guest.sh did not end within " + (GUEST_LIMIT_SECONDS + 40)
                         + " s (its own limit is " + GUEST_LIMIT_SECONDS + " s); output in " + log);
             }
-            rc = harness.exitValue();
+            return harness.exitValue();
         } finally {
             // On a timeout or an interrupt, take QEMU down with the script (it runs under timeout(1)).
             harness.descendants().forEach(ProcessHandle::destroy);
@@ -91,24 +106,33 @@ class NvmeGuestIT {
                 harness.destroyForcibly();
             }
         }
-        double wall = (System.nanoTime() - t0) / 1e9;
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        System.out.println(output);
+    }
 
+    /**
+     * Pass or fail from the harness's exit status (see run-in-guest.sh), its summary and the JUnit XML: an
+     * infrastructure failure, a JVM crash, failed tests, no tests run, or a failed fio run each fail differently.
+     */
+    private static void judge(int rc, Path out, String output, String kernel, double wall, boolean bench)
+            throws Exception {
         Map<String, String> summary = readSummary(out.resolve("guest-summary"));
         String where = "kernel " + summary.getOrDefault("kernel", kernel) + " (" + summary.getOrDefault("package", "?")
                 + ")";
-        String timing = String.format(java.util.Locale.ROOT, "guest up after %s s, guest run %s s, whole run %.0f s",
+        String timing = String.format(Locale.ROOT, "guest up after %s s, guest run %s s, whole run %.0f s",
                 summary.getOrDefault("boot_s", "?"), summary.getOrDefault("run_s", "?"), wall);
+        System.out.println("NVMe guest on " + where + ": " + summary.getOrDefault("verdict", "no verdict") + "; "
+                + timing);
         List<String> crashes = hsErrFiles(out);
 
         if (rc == 2 || rc == 3) {
             fail("guest infrastructure failure: host setup (run-in-guest.sh exit " + rc + "): " + tail(output, 8));
         }
         if (rc == 4 || rc == 5) {
-            fail("guest infrastructure failure (" + summary.getOrDefault("verdict", "exit " + rc) + ") on " + where
-                    + ", " + timing + (crashes.isEmpty() ? "" : "; JVM crash logs: " + crashes)
-                    + "; last console lines:\n" + tail(readOrEmpty(out.resolve("console.log")), 15));
+            String verdict = summary.getOrDefault("verdict", "exit " + rc);
+            String detail = verdict.contains("in-command")
+                    ? ": the guest booted, and the command was still running at " + GUEST_LIMIT_SECONDS + " s" : "";
+            fail("guest infrastructure failure (" + verdict + detail + ") on " + where + ", " + timing
+                    + (crashes.isEmpty() ? "" : "; JVM crash logs: " + crashes) + "; last console lines:\n"
+                    + tail(readOrEmpty(out.resolve("console.log")), 15));
         }
         if (rc != 0 && rc != 1) {
             fail("guest infrastructure failure: run-in-guest.sh exit " + rc + ": " + tail(output, 8));
@@ -124,9 +148,9 @@ class NvmeGuestIT {
                     + summary.getOrDefault("exit_status", "?") + ") without a JUnit report, on " + where + "\n"
                     + tail(output, 15));
         }
-        System.out.printf("NVMe guest on %s: %d tests, %d passed, %d failed, %d errors, %d skipped; %s%n", where,
+        System.out.printf("NVMe guest tests on %s: %d tests, %d passed, %d failed, %d errors, %d skipped%n", where,
                 report.tests, report.tests - report.failures - report.errors - report.skipped, report.failures,
-                report.errors, report.skipped, timing);
+                report.errors, report.skipped);
         if (bench) {
             printIops(out, summary.getOrDefault("kernel", kernel));
         }
@@ -158,19 +182,35 @@ class NvmeGuestIT {
                 + Files.readString(file).trim();
     }
 
+    /**
+     * The guest sees the host's root read-only, except that it mounts its own empty /tmp, /run, /proc, /sys and
+     * /dev: a JDK, jar or class folder in one of those is not there. Fail early with the reason.
+     */
+    private static void checkVisibleInGuest(String paths) {
+        for (String p : paths.split(":")) {
+            for (String hidden : List.of("/tmp/", "/run/", "/proc/", "/sys/", "/dev/")) {
+                if (p.startsWith(hidden)) {
+                    fail("guest infrastructure failure: " + p + " lies under " + hidden + ", which the guest replaces"
+                            + " with its own mount: build outside " + hidden + " (or move -Dmaven.repo.local)");
+                }
+            }
+        }
+    }
+
     /** The script the guest runs: the Console Launcher on the guest test class, then fio when asked. */
-    private static String guestSuite(Path suiteDir, Path out, boolean bench) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static String guestSuite(String java, Path suiteDir, Path out, boolean bench) {
         StringBuilder s = new StringBuilder();
         s.append("#!/bin/bash\n# Written by NvmeGuestIT; runs inside the guest, in ").append(out).append(".\n");
         s.append("set -u\n");
         if (bench) {
             s.append("export I2O2_GUEST_BENCH=1 I2O2_GUEST_BENCH_SECONDS=").append(FIO_SECONDS).append('\n');
         }
-        // The guest is ~10x slower than the host: C1 only (C2 compiles cost more than they win in a short run),
-        // a serial collector, and hs_err files where the host can keep them.
+        // The guest is ~10x slower than the host: C1 only (C2 compiles cost more than they win in a short run:
+        // the class took 95 s with C2 against 30-55 s without), a serial collector, no perf-data file, and hs_err
+        // files where the host keeps them.
         s.append(quote(java)).append(" --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1")
-                .append(" -XX:+UseSerialGC -Xmx512m -Djava.io.tmpdir=/tmp")
+                .append(" -XX:+UseSerialGC -XX:-UsePerfData -Xmx512m")
+                .append(" -Djava.io.tmpdir=/tmp")
                 .append(" -XX:ErrorFile=").append(quote(out + "/hs_err_pid%p.log"))
                 .append(" @").append(quote(out + "/guest-java.args"))
                 .append(" org.junit.platform.console.ConsoleLauncher execute")
