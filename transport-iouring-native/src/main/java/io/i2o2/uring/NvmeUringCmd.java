@@ -15,8 +15,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * passthrough request carries in {@link Sqe#commandArea()} of a 128-byte SQE.
  *
  * <p>An NVMe passthrough request is an {@code IORING_OP_URING_CMD} on a ring with {@link SetupFlag#SQE128}
- * and {@link SetupFlag#CQE32}, sent to {@code /dev/ngXnY} (I/O and admin commands) or {@code /dev/nvmeX}
- * (admin commands, 6.0+). Its CQE's {@code res} is 0 on success, the NVMe status field (status code type and
+ * and {@link SetupFlag#CQE32}: {@link #CMD_IO} to a namespace's generic device {@code /dev/ngXnY},
+ * {@link #CMD_ADMIN} to the controller's {@code /dev/nvmeX} (6.0+); the wrong pairing fails with
+ * {@code -ENOTTY}. Its CQE's {@code res} is 0 on success, the NVMe status field (status code type and
  * status code, {@code > 0}) when the device failed the command, or {@code -errno} when the kernel refused it;
  * the command's result dword 0 arrives in the first 8 extra bytes of the 32-byte CQE
  * ({@link CompletionHandler} {@code extra0}).

@@ -1,0 +1,347 @@
+package io.i2o2.testsuite.nvme;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Boots the NVMe guest ({@code testsuite/guest/run-in-guest.sh}: Debian kernel under QEMU/TCG with an emulated
+ * NVMe controller) and runs {@link NvmeRingGuestTest} inside it with this JVM's JDK and this module's test
+ * classpath, through the JUnit Platform Console Launcher. The guest writes its JUnit XML report to
+ * {@code target/nvme-guest/junit}; this test reads it back.
+ *
+ * <p>Fails when a guest test failed, and also when the guest tests did not report: the message then starts with
+ * "guest infrastructure failure" (kernel panic, boot or mount failure, time limit, host setup) or "guest JVM
+ * crashed" (its {@code hs_err_pid*.log} is kept in {@code target/nvme-guest}), so a broken harness is never
+ * mistaken for a passing or a failing test. Prints the guest kernel, the timings and the guest's test counts.
+ *
+ * <p>System properties (from {@code -D} on the Maven command line): {@code i2o2.guest.kernel} (6.12 or 6.1),
+ * {@code i2o2.guest.fio=true} (also measure 4 KiB random-read IOPS with the ring and with fio's
+ * {@code io_uring_cmd} engine, and print both), {@code i2o2.guest.cache} (kernel cache folder).
+ */
+class NvmeGuestIT {
+    /** The guest's own limit, boot included; well inside this test's timeout, so the guest's verdict wins. */
+    private static final int GUEST_LIMIT_SECONDS = 420;
+    private static final int FIO_SECONDS = 5;
+    private static final Pattern IOPS = Pattern.compile("^(ring|fio) qd=(\\d+) iops=(\\d+)");
+
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void nvmeRingTestsPassInsideTheGuest() throws Exception {
+        Path suiteDir = Path.of(System.getProperty("i2o2.testsuite.dir", System.getProperty("user.dir")));
+        Path out = Path.of(System.getProperty("i2o2.guest.out", suiteDir.resolve("target/nvme-guest").toString()))
+                .toAbsolutePath();
+        String kernel = System.getProperty("i2o2.guest.kernel", "6.12");
+        boolean bench = Boolean.parseBoolean(System.getProperty("i2o2.guest.fio", "false"));
+        Path script = suiteDir.resolve("guest/run-in-guest.sh");
+
+        String classpath = guestClasspath(suiteDir);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        checkVisibleInGuest(classpath + ":" + java + ":" + script);
+        deleteRecursively(out);
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("guest-java.args"), "-cp " + quote(classpath) + "\n");
+        Path suite = out.resolve("guest-suite.sh");
+        Files.writeString(suite, guestSuite(java, suiteDir, out, bench));
+
+        // Through bash: a checkout that lost the executable bit still runs.
+        List<String> command = new ArrayList<>(List.of("bash", script.toString(), "-k", kernel, "-o",
+                out.toString(), "-t", Integer.toString(GUEST_LIMIT_SECONDS)));
+        String cache = System.getProperty("i2o2.guest.cache");
+        if (cache != null && !cache.isBlank()) {
+            command.addAll(List.of("-c", cache));
+        }
+        if (bench) {
+            command.addAll(List.of("-p", "fio"));
+        }
+        command.addAll(List.of("--", "bash", suite.toString()));
+        Path log = out.resolveSibling(out.getFileName() + ".log");
+        System.out.println("NVMe guest: " + String.join(" ", command));
+
+        long t0 = System.nanoTime();
+        int rc = runHarness(command, log);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        System.out.println(output);
+        judge(rc, out, output, kernel, wall, bench);
+    }
+
+    /** Runs run-in-guest.sh to its end, or kills it (and QEMU under it) past its own limit. */
+    private static int runHarness(List<String> command, Path log) throws IOException, InterruptedException {
+        Process harness = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        try {
+            if (!harness.waitFor(GUEST_LIMIT_SECONDS + 40, TimeUnit.SECONDS)) {
+                fail("guest infrastructure failure: run-in-guest.sh did not end within " + (GUEST_LIMIT_SECONDS + 40)
+                        + " s (its own limit is " + GUEST_LIMIT_SECONDS + " s); output in " + log);
+            }
+            return harness.exitValue();
+        } finally {
+            // On a timeout or an interrupt, take QEMU down with the script (it runs under timeout(1)).
+            harness.descendants().forEach(ProcessHandle::destroy);
+            harness.destroy();
+            if (!harness.waitFor(15, TimeUnit.SECONDS)) {
+                harness.descendants().forEach(ProcessHandle::destroyForcibly);
+                harness.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * Pass or fail from the harness's exit status (see run-in-guest.sh), its summary and the JUnit XML: an
+     * infrastructure failure, a JVM crash, failed tests, no tests run, or a failed fio run each fail differently.
+     */
+    private static void judge(int rc, Path out, String output, String kernel, double wall, boolean bench)
+            throws Exception {
+        Map<String, String> summary = readSummary(out.resolve("guest-summary"));
+        String where = "kernel " + summary.getOrDefault("kernel", kernel) + " (" + summary.getOrDefault("package", "?")
+                + ")";
+        String timing = String.format(Locale.ROOT, "guest up after %s s, guest run %s s, whole run %.0f s",
+                summary.getOrDefault("boot_s", "?"), summary.getOrDefault("run_s", "?"), wall);
+        System.out.println("NVMe guest on " + where + ": " + summary.getOrDefault("verdict", "no verdict") + "; "
+                + timing);
+        List<String> crashes = hsErrFiles(out);
+
+        if (rc == 2 || rc == 3) {
+            fail("guest infrastructure failure: host setup (run-in-guest.sh exit " + rc + "): " + tail(output, 8));
+        }
+        if (rc == 4 || rc == 5) {
+            String verdict = summary.getOrDefault("verdict", "exit " + rc);
+            String detail = verdict.contains("in-command")
+                    ? ": the guest booted, and the command was still running at " + GUEST_LIMIT_SECONDS + " s" : "";
+            fail("guest infrastructure failure (" + verdict + detail + ") on " + where + ", " + timing
+                    + (crashes.isEmpty() ? "" : "; JVM crash logs: " + crashes) + "; last console lines:\n"
+                    + tail(readOrEmpty(out.resolve("console.log")), 15));
+        }
+        if (rc != 0 && rc != 1) {
+            fail("guest infrastructure failure: run-in-guest.sh exit " + rc + ": " + tail(output, 8));
+        }
+
+        Report report = readReports(out.resolve("junit"));
+        if (report == null) {
+            if (!crashes.isEmpty()) {
+                fail("guest JVM crashed on " + where + " (no JUnit report); crash logs kept: " + crashes
+                        + "\n" + tail(output, 15));
+            }
+            fail("guest infrastructure failure: the guest command ended (status "
+                    + summary.getOrDefault("exit_status", "?") + ") without a JUnit report, on " + where + "\n"
+                    + tail(output, 15));
+        }
+        System.out.printf("NVMe guest tests on %s: %d tests, %d passed, %d failed, %d errors, %d skipped%n", where,
+                report.tests, report.tests - report.failures - report.errors - report.skipped, report.failures,
+                report.errors, report.skipped);
+        if (bench) {
+            printIops(out, summary.getOrDefault("kernel", kernel));
+        }
+        if (report.failures + report.errors > 0) {
+            fail("NVMe guest tests failed on " + where + ": " + (report.failures + report.errors) + " of "
+                    + report.tests + (crashes.isEmpty() ? "" : " (JVM crash logs: " + crashes + ")") + "\n  "
+                    + String.join("\n  ", report.problems));
+        }
+        if (report.tests - report.skipped == 0) {
+            fail("the guest tests did not run on " + where + ": " + report.tests + " found, all skipped"
+                    + " (did the guest set I2O2_GUEST=1?)");
+        }
+        if (rc != 0) {
+            fail("the guest command failed (status " + summary.getOrDefault("exit_status", "?") + ") on " + where
+                    + " although its tests passed" + (bench ? ": see the fio output above" : "") + "\n"
+                    + tail(output, 10));
+        }
+    }
+
+    /** This module's test classpath: its own classes first, then what Maven resolved (guest-classpath.txt). */
+    private static String guestClasspath(Path suiteDir) throws IOException {
+        Path file = Path.of(System.getProperty("i2o2.guest.classpath",
+                suiteDir.resolve("target/guest-classpath.txt").toString()));
+        if (!Files.isRegularFile(file)) {
+            fail("guest infrastructure failure: " + file + " is missing (maven-dependency-plugin writes it in"
+                    + " generate-test-resources: run through Maven)");
+        }
+        return suiteDir.resolve("target/test-classes") + ":" + suiteDir.resolve("target/classes") + ":"
+                + Files.readString(file).trim();
+    }
+
+    /**
+     * The guest sees the host's root read-only, except that it mounts its own empty /tmp, /run, /proc, /sys and
+     * /dev: a JDK, jar or class folder in one of those is not there. Fail early with the reason.
+     */
+    private static void checkVisibleInGuest(String paths) {
+        for (String p : paths.split(":")) {
+            for (String hidden : List.of("/tmp/", "/run/", "/proc/", "/sys/", "/dev/")) {
+                if (p.startsWith(hidden)) {
+                    fail("guest infrastructure failure: " + p + " lies under " + hidden + ", which the guest replaces"
+                            + " with its own mount: build outside " + hidden + " (or move -Dmaven.repo.local)");
+                }
+            }
+        }
+    }
+
+    /** The script the guest runs: the Console Launcher on the guest test class, then fio when asked. */
+    private static String guestSuite(String java, Path suiteDir, Path out, boolean bench) {
+        StringBuilder s = new StringBuilder();
+        s.append("#!/bin/bash\n# Written by NvmeGuestIT; runs inside the guest, in ").append(out).append(".\n");
+        s.append("set -u\n");
+        if (bench) {
+            s.append("export I2O2_GUEST_BENCH=1 I2O2_GUEST_BENCH_SECONDS=").append(FIO_SECONDS).append('\n');
+        }
+        // The guest is ~10x slower than the host: C1 only (C2 compiles cost more than they win in a short run:
+        // the class took 95 s with C2 against 30-55 s without), a serial collector, no perf-data file, and hs_err
+        // files where the host keeps them.
+        s.append(quote(java)).append(" --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1")
+                .append(" -XX:+UseSerialGC -XX:-UsePerfData -Xmx512m")
+                .append(" -Djava.io.tmpdir=/tmp")
+                .append(" -XX:ErrorFile=").append(quote(out + "/hs_err_pid%p.log"))
+                .append(" @").append(quote(out + "/guest-java.args"))
+                .append(" org.junit.platform.console.ConsoleLauncher execute")
+                .append(" --select-class ").append(NvmeRingGuestTest.class.getName())
+                .append(" --reports-dir ").append(quote(out + "/junit"))
+                .append(" --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests\n");
+        s.append("rc=$?\n");
+        if (bench) {
+            s.append("bash ").append(quote(suiteDir.resolve("guest/fio-randread.sh").toString()))
+                    .append(" -r ").append(FIO_SECONDS).append(" 1 32 || { [ $rc != 0 ] || rc=3; }\n");
+        }
+        s.append("exit $rc\n");
+        return s.toString();
+    }
+
+    private static void printIops(Path out, String kernel) throws IOException {
+        Map<Integer, Map<String, String>> byDepth = new TreeMap<>();
+        for (String file : List.of("ring-bench.txt", "fio-bench.txt")) {
+            for (String line : readOrEmpty(out.resolve(file)).split("\n")) {
+                Matcher m = IOPS.matcher(line);
+                if (m.find()) {
+                    byDepth.computeIfAbsent(Integer.parseInt(m.group(2)), d -> new LinkedHashMap<>())
+                            .put(m.group(1), m.group(3));
+                }
+            }
+        }
+        System.out.println("4 KiB random read, /dev/ng0n1, QEMU NVMe under TCG (emulated: not a device figure),"
+                + " kernel " + kernel + ", " + FIO_SECONDS + " s per run:");
+        System.out.println("  QD   ring (i2o2) IOPS   fio io_uring_cmd IOPS");
+        byDepth.forEach((qd, v) -> System.out.printf("  %2d   %16s   %21s%n", qd, v.getOrDefault("ring", "-"),
+                v.getOrDefault("fio", "-")));
+    }
+
+    private record Report(int tests, int failures, int errors, int skipped, List<String> problems) {
+    }
+
+    /** Sums every {@code TEST-*.xml} the Console Launcher wrote; {@code null} when there is none. */
+    private static Report readReports(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> p.getFileName().toString().matches("TEST-.*\\.xml")).sorted().toList();
+        }
+        if (files.isEmpty()) {
+            return null;
+        }
+        int tests = 0;
+        int failures = 0;
+        int errors = 0;
+        int skipped = 0;
+        List<String> problems = new ArrayList<>();
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        for (Path file : files) {
+            Element suite = factory.newDocumentBuilder().parse(file.toFile()).getDocumentElement();
+            tests += intAttr(suite, "tests");
+            failures += intAttr(suite, "failures");
+            errors += intAttr(suite, "errors");
+            skipped += intAttr(suite, "skipped");
+            NodeList cases = suite.getElementsByTagName("testcase");
+            for (int i = 0; i < cases.getLength(); i++) {
+                Element c = (Element) cases.item(i);
+                for (String kind : List.of("failure", "error")) {
+                    NodeList bad = c.getElementsByTagName(kind);
+                    if (bad.getLength() > 0) {
+                        Element b = (Element) bad.item(0);
+                        problems.add(c.getAttribute("name") + ": " + kind + ": " + b.getAttribute("message"));
+                    }
+                }
+            }
+        }
+        return new Report(tests, failures, errors, skipped, problems);
+    }
+
+    private static int intAttr(Element e, String name) {
+        String v = e.getAttribute(name);
+        return v.isEmpty() ? 0 : Integer.parseInt(v);
+    }
+
+    private static Map<String, String> readSummary(Path file) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String line : readOrEmpty(file).split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                map.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return map;
+    }
+
+    private static List<String> hsErrFiles(Path out) throws IOException {
+        try (Stream<Path> s = Files.list(out)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("hs_err_pid")).map(Path::toString).toList();
+        }
+    }
+
+    private static String readOrEmpty(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String tail(String text, int lines) {
+        String[] all = text.strip().split("\n");
+        return String.join("\n", List.of(all).subList(Math.max(0, all.length - lines), all.length));
+    }
+
+    /** Quotes for bash and for a java @argfile alike (neither sees a double quote or a backslash in our paths). */
+    private static String quote(String s) {
+        if (s.contains("\"") || s.contains("\\") || s.contains("$") || s.contains("`")) {
+            throw new IllegalArgumentException("path with a quote, backslash, $ or backquote: " + s);
+        }
+        return "\"" + s + "\"";
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}
