@@ -45,7 +45,7 @@ class NvmeGuestIT {
     /** The guest's own limit, boot included; well inside this test's timeout, so the guest's verdict wins. */
     private static final int GUEST_LIMIT_SECONDS = 420;
     private static final int FIO_SECONDS = 5;
-    private static final Pattern IOPS = Pattern.compile("^(ring|fio) qd=(\\d+) iops=(\\d+)");
+    private static final Pattern IOPS = Pattern.compile("^(ring|i2o2|fio) qd=(\\d+) iops=(\\d+)");
 
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
@@ -216,6 +216,7 @@ class NvmeGuestIT {
                 .append(" @").append(quote(out + "/guest-java.args"))
                 .append(" org.junit.platform.console.ConsoleLauncher execute")
                 .append(" --select-class ").append(NvmeRingGuestTest.class.getName())
+                .append(" --select-class ").append(NvmeNamespaceGuestTest.class.getName())
                 .append(" --reports-dir ").append(quote(out + "/junit"))
                 .append(" --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests\n");
         s.append("rc=$?\n");
@@ -229,7 +230,7 @@ class NvmeGuestIT {
 
     private static void printIops(Path out, String kernel) throws IOException {
         Map<Integer, Map<String, String>> byDepth = new TreeMap<>();
-        for (String file : List.of("ring-bench.txt", "fio-bench.txt")) {
+        for (String file : List.of("ring-bench.txt", "lib-bench.txt", "fio-bench.txt")) {
             for (String line : readOrEmpty(out.resolve(file)).split("\n")) {
                 Matcher m = IOPS.matcher(line);
                 if (m.find()) {
@@ -240,9 +241,9 @@ class NvmeGuestIT {
         }
         System.out.println("4 KiB random read, /dev/ng0n1, QEMU NVMe under TCG (emulated: not a device figure),"
                 + " kernel " + kernel + ", " + FIO_SECONDS + " s per run:");
-        System.out.println("  QD   ring (i2o2) IOPS   fio io_uring_cmd IOPS");
-        byDepth.forEach((qd, v) -> System.out.printf("  %2d   %16s   %21s%n", qd, v.getOrDefault("ring", "-"),
-                v.getOrDefault("fio", "-")));
+        System.out.println("  QD   bare ring IOPS   i2o2 NvmeNamespace IOPS   fio io_uring_cmd IOPS");
+        byDepth.forEach((qd, v) -> System.out.printf("  %2d   %14s   %23s   %21s%n", qd, v.getOrDefault("ring", "-"),
+                v.getOrDefault("i2o2", "-"), v.getOrDefault("fio", "-")));
     }
 
     private record Report(int tests, int failures, int errors, int skipped, List<String> problems) {
