@@ -96,6 +96,22 @@ final class IntQueue {
         }
     }
 
+    /**
+     * {@link #poll()} for a queue with one consumer: the same result without the CAS on the head, which only
+     * the consumer moves. Never call it from two threads, nor together with {@link #poll()}.
+     */
+    int pollSingleConsumer() {
+        long h = (long) HEAD.getOpaque(this);
+        int cell = (int) h & mask;
+        if ((long) SEQ.getAcquire(sequence, cell) != h + 1) {
+            return -1;
+        }
+        int value = values[cell];
+        HEAD.setRelease(this, h + 1);
+        SEQ.setRelease(sequence, cell, h + mask + 1);
+        return value;
+    }
+
     /** Whether the queue looks empty right now (exact when no one is offering or polling). */
     boolean isEmpty() {
         return head >= tail;

@@ -71,9 +71,9 @@ final class OpTable {
         }
     }
 
-    /** The next slot handed over by another thread, or null. Loop thread. */
+    /** The next slot handed over by another thread, or null. Loop thread only: the queue's one consumer. */
     OpSlot pollHandedOver() {
-        int i = submitted.poll();
+        int i = submitted.pollSingleConsumer();
         return i < 0 ? null : slots[i];
     }
 

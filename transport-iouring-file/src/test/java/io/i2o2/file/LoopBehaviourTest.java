@@ -33,16 +33,24 @@ class LoopBehaviourTest {
     @TempDir
     Path dir;
 
-    /** Keeps the loop busy in a task until the returned latch is counted down. */
-    static CountDownLatch block(IoUringEventLoop loop) {
+    /**
+     * Keeps the loop busy in a task until the returned latch is counted down. Returns once the task runs, so
+     * everything submitted afterwards waits for the latch.
+     */
+    static CountDownLatch block(IoUringEventLoop loop) throws InterruptedException {
         CountDownLatch hold = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
         loop.execute(() -> {
+            running.countDown();
             try {
                 hold.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
+        if (!running.await(10, TimeUnit.SECONDS)) {
+            throw new AssertionError(loop + " did not run the blocking task");
+        }
         return hold;
     }
 
@@ -50,16 +58,17 @@ class LoopBehaviourTest {
     @MethodSource("io.i2o2.file.Groups#both")
     void fullLoopFailsAtOnceWithOverloadAndTheBlockingViewWaits(Groups type) throws Exception {
         IoUringEventLoopGroup group = type.create(IoUringConfig.builder().maxInFlight(8).build());
+        CountDownLatch hold = null;
         try {
             IoUringEventLoop loop = group.next();
             Files.write(dir.resolve("b"), new byte[4096]);
             IoUringFile file = FileOpsTest.await(loop.open(dir.resolve("b")));
-            CountDownLatch hold = block(loop);
+            hold = block(loop);
             List<IntFuture> accepted = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 accepted.add(loop.nop());
             }
-            ByteBuf buf = ALLOC.directBuffer(16);
+            ByteBuf buf = ALLOC.directBuffer(16, 16);
             Future<Integer> refused = file.read(buf, 0);
             assertTrue(refused.isDone(), "refused at once, not queued");
             assertInstanceOf(IoUringOverloadedException.class, refused.cause());
@@ -76,31 +85,43 @@ class LoopBehaviourTest {
                 }
             });
             Thread.sleep(50);
-            assertFalse(blocked.isDone(), "waits while the loop is full");
+            assertFalse(blocked.isDone(), "waits while the loop is full: " + blocked);
             hold.countDown();
             assertEquals(16, blocked.get(10, TimeUnit.SECONDS));
             for (IntFuture f : accepted) {
                 assertEquals(0, f.get(10, TimeUnit.SECONDS));
             }
-            // ...but never on an event loop thread.
+            assertEquals(1, buf.refCnt());
+            buf.release();
+
+            // ...but never on an event loop thread, where waiting would block the loop that makes room.
             CompletableFuture<Throwable> onLoop = new CompletableFuture<>();
+            CountDownLatch full = block(loop);
+            List<IntFuture> filling = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                filling.add(loop.nop());
+            }
+            ByteBuf other = ALLOC.directBuffer(16, 16);
             loop.execute(() -> {
                 try {
-                    file.blocking().read(buf, 0);
+                    file.blocking().read(other, 0);
                     onLoop.complete(null);
                 } catch (Throwable t) {
                     onLoop.complete(t);
                 }
             });
-            CountDownLatch fill = block(loop);
-            fill.countDown();
-            Throwable t = onLoop.get(10, TimeUnit.SECONDS);
-            if (t != null) {
-                assertInstanceOf(IllegalStateException.class, t);
+            full.countDown();
+            assertInstanceOf(IllegalStateException.class, onLoop.get(10, TimeUnit.SECONDS));
+            for (IntFuture f : filling) {
+                assertEquals(0, f.get(10, TimeUnit.SECONDS));
             }
-            buf.release();
+            assertEquals(1, other.refCnt());
+            other.release();
             FileOpsTest.await(file.close());
         } finally {
+            if (hold != null) {
+                hold.countDown();
+            }
             Groups.shutdown(group);
         }
     }
