@@ -1,0 +1,57 @@
+package io.i2o2.example.fileserver;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** What the server tests share: files with known content, and the checks every test ends with. */
+final class ServerFixture {
+    private ServerFixture() {
+    }
+
+    static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    static byte[] write(Path file, int size, long seed) throws Exception {
+        byte[] data = random(size, seed);
+        Files.createDirectories(file.getParent());
+        Files.write(file, data);
+        return data;
+    }
+
+    /** Waits up to 10 s for {@code condition}, then fails with {@code what}. */
+    static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("not within 10 s: " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /**
+     * The server is back at rest: every connection closed, no chunk buffer held. Call after the clients
+     * closed their sockets.
+     */
+    static void assertQuiet(FileServer server) throws InterruptedException {
+        eventually("connections closed: " + server.stats(), () -> server.stats().openConnections() == 0);
+        eventually("chunk buffers released: " + server.stats(), () -> server.stats().outstandingChunkBytes() == 0);
+        eventually("io_uring ops done", () -> {
+            for (var loop : server.fileGroup()) {
+                if (((io.i2o2.file.IoUringEventLoop) loop).pendingOps() != 0) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        assertEquals(0, server.stats().outstandingChunkBytes());
+    }
+}
