@@ -14,7 +14,10 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -40,6 +43,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>From the command line: {@code ./i2o2 serve [DIR] [--port N] [--wiring uring|channel]}.
  */
 public final class FileServer implements AutoCloseable {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(FileServer.class);
     /** The address the server binds. */
     public static final String HOST = "127.0.0.1";
     private static final String USAGE = "usage: ./i2o2 serve [DIR] [--port N] [--wiring uring|channel]\n"
@@ -259,8 +263,15 @@ public final class FileServer implements AutoCloseable {
     }
 
     private void shutDownGroups() {
-        fileGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
-        ioGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+        shutDown(fileGroup);
+        shutDown(ioGroup);
+    }
+
+    /** Graceful within 5 s; a group still running 10 s later is reported, not waited for forever. */
+    private static void shutDown(EventExecutorGroup group) {
+        if (!group.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(15, TimeUnit.SECONDS)) {
+            logger.error("{} did not terminate within 15 s of shutdownGracefully(0, 5 s)", group);
+        }
     }
 
     /**

@@ -241,9 +241,12 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
             if (f.isSuccess()) {
                 finish(r, done);
             } else {
-                // The status line is out: the only way left to say "incomplete" is to close.
-                if (!(f.cause() instanceof ClosedChannelException)) {
+                // The status line is out: the only way left to say "incomplete" is to close. A client that
+                // left is routine; a file that failed or shrank under an open connection is worth a warning.
+                if (ctx.channel().isActive()) {
                     logger.warn("{}: {} failed mid-body; closing", ctx.channel(), r.target(), f.cause());
+                } else {
+                    logger.debug("{}: {} stopped: the client left", ctx.channel(), r.target(), f.cause());
                 }
                 busy = false;
                 closing = true;

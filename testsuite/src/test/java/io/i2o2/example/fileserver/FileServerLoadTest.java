@@ -1,5 +1,6 @@
 package io.i2o2.example.fileserver;
 
+import io.i2o2.file.IoUringEventLoop;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -43,6 +44,7 @@ import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * 200 concurrent keep-alive connections, 100 requests each, of random files and random ranges, every body
@@ -50,12 +52,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * pooled allocator, and the leak detector (PARANOID) watches every buffer of both.
  */
 class FileServerLoadTest {
-    static final int CONNECTIONS = 200;
-    static final int REQUESTS_PER_CONNECTION = 100;
-    /** Edge sizes around the 64 KiB chunk and a page, then random ones; kept small so 2 cores finish quickly. */
-    static final int[] EDGE_SIZES = {0, 1, 100, 4095, 4096, 65_535, 65_536, 65_537, 131_075, 1 << 20, (2 << 20) + 1};
+    static final int CONNECTIONS = Integer.getInteger("fileserver.load.connections", 200);
+    static final int REQUESTS_PER_CONNECTION = Integer.getInteger("fileserver.load.requests", 100);
+    /** Sizes at the edges of a page and of the 64 KiB chunk. */
+    static final int[] EDGE_SIZES = {0, 1, 100, 4095, 4096, 65_535, 65_536, 65_537, 131_075};
+    /** Log-uniform sizes up to this: mostly small files, like a real site. */
+    static final int MAX_RANDOM_SIZE = 64 * 1024;
     static final int RANDOM_FILES = 29;
-    static final int MAX_RANDOM_SIZE = 256 * 1024;
+    /** A few MiB, each asked for in {@link #BIG_PERCENT} of the requests: big bodies without hours of CPU. */
+    static final int[] BIG_SIZES = {1 << 20, (3 << 20) + 1};
+    static final int BIG_PERCENT = 1;
 
     @TempDir
     static Path www;
@@ -65,10 +71,10 @@ class FileServerLoadTest {
     @BeforeAll
     static void files() throws Exception {
         SplittableRandom random = new SplittableRandom(42);
-        for (int i = 0; i < EDGE_SIZES.length + RANDOM_FILES; i++) {
-            // Log-uniform sizes: mostly small files, like a real site, a few up to MAX_RANDOM_SIZE.
+        for (int i = 0; i < EDGE_SIZES.length + RANDOM_FILES + BIG_SIZES.length; i++) {
             int size = i < EDGE_SIZES.length ? EDGE_SIZES[i]
-                    : (int) Math.pow(MAX_RANDOM_SIZE, random.nextDouble());
+                    : i < EDGE_SIZES.length + RANDOM_FILES ? (int) Math.pow(MAX_RANDOM_SIZE, random.nextDouble())
+                    : BIG_SIZES[i - EDGE_SIZES.length - RANDOM_FILES];
             contents.add(ServerFixture.write(www.resolve("f" + i), size, i));
         }
     }
@@ -109,8 +115,12 @@ class FileServerLoadTest {
             for (Channel ch : channels) {
                 ch.eventLoop().execute(() -> ch.pipeline().get(Client.class).next(ch));
             }
-            assertTrue(finished.await(170, TimeUnit.SECONDS), "clients did not finish: " + finished.getCount()
-                    + " left, " + responses + " responses, failures " + failures);
+            if (!finished.await(Integer.getInteger("fileserver.load.seconds", 170), TimeUnit.SECONDS)) {
+                StringBuilder loops = new StringBuilder();
+                server.fileGroup().forEach(l -> loops.append(((IoUringEventLoop) l).pendingOps()).append(' '));
+                fail("clients did not finish: " + finished.getCount() + " left, " + responses + " responses, "
+                        + server.stats() + ", io_uring ops pending per loop: " + loops + ", failures " + failures);
+            }
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             System.out.printf("%s wiring: %d responses, %d MiB of bodies in %d ms (%.0f req/s, %.0f MiB/s); %s%n",
                     wiring, responses.get(), bodyBytes.get() >> 20, millis, responses.get() * 1000.0 / millis,
@@ -161,7 +171,9 @@ class FileServerLoadTest {
                 return;
             }
             sent++;
-            int file = random.nextInt(contents.size());
+            int big = random.nextInt(100);
+            int small = contents.size() - BIG_SIZES.length;
+            int file = big < BIG_PERCENT * BIG_SIZES.length ? small + big / BIG_PERCENT : random.nextInt(small);
             long size = contents.get(file).length;
             FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/f" + file);
             req.headers().set(HttpHeaderNames.HOST, "test");

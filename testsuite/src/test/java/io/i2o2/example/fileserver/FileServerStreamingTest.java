@@ -132,8 +132,9 @@ class FileServerStreamingTest {
                 wiring, peak, peakAllocator.get());
         assertTrue(peak <= BOUND, "peak chunk bytes " + peak + " > " + BOUND);
         assertTrue(peak >= CHUNK, "the counter saw the chunks: " + peak);
-        // Independent of the server's own counting: the allocator never held more than a few MiB.
-        assertTrue(peakAllocator.get() < 8L << 20, "allocator peak " + peakAllocator.get());
+        // Independent of the server's own counting: the allocator's memory in use stayed a small fraction of
+        // the file. Its metric moves in whole 4 MiB chunks, one per arena a thread allocates from.
+        assertTrue(peakAllocator.get() <= 16L << 20, "allocator peak " + peakAllocator.get());
     }
 
     @Test
