@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A static HTTP/1.1 file server on Netty's NIO transport whose every file read goes through io_uring
@@ -170,6 +171,7 @@ public final class FileServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Channel serverChannel;
     private final SafePaths paths;
+    private final FileServerInitializer initializer;
 
     private FileServer(Options options) throws IOException, InterruptedException {
         this.options = options;
@@ -179,6 +181,8 @@ public final class FileServer implements AutoCloseable {
         this.paths = new SafePaths(options.root());
         this.fileGroup = new IoUringFileEventLoopGroup(options.fileThreads(), options.fileConfig());
         this.ioGroup = new MultiThreadIoEventLoopGroup(options.ioThreads(), NioIoHandler.newFactory());
+        this.initializer = new FileServerInitializer(paths, fileGroup, options.wiring(), options.chunkSize(), stats,
+                channels);
         try {
             ChannelFuture bound = new ServerBootstrap()
                     .group(ioGroup)
@@ -187,8 +191,7 @@ public final class FileServer implements AutoCloseable {
                     .option(ChannelOption.ALLOCATOR, options.allocator())
                     .childOption(ChannelOption.ALLOCATOR, options.allocator())
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new FileServerInitializer(paths, fileGroup, options.wiring(), options.chunkSize(),
-                            stats, channels))
+                    .childHandler(initializer)
                     .bind(HOST, options.port())
                     .sync();
             this.serverChannel = bound.channel();
@@ -249,8 +252,8 @@ public final class FileServer implements AutoCloseable {
 
     /**
      * Stops the server and waits for it: stops listening, closes every connection (transfers stop, their
-     * files close), lets the io_uring loops complete what is in flight, then stops the socket loops, which
-     * run the last completions' listeners. Idempotent.
+     * files close) and lets their last events pass, lets the io_uring loops complete what is in flight, then
+     * stops the socket loops, which run the last completions' listeners. Idempotent.
      */
     @Override
     public void close() {
@@ -259,6 +262,12 @@ public final class FileServer implements AutoCloseable {
         }
         serverChannel.close().syncUninterruptibly();
         channels.close().awaitUninterruptibly();
+        // A closed channel's last events still travel through its pipeline, partly on an io_uring loop in
+        // the URING wiring: let them pass before that loop stops.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (initializer.livePipelines() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
         shutDownGroups();
     }
 
