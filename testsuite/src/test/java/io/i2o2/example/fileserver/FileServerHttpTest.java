@@ -189,6 +189,16 @@ class FileServerHttpTest {
     }
 
     @Test
+    void specialFilesAreRefusedWithoutOpeningThem() throws Exception {
+        // Opening a FIFO for reading blocks until a writer comes: the server must decide from statx alone.
+        Path fifo = www.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        RawHttp c = connect();
+        assertEquals(403, c.request("GET", "/fifo").status());
+        assertEquals(200, c.request("GET", "/hello.txt").status());
+    }
+
+    @Test
     void missingFileGets404() throws Exception {
         assertEquals(404, get("/no-such-file").status());
         assertEquals(404, get("/sub%20dir/nope").status());

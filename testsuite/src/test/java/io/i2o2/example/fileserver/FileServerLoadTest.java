@@ -90,10 +90,12 @@ class FileServerLoadTest {
         FileServer server = FileServer.start(FileServer.Options.of(www).withPort(0).withWiring(wiring)
                 .withAllocator(allocator));
         EventLoopGroup clientGroup = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        Queue<String> failures = new ConcurrentLinkedQueue<>();
-        AtomicLong responses = new AtomicLong();
-        AtomicLong bodyBytes = new AtomicLong();
-        CountDownLatch finished = new CountDownLatch(CONNECTIONS);
+        Tally tally = new Tally(new ConcurrentLinkedQueue<>(), new AtomicLong(), new AtomicLong(),
+                new CountDownLatch(CONNECTIONS));
+        Queue<String> failures = tally.failures();
+        AtomicLong responses = tally.responses();
+        AtomicLong bodyBytes = tally.bodyBytes();
+        CountDownLatch finished = tally.finished();
         AtomicLong seeds = new AtomicLong(wiring.ordinal() * 1000L);
         try {
             Bootstrap b = new Bootstrap().group(clientGroup).channel(NioSocketChannel.class)
@@ -101,8 +103,8 @@ class FileServerLoadTest {
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpClientCodec(), new Client(
-                                    new SplittableRandom(seeds.incrementAndGet()), failures, responses, bodyBytes, finished));
+                            ch.pipeline().addLast(new HttpClientCodec(),
+                                    new Client(new SplittableRandom(seeds.incrementAndGet()), tally));
                         }
                     });
             List<Channel> channels = new ArrayList<>();
@@ -139,6 +141,11 @@ class FileServerLoadTest {
         }
     }
 
+    /** What all clients report into. */
+    private record Tally(Queue<String> failures, AtomicLong responses, AtomicLong bodyBytes,
+                         CountDownLatch finished) {
+    }
+
     /** What one request expects back. */
     private record Expected(int file, long first, long length, int status, String contentRange) {
     }
@@ -146,27 +153,20 @@ class FileServerLoadTest {
     /** One connection: sends a request, checks the streamed response, sends the next, closes after the last. */
     private static final class Client extends SimpleChannelInboundHandler<HttpObject> {
         private final SplittableRandom random;
-        private final Queue<String> failures;
-        private final AtomicLong responses;
-        private final AtomicLong bodyBytes;
-        private final CountDownLatch finished;
+        private final Tally tally;
         private final CRC32 crc = new CRC32();
         private int sent;
         private Expected expected;
         private long received;
 
-        Client(SplittableRandom random, Queue<String> failures, AtomicLong responses, AtomicLong bodyBytes,
-               CountDownLatch finished) {
+        Client(SplittableRandom random, Tally tally) {
             this.random = random;
-            this.failures = failures;
-            this.responses = responses;
-            this.bodyBytes = bodyBytes;
-            this.finished = finished;
+            this.tally = tally;
         }
 
         void next(Channel ch) {
             if (sent == REQUESTS_PER_CONNECTION) {
-                finished.countDown();
+                tally.finished().countDown();
                 ch.close();
                 return;
             }
@@ -236,30 +236,30 @@ class FileServerLoadTest {
                     want.update(contents.get(expected.file()), (int) expected.first(), (int) expected.length());
                     check(received == expected.length(), "received " + received + " bytes");
                     check(crc.getValue() == want.getValue(), "CRC mismatch");
-                    bodyBytes.addAndGet(received);
+                    tally.bodyBytes().addAndGet(received);
                 }
-                responses.incrementAndGet();
+                tally.responses().incrementAndGet();
                 next(ctx.channel());
             }
         }
 
         private void check(boolean ok, String what) {
             if (!ok) {
-                failures.add(what + " for " + expected);
+                tally.failures().add(what + " for " + expected);
             }
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (sent < REQUESTS_PER_CONNECTION || expected != null && received < expected.length()) {
-                failures.add("connection closed early after " + sent + " requests");
-                finished.countDown();
+                tally.failures().add("connection closed early after " + sent + " requests");
+                tally.finished().countDown();
             }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            failures.add("client error: " + cause);
+            tally.failures().add("client error: " + cause);
             ctx.close();
         }
     }

@@ -15,6 +15,7 @@ import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
@@ -145,6 +146,9 @@ class FileServerStreamingTest {
                 if (readBeforeLeaving > 0) {
                     assertEquals(200, c.read(true).status());
                     assertEquals(readBeforeLeaving, c.input().readNBytes((int) readBeforeLeaving).length);
+                    // Mid-transfer the file is open, once; the check after leaving sees it closed again.
+                    assertEquals(List.of(server.root().resolve("large.bin")),
+                            ServerFixture.openFilesUnder(server.root()));
                 }
                 c.socket().setSoLinger(true, 0);
             }

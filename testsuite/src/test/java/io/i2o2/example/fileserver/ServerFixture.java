@@ -1,7 +1,12 @@
 package io.i2o2.example.fileserver;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 
@@ -38,8 +43,8 @@ final class ServerFixture {
     }
 
     /**
-     * The server is back at rest: every connection closed, no chunk buffer held. Call after the clients
-     * closed their sockets.
+     * The server is back at rest: every connection closed, no chunk buffer held, no io_uring operation
+     * pending, no file under the root open. Call after the clients closed their sockets.
      */
     static void assertQuiet(FileServer server) throws InterruptedException {
         eventually("connections closed: " + server.stats(), () -> server.stats().openConnections() == 0);
@@ -53,5 +58,27 @@ final class ServerFixture {
             return true;
         });
         assertEquals(0, server.stats().outstandingChunkBytes());
+        eventually("files under the root closed: " + openFilesUnder(server.root()),
+                () -> openFilesUnder(server.root()).isEmpty());
+    }
+
+    /** This process's open descriptors that point under {@code dir} (from {@code /proc/self/fd}). */
+    static List<Path> openFilesUnder(Path dir) {
+        List<Path> open = new ArrayList<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                try {
+                    Path target = Files.readSymbolicLink(fd);
+                    if (target.startsWith(dir)) {
+                        open.add(target);
+                    }
+                } catch (IOException gone) {
+                    // Closed while we listed: not open.
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return open;
     }
 }
