@@ -57,7 +57,7 @@ class FileServerErrorsTest {
                 assertEquals(500, c.request("HEAD", "/f").status());
                 assertEquals(404, c.request("GET", "/missing").status());
             }
-            ServerFixture.eventually("connection closed", () -> server.stats().openConnections() == 0);
+            ServerFixture.eventually(() -> "connection closed", () -> server.stats().openConnections() == 0);
             assertEquals(0, server.stats().outstandingChunkBytes());
         }
     }

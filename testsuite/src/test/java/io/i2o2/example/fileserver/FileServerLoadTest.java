@@ -111,7 +111,7 @@ class FileServerLoadTest {
             for (int i = 0; i < CONNECTIONS; i++) {
                 channels.add(b.connect(server.address()).sync().channel());
             }
-            ServerFixture.eventually(CONNECTIONS + " connections open at once: " + server.stats(),
+            ServerFixture.eventually(() -> CONNECTIONS + " connections open at once: " + server.stats(),
                     () -> server.stats().openConnections() == CONNECTIONS);
             long start = System.nanoTime();
             for (Channel ch : channels) {
