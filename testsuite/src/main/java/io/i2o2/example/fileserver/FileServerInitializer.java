@@ -43,6 +43,9 @@ public final class FileServerInitializer extends ChannelInitializer<SocketChanne
     }
 
     @Override
+    // Netty 4.2 deprecates the pipeline methods that take an EventExecutorGroup (netty PR 14538; its main
+    // branch removed them): the URING wiring depends on them, the CHANNEL wiring does not.
+    @SuppressWarnings("deprecation")
     protected void initChannel(SocketChannel ch) {
         stats.connectionOpened();
         ch.closeFuture().addListener(f -> stats.connectionClosed());

@@ -6,7 +6,8 @@ import java.util.Locale;
 public enum Wiring {
     /**
      * The handler is added with {@code pipeline.addLast(fileGroup, handler)}: it runs on an io_uring loop,
-     * so its reads go straight into that loop's submission queue and complete on the same thread.
+     * so its reads go straight into that loop's submission queue and complete on the same thread. Netty 4.2
+     * deprecates that {@code addLast} overload (its next major version drops it).
      */
     URING,
     /**

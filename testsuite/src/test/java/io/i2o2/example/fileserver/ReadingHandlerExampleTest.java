@@ -39,6 +39,7 @@ class ReadingHandlerExampleTest {
             Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
+                        @SuppressWarnings("deprecation") // addLast(group, ...): see FileServerInitializer
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline().addLast(fileGroup, new ReadingHandlerExample(dir.resolve("data"), 1234,
                                     50_000));
