@@ -35,9 +35,11 @@ class FileServerStreamingTest {
     static final int CHUNK = 64 * 1024;
     /**
      * What the server may hold per transfer: the channel's outbound buffer up to its high water mark
-     * (64 KiB by default), the chunk written when it was just below, and one read in flight.
+     * (64 KiB by default), the chunk written when it was just below, one read in flight, and one chunk that
+     * has left but whose write listener has not yet run on the handler's executor (the counter drops a chunk
+     * there). Compare with the 64 MiB an unbounded sender would hold.
      */
-    static final long BOUND = 64 * 1024 + 2L * CHUNK;
+    static final long BOUND = 64 * 1024 + 3L * CHUNK;
 
     @Parameter
     Wiring wiring;
