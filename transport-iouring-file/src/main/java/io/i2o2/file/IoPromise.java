@@ -15,7 +15,7 @@ class IoPromise<V> extends DefaultPromise<V> {
     private int generation;
 
     IoPromise(IoUringEventLoop loop) {
-        super(loop);
+        super(loop.listenerExecutor());
         this.loop = loop;
     }
 

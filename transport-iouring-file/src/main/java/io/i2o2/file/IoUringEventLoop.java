@@ -382,6 +382,32 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
         }
     }
 
+    /**
+     * Where listeners of this loop's futures run: the loop itself, or, once it is shutting down, Netty's global
+     * executor, so a listener added to a failed future after the loop terminated still runs.
+     */
+    io.netty.util.concurrent.EventExecutor listenerExecutor() {
+        return isShuttingDown() ? io.netty.util.concurrent.GlobalEventExecutor.INSTANCE : this;
+    }
+
+    /** A promise whose listeners run on this loop, or on Netty's global executor once it shuts down. */
+    @Override
+    public <V> Promise<V> newPromise() {
+        return new io.netty.util.concurrent.DefaultPromise<>(listenerExecutor());
+    }
+
+    /** A failed future whose listeners run on this loop, or on Netty's global executor once it shuts down. */
+    @Override
+    public <V> Future<V> newFailedFuture(Throwable cause) {
+        return new io.netty.util.concurrent.FailedFuture<>(listenerExecutor(), cause);
+    }
+
+    /** A succeeded future whose listeners run on this loop, or on Netty's global executor once it shuts down. */
+    @Override
+    public <V> Future<V> newSucceededFuture(V result) {
+        return new io.netty.util.concurrent.SucceededFuture<>(listenerExecutor(), result);
+    }
+
     IntPromise newIntPromise() {
         return new IntPromise(this);
     }

@@ -165,5 +165,9 @@ class PinningTest {
         assertInstanceOf(RejectedExecutionException.class, loop.nop().await().cause());
         assertEquals(1, buf.refCnt());
         buf.release();
+        // Listeners of futures from a terminated loop still run (on Netty's global executor).
+        java.util.concurrent.CompletableFuture<Throwable> heard = new java.util.concurrent.CompletableFuture<>();
+        loop.stat(dir).addListener(f -> heard.complete(f.cause()));
+        assertInstanceOf(RejectedExecutionException.class, heard.get(10, TimeUnit.SECONDS));
     }
 }
