@@ -15,6 +15,7 @@ import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.RejectedExecutionHandlers;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.internal.PlatformDependent;
+import io.netty.util.internal.ThreadExecutorMap;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
@@ -309,6 +310,12 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
     // ---- submission (for IoUringFile and the ops below) ----
 
     OpSlot claim(IoUringFile file, Object target, boolean blocking) {
+        if (blocking && ThreadExecutorMap.currentExecutor() != null) {
+            // Refused whether or not the loop is full right now: a misuse must fail every time, not under load.
+            fail(target, new IllegalStateException("a blocking submit would block the event loop "
+                    + ThreadExecutorMap.currentExecutor() + "; use the non-blocking methods"));
+            return null;
+        }
         OpSlot op = submitter.claim(file);
         if (op == null && blocking) {
             op = claimBlocking(file);
@@ -323,18 +330,16 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
         return op;
     }
 
+    /** Waits for a free slot; null once the loop stops accepting, the file closes or the thread is interrupted. */
     private OpSlot claimBlocking(IoUringFile file) {
-        if (io.netty.util.internal.ThreadExecutorMap.currentExecutor() != null) {
-            throw new IllegalStateException("a blocking submit would block the event loop "
-                    + io.netty.util.internal.ThreadExecutorMap.currentExecutor() + "; use the non-blocking methods");
-        }
-        long backoff = 1_000;
         for (;;) {
             if (!submitter.isAccepting() || (file != null && !file.isOpen())) {
                 return null;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(backoff);
-            backoff = Math.min(backoff * 2, 1_000_000);
+            // The bound on the wait only catches a close or shutdown that nobody signals.
+            if (!table.awaitRoom(TimeUnit.MILLISECONDS.toNanos(100))) {
+                return null;
+            }
             OpSlot op = submitter.claim(file);
             if (op != null) {
                 return op;

@@ -252,7 +252,10 @@ final class Submitter {
 
     /** Refuses new ops from now on; those already claimed still run. */
     void stopAccepting() {
-        accepting = false;
+        if (accepting) {
+            accepting = false;
+            table.signalRoom(true);
+        }
     }
 
     /** Whether new ops are taken: not once a shutdown has begun, even before the loop noticed it. */
