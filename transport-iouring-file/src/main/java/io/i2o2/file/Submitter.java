@@ -107,11 +107,16 @@ final class Submitter {
 
     /** Submits a filled op (the head of a chain): straight into the SQ on the loop thread, else handed over. */
     void submit(OpSlot op) {
-        if (loop.inEventLoop() && carried == null && encodeChain(op)) {
+        // A dying loop takes nothing into the SQ: queued, the op is failed by die() or whoever comes after it.
+        if (loop.inEventLoop() && carried == null && !loop.hasFailed() && encodeChain(op)) {
             return;
         }
         table.handOver(op);
-        wakeIfParked();
+        if (loop.isDead()) {
+            loop.failHandedOverAfterDeath();
+        } else {
+            wakeIfParked();
+        }
     }
 
     /** Wakes the loop if, and only if, it is parked and nobody woke it yet. */
@@ -126,6 +131,13 @@ final class Submitter {
     }
 
     // ---- loop thread ----
+
+    /** The op waiting for SQ room, taken away (the loop is dying and fails it). Loop thread. */
+    OpSlot takeCarried() {
+        OpSlot op = carried;
+        carried = null;
+        return op;
+    }
 
     /** Writes handed-over ops into SQEs until none is left or the SQ is full; returns how many. */
     int drain() {
