@@ -94,6 +94,25 @@ final class Kit {
         return t::interrupt;
     }
 
+    /**
+     * Keeps the loop busy in a task until the returned latch is counted down: work piles up meanwhile. Returns
+     * once the task runs, so nothing submitted afterwards can slip into the loop's current iteration.
+     */
+    static java.util.concurrent.CountDownLatch block(IoUringEventLoop loop) throws InterruptedException {
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        loop.execute(() -> {
+            running.countDown();
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(running.await(HANG_SECONDS, TimeUnit.SECONDS), "the loop never ran the blocking task");
+        return hold;
+    }
+
     /** Waits until {@code buf.refCnt()} reaches {@code expected} (a release may trail a cancellation). */
     static void awaitRefCnt(ByteBuf buf, int expected, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
