@@ -33,16 +33,22 @@ class LoopBehaviourTest {
     @TempDir
     Path dir;
 
-    /** Keeps the loop busy in a task until the returned latch is counted down. */
-    static CountDownLatch block(IoUringEventLoop loop) {
+    /**
+     * Keeps the loop busy in a task until the returned latch is counted down. Returns once the task runs:
+     * before, the loop could still take ops submitted after this call into its current iteration.
+     */
+    static CountDownLatch block(IoUringEventLoop loop) throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
         CountDownLatch hold = new CountDownLatch(1);
         loop.execute(() -> {
+            running.countDown();
             try {
                 hold.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
+        assertTrue(running.await(10, TimeUnit.SECONDS), "the loop never ran the blocking task");
         return hold;
     }
 

@@ -80,14 +80,7 @@ class PinningTest {
             IoUringEventLoop loop = group.next();
             Files.write(dir.resolve("q"), new byte[4096]);
             IoUringFile file = FileOpsTest.await(loop.open(dir.resolve("q")));
-            CountDownLatch hold = new CountDownLatch(1);
-            loop.execute(() -> {
-                try {
-                    hold.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            CountDownLatch hold = LoopBehaviourTest.block(loop);
             ByteBuf buf = ALLOC.directBuffer(4096);
             IntFuture read = file.read(buf, 0);
             assertEquals(2, buf.refCnt());
