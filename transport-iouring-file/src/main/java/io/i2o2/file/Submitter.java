@@ -185,7 +185,16 @@ final class Submitter {
         }
         for (OpSlot op = head; ; op = table.slot(op.next)) {
             Sqe sqe = sq.next();
-            op.kind.encode(sqe, op);
+            try {
+                op.kind.encode(sqe, op);
+            } catch (RuntimeException | Error e) {
+                // Only a raw op's SqeFiller (user code, never part of a chain) throws here: its op fails, the
+                // loop goes on, and the entry it may have half written becomes a NOP whose CQE nobody claims.
+                sqe.prepNop().flags(0).ioprio(0).opFlags(0).bufIndex(0).personality(0).fileIndex(0).addr3(0)
+                        .userData(0);
+                completer.fail(op, e);
+                return true;
+            }
             int flags = op.sqeFlags | (op.fixedFile ? SqeFlags.FIXED_FILE : 0) | (op.next >= 0 ? SqeFlags.IO_LINK : 0);
             if (flags != 0) {
                 sqe.addFlags(flags);
