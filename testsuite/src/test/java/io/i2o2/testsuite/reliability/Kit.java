@@ -37,6 +37,7 @@ final class Kit {
     /** The future's value; fails the test if it does not complete in time or failed. */
     static <T> T await(Future<T> f) throws Exception {
         assertTrue(f.await(HANG_SECONDS, TimeUnit.SECONDS), "hang: not complete after " + HANG_SECONDS + " s: " + f);
+        OUTCOMES.record(f.cause());
         if (!f.isSuccess()) {
             if (f.cause() instanceof Exception e) {
                 throw e;
@@ -49,7 +50,30 @@ final class Kit {
     /** Waits for the future to complete either way and returns its failure, or null on success. */
     static Throwable awaitOutcome(Future<?> f) throws InterruptedException {
         assertTrue(f.await(HANG_SECONDS, TimeUnit.SECONDS), "hang: not complete after " + HANG_SECONDS + " s: " + f);
+        OUTCOMES.record(f.cause());
         return f.cause();
+    }
+
+    /** Completed operations seen by the helpers, and their failures by exception type (for the soak's reports). */
+    static final Outcomes OUTCOMES = new Outcomes();
+
+    /** Counts of completed operations and of failures by type; cheap enough to run in every test. */
+    static final class Outcomes {
+        final java.util.concurrent.atomic.LongAdder ops = new java.util.concurrent.atomic.LongAdder();
+        final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> errors =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        void record(Throwable failure) {
+            ops.increment();
+            if (failure != null) {
+                error(failure.getClass().getSimpleName()
+                        + (failure instanceof io.i2o2.file.IoUringIOException io ? "(" + io.errnoName() + ")" : ""));
+            }
+        }
+
+        void error(String type) {
+            errors.computeIfAbsent(type, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+        }
     }
 
     /** Shuts a group down and fails the test if it does not terminate in time. */

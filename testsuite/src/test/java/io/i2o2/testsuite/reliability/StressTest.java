@@ -26,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>The work is a {@link RegionLoad}: 512-byte records, each written then read back and compared. fsync is
  * kept to about 0.5% of the operations (every 25th round one read becomes an {@code fdatasync}): on this
  * machine's virtio disk one costs milliseconds, and with a third of the operations being fsyncs the class ran
- * for minutes. Measured on 2 cores: ~34 s for the platform case, ~28 s for the virtual one (PARANOID leak
- * detection records a stack trace on every buffer access, which is part of that).
+ * for minutes. Measured on 2 cores shared with other work: 30-45 s for the platform case, 18-40 s for the
+ * virtual one (PARANOID leak detection records a stack trace on every buffer access, which is part of that).
+ * Sizes can be lowered with {@code -Di2o2.stress.threads/ops/maxInFlight} (the soak does).
  */
 class StressTest {
     static final int THREADS = Integer.getInteger("i2o2.stress.threads", 1000);
@@ -36,7 +37,8 @@ class StressTest {
     /** A round is SLOTS writes and SLOTS reads (or SLOTS - 1 reads and an fdatasync). */
     static final int ROUNDS = OPS_PER_THREAD / (2 * SLOTS);
     static final int FSYNC_EVERY = 25;
-    static final int MAX_IN_FLIGHT = 1024;
+    /** Per loop; 1000 threads want up to 4000 ops in flight on each. */
+    static final int MAX_IN_FLIGHT = Integer.getInteger("i2o2.stress.maxInFlight", 1024);
 
     @TempDir
     Path dir;

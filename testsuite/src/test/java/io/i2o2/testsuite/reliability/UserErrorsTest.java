@@ -131,8 +131,11 @@ class UserErrorsTest {
         IoUringEventLoopGroup group = type.create();
         Kit.shutdownAfter(group, () -> {
             IoUringEventLoop loop = group.next();
-            IoUringFile file = Kit.await(loop.open(Files.write(dir.resolve("raw"), new byte[4096]), READ, WRITE));
-            ByteBuf victim = Kit.ALLOC.directBuffer(4096, 4096);
+            byte[] marked = new byte[4096];
+            java.util.Arrays.fill(marked, (byte) 0x5A);
+            IoUringFile file = Kit.await(loop.open(Files.write(dir.resolve("raw"), marked), READ, WRITE));
+            // Zeroed (pooled memory is not): the file's 0x5A bytes would show if the read ever ran.
+            ByteBuf victim = Kit.ALLOC.directBuffer(4096, 4096).setZero(0, 4096);
             List<ByteBuf> guards = new ArrayList<>();
             List<IntFuture> raws = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
