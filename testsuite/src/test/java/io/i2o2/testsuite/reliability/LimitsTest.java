@@ -95,14 +95,27 @@ class LimitsTest {
         });
     }
 
-    /** Timers that fire while the loop is held in a task: the CQ overflows, and all of them still complete. */
+    /**
+     * Timers that fire while the loop is held in a task: the CQ overflows, and all of them still complete. The
+     * task itself submits them (on the loop thread they go straight into the SQ, which is submitted whenever
+     * full), so all but the last few are in the kernel before the loop is held, however loaded the machine.
+     */
     private static boolean overflowSeen(IoUringEventLoop loop) throws Exception {
-        List<Future<Void>> timers = new ArrayList<>();
-        for (int i = 0; i < 64; i++) {
-            timers.add(loop.timeout(30, TimeUnit.MILLISECONDS));
-        }
-        Thread.sleep(10); // the loop writes them into the 4-entry SQ, four at a time
-        CountDownLatch hold = Kit.block(loop);
+        List<Future<Void>> timers = new CopyOnWriteArrayList<>();
+        CountDownLatch submitted = new CountDownLatch(1);
+        CountDownLatch hold = new CountDownLatch(1);
+        loop.execute(() -> {
+            for (int i = 0; i < 64; i++) {
+                timers.add(loop.timeout(30, TimeUnit.MILLISECONDS));
+            }
+            submitted.countDown();
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(submitted.await(Kit.HANG_SECONDS, TimeUnit.SECONDS));
         int overflowed = 0;
         try {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
@@ -241,15 +254,18 @@ class LimitsTest {
         Kit.shutdownAfter(group, () -> {
             IoUringEventLoop loop = group.next();
             IoUringFile fifo = Kit.fifo(loop, dir);
-            List<ByteBuf> bufs = new CopyOnWriteArrayList<>();
-            List<IntFuture> reads = new CopyOnWriteArrayList<>();
+            // Read i's buffer is bufs[i]: each thread fills its own range (lists appended by 4 threads at once
+            // would pair a read with another thread's buffer).
+            ByteBuf[] bufArray = new ByteBuf[2000];
+            IntFuture[] readArray = new IntFuture[2000];
             Kit.runThreads(4, false, "read", t -> {
-                for (int i = 0; i < 500; i++) {
-                    ByteBuf b = Kit.ALLOC.directBuffer(64, 64);
-                    bufs.add(b);
-                    reads.add(fifo.read(b, 0));
+                for (int i = t * 500; i < (t + 1) * 500; i++) {
+                    bufArray[i] = Kit.ALLOC.directBuffer(64, 64);
+                    readArray[i] = fifo.read(bufArray[i], 0);
                 }
             });
+            List<ByteBuf> bufs = new ArrayList<>(List.of(bufArray));
+            List<IntFuture> reads = List.of(readArray);
             Thread.sleep(20);
             List<ByteBuf> feed = new CopyOnWriteArrayList<>();
             AtomicInteger cancelled = new AtomicInteger();
