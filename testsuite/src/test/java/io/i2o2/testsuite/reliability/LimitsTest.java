@@ -48,8 +48,8 @@ class LimitsTest {
      * A 4-entry SQ and an 8-entry CQ with 20000 ops allowed in flight. First the overflow is made visible:
      * with task work run through signals (no COOP_TASKRUN, no DEFER_TASKRUN) 64 timers that fire while the
      * loop is busy post their CQEs at once, and the kernel's fdinfo lists the ones the CQ could not take.
-     * Then 8 threads of verified reads and writes, 4 threads of 3-link chains (each a whole SQ's worth but
-     * one) and a stream of timers run together; every completion arrives and every record reads back.
+     * Then 8 threads of verified reads and writes, 4 threads of 4-link chains (each a whole SQ's worth) and a
+     * stream of timers run together; every completion arrives and every record reads back.
      */
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
@@ -146,7 +146,10 @@ class LimitsTest {
         return n;
     }
 
-    /** Chains of write, fdatasync, read on the thread's own 4 KiB block; the read must see the write. */
+    /**
+     * Chains of write, fdatasync, read, fsync on the thread's own 4 KiB block: each fills the whole 4-entry SQ,
+     * so whatever else sits there must be submitted first. The read must see the write.
+     */
     private static void writeSyncReadChains(IoUringEventLoop loop, IoUringFile file, int thread, int n,
                                             LongAdder chains) throws Exception {
         ByteBuf out = Kit.ALLOC.directBuffer(4096, 4096);
@@ -158,16 +161,19 @@ class LimitsTest {
                 IntFuture w;
                 IntFuture s;
                 IntFuture r;
+                IntFuture f;
                 do {
                     LinkedOps chain = loop.link();
                     w = chain.write(file, out, thread * 4096L);
                     s = chain.fdatasync(file);
                     r = chain.read(file, in, thread * 4096L);
+                    f = chain.fsync(file);
                     chain.submit();
                 } while (w.isDone() && w.cause() instanceof IoUringOverloadedException);
                 assertEquals(4096, Kit.await(w));
                 assertEquals(0, Kit.await(s));
                 assertEquals(4096, Kit.await(r));
+                assertEquals(0, Kit.await(f));
                 assertEquals(-1, Kit.mismatch(in, 1000 + thread, i, 4096), "the linked read saw the write");
                 assertEquals(1, out.refCnt());
                 assertEquals(1, in.refCnt());
