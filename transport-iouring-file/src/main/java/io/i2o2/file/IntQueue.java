@@ -52,10 +52,17 @@ final class IntQueue {
         }
     }
 
-    /** Appends {@code value}; false when full. */
+    /**
+     * Appends {@code value}; false only when the queue really holds its capacity.
+     *
+     * <p>A cell still marked with the previous lap's value does not always mean full: a consumer may have
+     * taken that value (moved {@code head}) and been preempted before marking the cell free, while the
+     * others went on and producers came round the whole ring. Then this waits for that consumer instead
+     * of refusing: callers that size the queue for every value they own (free lists) never see false.
+     */
     boolean offer(int value) {
         long t = (long) TAIL.getOpaque(this);
-        for (;;) {
+        for (int spins = 0; ; ) {
             int cell = (int) t & mask;
             long seq = (long) SEQ.getAcquire(sequence, cell);
             long diff = seq - t;
@@ -65,12 +72,17 @@ final class IntQueue {
                     SEQ.setRelease(sequence, cell, t + 1);
                     return true;
                 }
-                t = (long) TAIL.getOpaque(this);
             } else if (diff < 0) {
-                return false;
-            } else {
-                t = (long) TAIL.getOpaque(this);
+                if (t - (long) HEAD.getVolatile(this) >= values.length) {
+                    return false;
+                }
+                if (++spins % 64 == 0) {
+                    Thread.yield();
+                } else {
+                    Thread.onSpinWait();
+                }
             }
+            t = (long) TAIL.getOpaque(this);
         }
     }
 

@@ -15,6 +15,7 @@ import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.RejectedExecutionHandlers;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.internal.PlatformDependent;
+import io.netty.util.internal.ThreadExecutorMap;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
@@ -60,6 +61,10 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
     private final FixedFileSlots fixedFiles;
     private volatile RingWaker waker;
     private volatile Throwable failure;
+    /** Set once {@link #die} is done: from then on, whoever hands an op over fails it (nobody else will). */
+    private volatile boolean dead;
+    /** A ring call that failed where it could not be thrown (writing SQEs, cancelling); the loop dies of it. */
+    private UringException ringFailure;
     /** When a graceful shutdown stops waiting for in-flight ops and cancels them ({@link System#nanoTime}). */
     private volatile long shutdownDeadline = Long.MAX_VALUE;
     private boolean cancelledAtDeadline;
@@ -83,7 +88,8 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
             this.fixedBuffers = config.fixedBufferCount() > 0
                     ? new FixedBufferPool(this, config.fixedBufferCount(), config.fixedBufferSize()) : null;
             this.fixedFiles = new FixedFileSlots(config.fixedFileSlots());
-        } catch (RuntimeException | Error e) {
+        } catch (UringException | RuntimeException | Error e) {
+            // The probe is a system call too: a refusal must not leave the ring's fd and mappings behind.
             ring.close();
             throw e;
         }
@@ -151,6 +157,7 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
             start();
             for (;;) {
                 int work = submitter.drain();
+                checkRing();
                 ring.submitAndWait(0);
                 work += ring.reap(completer, Integer.MAX_VALUE);
                 if (runAllTasks()) {
@@ -167,6 +174,7 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
                         return;
                     }
                 }
+                checkRing();
                 if (work == 0) {
                     park();
                 }
@@ -267,9 +275,21 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
         }
     }
 
-    /** A ring call failed in a way the loop cannot recover from: fail everything, then stop. */
+    /**
+     * A ring call failed in a way the loop cannot recover from. Recorded, not thrown: the caller is in the
+     * middle of writing SQEs or cancelling, and must leave every op where {@link #die} will find it (queued,
+     * carried or in the SQ); the loop dies of it at its next {@link #checkRing}.
+     */
     void ringFailed(UringException e) {
-        throw new IllegalStateException(this + ": the ring failed", e);
+        if (ringFailure == null) {
+            ringFailure = e;
+        }
+    }
+
+    private void checkRing() throws UringException {
+        if (ringFailure != null) {
+            throw ringFailure;
+        }
     }
 
     /**
@@ -283,6 +303,10 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
         logger.error("{} failed; failing every pending operation", this, cause);
         int abandoned = 0;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        OpSlot carried = submitter.takeCarried();
+        if (carried != null) {
+            completer.fail(carried, cause);
+        }
         do {
             for (OpSlot op; (op = table.pollHandedOver()) != null; ) {
                 completer.fail(op, cause);
@@ -293,6 +317,11 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
                 // Only a best effort to let finished ops release their memory.
             }
         } while (table.inUse() > submitter.inFlight() && System.nanoTime() < deadline);
+        if (!ring.flags().contains(SetupFlag.SQPOLL)) {
+            // Nobody enters this ring again and no kernel thread polls it: what the kernel has not consumed
+            // from the SQ never reached it, so it is released like a queued op instead of pinned for good.
+            ring.sq().forEachUnconsumed(userData -> failNeverSubmitted(userData, cause));
+        }
         for (int i = 0; i < table.capacity(); i++) {
             OpSlot op = table.slot(i);
             if (op.state == OpSlot.IN_FLIGHT && op.target != null) {
@@ -304,11 +333,62 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
             logger.error("{}: {} operations were in the kernel when it failed; their buffers stay pinned", this,
                     abandoned);
         }
+        dead = true;
+        failHandedOverAfterDeath();
+    }
+
+    private void failNeverSubmitted(long userData, Throwable cause) {
+        if (OpTable.kind(userData) != OpTable.KIND_OP) {
+            return;
+        }
+        OpSlot op = table.slot(OpTable.index(userData));
+        if (op.state == OpSlot.IN_FLIGHT && op.generation == OpTable.generation(userData)) {
+            // Each link of a chain has its own SQE here: fail them one by one.
+            op.next = -1;
+            submitter.opCompleted();
+            completer.fail(op, cause);
+        }
+    }
+
+    /** Whether the loop has started dying (its ring failed). */
+    boolean hasFailed() {
+        return failure != null;
+    }
+
+    /** Whether the loop died and no longer takes ops off the hand-over queue. */
+    boolean isDead() {
+        return dead;
+    }
+
+    /**
+     * Fails what was handed over after the loop died: a thread that claimed a slot just before the death and
+     * handed it over after {@link #die} finished would otherwise wait for ever. Both sides call this after
+     * their volatile write ({@code dead}, or the hand-over), so one of them sees the op; a hand-over still
+     * being published is waited for. Any thread.
+     */
+    void failHandedOverAfterDeath() {
+        Throwable cause = failure;
+        for (;;) {
+            OpSlot op = table.pollHandedOver();
+            if (op != null) {
+                completer.fail(op, cause);
+            } else if (table.hasHandedOver()) {
+                Thread.onSpinWait();
+            } else {
+                return;
+            }
+        }
     }
 
     // ---- submission (for IoUringFile and the ops below) ----
 
     OpSlot claim(IoUringFile file, Object target, boolean blocking) {
+        if (blocking && ThreadExecutorMap.currentExecutor() != null) {
+            // Refused whether or not the loop is full right now: a misuse must fail every time, not under load.
+            fail(target, new IllegalStateException("a blocking submit would block the event loop "
+                    + ThreadExecutorMap.currentExecutor() + "; use the non-blocking methods"));
+            return null;
+        }
         OpSlot op = submitter.claim(file);
         if (op == null && blocking) {
             op = claimBlocking(file);
@@ -323,18 +403,16 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
         return op;
     }
 
+    /** Waits for a free slot; null once the loop stops accepting, the file closes or the thread is interrupted. */
     private OpSlot claimBlocking(IoUringFile file) {
-        if (io.netty.util.internal.ThreadExecutorMap.currentExecutor() != null) {
-            throw new IllegalStateException("a blocking submit would block the event loop "
-                    + io.netty.util.internal.ThreadExecutorMap.currentExecutor() + "; use the non-blocking methods");
-        }
-        long backoff = 1_000;
         for (;;) {
             if (!submitter.isAccepting() || (file != null && !file.isOpen())) {
                 return null;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(backoff);
-            backoff = Math.min(backoff * 2, 1_000_000);
+            // The bound on the wait only catches a close or shutdown that nobody signals.
+            if (!table.awaitRoom(TimeUnit.MILLISECONDS.toNanos(100))) {
+                return null;
+            }
             OpSlot op = submitter.claim(file);
             if (op != null) {
                 return op;
@@ -382,30 +460,22 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
         }
     }
 
-    /**
-     * Where listeners of this loop's futures run: the loop itself, or, once it is shutting down, Netty's global
-     * executor, so a listener added to a failed future after the loop terminated still runs.
-     */
-    io.netty.util.concurrent.EventExecutor listenerExecutor() {
-        return isShuttingDown() ? io.netty.util.concurrent.GlobalEventExecutor.INSTANCE : this;
-    }
-
-    /** A promise whose listeners run on this loop, or on Netty's global executor once it shuts down. */
+    /** A promise whose listeners run on this loop, or on Netty's global executor once it has shut down. */
     @Override
     public <V> Promise<V> newPromise() {
-        return new io.netty.util.concurrent.DefaultPromise<>(listenerExecutor());
+        return new IoPromise<>(this);
     }
 
-    /** A failed future whose listeners run on this loop, or on Netty's global executor once it shuts down. */
+    /** A failed future whose listeners run on this loop, or on Netty's global executor once it has shut down. */
     @Override
     public <V> Future<V> newFailedFuture(Throwable cause) {
-        return new io.netty.util.concurrent.FailedFuture<>(listenerExecutor(), cause);
+        return new IoPromise<V>(this).setFailure(cause);
     }
 
-    /** A succeeded future whose listeners run on this loop, or on Netty's global executor once it shuts down. */
+    /** A succeeded future whose listeners run on this loop, or on Netty's global executor once it has shut down. */
     @Override
     public <V> Future<V> newSucceededFuture(V result) {
-        return new io.netty.util.concurrent.SucceededFuture<>(listenerExecutor(), result);
+        return new IoPromise<V>(this).setSuccess(result);
     }
 
     IntPromise newIntPromise() {

@@ -100,8 +100,11 @@ public final class IoUringFile {
 
     /**
      * The same file, but submissions wait for room when the loop is at its {@link IoUringConfig#maxInFlight}
-     * bound instead of failing with {@link IoUringOverloadedException}. For plain threads only: calling it
-     * from any Netty event loop thread throws {@link IllegalStateException} rather than block the loop.
+     * bound instead of failing with {@link IoUringOverloadedException}; the wait ends early, refused as
+     * usual, when the loop shuts down, the file closes or the thread is interrupted. For plain and virtual
+     * threads only: an operation submitted through it from any Netty event loop thread fails with
+     * {@link IllegalStateException} (its future fails, a callback variant throws), full loop or not, rather
+     * than ever block an event loop.
      */
     public IoUringFile blocking() {
         return blocking ? this : new IoUringFile(this, true);

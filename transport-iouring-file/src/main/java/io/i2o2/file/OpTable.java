@@ -2,6 +2,9 @@ package io.i2o2.file;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The loop's operations, from claim to completion, in a fixed number of reusable {@link OpSlot}s.
@@ -28,6 +31,10 @@ final class OpTable {
     private final IntQueue free;
     private final IntQueue submitted;
     private final Arena scratchArena;
+    /** Threads in {@link #awaitRoom}: a slot going back to the free list signals one of them. */
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final ReentrantLock roomLock = new ReentrantLock();
+    private final Condition room = roomLock.newCondition();
 
     OpTable(int capacity) {
         this.slots = new OpSlot[capacity];
@@ -92,6 +99,50 @@ final class OpTable {
         s.generation = (s.generation + 1) & GENERATION_MASK;
         s.state = OpSlot.FREE;
         free.offer(s.index);
+        // Read after the offer (both volatile): a waiter that registered too late to be seen here sees the slot.
+        if (waiting.get() > 0) {
+            signalRoom(false);
+        }
+    }
+
+    /**
+     * Waits until a slot may be free, {@code nanos} passed or {@link #signalRoom(boolean) everyone is woken}:
+     * blocked submitters sleep here instead of polling, which with hundreds of them starved the loop thread.
+     *
+     * @return false if the thread was interrupted (its interrupt status is set again)
+     */
+    boolean awaitRoom(long nanos) {
+        roomLock.lock();
+        try {
+            waiting.incrementAndGet();
+            try {
+                if (free.isEmpty()) {
+                    room.awaitNanos(nanos);
+                }
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } finally {
+                waiting.decrementAndGet();
+            }
+        } finally {
+            roomLock.unlock();
+        }
+    }
+
+    /** Wakes one thread waiting for room, or all of them (the loop stops accepting: they must give up). */
+    void signalRoom(boolean all) {
+        roomLock.lock();
+        try {
+            if (all) {
+                room.signalAll();
+            } else {
+                room.signal();
+            }
+        } finally {
+            roomLock.unlock();
+        }
     }
 
     /** Slots not on the free list: claimed, queued or in flight. */

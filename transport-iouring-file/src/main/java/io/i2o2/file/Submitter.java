@@ -107,11 +107,16 @@ final class Submitter {
 
     /** Submits a filled op (the head of a chain): straight into the SQ on the loop thread, else handed over. */
     void submit(OpSlot op) {
-        if (loop.inEventLoop() && carried == null && encodeChain(op)) {
+        // A dying loop takes nothing into the SQ: queued, the op is failed by die() or whoever comes after it.
+        if (loop.inEventLoop() && carried == null && !loop.hasFailed() && encodeChain(op)) {
             return;
         }
         table.handOver(op);
-        wakeIfParked();
+        if (loop.isDead()) {
+            loop.failHandedOverAfterDeath();
+        } else {
+            wakeIfParked();
+        }
     }
 
     /** Wakes the loop if, and only if, it is parked and nobody woke it yet. */
@@ -126,6 +131,13 @@ final class Submitter {
     }
 
     // ---- loop thread ----
+
+    /** The op waiting for SQ room, taken away (the loop is dying and fails it). Loop thread. */
+    OpSlot takeCarried() {
+        OpSlot op = carried;
+        carried = null;
+        return op;
+    }
 
     /** Writes handed-over ops into SQEs until none is left or the SQ is full; returns how many. */
     int drain() {
@@ -173,7 +185,16 @@ final class Submitter {
         }
         for (OpSlot op = head; ; op = table.slot(op.next)) {
             Sqe sqe = sq.next();
-            op.kind.encode(sqe, op);
+            try {
+                op.kind.encode(sqe, op);
+            } catch (RuntimeException | Error e) {
+                // Only a raw op's SqeFiller (user code, never part of a chain) throws here: its op fails, the
+                // loop goes on, and the entry it may have half written becomes a NOP whose CQE nobody claims.
+                sqe.prepNop().flags(0).ioprio(0).opFlags(0).bufIndex(0).personality(0).fileIndex(0).addr3(0)
+                        .userData(0);
+                completer.fail(op, e);
+                return true;
+            }
             int flags = op.sqeFlags | (op.fixedFile ? SqeFlags.FIXED_FILE : 0) | (op.next >= 0 ? SqeFlags.IO_LINK : 0);
             if (flags != 0) {
                 sqe.addFlags(flags);
@@ -252,7 +273,10 @@ final class Submitter {
 
     /** Refuses new ops from now on; those already claimed still run. */
     void stopAccepting() {
-        accepting = false;
+        if (accepting) {
+            accepting = false;
+            table.signalRoom(true);
+        }
     }
 
     /** Whether new ops are taken: not once a shutdown has begun, even before the loop noticed it. */

@@ -102,14 +102,7 @@ class LoopBehaviourTest {
                 filling.add(loop.nop());
             }
             ByteBuf other = ALLOC.directBuffer(16, 16);
-            loop.execute(() -> {
-                try {
-                    file.blocking().read(other, 0);
-                    onLoop.complete(null);
-                } catch (Throwable t) {
-                    onLoop.complete(t);
-                }
-            });
+            loop.execute(() -> file.blocking().read(other, 0).addListener(f -> onLoop.complete(f.cause())));
             full.countDown();
             assertInstanceOf(IllegalStateException.class, onLoop.get(10, TimeUnit.SECONDS));
             for (IntFuture f : filling) {

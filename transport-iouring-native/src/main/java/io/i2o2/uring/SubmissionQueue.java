@@ -1,11 +1,14 @@
 package io.i2o2.uring;
 
 import io.i2o2.uring.gen.LinuxUring;
+import io.i2o2.uring.gen.io_uring_sqe;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.util.function.LongConsumer;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The submission side of a ring: hands out entries to fill and publishes them to the kernel.
@@ -20,6 +23,7 @@ public final class SubmissionQueue {
     private static final int NEED_WAKEUP = LinuxUring.IORING_SQ_NEED_WAKEUP();
     private static final int CQ_OVERFLOW = LinuxUring.IORING_SQ_CQ_OVERFLOW();
     private static final int TASKRUN = LinuxUring.IORING_SQ_TASKRUN();
+    private static final long USER_DATA = io_uring_sqe.user_data$offset();
 
     private final MemorySegment ring;
     private final long khead;
@@ -30,6 +34,7 @@ public final class SubmissionQueue {
     private final int entries;
     private final int sqeShift;
     private final Sqe sqe;
+    private final MemorySegment sqes;
 
     /** Next entry to hand out; entries before it are written, those before the kernel's head consumed. */
     private int tail;
@@ -47,6 +52,7 @@ public final class SubmissionQueue {
         this.entries = entries;
         this.sqeShift = Integer.numberOfTrailingZeros(sqeSize);
         this.sqe = new Sqe(sqes, sqeSize);
+        this.sqes = sqes;
         this.tail = (int) INT.getAcquire(ring, ktail);
         this.head = (int) INT.getAcquire(ring, khead);
     }
@@ -86,6 +92,19 @@ public final class SubmissionQueue {
     int flush() {
         INT.setRelease(ring, ktail, tail);
         head = (int) INT.getAcquire(ring, khead);
+        return tail - head;
+    }
+
+    /**
+     * Hands the {@code user_data} of every entry written and not consumed by the kernel (published or not) to
+     * {@code action}, oldest first; returns how many. Once nothing will enter the ring again (and no SQPOLL
+     * thread reads it), these entries are known never to reach the kernel.
+     */
+    public int forEachUnconsumed(LongConsumer action) {
+        head = (int) INT.getAcquire(ring, khead);
+        for (int i = head; i != tail; i++) {
+            action.accept(sqes.get(JAVA_LONG, ((long) (i & mask) << sqeShift) + USER_DATA));
+        }
         return tail - head;
     }
 
