@@ -89,7 +89,7 @@ final class IntQueue {
     /** Removes the oldest value, or returns -1 when empty (values are never negative). */
     int poll() {
         long h = (long) HEAD.getOpaque(this);
-        for (;;) {
+        for (int spins = 0; ; ) {
             int cell = (int) h & mask;
             long seq = (long) SEQ.getAcquire(sequence, cell);
             long diff = seq - (h + 1);
@@ -99,12 +99,19 @@ final class IntQueue {
                     SEQ.setRelease(sequence, cell, h + mask + 1);
                     return value;
                 }
-                h = (long) HEAD.getOpaque(this);
             } else if (diff < 0) {
-                return -1;
-            } else {
-                h = (long) HEAD.getOpaque(this);
+                // The mirror image of offer's case: a producer may own this cell (tail moved past it) but not
+                // have published it yet. Only a queue no producer has reached is empty.
+                if ((long) TAIL.getVolatile(this) - h <= 0) {
+                    return -1;
+                }
+                if (++spins % 64 == 0) {
+                    Thread.yield();
+                } else {
+                    Thread.onSpinWait();
+                }
             }
+            h = (long) HEAD.getOpaque(this);
         }
     }
 

@@ -4,12 +4,16 @@ import io.i2o2.uring.KernelTimespec;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Future;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A chain of operations the kernel runs one after the other ({@code IOSQE_IO_LINK}): each starts only when
  * the one before has succeeded; after a failure the rest complete with {@code ECANCELED}. Build it on one
- * thread, then {@link #submit()}; nothing runs before that.
+ * thread, then {@link #submit()}; nothing is checked, retained or queued before that, so a chain that is
+ * never submitted holds nothing.
  *
  * <pre>{@code
  * LinkedOps chain = loop.link();
@@ -18,17 +22,18 @@ import java.util.concurrent.TimeUnit;
  * chain.submit();   // the record is durable when synced succeeds
  * }</pre>
  *
- * <p>Each link has its own future. A link that fails its checks (a bad buffer, a file of another loop)
- * fails its future at once and spoils the chain: {@link #submit()} then fails every other link too, with
- * their buffers released, and nothing reaches the kernel.
+ * <p>Each link has its own future. If any link fails its checks at {@link #submit()} (a bad buffer, a file
+ * of another loop, a full loop), that link's future says why, every other link fails with an
+ * {@link IllegalStateException} naming it, nothing reaches the kernel and nothing stays retained.
  */
 public final class LinkedOps {
     private final IoUringEventLoop loop;
-    private OpSlot head;
-    private OpSlot tail;
-    private int length;
-    private Throwable spoiled;
+    private final List<Link> links = new ArrayList<>();
     private boolean submitted;
+
+    /** One link: its future, and how to claim and fill its slot (null when refused, with the future failed). */
+    private record Link(IoPromise<?> promise, Function<Object, OpSlot> prepare) {
+    }
 
     LinkedOps(IoUringEventLoop loop) {
         this.loop = loop;
@@ -36,38 +41,22 @@ public final class LinkedOps {
 
     /** Links a read ({@link IoUringFile#read(ByteBuf, long)}). */
     public IntFuture read(IoUringFile file, ByteBuf dst, long offset) {
-        IntPromise p = loop.newIntPromise();
-        if (accepts(file, p)) {
-            append(file.prepareRead(dst, offset, p, 0), p);
-        }
-        return p;
+        return add(file, target -> file.prepareRead(dst, offset, target, 0));
     }
 
     /** Links a write ({@link IoUringFile#write(ByteBuf, long)}). */
     public IntFuture write(IoUringFile file, ByteBuf src, long offset) {
-        IntPromise p = loop.newIntPromise();
-        if (accepts(file, p)) {
-            append(file.prepareWrite(src, offset, p, 0), p);
-        }
-        return p;
+        return add(file, target -> file.prepareWrite(src, offset, target, 0));
     }
 
     /** Links an {@code fsync}. */
     public IntFuture fsync(IoUringFile file) {
-        return simple(file, OpKind.FSYNC, 0);
+        return add(file, target -> file.prepareSimple(OpKind.FSYNC, 0, 0, 0, 0, target));
     }
 
     /** Links an {@code fdatasync}. */
     public IntFuture fdatasync(IoUringFile file) {
-        return simple(file, OpKind.FSYNC, 1);
-    }
-
-    private IntFuture simple(IoUringFile file, OpKind kind, int arg) {
-        IntPromise p = loop.newIntPromise();
-        if (accepts(file, p)) {
-            append(file.prepareSimple(kind, 0, 0, arg, 0, p), p);
-        }
-        return p;
+        return add(file, target -> file.prepareSimple(OpKind.FSYNC, 0, 0, 1, 0, target));
     }
 
     /**
@@ -77,83 +66,83 @@ public final class LinkedOps {
     public Future<Void> timeoutPrevious(long delay, TimeUnit unit) {
         IoPromise<Void> p = loop.newIoPromise();
         long nanos = unit.toNanos(delay);
-        if (tail == null || nanos < 0) {
-            spoil(p, new IllegalArgumentException(tail == null ? "timeoutPrevious needs a link before it"
+        if (links.isEmpty() || nanos < 0) {
+            p.setFailure(new IllegalArgumentException(links.isEmpty() ? "timeoutPrevious needs a link before it"
                     : "delay must be >= 0: " + delay));
-            return p;
         }
-        if (accepts(null, p)) {
-            OpSlot op = loop.claim(null, p, false);
+        links.add(new Link(p, target -> {
+            OpSlot op = loop.claim(null, target, false);
             if (op != null) {
                 op.kind = OpKind.LINK_TIMEOUT;
-                op.target = p;
+                op.target = target;
                 KernelTimespec.write(op.scratch, nanos);
             }
-            append(op, p);
-        }
+            return op;
+        }));
         return p;
     }
 
-    private boolean accepts(IoUringFile file, IoPromise<?> p) {
+    private IntFuture add(IoUringFile file, Function<Object, OpSlot> prepare) {
+        IntPromise p = loop.newIntPromise();
         if (submitted) {
             p.setFailure(new IllegalStateException("the chain was submitted already"));
-            return false;
+            return p;
         }
-        if (spoiled != null) {
-            p.setFailure(new IllegalStateException("the chain failed before this link", spoiled));
-            return false;
+        if (file == null) {
+            throw new NullPointerException("file");
         }
-        if (file != null && file.loop() != loop) {
-            spoil(p, new IllegalArgumentException(file + " belongs to " + file.loop() + ", not to this chain's "
+        if (file.loop() != loop) {
+            p.setFailure(new IllegalArgumentException(file + " belongs to " + file.loop() + ", not to this chain's "
                     + loop));
-            return false;
+        } else if (links.size() == loop.sqCapacity()) {
+            p.setFailure(new IllegalArgumentException("a chain cannot be longer than the SQ ("
+                    + loop.sqCapacity() + " entries)"));
         }
-        if (length == loop.sqCapacity()) {
-            spoil(p, new IllegalArgumentException("a chain cannot be longer than the SQ (" + length + " entries)"));
-            return false;
-        }
-        return true;
+        links.add(new Link(p, prepare));
+        return p;
     }
 
-    private void spoil(IoPromise<?> p, RuntimeException cause) {
-        spoiled = cause;
-        p.setFailure(cause);
-    }
-
-    private void append(OpSlot op, IoPromise<?> p) {
-        if (op == null) {
-            // The link's own checks failed and its future says why.
-            spoiled = p.cause() != null ? p.cause() : new IllegalStateException("link refused");
-            return;
-        }
-        if (tail == null) {
-            head = op;
-        } else {
-            tail.next = op.index;
-        }
-        tail = op;
-        length++;
-    }
-
-    /** Hands the chain to the loop; with a spoiled chain, fails every link instead. */
+    /**
+     * Checks, retains and claims every link, then hands the chain to the loop; if a link is refused, fails
+     * every link instead and keeps nothing.
+     */
     public void submit() {
         if (submitted) {
             throw new IllegalStateException("the chain was submitted already");
         }
         submitted = true;
-        if (head == null) {
-            return;
+        OpSlot head = null;
+        OpSlot tail = null;
+        Throwable refused = null;
+        for (Link link : links) {
+            OpSlot op = link.promise().isDone() ? null : link.prepare().apply(link.promise());
+            if (op == null) {
+                refused = link.promise().cause() != null ? link.promise().cause()
+                        : new IllegalStateException("link refused");
+                break;
+            }
+            if (tail == null) {
+                head = op;
+            } else {
+                tail.next = op.index;
+            }
+            tail = op;
         }
-        if (spoiled != null) {
-            loop.failUnsubmitted(head, new IllegalStateException("chain not submitted: a link failed", spoiled));
-        } else {
+        if (refused != null) {
+            IllegalStateException cause = new IllegalStateException("chain not submitted: a link failed", refused);
+            if (head != null) {
+                loop.failUnsubmitted(head, cause);
+            }
+            for (Link link : links) {
+                link.promise().tryFailure(cause);
+            }
+        } else if (head != null) {
             loop.submit(head);
         }
     }
 
     @Override
     public String toString() {
-        return "LinkedOps[" + length + " links" + (submitted ? ", submitted" : "") + "]";
+        return "LinkedOps[" + links.size() + " links" + (submitted ? ", submitted" : "") + "]";
     }
-
 }

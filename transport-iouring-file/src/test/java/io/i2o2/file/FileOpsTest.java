@@ -325,6 +325,15 @@ class FileOpsTest {
         assertInstanceOf(IllegalStateException.class, first.await().cause());
         assertEquals(1, pinned.refCnt());
         pinned.release();
+
+        // A chain that is never submitted holds nothing: no buffer retained, no slot taken.
+        ByteBuf forgotten = ALLOC.directBuffer().writeBytes(new byte[] {3});
+        LinkedOps abandoned = loop.link();
+        abandoned.write(file, forgotten, 0);
+        abandoned.fsync(file);
+        assertEquals(1, forgotten.refCnt());
+        assertEquals(0, loop.pendingOps());
+        forgotten.release();
         await(file.close());
         await(ro.close());
     }
