@@ -52,10 +52,17 @@ final class IntQueue {
         }
     }
 
-    /** Appends {@code value}; false when full. */
+    /**
+     * Appends {@code value}; false only when the queue really holds its capacity.
+     *
+     * <p>A cell whose sequence lags one lap behind is not necessarily full: a consumer may have claimed it
+     * (moved {@code head} past it) and not yet released it. Then this waits for that consumer instead of
+     * reporting "full". The slot table and the buffer pool hand back values that must never be dropped, and
+     * a consumer preempted between its two steps (a busy host) made exactly that happen.
+     */
     boolean offer(int value) {
         long t = (long) TAIL.getOpaque(this);
-        for (;;) {
+        for (int spins = 0; ; ) {
             int cell = (int) t & mask;
             long seq = (long) SEQ.getAcquire(sequence, cell);
             long diff = seq - t;
@@ -65,16 +72,26 @@ final class IntQueue {
                     SEQ.setRelease(sequence, cell, t + 1);
                     return true;
                 }
-                t = (long) TAIL.getOpaque(this);
             } else if (diff < 0) {
-                return false;
-            } else {
-                t = (long) TAIL.getOpaque(this);
+                if (t - head > mask) {
+                    return false;       // full: no consumer has claimed the value a lap behind
+                }
+                // A consumer owns the cell and is about to release it: let it run, then look again.
+                if (++spins < 64) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
             }
+            t = (long) TAIL.getOpaque(this);
         }
     }
 
-    /** Removes the oldest value, or returns -1 when empty (values are never negative). */
+    /**
+     * Removes the oldest value, or returns -1 when empty (values are never negative). May also return -1
+     * for a moment while a producer is between claiming the next cell and filling it; {@link #isEmpty()} is
+     * false then, which is how the loop knows not to sleep.
+     */
     int poll() {
         long h = (long) HEAD.getOpaque(this);
         for (;;) {

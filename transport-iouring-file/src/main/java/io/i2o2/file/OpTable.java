@@ -91,7 +91,10 @@ final class OpTable {
         s.clear();
         s.generation = (s.generation + 1) & GENERATION_MASK;
         s.state = OpSlot.FREE;
-        free.offer(s.index);
+        if (!free.offer(s.index)) {
+            // Cannot happen: the free list holds as many indexes as there are slots.
+            throw new IllegalStateException("free list overflow at slot " + s.index);
+        }
     }
 
     /** Slots not on the free list: claimed, queued or in flight. */
