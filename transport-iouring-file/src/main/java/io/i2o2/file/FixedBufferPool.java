@@ -70,7 +70,10 @@ public final class FixedBufferPool {
     }
 
     void giveBack(int index) {
-        free.offer(index);
+        if (!free.offer(index)) {
+            // Cannot happen: the free list holds as many indexes as there are buffers.
+            throw new IllegalStateException("registered buffer " + index + " given back twice");
+        }
     }
 
     IoUringEventLoop loop() {

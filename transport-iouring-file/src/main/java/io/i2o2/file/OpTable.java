@@ -98,7 +98,10 @@ final class OpTable {
         s.clear();
         s.generation = (s.generation + 1) & GENERATION_MASK;
         s.state = OpSlot.FREE;
-        free.offer(s.index);
+        if (!free.offer(s.index)) {
+            // Cannot happen: the free list holds as many indexes as there are slots.
+            throw new IllegalStateException("free list overflow at slot " + s.index);
+        }
         // Read after the offer (both volatile): a waiter that registered too late to be seen here sees the slot.
         if (waiting.get() > 0) {
             signalRoom(false);

@@ -4,18 +4,48 @@ import io.i2o2.bench.Backend;
 import io.i2o2.bench.BenchEnv;
 import io.i2o2.bench.BenchOptions;
 import io.i2o2.bench.Measurement;
+import io.i2o2.bench.ThreadKind;
 import io.i2o2.bench.Trial;
 import io.i2o2.bench.TrialPlan;
 import io.i2o2.bench.Workload;
+import io.i2o2.file.AlignedBuffers;
+import io.i2o2.file.FixedBufferPool;
+import io.i2o2.file.IoUringEventLoop;
+import io.i2o2.file.IoUringFile;
+import io.i2o2.file.IoUringFileEventLoopGroup;
+import io.i2o2.file.IoUringOpenOption;
+import io.netty.buffer.ByteBuf;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The slot for the library's own backend (module transport-iouring-file). Until that exists it reports
- * itself unavailable, so the table shows the row; the real one replaces this class, keeping the name.
+ * The library itself (module transport-iouring-file): one {@link IoUringFileEventLoopGroup} loop per trial,
+ * sized for it by {@link I2o2Setup}.
+ *
+ * <ul>
+ *   <li>Reads, writes and the same-thread NOP run on the loop's thread through the allocation-free callback
+ *       API, each completion submitting the next op ({@link I2o2LoopReads}, {@link I2o2LoopWrites}): the
+ *       shape of the Netty peer's loop drivers.</li>
+ *   <li>Cross-thread NOP: producer threads call {@code loop.nop()} and wait on the returned future, one
+ *       promise per op, windowed and waited on exactly like the Netty peer's producers ({@link Producers}).</li>
+ *   <li>Registered: buffers from the loop's {@link FixedBufferPool} (reads become READ_FIXED) and the file in
+ *       a registered slot ({@link IoUringOpenOption#REGISTER}); O_DIRECT with {@link IoUringOpenOption#DIRECT}.</li>
+ *   <li>Latency: the QD1 row on the loop thread, as the C and Netty peers measure it, and one more row
+ *       ({@code t1}) where a plain thread reads through the Future API and waits for each read: what a
+ *       blocking caller sees, comparable with FileChannel's {@code t1}.</li>
+ * </ul>
+ *
+ * <p>Files are opened through the ring ({@code loop.open}), which never truncates.
  */
 public final class I2o2Backend implements Backend {
+    private static final int ALIGN = 4096;
 
-    /** Creates the placeholder. */
+    /** Creates the backend. */
     public I2o2Backend() {
     }
 
@@ -26,16 +56,107 @@ public final class I2o2Backend implements Backend {
 
     @Override
     public String unavailable(BenchEnv env) {
-        return "i2o2: not built yet";
+        try {
+            new IoUringFileEventLoopGroup(1).shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            return null;
+        } catch (Throwable t) {
+            return "i2o2: no ring here: " + t;
+        }
     }
 
     @Override
     public List<Trial> trials(Workload workload, BenchOptions options) {
-        return TrialPlan.ring(workload, options);
+        List<Trial> trials = new ArrayList<>(TrialPlan.ring(workload, options));
+        if (workload == Workload.LATENCY) {
+            trials.add(new Trial(Workload.LATENCY, 1, 1, ThreadKind.PLATFORM, false));
+        }
+        return trials;
     }
 
     @Override
-    public Measurement run(Trial trial, BenchEnv env) {
-        throw new UnsupportedOperationException("i2o2: not built yet");
+    public Measurement run(Trial trial, BenchEnv env) throws Exception {
+        IoUringFileEventLoopGroup group = new IoUringFileEventLoopGroup(1, I2o2Setup.config(trial));
+        List<ByteBuf> buffers = new ArrayList<>();
+        IoUringFile file = null;
+        try {
+            IoUringEventLoop loop = group.next();
+            Workload w = trial.workload();
+            if (trial.crossThread()) {
+                return Producers.run(trial.threads(), trial.kind(), trial.perProducerWindow(), env.durationNanos(),
+                        (p, window) -> slot -> loop.nop());
+            }
+            if (w == Workload.NOP) {
+                return onLoop(loop, I2o2LoopReads.nops(loop, trial.qd()), env);
+            }
+            file = open(loop, trial, env);
+            int bs = w.blockSize();
+            if (w == Workload.SEQWRITE) {
+                ByteBuf payload = noise(bs);
+                buffers.add(payload);
+                return onLoop(loop, new I2o2LoopWrites(file, payload, trial.qd(), env.blocks(bs), env.fsyncEvery()),
+                        env);
+            }
+            for (int s = 0; s < trial.qd(); s++) {
+                buffers.add(trial.registered() ? fixedBuffer(loop) : AlignedBuffers.allocate(bs, alignment(file)));
+            }
+            if (I2o2Setup.futureLatency(trial)) {
+                return I2o2FutureReads.run(file, buffers.getFirst(), bs, env);
+            }
+            return onLoop(loop, I2o2LoopReads.reads(file, buffers.toArray(ByteBuf[]::new), bs, env.blocks(bs)), env);
+        } finally {
+            if (file != null) {
+                file.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+            }
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            buffers.forEach(ByteBuf::release);     // the ops that used them have all completed by now
+        }
+    }
+
+    /** Opens the trial's file through the ring: the data file to read, or the scratch file to write. */
+    private static IoUringFile open(IoUringEventLoop loop, Trial trial, BenchEnv env) throws Exception {
+        List<OpenOption> options = new ArrayList<>();
+        Path path;
+        if (trial.workload() == Workload.SEQWRITE) {
+            path = env.writeFile();
+            options.add(StandardOpenOption.WRITE);
+        } else {
+            path = env.dataFile();
+            options.add(StandardOpenOption.READ);
+        }
+        if (trial.workload().direct()) {
+            options.add(IoUringOpenOption.DIRECT);
+        }
+        if (trial.registered()) {
+            options.add(IoUringOpenOption.REGISTER);
+        }
+        return loop.open(path, options.toArray(OpenOption[]::new)).get(30, TimeUnit.SECONDS);
+    }
+
+    private static int alignment(IoUringFile file) {
+        return Math.max(ALIGN, file.directMemoryAlignment());
+    }
+
+    private static ByteBuf fixedBuffer(IoUringEventLoop loop) {
+        ByteBuf b = loop.fixedBuffers().tryAcquire();
+        if (b == null) {
+            throw new IllegalStateException("registered buffers exhausted: the pool is sized for the QD");
+        }
+        return b;
+    }
+
+    /** {@code size} random bytes, aligned: the seqwrite payload (never all zero). */
+    private static ByteBuf noise(int size) {
+        ByteBuf b = AlignedBuffers.allocate(size, ALIGN);
+        SplittableRandom r = new SplittableRandom(7);
+        while (b.writableBytes() >= Long.BYTES) {
+            b.writeLong(r.nextLong());
+        }
+        return b;
+    }
+
+    /** Starts a loop-thread driver from a task on the loop and waits for its measurement. */
+    private static Measurement onLoop(IoUringEventLoop loop, I2o2LoopDriver driver, BenchEnv env) throws Exception {
+        loop.execute(() -> driver.begin(env.durationNanos()));
+        return driver.done().get(env.durationNanos() + TimeUnit.SECONDS.toNanos(60), TimeUnit.NANOSECONDS);
     }
 }

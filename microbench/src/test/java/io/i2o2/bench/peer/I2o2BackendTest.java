@@ -1,0 +1,90 @@
+package io.i2o2.bench.peer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.i2o2.bench.BenchEnv;
+import io.i2o2.bench.BenchOptions;
+import io.i2o2.bench.Measurement;
+import io.i2o2.bench.ThreadKind;
+import io.i2o2.bench.Trial;
+import io.i2o2.bench.Workload;
+import io.i2o2.bench.files.DataFile;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every trial shape of the i2o2 backend runs briefly on a real ring and reports sane figures. Skipped
+ * where io_uring is unavailable (the rest of the module's tests need no ring).
+ */
+class I2o2BackendTest {
+    private static final long FILE_SIZE = 1 << 20;
+
+    @TempDir
+    static Path dir;
+    private static BenchEnv env;
+    private static final I2o2Backend BACKEND = new I2o2Backend();
+
+    @BeforeAll
+    static void files() throws Exception {
+        env = new BenchEnv(dir.resolve("data.dat"), FILE_SIZE, dir.resolve("write.dat"), Duration.ofMillis(100), 4,
+                dir.resolve("work"));
+        DataFile.ensure(env.dataFile(), FILE_SIZE);
+        assumeTrue(BACKEND.unavailable(env) == null, "io_uring unavailable here");
+    }
+
+    @AfterAll
+    static void close() {
+        BACKEND.close();
+    }
+
+    static Stream<Trial> trials() {
+        return Stream.of(
+                Trial.ring(Workload.NOP, 1, false),
+                Trial.ring(Workload.NOP, 32, false),
+                new Trial(Workload.NOP, 1, 1, ThreadKind.PLATFORM, false),
+                new Trial(Workload.NOP, 32, 2, ThreadKind.PLATFORM, false),
+                new Trial(Workload.NOP, 1, 64, ThreadKind.VIRTUAL, false),
+                Trial.ring(Workload.RANDREAD, 1, false),
+                Trial.ring(Workload.RANDREAD, 32, false),
+                Trial.ring(Workload.RANDREAD, 32, true),
+                Trial.ring(Workload.RANDREAD_DIRECT, 4, false),
+                Trial.ring(Workload.RANDREAD_DIRECT, 4, true),
+                Trial.ring(Workload.SEQWRITE, 1, false),
+                Trial.ring(Workload.SEQWRITE, 8, false),
+                Trial.ring(Workload.LATENCY, 1, false),
+                new Trial(Workload.LATENCY, 1, 1, ThreadKind.PLATFORM, false));
+    }
+
+    @ParameterizedTest
+    @MethodSource("trials")
+    void runsAndMeasures(Trial trial) throws Exception {
+        if (trial.workload() == Workload.SEQWRITE) {
+            DataFile.resetScratch(env.writeFile(), env.fileSize());
+        }
+        Measurement m = BACKEND.run(trial, env);
+        assertTrue(m.ops() > 0, trial + ": " + m);
+        assertTrue(m.wallNanos() >= env.durationNanos(), trial + ": " + m);
+        assertTrue(m.cpuNanos() > 0, trial + ": " + m);
+        assertTrue(m.p50Nanos() > 0 && m.p50Nanos() <= m.p99Nanos(), trial + ": " + m);
+        assertEquals("", m.note());
+    }
+
+    @Test
+    void latencyAddsThePlainThreadRow() {
+        BenchOptions o = BenchOptions.parse(new String[] {"--workload", "latency"});
+        List<Trial> trials = BACKEND.trials(Workload.LATENCY, o);
+        assertEquals(List.of(Trial.ring(Workload.LATENCY, 1, false),
+                new Trial(Workload.LATENCY, 1, 1, ThreadKind.PLATFORM, false)), trials);
+        assertEquals(List.of("qd1", "t1"), trials.stream().map(Trial::label).toList());
+    }
+}
