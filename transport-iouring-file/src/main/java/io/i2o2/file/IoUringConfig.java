@@ -7,6 +7,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 
 /**
  * How the loops of an {@link IoUringFileEventLoopGroup} or {@link IoUringPassthroughEventLoopGroup} set up
@@ -26,6 +27,8 @@ import java.util.concurrent.ThreadFactory;
  * into a requirement that fails loop creation with a message naming it.
  */
 public final class IoUringConfig {
+    /** The default {@link Builder#spin}: long enough to catch a submitter's next op, short against a sleep. */
+    public static final long SPIN_DEFAULT_NANOS = 20_000;
     private static final IoUringConfig DEFAULTS = builder().build();
 
     private final int ringEntries;
@@ -44,6 +47,7 @@ public final class IoUringConfig {
     private final ThreadFactory threadFactory;
     private final int[] cpuAffinity;
     private final boolean eventFdWakeup;
+    private final long spinNanos;
     private final KernelFaults faults;
 
     private IoUringConfig(Builder b) {
@@ -63,6 +67,7 @@ public final class IoUringConfig {
         this.threadFactory = b.threadFactory;
         this.cpuAffinity = b.cpuAffinity.clone();
         this.eventFdWakeup = b.eventFdWakeup;
+        this.spinNanos = b.spinNanos;
         this.faults = b.faults;
     }
 
@@ -121,6 +126,11 @@ public final class IoUringConfig {
         return eventFdWakeup;
     }
 
+    /** How long an idle loop watches for new work before it sleeps in the kernel, in nanoseconds. */
+    public long spinNanos() {
+        return spinNanos;
+    }
+
     /** The ring parameters for one loop; {@code passthrough} adds {@code SQE128|CQE32} as requirements. */
     RingParams ringParams(boolean passthrough) {
         RingParams.Builder p = RingParams.builder().entries(ringEntries).cqEntries(cqEntries).faults(faults)
@@ -176,6 +186,7 @@ public final class IoUringConfig {
         private ThreadFactory threadFactory;
         private int[] cpuAffinity = new int[0];
         private boolean eventFdWakeup;
+        private long spinNanos = SPIN_DEFAULT_NANOS;
         private KernelFaults faults = KernelFaults.none();
 
         private Builder() {
@@ -269,6 +280,21 @@ public final class IoUringConfig {
         /** Wake loops through an eventfd even where {@code MSG_RING} wake-ups exist (tests both paths). */
         public Builder eventFdWakeup(boolean eventFd) {
             this.eventFdWakeup = eventFd;
+            return this;
+        }
+
+        /**
+         * How long a loop that ran out of work keeps looking for more before it sleeps in
+         * {@code io_uring_enter} (default {@value #SPIN_DEFAULT_NANOS} ns; 0: sleep at once). Work handed over
+         * during the spin costs its submitter no wake-up system call and the loop no sleep and wake; the price
+         * is that much CPU each time the loop goes idle.
+         */
+        public Builder spin(long time, TimeUnit unit) {
+            long nanos = unit.toNanos(time);
+            if (nanos < 0 || nanos > TimeUnit.MILLISECONDS.toNanos(10)) {
+                throw new IllegalArgumentException("spin must be 0..10 ms: " + time + " " + unit);
+            }
+            this.spinNanos = nanos;
             return this;
         }
 

@@ -223,6 +223,9 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
             }
             timeout = timeout < 0 ? untilCancel : Math.min(timeout, untilCancel);
         }
+        if (spinForWork(timeout)) {
+            return;
+        }
         if (!submitter.prepareToPark()) {
             return;
         }
@@ -254,6 +257,28 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
     public void shutdown() {
         shutdownDeadline = System.nanoTime();
         super.shutdown();
+    }
+
+    /**
+     * Watches for handed-over ops and tasks for up to {@link IoUringConfig#spinNanos()} (never past
+     * {@code timeout}, the next timer): when submitters are busy, the next op usually arrives within
+     * microseconds, and catching it here spares them the wake-up call and the loop a sleep.
+     *
+     * @return whether work arrived
+     */
+    private boolean spinForWork(long timeout) {
+        long spin = timeout < 0 ? config.spinNanos() : Math.min(config.spinNanos(), timeout);
+        if (spin <= 0) {
+            return false;
+        }
+        long start = System.nanoTime();
+        do {
+            if (table.hasHandedOver() || hasTasks()) {
+                return true;
+            }
+            Thread.onSpinWait();
+        } while (System.nanoTime() - start < spin);
+        return false;
     }
 
     @Override

@@ -130,6 +130,7 @@ final class OpCompleter implements CompletionHandler {
         }
     }
 
+    /** Order matters on the hot path: an exact class check first, then the one-interface callbacks. */
     @SuppressWarnings("unchecked")
     private void deliver(OpKind kind, Object target, long tag, boolean ok, int res, Object value, Throwable failure) {
         if (target instanceof IntPromise p) {
@@ -137,6 +138,12 @@ final class OpCompleter implements CompletionHandler {
                 p.trySucceed(res);
             } else {
                 p.tryFailure(failure);
+            }
+        } else if (target instanceof IoCallback cb) {
+            try {
+                cb.onComplete(res, tag);
+            } catch (Throwable t) {
+                logger.warn("{}: an IoCallback threw", loop, t);
             }
         } else if (target instanceof Promise<?> p) {
             Promise<Object> promise = (Promise<Object>) p;
@@ -149,12 +156,6 @@ final class OpCompleter implements CompletionHandler {
             }) && value instanceof IoUringFile orphan) {
                 // Opened after its promise was cancelled: nobody will ever close it but us.
                 orphan.close();
-            }
-        } else if (target instanceof IoCallback cb) {
-            try {
-                cb.onComplete(res, tag);
-            } catch (Throwable t) {
-                logger.warn("{}: an IoCallback threw", loop, t);
             }
         }
     }

@@ -6,7 +6,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * The completion side of a ring: reads CQEs in batches and hands them back to the kernel.
@@ -76,11 +77,12 @@ public final class CompletionQueue {
         try {
             while (tail - head > 0 && n < max) {
                 long at = cqes + ((long) (head & mask) << cqeShift);
-                long userData = ring.get(JAVA_LONG, at + USER_DATA);
-                int res = ring.get(JAVA_INT, at + RES);
-                int flags = ring.get(JAVA_INT, at + FLAGS);
-                long extra0 = big ? ring.get(JAVA_LONG, at + BIG) : 0L;
-                long extra1 = big ? ring.get(JAVA_LONG, at + BIG + Long.BYTES) : 0L;
+                // Unaligned layouts: the CQE offsets are aligned, and the aligned ones would re-check it per read.
+                long userData = ring.get(JAVA_LONG_UNALIGNED, at + USER_DATA);
+                int res = ring.get(JAVA_INT_UNALIGNED, at + RES);
+                int flags = ring.get(JAVA_INT_UNALIGNED, at + FLAGS);
+                long extra0 = big ? ring.get(JAVA_LONG_UNALIGNED, at + BIG) : 0L;
+                long extra1 = big ? ring.get(JAVA_LONG_UNALIGNED, at + BIG + Long.BYTES) : 0L;
                 head++;
                 n++;
                 handler.onCompletion(userData, res, flags, extra0, extra1);
