@@ -16,9 +16,9 @@
 #       host's binaries; repeatable
 #
 # The guest sees the host's root file system read-only (the host's JDK, ~/.m2 and build output work
-# unchanged), a tmpfs on /tmp, and these devices: /dev/nvme0 (controller), /dev/nvme0n1 and /dev/ng0n1
+# unchanged), a writable tmpfs on /dev/shm, and these devices: /dev/nvme0 (controller), /dev/nvme0n1 and /dev/ng0n1
 # (namespace 1, block and generic char device) on a scratch sparse image deleted afterwards.
-# COMMAND runs under bash with HOME=/tmp and I2O2_GUEST=1 in the environment (tests use it as their guard).
+# COMMAND runs under bash with HOME=TMPDIR=/dev/shm and I2O2_GUEST=1 in the environment (tests use it as their guard).
 #
 # Exit status (the caller tells a test failure from a broken guest by it):
 #   0  COMMAND ran and exited 0
@@ -228,12 +228,10 @@ mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=512000 hostroo
 mount -t proc proc /host/proc
 mount -t sysfs sys /host/sys
 mount -t devtmpfs dev /host/dev
-mount -t tmpfs tmp /host/tmp
-mount -t tmpfs run /host/run
-mkdir -p "/host$out" 2>/dev/null  # only matters when OUTDIR lies under /tmp or /run, now empty tmpfs
+# The host's /tmp and /run stay visible (read-only): a checkout or a Maven repository may live there. The
+# guest's scratch space is a tmpfs on /dev/shm instead (TMPDIR and HOME below).
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results "/host$out" \
     || stop "cannot mount the results share at $out"
-# A JVM wants /dev/shm for nothing essential, but some tools expect it.
 mkdir -p /host/dev/shm && mount -t tmpfs shm /host/dev/shm
 i=0
 while [ ! -e /dev/ng0n1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
@@ -243,7 +241,7 @@ echo "kernel=$(uname -r)" > "/host$out/guest-started"
 echo "boot_s=$up" >> "/host$out/guest-started"
 # stdin is /dev/null: the serial console is a terminal, and programs that see one on stdin probe it (a JVM's
 # System.console() reports a terminal, and JUnit's launcher then forks stty to measure it).
-chroot /host /usr/bin/env -i HOME=/tmp TERM=dumb LANG=C.UTF-8 I2O2_GUEST=1 \
+chroot /host /usr/bin/env -i HOME=/dev/shm TMPDIR=/dev/shm TERM=dumb LANG=C.UTF-8 I2O2_GUEST=1 \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     /bin/bash -c 'cd "$1" && exec /bin/bash ./.guest-cmd' guest "$out" < /dev/null
 rc=$?

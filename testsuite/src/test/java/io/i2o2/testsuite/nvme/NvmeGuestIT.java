@@ -184,12 +184,12 @@ class NvmeGuestIT {
     }
 
     /**
-     * The guest sees the host's root read-only, except that it mounts its own empty /tmp, /run, /proc, /sys and
-     * /dev: a JDK, jar or class folder in one of those is not there. Fail early with the reason.
+     * The guest sees the host's root read-only, except that it mounts its own /proc, /sys and /dev: a JDK, jar
+     * or class folder in one of those is not there. Fail early with the reason.
      */
     private static void checkVisibleInGuest(String paths) {
         for (String p : paths.split(":")) {
-            for (String hidden : List.of("/tmp/", "/run/", "/proc/", "/sys/", "/dev/")) {
+            for (String hidden : List.of("/proc/", "/sys/", "/dev/")) {
                 if (p.startsWith(hidden)) {
                     fail("guest infrastructure failure: " + p + " lies under " + hidden + ", which the guest replaces"
                             + " with its own mount: build outside " + hidden + " (or move -Dmaven.repo.local)");
@@ -211,7 +211,7 @@ class NvmeGuestIT {
         // files where the host keeps them.
         s.append(quote(java)).append(" --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1")
                 .append(" -XX:+UseSerialGC -XX:-UsePerfData -Xmx512m")
-                .append(" -Djava.io.tmpdir=/tmp")
+                .append(" -Djava.io.tmpdir=/dev/shm")
                 .append(" -XX:ErrorFile=").append(quote(out + "/hs_err_pid%p.log"))
                 .append(" @").append(quote(out + "/guest-java.args"))
                 .append(" org.junit.platform.console.ConsoleLauncher execute")
