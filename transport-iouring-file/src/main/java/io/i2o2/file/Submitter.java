@@ -39,6 +39,7 @@ final class Submitter {
     private final IoUringEventLoop loop;
     private final OpTable table;
     private final Ring ring;
+    private final SubmissionQueue sq;
     private final OpCompleter completer;
     /** Set on the loop thread before it ever parks; read by submitters only after they saw it parked. */
     private volatile RingWaker waker;
@@ -54,6 +55,7 @@ final class Submitter {
         this.loop = loop;
         this.table = table;
         this.ring = ring;
+        this.sq = ring.sq();
         this.completer = completer;
     }
 
@@ -75,8 +77,9 @@ final class Submitter {
         if (op == null) {
             return null;
         }
-        // Re-check after claiming: the loop stops accepting, then waits for claimed slots to come home.
-        if (!isAccepting() || (file != null && !file.acquireOp())) {
+        // Re-check after claiming: the loop stops accepting, then waits for claimed slots to come home. The
+        // loop itself cannot race its own shutdown, so its submissions skip the second look.
+        if ((!loop.inEventLoop() && !isAccepting()) || (file != null && !file.acquireOp())) {
             table.unclaim(op);
             return null;
         }
@@ -175,16 +178,15 @@ final class Submitter {
 
     /** Writes a chain's SQEs back to back; false (nothing written) when the SQ has no room even after submit. */
     private boolean encodeChain(OpSlot head) {
-        int links = 1;
-        for (OpSlot op = head; op.next >= 0; op = table.slot(op.next)) {
-            links++;
-        }
-        SubmissionQueue sq = ring.sq();
-        if (sq.space() < links && (submitQuietly() < 0 || sq.space() < links)) {
+        if (head.next >= 0 && !roomFor(head)) {
             return false;
         }
         for (OpSlot op = head; ; op = table.slot(op.next)) {
             Sqe sqe = sq.next();
+            if (sqe == null && (submitQuietly() < 0 || (sqe = sq.next()) == null)) {
+                // Only a single op gets here (a chain checked its room first): it stays for the next turn.
+                return false;
+            }
             try {
                 op.kind.encode(sqe, op);
             } catch (RuntimeException | Error e) {
@@ -208,6 +210,15 @@ final class Submitter {
         }
     }
 
+    /** Whether the SQ has an entry for every link of a chain, submitting first if needed: links go back to back. */
+    private boolean roomFor(OpSlot head) {
+        int links = 1;
+        for (OpSlot op = head; op.next >= 0; op = table.slot(op.next)) {
+            links++;
+        }
+        return sq.space() >= links || (submitQuietly() >= 0 && sq.space() >= links);
+    }
+
     private int submitQuietly() {
         try {
             return ring.submit();
@@ -223,7 +234,6 @@ final class Submitter {
         if (op.generation != generation || op.state != OpSlot.IN_FLIGHT) {
             return;
         }
-        SubmissionQueue sq = ring.sq();
         Sqe sqe = sq.next();
         if (sqe == null && submitQuietly() >= 0) {
             sqe = sq.next();
