@@ -41,20 +41,23 @@ public final class Sqe {
     /** Where the {@code uring_cmd} payload starts: 16 bytes in a 64-byte SQE, 80 in a 128-byte one. */
     public static final long COMMAND_OFFSET = io_uring_sqe.cmd$offset();
 
-    private final MemorySegment sqes;
+    /** One segment per entry, made once: positioning the writer allocates nothing. */
+    private final MemorySegment[] entries;
     private final int size;
-    private long base;
+    private MemorySegment entry;
 
     Sqe(MemorySegment sqes, int size) {
-        this.sqes = sqes;
         this.size = size;
+        this.entries = new MemorySegment[(int) (sqes.byteSize() / size)];
+        for (int i = 0; i < entries.length; i++) {
+            entries[i] = sqes.asSlice((long) i * size, size);
+        }
     }
 
-    /** Positions the writer on the entry at {@code base} and zeroes it. */
-    void moveTo(long base) {
-        this.base = base;
-        // One bulk fill: a store per field would check the shared arena's liveness and bounds each time.
-        sqes.asSlice(base, size).fill((byte) 0);
+    /** Positions the writer on entry {@code index} and zeroes it (one bulk fill, not a store per field). */
+    void moveTo(int index) {
+        entry = entries[index];
+        entry.fill((byte) 0);
     }
 
     /** The entry size: 64 bytes, or 128 on an {@link SetupFlag#SQE128} ring. */
@@ -67,98 +70,98 @@ public final class Sqe {
      * 64-byte one. Valid until the next {@link SubmissionQueue#next()}.
      */
     public MemorySegment commandArea() {
-        return sqes.asSlice(base + COMMAND_OFFSET, size - COMMAND_OFFSET);
+        return entry.asSlice(COMMAND_OFFSET, size - COMMAND_OFFSET);
     }
 
     // ---- fields ----
 
     /** {@code sqe->opcode}. */
     public Sqe opcode(int opcode) {
-        sqes.set(JAVA_BYTE, base + OPCODE, (byte) opcode);
+        entry.set(JAVA_BYTE, OPCODE, (byte) opcode);
         return this;
     }
 
     /** {@code sqe->flags}: {@link SqeFlags}. */
     public Sqe flags(int flags) {
-        sqes.set(JAVA_BYTE, base + FLAGS, (byte) flags);
+        entry.set(JAVA_BYTE, FLAGS, (byte) flags);
         return this;
     }
 
     /** Adds {@link SqeFlags} to those already set. */
     public Sqe addFlags(int flags) {
-        sqes.set(JAVA_BYTE, base + FLAGS, (byte) (sqes.get(JAVA_BYTE, base + FLAGS) | flags));
+        entry.set(JAVA_BYTE, FLAGS, (byte) (entry.get(JAVA_BYTE, FLAGS) | flags));
         return this;
     }
 
     /** {@code sqe->ioprio}. */
     public Sqe ioprio(int ioprio) {
-        sqes.set(JAVA_SHORT_UNALIGNED, base + IOPRIO, (short) ioprio);
+        entry.set(JAVA_SHORT_UNALIGNED, IOPRIO, (short) ioprio);
         return this;
     }
 
     /** {@code sqe->fd}: a file descriptor, or a registered file index with {@link SqeFlags#FIXED_FILE}. */
     public Sqe fd(int fd) {
-        sqes.set(JAVA_INT_UNALIGNED, base + FD, fd);
+        entry.set(JAVA_INT_UNALIGNED, FD, fd);
         return this;
     }
 
     /** {@code sqe->off} (also {@code addr2}). */
     public Sqe off(long off) {
-        sqes.set(JAVA_LONG_UNALIGNED, base + OFF, off);
+        entry.set(JAVA_LONG_UNALIGNED, OFF, off);
         return this;
     }
 
     /** {@code sqe->addr}. */
     public Sqe addr(long addr) {
-        sqes.set(JAVA_LONG_UNALIGNED, base + ADDR, addr);
+        entry.set(JAVA_LONG_UNALIGNED, ADDR, addr);
         return this;
     }
 
     /** {@code sqe->len}. */
     public Sqe len(int len) {
-        sqes.set(JAVA_INT_UNALIGNED, base + LEN, len);
+        entry.set(JAVA_INT_UNALIGNED, LEN, len);
         return this;
     }
 
     /** The per-opcode flags word ({@code rw_flags}, {@code fsync_flags}, {@code open_flags}, ...). */
     public Sqe opFlags(int flags) {
-        sqes.set(JAVA_INT_UNALIGNED, base + OP_FLAGS, flags);
+        entry.set(JAVA_INT_UNALIGNED, OP_FLAGS, flags);
         return this;
     }
 
     /** {@code sqe->user_data}: comes back unchanged in the request's CQE. */
     public Sqe userData(long userData) {
-        sqes.set(JAVA_LONG_UNALIGNED, base + USER_DATA, userData);
+        entry.set(JAVA_LONG_UNALIGNED, USER_DATA, userData);
         return this;
     }
 
     /** {@code sqe->buf_index}: the registered buffer of a fixed read or write. */
     public Sqe bufIndex(int index) {
-        sqes.set(JAVA_SHORT_UNALIGNED, base + BUF_INDEX, (short) index);
+        entry.set(JAVA_SHORT_UNALIGNED, BUF_INDEX, (short) index);
         return this;
     }
 
     /** {@code sqe->personality}. */
     public Sqe personality(int personality) {
-        sqes.set(JAVA_SHORT_UNALIGNED, base + PERSONALITY, (short) personality);
+        entry.set(JAVA_SHORT_UNALIGNED, PERSONALITY, (short) personality);
         return this;
     }
 
     /** {@code sqe->file_index} (also {@code splice_fd_in}). */
     public Sqe fileIndex(int index) {
-        sqes.set(JAVA_INT_UNALIGNED, base + FILE_INDEX, index);
+        entry.set(JAVA_INT_UNALIGNED, FILE_INDEX, index);
         return this;
     }
 
     /** {@code sqe->addr3}. */
     public Sqe addr3(long addr3) {
-        sqes.set(JAVA_LONG_UNALIGNED, base + ADDR3, addr3);
+        entry.set(JAVA_LONG_UNALIGNED, ADDR3, addr3);
         return this;
     }
 
     /** {@code sqe->cmd_op}, a 32-bit pattern ({@code NVME_URING_CMD_IO} is 0xC0484E80: pass it as an int). */
     public Sqe cmdOp(int cmdOp) {
-        sqes.set(JAVA_INT_UNALIGNED, base + CMD_OP, cmdOp);
+        entry.set(JAVA_INT_UNALIGNED, CMD_OP, cmdOp);
         return this;
     }
 
@@ -166,11 +169,11 @@ public final class Sqe {
 
     /** The common read/write shape: {@code opcode, fd, addr, len, off}. */
     public Sqe prepRw(int opcode, int fd, long addr, int len, long off) {
-        sqes.set(JAVA_BYTE, base + OPCODE, (byte) opcode);
-        sqes.set(JAVA_INT_UNALIGNED, base + FD, fd);
-        sqes.set(JAVA_LONG_UNALIGNED, base + OFF, off);
-        sqes.set(JAVA_LONG_UNALIGNED, base + ADDR, addr);
-        sqes.set(JAVA_INT_UNALIGNED, base + LEN, len);
+        entry.set(JAVA_BYTE, OPCODE, (byte) opcode);
+        entry.set(JAVA_INT_UNALIGNED, FD, fd);
+        entry.set(JAVA_LONG_UNALIGNED, OFF, off);
+        entry.set(JAVA_LONG_UNALIGNED, ADDR, addr);
+        entry.set(JAVA_INT_UNALIGNED, LEN, len);
         return this;
     }
 

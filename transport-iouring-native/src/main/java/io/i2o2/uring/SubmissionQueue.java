@@ -68,7 +68,7 @@ public final class SubmissionQueue {
                 return null;
             }
         }
-        sqe.moveTo((long) (tail & mask) << sqeShift);
+        sqe.moveTo(tail & mask);
         tail++;
         return sqe;
     }
