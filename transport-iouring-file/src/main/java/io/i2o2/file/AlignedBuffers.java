@@ -1,7 +1,6 @@
 package io.i2o2.file;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 
 import java.lang.foreign.Arena;
 
@@ -24,8 +23,6 @@ public final class AlignedBuffers {
         if (alignment < 1 || Integer.bitCount(alignment) != 1) {
             throw new IllegalArgumentException("alignment must be a power of two: " + alignment);
         }
-        ByteBuf buf = Unpooled.wrappedBuffer(Arena.ofAuto().allocate(Math.max(capacity, 1), alignment)
-                .asByteBuffer().limit(capacity));
-        return buf.clear();
+        return new SegmentByteBuf(Arena.ofAuto().allocate(Math.max(capacity, 1), alignment), capacity);
     }
 }

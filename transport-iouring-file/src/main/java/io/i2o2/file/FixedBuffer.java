@@ -1,22 +1,20 @@
 package io.i2o2.file;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.buffer.UnpooledDirectByteBuf;
 
-import java.nio.ByteBuffer;
+import java.lang.foreign.MemorySegment;
 
 /**
  * A {@link ByteBuf} over one registered buffer of a {@link FixedBufferPool}. Reads and writes through it use
  * {@code READ_FIXED}/{@code WRITE_FIXED}; releasing it gives the registered buffer back to the pool. Its
  * capacity is the registered buffer's and cannot change.
  */
-final class FixedBuffer extends UnpooledDirectByteBuf {
+final class FixedBuffer extends SegmentByteBuf {
     private final FixedBufferPool pool;
     private final int index;
 
-    FixedBuffer(FixedBufferPool pool, int index, ByteBuffer view) {
-        super(UnpooledByteBufAllocator.DEFAULT, view, view.capacity());
+    FixedBuffer(FixedBufferPool pool, int index, MemorySegment memory) {
+        super(memory, (int) memory.byteSize());
         this.pool = pool;
         this.index = index;
     }
@@ -28,14 +26,6 @@ final class FixedBuffer extends UnpooledDirectByteBuf {
     /** The registered buffer index ({@code sqe->buf_index}). */
     int index() {
         return index;
-    }
-
-    @Override
-    public ByteBuf capacity(int newCapacity) {
-        if (newCapacity != capacity()) {
-            throw new UnsupportedOperationException("a registered buffer cannot change size (" + capacity() + ")");
-        }
-        return this;
     }
 
     @Override

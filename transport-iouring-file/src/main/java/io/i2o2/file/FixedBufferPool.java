@@ -51,7 +51,7 @@ public final class FixedBufferPool {
     /** A free registered buffer (empty, capacity {@link #bufferSize()}), or null when all are in use. */
     public ByteBuf tryAcquire() {
         int i = free.poll();
-        return i < 0 ? null : new FixedBuffer(this, i, slices[i].asByteBuffer()).clear();
+        return i < 0 ? null : new FixedBuffer(this, i, slices[i]);
     }
 
     /** Size of each buffer. */
