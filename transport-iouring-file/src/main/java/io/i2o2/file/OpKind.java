@@ -14,125 +14,95 @@ import io.netty.buffer.ByteBuf;
  * buffer address in {@code addr}, a rename the new path in {@code addr2}.
  */
 enum OpKind {
-    NOP("nop", Result.INT, false) {
+    NOP("nop", Result.INT, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepNop();
         }
     },
-    READ("read", Result.INT, true) {
+    READ("read", Result.INT, true, Moves.INTO_BUFFERS) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepRead(op.fd, op.addr, op.len, op.offset);
         }
 
-        @Override
-        Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
-            advance(op, res, true);
-            return null;
-        }
     },
-    WRITE("write", Result.INT, true) {
+    WRITE("write", Result.INT, true, Moves.OUT_OF_BUFFERS) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepWrite(op.fd, op.addr, op.len, op.offset);
         }
 
-        @Override
-        Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
-            advance(op, res, false);
-            return null;
-        }
     },
-    READ_FIXED("read_fixed", Result.INT, true) {
+    READ_FIXED("read_fixed", Result.INT, true, Moves.INTO_BUFFERS) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepReadFixed(op.fd, op.addr, op.len, op.offset, op.bufIndex);
         }
 
-        @Override
-        Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
-            advance(op, res, true);
-            return null;
-        }
     },
-    WRITE_FIXED("write_fixed", Result.INT, true) {
+    WRITE_FIXED("write_fixed", Result.INT, true, Moves.OUT_OF_BUFFERS) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepWriteFixed(op.fd, op.addr, op.len, op.offset, op.bufIndex);
         }
 
-        @Override
-        Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
-            advance(op, res, false);
-            return null;
-        }
     },
     /**
      * {@code addr}: iovec array, {@code len}: iovec count; the buffers: {@code buf} when one (a composite),
      * else {@code pin}, a ByteBuf[].
      */
-    READV("readv", Result.INT, true) {
+    READV("readv", Result.INT, true, Moves.INTO_BUFFERS) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepReadv(op.fd, op.addr, op.len, op.offset);
         }
 
-        @Override
-        Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
-            advance(op, res, true);
-            return null;
-        }
     },
-    WRITEV("writev", Result.INT, true) {
+    WRITEV("writev", Result.INT, true, Moves.OUT_OF_BUFFERS) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepWritev(op.fd, op.addr, op.len, op.offset);
         }
 
-        @Override
-        Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
-            advance(op, res, false);
-            return null;
-        }
     },
     /** {@code arg}: 1 for fdatasync. */
-    FSYNC("fsync", Result.INT, false) {
+    FSYNC("fsync", Result.INT, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepFsync(op.fd, op.arg != 0);
         }
     },
     /** {@code arg}: flags. */
-    SYNC_FILE_RANGE("sync_file_range", Result.INT, true) {
+    SYNC_FILE_RANGE("sync_file_range", Result.INT, true, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepSyncFileRange(op.fd, op.len, op.offset, op.arg);
         }
     },
     /** {@code arg}: mode, {@code addr2}: length. */
-    FALLOCATE("fallocate", Result.INT, true) {
+    FALLOCATE("fallocate", Result.INT, true, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepFallocate(op.fd, op.arg, op.offset, op.addr2);
         }
     },
     /** {@code offset}: the new length. */
-    FTRUNCATE("ftruncate", Result.INT, false) {
+    FTRUNCATE("ftruncate", Result.INT, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepFtruncate(op.fd, op.offset);
         }
     },
     /** {@code arg}: advice. */
-    FADVISE("fadvise", Result.INT, true) {
+    FADVISE("fadvise", Result.INT, true, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepFadvise(op.fd, op.offset, op.len, op.arg);
         }
     },
     /** {@code addr}, {@code len}: the range, {@code arg}: advice. */
-    MADVISE("madvise", Result.INT, false) {
+    MADVISE("madvise", Result.INT, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepMadvise(op.addr, op.len, op.arg);
@@ -142,7 +112,7 @@ enum OpKind {
      * {@code addr}: path, {@code arg}: flags, {@code arg2}: mode, {@code len}: 1 to register the new file in a
      * fixed slot; result: an {@link IoUringFile}.
      */
-    OPENAT("openat", Result.VALUE, false) {
+    OPENAT("openat", Result.VALUE, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepOpenat(Linux.AT_FDCWD, op.addr, op.arg, op.arg2);
@@ -153,14 +123,14 @@ enum OpKind {
             return loop.adoptOpened(res, op.arg, op.len != 0);
         }
     },
-    CLOSE("close", Result.VOID, false) {
+    CLOSE("close", Result.VOID, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepClose(op.fd);
         }
     },
     /** {@code fd}/{@code addr}: file or path, {@code arg}: flags; result: a {@link Statx} from the scratch. */
-    STATX("statx", Result.VALUE, false) {
+    STATX("statx", Result.VALUE, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepStatx(op.fd, op.addr, op.arg, Statx.MASK_ALL, op.scratch.address());
@@ -172,28 +142,28 @@ enum OpKind {
         }
     },
     /** {@code addr}: path, {@code arg}: flags. */
-    UNLINKAT("unlinkat", Result.INT, false) {
+    UNLINKAT("unlinkat", Result.INT, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepUnlinkat(Linux.AT_FDCWD, op.addr, op.arg);
         }
     },
     /** {@code addr}: old path, {@code addr2}: new path, {@code arg}: flags. */
-    RENAMEAT("renameat", Result.INT, false) {
+    RENAMEAT("renameat", Result.INT, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepRenameat(Linux.AT_FDCWD, op.addr, Linux.AT_FDCWD, op.addr2, op.arg);
         }
     },
     /** {@code addr}: path, {@code arg}: mode. */
-    MKDIRAT("mkdirat", Result.INT, false) {
+    MKDIRAT("mkdirat", Result.INT, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepMkdirat(Linux.AT_FDCWD, op.addr, op.arg);
         }
     },
     /** A timer: the timespec is in the scratch; expiry ({@code -ETIME}) is success. */
-    TIMEOUT("timeout", Result.VOID, false) {
+    TIMEOUT("timeout", Result.VOID, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepTimeout(op.scratch.address(), 0, 0);
@@ -205,7 +175,7 @@ enum OpKind {
         }
     },
     /** Bounds the previous link of a chain: the timespec is in the scratch; expiry cancels that link. */
-    LINK_TIMEOUT("link_timeout", Result.VOID, false) {
+    LINK_TIMEOUT("link_timeout", Result.VOID, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepLinkTimeout(op.scratch.address(), 0);
@@ -218,7 +188,7 @@ enum OpKind {
         }
     },
     /** {@code cmdOp}: the command; its 80-byte image waits in the scratch; result: a {@link UringCmdResult}. */
-    URING_CMD("uring_cmd", Result.VALUE, false) {
+    URING_CMD("uring_cmd", Result.VALUE, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             sqe.prepUringCmd(op.cmdOp, op.fd);
@@ -231,7 +201,7 @@ enum OpKind {
         }
     },
     /** An entry written by the user's {@link SqeFiller} ({@code filler}); {@code pin} holds the guard. */
-    RAW("raw", Result.INT, false) {
+    RAW("raw", Result.INT, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
             ((SqeFiller) op.filler).fill(sqe);
@@ -248,14 +218,26 @@ enum OpKind {
         VALUE
     }
 
+    /** What a successful op does to its buffers' indexes. */
+    enum Moves {
+        /** It has no buffers, or leaves them alone. */
+        NOTHING,
+        /** A read: writer indexes advance by the bytes read. */
+        INTO_BUFFERS,
+        /** A write: reader indexes advance by the bytes written. */
+        OUT_OF_BUFFERS
+    }
+
     private final String opName;
     private final Result result;
     private final boolean hasOffset;
+    private final Moves moves;
 
-    OpKind(String opName, Result result, boolean hasOffset) {
+    OpKind(String opName, Result result, boolean hasOffset, Moves moves) {
         this.opName = opName;
         this.result = result;
         this.hasOffset = hasOffset;
+        this.moves = moves;
     }
 
     /** What a promise for this op completes with. */
@@ -316,6 +298,9 @@ enum OpKind {
      * result (a file, a stat), or null when the value is {@code res} itself. Runs on the loop thread.
      */
     Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
+        if (moves != Moves.NOTHING) {
+            advance(op, res, moves == Moves.INTO_BUFFERS);
+        }
         return null;
     }
 }
