@@ -59,12 +59,8 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
     private final Submitter submitter;
     private final FixedBufferPool fixedBuffers;
     private final FixedFileSlots fixedFiles;
+    private final LoopFailure failures;
     private volatile RingWaker waker;
-    private volatile Throwable failure;
-    /** Set once {@link #die} is done: from then on, whoever hands an op over fails it (nobody else will). */
-    private volatile boolean dead;
-    /** A ring call that failed where it could not be thrown (writing SQEs, cancelling); the loop dies of it. */
-    private UringException ringFailure;
     /** When a graceful shutdown stops waiting for in-flight ops and cancels them ({@link System#nanoTime}). */
     private volatile long shutdownDeadline = Long.MAX_VALUE;
     private boolean cancelledAtDeadline;
@@ -85,6 +81,7 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
             this.completer = new OpCompleter(this, table);
             this.submitter = new Submitter(this, table, ring, completer);
             completer.init(submitter);
+            this.failures = new LoopFailure(this, ring, table, submitter, completer);
             this.fixedBuffers = config.fixedBufferCount() > 0
                     ? new FixedBufferPool(this, config.fixedBufferCount(), config.fixedBufferSize()) : null;
             this.fixedFiles = new FixedFileSlots(config.fixedFileSlots());
@@ -157,7 +154,7 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
             start();
             for (;;) {
                 int work = submitter.drain();
-                checkRing();
+                failures.check();
                 ring.submitAndWait(0);
                 work += ring.reap(completer, Integer.MAX_VALUE);
                 if (runAllTasks()) {
@@ -174,13 +171,13 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
                         return;
                     }
                 }
-                checkRing();
+                failures.check();
                 if (work == 0) {
                     park();
                 }
             }
         } catch (Throwable t) {
-            die(t);
+            failures.die(t);
             throw t instanceof RuntimeException re ? re : new IllegalStateException(this + " died", t);
         }
     }
@@ -295,114 +292,29 @@ public final class IoUringEventLoop extends SingleThreadEventExecutor {
             w.close();
         }
         ring.close();
-        if (failure == null) {
+        if (!failures.hasFailed()) {
             table.closeScratch();
         }
     }
 
-    /**
-     * A ring call failed in a way the loop cannot recover from. Recorded, not thrown: the caller is in the
-     * middle of writing SQEs or cancelling, and must leave every op where {@link #die} will find it (queued,
-     * carried or in the SQ); the loop dies of it at its next {@link #checkRing}.
-     */
+    /** A ring call failed in a way the loop cannot recover from: see {@link LoopFailure#record}. */
     void ringFailed(UringException e) {
-        if (ringFailure == null) {
-            ringFailure = e;
-        }
-    }
-
-    private void checkRing() throws UringException {
-        if (ringFailure != null) {
-            throw ringFailure;
-        }
-    }
-
-    /**
-     * The loop cannot go on. Ops that never reached the kernel fail and release what they pinned; ops the
-     * kernel may still be working on fail too, but keep their memory pinned forever: a leak is the price of
-     * never letting the kernel write into memory the JVM has reused.
-     */
-    private void die(Throwable cause) {
-        failure = cause;
-        submitter.stopAccepting();
-        logger.error("{} failed; failing every pending operation", this, cause);
-        int abandoned = 0;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        OpSlot carried = submitter.takeCarried();
-        if (carried != null) {
-            completer.fail(carried, cause);
-        }
-        do {
-            for (OpSlot op; (op = table.pollHandedOver()) != null; ) {
-                completer.fail(op, cause);
-            }
-            try {
-                ring.reap(completer, Integer.MAX_VALUE);
-            } catch (Throwable ignored) {
-                // Only a best effort to let finished ops release their memory.
-            }
-        } while (table.inUse() > submitter.inFlight() && System.nanoTime() < deadline);
-        if (!ring.flags().contains(SetupFlag.SQPOLL)) {
-            // Nobody enters this ring again and no kernel thread polls it: what the kernel has not consumed
-            // from the SQ never reached it, so it is released like a queued op instead of pinned for good.
-            ring.sq().forEachUnconsumed(userData -> failNeverSubmitted(userData, cause));
-        }
-        for (int i = 0; i < table.capacity(); i++) {
-            OpSlot op = table.slot(i);
-            if (op.state == OpSlot.IN_FLIGHT && op.target != null) {
-                completer.abandon(op, cause);
-                abandoned++;
-            }
-        }
-        if (abandoned > 0) {
-            logger.error("{}: {} operations were in the kernel when it failed; their buffers stay pinned", this,
-                    abandoned);
-        }
-        dead = true;
-        failHandedOverAfterDeath();
-    }
-
-    private void failNeverSubmitted(long userData, Throwable cause) {
-        if (OpTable.kind(userData) != OpTable.KIND_OP) {
-            return;
-        }
-        OpSlot op = table.slot(OpTable.index(userData));
-        if (op.state == OpSlot.IN_FLIGHT && op.generation == OpTable.generation(userData)) {
-            // Each link of a chain has its own SQE here: fail them one by one.
-            op.next = -1;
-            submitter.opCompleted();
-            completer.fail(op, cause);
-        }
+        failures.record(e);
     }
 
     /** Whether the loop has started dying (its ring failed). */
     boolean hasFailed() {
-        return failure != null;
+        return failures.hasFailed();
     }
 
     /** Whether the loop died and no longer takes ops off the hand-over queue. */
     boolean isDead() {
-        return dead;
+        return failures.isDead();
     }
 
-    /**
-     * Fails what was handed over after the loop died: a thread that claimed a slot just before the death and
-     * handed it over after {@link #die} finished would otherwise wait for ever. Both sides call this after
-     * their volatile write ({@code dead}, or the hand-over), so one of them sees the op; a hand-over still
-     * being published is waited for. Any thread.
-     */
+    /** See {@link LoopFailure#failHandedOverAfterDeath()}. */
     void failHandedOverAfterDeath() {
-        Throwable cause = failure;
-        for (;;) {
-            OpSlot op = table.pollHandedOver();
-            if (op != null) {
-                completer.fail(op, cause);
-            } else if (table.hasHandedOver()) {
-                Thread.onSpinWait();
-            } else {
-                return;
-            }
-        }
+        failures.failHandedOverAfterDeath();
     }
 
     // ---- submission (for IoUringFile and the ops below) ----

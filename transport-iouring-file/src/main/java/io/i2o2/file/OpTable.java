@@ -84,6 +84,12 @@ final class OpTable {
         return i < 0 ? null : slots[i];
     }
 
+    /** {@link #pollHandedOver()} for several threads at once: only after the loop died, when it no longer polls. */
+    OpSlot pollHandedOverConcurrently() {
+        int i = submitted.poll();
+        return i < 0 ? null : slots[i];
+    }
+
     /** Whether slots wait to be picked up by the loop. */
     boolean hasHandedOver() {
         return !submitted.isEmpty();
