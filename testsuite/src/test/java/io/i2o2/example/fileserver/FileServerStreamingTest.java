@@ -142,7 +142,9 @@ class FileServerStreamingTest {
 
     @Test
     void clientLeavingMidTransferReleasesEverything() throws Exception {
-        for (long readBeforeLeaving : new long[] {0, 1, 100_000, 5 << 20}) {
+        // Leaving before reading anything comes last: the server may open the file for that request only after
+        // the client is gone, so nothing can be counted after it but the final quiet check.
+        for (long readBeforeLeaving : new long[] {1, 100_000, 5 << 20, 0}) {
             try (RawHttp c = new RawHttp(server.address())) {
                 c.send("GET", "/large.bin");
                 if (readBeforeLeaving > 0) {

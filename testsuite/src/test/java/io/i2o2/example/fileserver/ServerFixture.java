@@ -53,9 +53,8 @@ final class ServerFixture {
         eventually(() -> "connections closed: " + server.stats(), () -> server.stats().openConnections() == 0);
         eventually(() -> "chunk buffers released: " + server.stats(),
                 () -> server.stats().outstandingChunkBytes() == 0);
-        // Fails, with every slot free, when the loop's slot table lost a free slot: IntQueue.offer refuses
-        // while a concurrent poll is between its head CAS and its sequence store, and OpTable.release drops
-        // the refusal (a library bug, reported; the graceful shutdown then never completes).
+        // Would fail, with every slot free, if the loop's slot table lost a free slot (IntQueue once refused an
+        // offer while a concurrent poll was half done; fixed, and tested in IntQueueTest).
         eventually(() -> "io_uring ops done: " + pendingOps(server), () -> {
             for (var loop : server.fileGroup()) {
                 if (((IoUringEventLoop) loop).pendingOps() != 0) {
