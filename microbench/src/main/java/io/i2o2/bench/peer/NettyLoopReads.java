@@ -52,13 +52,13 @@ final class NettyLoopReads extends NettyLoopDriver {
     }
 
     @Override
-    boolean complete(short slot, int res, long now) {
+    boolean complete(int slot, int res, long now) {
         if (!nop && res != bs) {
             throw new IllegalStateException(new IOException("short read: " + res));
         }
         recordOp(slot, now);
         if (now < deadline) {
-            issue(slot, now);
+            issue((short) slot, now);   // slots are the SQE's 16-bit data
             return false;
         }
         return --inflight == 0;

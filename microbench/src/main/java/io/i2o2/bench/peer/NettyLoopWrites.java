@@ -71,7 +71,7 @@ final class NettyLoopWrites extends NettyLoopDriver {
     }
 
     @Override
-    boolean complete(short slot, int res, long now) {
+    boolean complete(int slot, int res, long now) {
         if (slot == FSYNC_SLOT) {
             syncing = false;
             sinceSync = 0;
@@ -80,7 +80,7 @@ final class NettyLoopWrites extends NettyLoopDriver {
                 throw new IllegalStateException(new IOException("short write: " + res));
             }
             recordOp(slot, now);
-            free[nfree++] = slot;
+            free[nfree++] = (short) slot;
             inflight--;
         }
         return pump(now);
