@@ -1,12 +1,8 @@
 package io.i2o2.uring;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,28 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * file: the bytes or sizes the kernel produced are checked with plain Java file APIs, so a field written
  * to the wrong place in the SQE shows up as wrong data or a wrong result.
  */
-class FileIoOpsTest {
-    @TempDir
-    Path dir;
-    private Path file;
-    private int fd;
-    private Ring ring;
-    private Arena arena;
-
-    @BeforeEach
-    void open() throws Exception {
-        file = Files.createFile(dir.resolve("data.bin"));
-        fd = TestLibc.open(file, Linux.O_RDWR);
-        ring = Ring.open(RingParams.builder().entries(8).build());
-        arena = Arena.ofConfined();
-    }
-
-    @AfterEach
-    void close() {
-        ring.close();
-        TestLibc.close(fd);
-        arena.close();
-    }
+class FileIoOpsTest extends OpenFileRingTest {
 
     @Test
     void writeThenReadAtAnOffset() throws Exception {

@@ -1,11 +1,7 @@
 package io.i2o2.uring;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,28 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * {@link Ring#registerBuffers}, or reserved sparse and filled by {@link Ring#updateBuffer}; and the errors
  * the kernel gives for slots that are empty or out of range.
  */
-class RegisteredBuffersTest {
-    @TempDir
-    Path dir;
-    private Path file;
-    private int fd;
-    private Ring ring;
-    private Arena arena;
-
-    @BeforeEach
-    void open() throws Exception {
-        file = Files.createFile(dir.resolve("data.bin"));
-        fd = TestLibc.open(file, Linux.O_RDWR);
-        ring = Ring.open(RingParams.builder().entries(8).build());
-        arena = Arena.ofConfined();
-    }
-
-    @AfterEach
-    void close() {
-        ring.close();
-        TestLibc.close(fd);
-        arena.close();
-    }
+class RegisteredBuffersTest extends OpenFileRingTest {
 
     @Test
     void writeFixedThenReadFixedRoundTrip() throws Exception {
