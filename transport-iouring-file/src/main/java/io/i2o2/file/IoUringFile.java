@@ -4,6 +4,7 @@ import io.i2o2.uring.FileDescriptors;
 import io.i2o2.uring.Iovec;
 import io.i2o2.uring.Linux;
 import io.i2o2.uring.Opcode;
+import io.i2o2.uring.Sqe;
 import io.i2o2.uring.Statx;
 import io.i2o2.uring.UringException;
 import io.netty.buffer.ByteBuf;
@@ -17,7 +18,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An open file (or device, or socket) whose operations run on one {@link IoUringEventLoop}.
+ * An open file (or device, or socket) whose operations run on one event loop (see {@link IoUringFileIo}).
  *
  * <p>Every method may be called from any thread. Each operation comes in up to three shapes: returning a
  * future ({@code read(buf, offset)}), completing a promise you pass ({@code read(buf, offset, promise)},
@@ -38,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class IoUringFile {
     private static final int CLOSING = Integer.MIN_VALUE;
 
-    private final IoUringEventLoop loop;
+    private final FileIoCore core;
     private final int fd;
     private final int fixedSlot;
     private final int openFlags;
@@ -58,8 +59,8 @@ public final class IoUringFile {
         }
     }
 
-    IoUringFile(IoUringEventLoop loop, int fd, int fixedSlot, int openFlags, Statx alignment, boolean ownsFd) {
-        this.loop = loop;
+    IoUringFile(FileIoCore core, int fd, int fixedSlot, int openFlags, Statx alignment, boolean ownsFd) {
+        this.core = core;
         this.fd = fd;
         this.fixedSlot = fixedSlot;
         this.openFlags = openFlags;
@@ -73,7 +74,7 @@ public final class IoUringFile {
     }
 
     private IoUringFile(IoUringFile of, boolean blocking) {
-        this.loop = of.loop;
+        this.core = of.core;
         this.fd = of.fd;
         this.fixedSlot = of.fixedSlot;
         this.openFlags = of.openFlags;
@@ -85,17 +86,23 @@ public final class IoUringFile {
 
     /**
      * Wraps a descriptor opened elsewhere (a device such as {@code /dev/ng0n1}, a socket) so operations can run
-     * on {@code loop}. With {@code takeOwnership}, {@link #close()} closes it; otherwise it stays yours.
+     * on {@code io}'s loop. With {@code takeOwnership}, {@link #close()} closes it; otherwise it stays yours.
      * O_DIRECT is detected from the descriptor's flags.
+     *
+     * @param io the loop's file API
+     * @param fd an open descriptor
+     * @param takeOwnership whether {@link #close()} closes the descriptor
+     * @return the file
+     * @throws UringException if the descriptor's flags cannot be read (it is not open)
      */
-    public static IoUringFile wrap(IoUringEventLoop loop, int fd, boolean takeOwnership) throws UringException {
-        Objects.requireNonNull(loop, "loop");
+    public static IoUringFile wrap(IoUringFileIo io, int fd, boolean takeOwnership) throws UringException {
+        Objects.requireNonNull(io, "io");
         if (fd < 0) {
             throw new IllegalArgumentException("fd must be >= 0: " + fd);
         }
         int flags = FileDescriptors.statusFlags(fd);
         Statx alignment = (flags & Linux.O_DIRECT) != 0 ? Statx.ofFd(fd) : null;
-        return new IoUringFile(loop, fd, -1, flags, alignment, takeOwnership);
+        return new IoUringFile(io.core(), fd, -1, flags, alignment, takeOwnership);
     }
 
     /**
@@ -112,9 +119,9 @@ public final class IoUringFile {
 
     // ---- what this file is ----
 
-    /** The loop this file's operations run on. */
-    public IoUringEventLoop loop() {
-        return loop;
+    /** The file API of the loop this file's operations run on. */
+    public IoUringFileIo io() {
+        return core.api();
     }
 
     /** The file descriptor. */
@@ -151,50 +158,50 @@ public final class IoUringFile {
 
     /** Reads into {@code dst}'s writable bytes from file {@code offset}; the count read ({@code pread(2)}). */
     public IntFuture read(ByteBuf dst, long offset) {
-        IntPromise p = loop.newIntPromise();
-        submit(prepareRead(dst, offset, p, 0));
+        IntPromise p = new IntPromise(core);
+        submit(prepareRead(dst, offset, p));
         return p;
     }
 
     /** {@link #read(ByteBuf, long)}, completing {@code promise} (its listeners run on its executor). */
     public Future<Integer> read(ByteBuf dst, long offset, Promise<Integer> promise) {
-        submit(prepareRead(dst, offset, Objects.requireNonNull(promise, "promise"), 0));
+        submit(prepareRead(dst, offset, new Target.User(Objects.requireNonNull(promise, "promise"))));
         return promise;
     }
 
     /** {@link #read(ByteBuf, long)} reporting to {@code callback}; throws instead of failing a future. */
     public void read(ByteBuf dst, long offset, IoCallback callback, long tag) {
-        submit(prepareRead(dst, offset, Objects.requireNonNull(callback, "callback"), tag));
+        submit(prepareRead(dst, offset, new Target.Callback(Objects.requireNonNull(callback, "callback"), tag)));
     }
 
     /** Writes {@code src}'s readable bytes at file {@code offset}; the count written ({@code pwrite(2)}). */
     public IntFuture write(ByteBuf src, long offset) {
-        IntPromise p = loop.newIntPromise();
-        submit(prepareWrite(src, offset, p, 0));
+        IntPromise p = new IntPromise(core);
+        submit(prepareWrite(src, offset, p));
         return p;
     }
 
     /** {@link #write(ByteBuf, long)}, completing {@code promise}. */
     public Future<Integer> write(ByteBuf src, long offset, Promise<Integer> promise) {
-        submit(prepareWrite(src, offset, Objects.requireNonNull(promise, "promise"), 0));
+        submit(prepareWrite(src, offset, new Target.User(Objects.requireNonNull(promise, "promise"))));
         return promise;
     }
 
     /** {@link #write(ByteBuf, long)} reporting to {@code callback}; throws instead of failing a future. */
     public void write(ByteBuf src, long offset, IoCallback callback, long tag) {
-        submit(prepareWrite(src, offset, Objects.requireNonNull(callback, "callback"), tag));
+        submit(prepareWrite(src, offset, new Target.Callback(Objects.requireNonNull(callback, "callback"), tag)));
     }
 
     /** Reads into the writable bytes of several buffers in order, from {@code offset} ({@code preadv(2)}). */
     public IntFuture readv(long offset, ByteBuf... dsts) {
-        IntPromise p = loop.newIntPromise();
+        IntPromise p = new IntPromise(core);
         submit(prepareVectored(OpKind.READV, offset, dsts, p));
         return p;
     }
 
     /** Writes the readable bytes of several buffers in order, at {@code offset} ({@code pwritev(2)}). */
     public IntFuture writev(long offset, ByteBuf... srcs) {
-        IntPromise p = loop.newIntPromise();
+        IntPromise p = new IntPromise(core);
         submit(prepareVectored(OpKind.WRITEV, offset, srcs, p));
         return p;
     }
@@ -204,18 +211,18 @@ public final class IoUringFile {
      * does this for such buffers; this method fails if {@code dst} is not one.
      */
     public IntFuture readFixed(ByteBuf dst, long offset) {
-        IntPromise p = loop.newIntPromise();
+        IntPromise p = new IntPromise(core);
         if (isRegistered(dst, p)) {
-            submit(prepareRead(dst, offset, p, 0));
+            submit(prepareRead(dst, offset, p));
         }
         return p;
     }
 
     /** Writes from a buffer of the loop's {@link FixedBufferPool} ({@code WRITE_FIXED}). */
     public IntFuture writeFixed(ByteBuf src, long offset) {
-        IntPromise p = loop.newIntPromise();
+        IntPromise p = new IntPromise(core);
         if (isRegistered(src, p)) {
-            submit(prepareWrite(src, offset, p, 0));
+            submit(prepareWrite(src, offset, p));
         }
         return p;
     }
@@ -223,35 +230,35 @@ public final class IoUringFile {
     /** Whether {@code buf} lies in one of the loop's registered buffers; fails {@code p} if not. */
     private boolean isRegistered(ByteBuf buf, IntPromise p) {
         Objects.requireNonNull(buf, "buf");
-        FixedBufferPool pool = loop.fixedBuffersOrNull();
+        FixedBufferPool pool = core.fixedBuffersOrNull();
         if (pool != null && pool.registeredBufferOf(buf) != null) {
             return true;
         }
-        p.setFailure(new IllegalArgumentException("not a registered buffer of " + loop
-                + ": take it from loop.fixedBuffers()"));
+        p.setFailure(new IllegalArgumentException("not a registered buffer of " + core
+                + ": take it from io.fixedBuffers()"));
         return false;
     }
 
-    OpSlot prepareRead(ByteBuf dst, long offset, Object target, long tag) {
+    OpSlot prepareRead(ByteBuf dst, long offset, Target target) {
         Objects.requireNonNull(dst, "dst");
         RuntimeException bad = ByteBufs.checkReadInto(dst);
         if (bad == null) {
             bad = ByteBufs.checkOffset(offset);
         }
-        return prepareTransfer(bad, dst, dst.writerIndex(), dst.writableBytes(), offset, target, tag, true);
+        return prepareTransfer(bad, dst, dst.writerIndex(), dst.writableBytes(), offset, target, true);
     }
 
-    OpSlot prepareWrite(ByteBuf src, long offset, Object target, long tag) {
+    OpSlot prepareWrite(ByteBuf src, long offset, Target target) {
         Objects.requireNonNull(src, "src");
         RuntimeException bad = ByteBufs.checkWriteFrom(src);
         if (bad == null) {
             bad = ByteBufs.checkOffset(offset);
         }
-        return prepareTransfer(bad, src, src.readerIndex(), src.readableBytes(), offset, target, tag, false);
+        return prepareTransfer(bad, src, src.readerIndex(), src.readableBytes(), offset, target, false);
     }
 
     private OpSlot prepareTransfer(RuntimeException bad, ByteBuf buf, int index, int length, long offset,
-                                   Object target, long tag, boolean read) {
+                                   Target target, boolean read) {
         if (bad == null && buf.nioBufferCount() != 1) {
             // Several memory regions (a CompositeByteBuf): one vectored op over them.
             return prepareVectored(read ? OpKind.READV : OpKind.WRITEV, offset, new ByteBuf[] {buf}, target);
@@ -261,14 +268,14 @@ public final class IoUringFile {
             bad = ByteBufs.checkDirectAlignment(this, address, length, offset);
         }
         if (bad != null) {
-            IoUringEventLoop.fail(target, bad);
+            target.refuse(bad);
             return null;
         }
-        OpSlot op = claim(target, tag);
+        OpSlot op = claim(target);
         if (op == null) {
             return null;
         }
-        FixedBufferPool pool = loop.fixedBuffersOrNull();
+        FixedBufferPool pool = core.fixedBuffersOrNull();
         FixedBuffer registered = pool == null ? null : pool.registeredBufferOf(buf);
         if (registered != null) {
             op.kind = read ? OpKind.READ_FIXED : OpKind.WRITE_FIXED;
@@ -284,7 +291,7 @@ public final class IoUringFile {
     }
 
     /** A vectored op over the buffers' writable (READV) or readable (WRITEV) bytes. */
-    OpSlot prepareVectored(OpKind kind, long offset, ByteBuf[] bufs, Object target) {
+    OpSlot prepareVectored(OpKind kind, long offset, ByteBuf[] bufs, Target target) {
         Objects.requireNonNull(bufs, "bufs");
         boolean read = kind == OpKind.READV;
         RuntimeException bad = bufs.length == 0 ? new IllegalArgumentException("no buffers") : ByteBufs.checkOffset(offset);
@@ -298,10 +305,10 @@ public final class IoUringFile {
             bad = new IllegalArgumentException("more than 1024 memory regions (IOV_MAX): " + regions);
         }
         if (bad != null) {
-            IoUringEventLoop.fail(target, bad);
+            target.refuse(bad);
             return null;
         }
-        OpSlot op = claim(target, 0);
+        OpSlot op = claim(target);
         if (op == null) {
             return null;
         }
@@ -317,8 +324,8 @@ public final class IoUringFile {
                 RuntimeException misaligned = isDirect()
                         ? ByteBufs.checkDirectAlignment(this, address, region.remaining(), offset + total) : null;
                 if (misaligned != null) {
-                    loop.abandon(op);
-                    IoUringEventLoop.fail(target, misaligned);
+                    core.abandon(op);
+                    target.refuse(misaligned);
                     return null;
                 }
                 Iovec.set(iovecs, n++, address, region.remaining());
@@ -332,7 +339,7 @@ public final class IoUringFile {
         if (bufs.length == 1) {
             op.buf = bufs[0];
         } else {
-            op.pin = bufs.clone();
+            op.bufs = bufs.clone();
         }
         op.memory = iovecs == op.scratch ? null : iovecs;
         op.addr = iovecs.address();
@@ -350,7 +357,7 @@ public final class IoUringFile {
 
     /** Flushes data, and the metadata needed to read it back, to stable storage ({@code fdatasync(2)}). */
     public IntFuture fdatasync() {
-        return simple(OpKind.FSYNC, 0, 0, 1, 0);
+        return simple(OpKind.FDATASYNC, 0, 0, 0, 0);
     }
 
     /** {@code sync_file_range(2)}; {@code flags}: {@link Linux#SYNC_FILE_RANGE_WRITE} and friends. */
@@ -370,29 +377,29 @@ public final class IoUringFile {
 
     /** Sets the file's length ({@code ftruncate(2)}, IORING_OP_FTRUNCATE, Linux 6.9+). */
     public IntFuture truncate(long length) {
-        IntPromise p = loop.newIntPromise();
+        IntPromise p = new IntPromise(core);
         if (length < 0) {
             p.setFailure(new IllegalArgumentException("length must be >= 0: " + length));
-        } else if (loop.requireOpcode(Opcode.FTRUNCATE, p)) {
+        } else if (core.api().requireOpcode(Opcode.FTRUNCATE, p)) {
             submit(prepareSimple(OpKind.FTRUNCATE, length, 0, 0, 0, p));
         }
         return p;
     }
 
     private IntFuture simple(OpKind kind, long offset, int len, int arg, long addr2) {
-        IntPromise p = loop.newIntPromise();
+        IntPromise p = new IntPromise(core);
         submit(prepareSimple(kind, offset, len, arg, addr2, p));
         return p;
     }
 
     /** An op without buffers: {@code offset}, {@code len}, {@code arg}, {@code addr2} as {@link OpKind} says. */
-    OpSlot prepareSimple(OpKind kind, long offset, int len, int arg, long addr2, Object target) {
+    OpSlot prepareSimple(OpKind kind, long offset, int len, int arg, long addr2, Target target) {
         if (offset < 0 || len < 0 || addr2 < 0) {
-            IoUringEventLoop.fail(target, new IllegalArgumentException(kind.opName()
+            target.refuse(new IllegalArgumentException(kind.opName()
                     + ": offset and length must be >= 0: " + offset + ", " + Math.max(len, addr2)));
             return null;
         }
-        OpSlot op = claim(target, 0);
+        OpSlot op = claim(target);
         if (op != null) {
             op.kind = kind;
             op.offset = offset;
@@ -405,8 +412,8 @@ public final class IoUringFile {
 
     /** {@code statx(2)} of this file. */
     public Future<Statx> stat() {
-        IoPromise<Statx> p = loop.newIoPromise();
-        OpSlot op = claim(p, 0);
+        IoPromise<Statx> p = new IoPromise<>(core);
+        OpSlot op = claim(p);
         if (op != null) {
             op.kind = OpKind.STATX;
             op.addr = EMPTY_PATH.address();
@@ -416,7 +423,7 @@ public final class IoUringFile {
                 op.fixedFile = false;
                 op.fd = fd;
             }
-            loop.submit(op);
+            core.submit(op);
         }
         return p;
     }
@@ -431,10 +438,10 @@ public final class IoUringFile {
      */
     public Future<UringCmdResult> uringCmd(int cmdOp, ByteBuf data, boolean dataIn, UringCmdWriter writer) {
         Objects.requireNonNull(writer, "writer");
-        IoPromise<UringCmdResult> p = loop.newIoPromise();
-        if (!loop.isPassthrough()) {
-            p.setFailure(new UnsupportedOperationException("uring_cmd needs 128-byte SQEs: run it on a loop of an "
-                    + "IoUringPassthroughEventLoopGroup, not " + loop));
+        IoPromise<UringCmdResult> p = new IoPromise<>(core);
+        String unsupported = core.unsupported(OpKind.URING_CMD);
+        if (unsupported != null) {
+            p.setFailure(new UnsupportedOperationException(unsupported));
             return p;
         }
         RuntimeException bad = data == null ? null : dataIn ? ByteBufs.checkReadInto(data) : ByteBufs.checkWriteFrom(data);
@@ -445,7 +452,7 @@ public final class IoUringFile {
             p.setFailure(bad);
             return p;
         }
-        OpSlot op = claim(p, 0);
+        OpSlot op = claim(p);
         if (op != null) {
             long address = 0;
             int length = 0;
@@ -453,19 +460,19 @@ public final class IoUringFile {
                 address = ByteBufs.address(data, dataIn ? data.writerIndex() : data.readerIndex());
                 length = dataIn ? data.writableBytes() : data.readableBytes();
             }
-            MemorySegment command = op.scratch.asSlice(0, 80);
+            MemorySegment command = op.scratch.asSlice(0, Sqe.URING_CMD_BYTES);
             command.fill((byte) 0);
             try {
                 writer.write(command, address, length);
             } catch (RuntimeException | Error e) {
-                loop.abandon(op);
+                core.abandon(op);
                 p.setFailure(e);
                 return p;
             }
             op.kind = OpKind.URING_CMD;
             op.cmdOp = cmdOp;
             op.buf = data == null ? null : data.retain();
-            loop.submit(op);
+            core.submit(op);
         }
         return p;
     }
@@ -481,7 +488,7 @@ public final class IoUringFile {
         if (l.closed == null) {
             synchronized (l) {
                 if (l.closed == null) {
-                    l.closed = loop.newPromise();
+                    l.closed = core.executor().newPromise();
                     int before = l.refs.getAndUpdate(r -> r < 0 ? r : (r - 1) | CLOSING);
                     if (before == 1) {
                         finishClose();
@@ -517,35 +524,29 @@ public final class IoUringFile {
         Promise<Void> done = life.closed;
         Runnable close = () -> {
             if (fixedSlot >= 0) {
-                loop.unregisterFile(fixedSlot);
+                core.unregisterFile(fixedSlot);
             }
             if (life.ownsFd) {
-                IoUringEventLoop.closeQuietly(fd);
+                FileIoCore.closeQuietly(fd);
             }
             done.trySuccess(null);
         };
-        if (loop.inEventLoop() || fixedSlot < 0) {
+        if (fixedSlot < 0) {
             close.run();
-        } else {
-            try {
-                loop.execute(close);
-            } catch (java.util.concurrent.RejectedExecutionException gone) {
-                // The loop and its ring are gone, and with them the registered slot.
-                if (life.ownsFd) {
-                    IoUringEventLoop.closeQuietly(fd);
-                }
-                done.trySuccess(null);
+        } else if (!core.runOnLoop(close)) {
+            // The loop and its ring are gone, and with them the registered slot.
+            if (life.ownsFd) {
+                FileIoCore.closeQuietly(fd);
             }
+            done.trySuccess(null);
         }
     }
 
     // ---- shared ----
 
-    private OpSlot claim(Object target, long tag) {
-        OpSlot op = loop.claim(this, target, blocking);
+    private OpSlot claim(Target target) {
+        OpSlot op = core.claim(this, target, blocking);
         if (op != null) {
-            op.target = target;
-            op.tag = tag;
             op.fixedFile = fixedSlot >= 0;
             op.fd = fixedSlot >= 0 ? fixedSlot : fd;
         }
@@ -554,7 +555,7 @@ public final class IoUringFile {
 
     private void submit(OpSlot op) {
         if (op != null) {
-            loop.submit(op);
+            core.submit(op);
         }
     }
 

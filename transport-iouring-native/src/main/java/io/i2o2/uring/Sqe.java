@@ -177,6 +177,20 @@ public final class Sqe {
         return this;
     }
 
+    /**
+     * Rewrites an entry that may be half written (a user's filler threw midway) as a plain NOP with every
+     * field cleared and {@code user_data} 0, so the kernel runs nothing from it and its CQE matches no op.
+     *
+     * @return this entry
+     */
+    public Sqe neutralize() {
+        entry.fill((byte) 0);
+        return prepNop();
+    }
+
+    /** The size in bytes of a {@code uring_cmd} payload on a 128-byte SQE ({@link #commandArea()}). */
+    public static final int URING_CMD_BYTES = 80;
+
     /** {@code IORING_OP_NOP}. */
     public Sqe prepNop() {
         return prepRw(Opcode.NOP, -1, 0, 0, 0);

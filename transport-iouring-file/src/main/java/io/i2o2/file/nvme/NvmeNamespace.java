@@ -1,6 +1,6 @@
 package io.i2o2.file.nvme;
 
-import io.i2o2.file.IoUringEventLoop;
+import io.i2o2.file.IoUringFileIo;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.uring.NvmeUringCmd;
 import io.netty.buffer.ByteBuf;
@@ -57,7 +57,7 @@ public final class NvmeNamespace {
      * Opens {@code /dev/ngXnY}, identifying it through {@code /dev/nvmeX} as namespace Y. {@code loop} must be a
      * passthrough loop.
      */
-    public static Future<NvmeNamespace> open(IoUringEventLoop loop, Path genericDevice) {
+    public static Future<NvmeNamespace> open(IoUringFileIo loop, Path genericDevice) {
         Matcher m = GENERIC_DEVICE.matcher(genericDevice.getFileName().toString());
         if (!m.matches()) {
             return loop.newFailedFuture(new IllegalArgumentException("not an NVMe generic device name (ngXnY): "
@@ -67,7 +67,7 @@ public final class NvmeNamespace {
     }
 
     /** Opens namespace {@code nsid} at {@code genericDevice}, identified through {@code controllerDevice}. */
-    public static Future<NvmeNamespace> open(IoUringEventLoop loop, Path genericDevice, Path controllerDevice, int nsid) {
+    public static Future<NvmeNamespace> open(IoUringFileIo loop, Path genericDevice, Path controllerDevice, int nsid) {
         Objects.requireNonNull(genericDevice, "genericDevice");
         CompletableFuture<NvmeNamespace> opened = NvmeCommands.stage(NvmeController.open(loop, controllerDevice))
                 .thenCompose(ctrl -> identifyAndOpen(loop, ctrl, genericDevice, nsid)
@@ -79,7 +79,7 @@ public final class NvmeNamespace {
         return NvmeCommands.settle(opened, loop.newPromise());
     }
 
-    private static CompletableFuture<NvmeNamespace> identifyAndOpen(IoUringEventLoop loop, NvmeController ctrl,
+    private static CompletableFuture<NvmeNamespace> identifyAndOpen(IoUringFileIo loop, NvmeController ctrl,
                                                                     Path genericDevice, int nsid) {
         return NvmeCommands.stage(ctrl.identify()).thenCompose(ctrlInfo ->
                 NvmeCommands.stage(ctrl.identifyNamespace(nsid)).thenCompose(nsInfo ->
@@ -121,7 +121,7 @@ public final class NvmeNamespace {
         int bytes = blocks * lbaSize();
         RuntimeException bad = check(lba, blocks, dst, dst.writableBytes(), true);
         if (bad != null) {
-            return device.loop().newFailedFuture(bad);
+            return device.io().newFailedFuture(bad);
         }
         return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme read", lba, dst, true,
                 (cmd, addr, len) -> NvmeUringCmd.over(cmd).readWrite(NvmeUringCmd.OPC_READ, info.nsid(), addr, bytes,
@@ -139,13 +139,13 @@ public final class NvmeNamespace {
         Objects.requireNonNull(src, "src");
         int bytes = src.readableBytes();
         if (bytes == 0 || bytes % lbaSize() != 0) {
-            return device.loop().newFailedFuture(new IllegalArgumentException("write needs a whole number of "
+            return device.io().newFailedFuture(new IllegalArgumentException("write needs a whole number of "
                     + lbaSize() + "-byte blocks, not " + bytes + " bytes"));
         }
         int blocks = bytes / lbaSize();
         RuntimeException bad = check(lba, blocks, src, bytes, false);
         if (bad != null) {
-            return device.loop().newFailedFuture(bad);
+            return device.io().newFailedFuture(bad);
         }
         return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme write", lba, src, false,
                 (cmd, addr, len) -> NvmeUringCmd.over(cmd).readWrite(NvmeUringCmd.OPC_WRITE, info.nsid(), addr, bytes,
@@ -168,7 +168,7 @@ public final class NvmeNamespace {
             bad = new UnsupportedOperationException("this controller does not support Write Zeroes (ONCS)");
         }
         if (bad != null) {
-            return device.loop().newFailedFuture(bad);
+            return device.io().newFailedFuture(bad);
         }
         return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme write zeroes", lba, null, false,
                 (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_WRITE_ZEROES).nsid(info.nsid())
@@ -182,7 +182,7 @@ public final class NvmeNamespace {
             bad = new UnsupportedOperationException("this controller does not support Dataset Management (ONCS)");
         }
         if (bad != null) {
-            return device.loop().newFailedFuture(bad);
+            return device.io().newFailedFuture(bad);
         }
         // One range: context attributes, length in blocks, starting LBA (little endian).
         ByteBuf range = Unpooled.directBuffer(DSM_RANGE_BYTES).writeIntLE(0).writeIntLE(blocks).writeLongLE(lba);
@@ -227,7 +227,7 @@ public final class NvmeNamespace {
 
     /** Closes the namespace device and its controller device. */
     public Future<Void> close() {
-        Promise<Void> done = device.loop().newPromise();
+        Promise<Void> done = device.io().newPromise();
         device.close().addListener(f -> controller.close().addListener(g -> done.trySuccess(null)));
         return done;
     }

@@ -1,0 +1,358 @@
+package io.i2o2.file;
+
+import io.i2o2.uring.KernelTimespec;
+import io.i2o2.uring.Linux;
+import io.i2o2.uring.Opcode;
+import io.i2o2.uring.Probe;
+import io.i2o2.uring.SetupFlag;
+import io.i2o2.uring.Statx;
+import io.netty.channel.IoEventLoop;
+import io.netty.util.ReferenceCounted;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The file API of one Netty event loop: opens, stats, deletes, timers, raw SQEs and linked chains here,
+ * reads, writes and syncs on the {@link IoUringFile}s it opens. Every method may be called from any thread;
+ * the ops run on the loop's ring and complete on the loop's thread.
+ *
+ * <p>Get one with {@link #of(IoEventLoop)} for
+ * <ul>
+ *   <li>a loop of an {@link IoUringFileEventLoopGroup} (64-byte SQEs) or an
+ *       {@link IoUringPassthroughEventLoopGroup} (128-byte SQEs, for {@code uring_cmd}), or of any
+ *       {@code MultiThreadIoEventLoopGroup} made with their {@code newIoHandlerFactory}: the loop's own
+ *       ring, every feature;</li>
+ *   <li>a loop of Netty's own io_uring transport ({@code IoUringIoHandler}, with
+ *       {@code netty-transport-classes-io_uring} on the class path): the ring Netty's channels already use,
+ *       so a channel handler reads a file without leaving its loop. What Netty's public API cannot do there
+ *       (registered buffers and files, {@code uring_cmd}) fails at once, naming the group to use instead.</li>
+ * </ul>
+ */
+public final class IoUringFileIo {
+    /** Page-sized ranges only, and only advice that cannot destroy data the JVM still uses. */
+    private static final Set<Integer> SAFE_MADVICE = Set.of(Linux.MADV_NORMAL, Linux.MADV_RANDOM,
+            Linux.MADV_SEQUENTIAL, Linux.MADV_WILLNEED, Linux.MADV_COLD, Linux.MADV_POPULATE_READ);
+    private static final long PAGE = 4096;
+
+    private final FileIoCore core;
+
+    IoUringFileIo(FileIoCore core) {
+        this.core = core;
+    }
+
+    /**
+     * The file API of {@code loop}.
+     *
+     * @param loop a loop of one of this library's groups, of a {@code MultiThreadIoEventLoopGroup} made with
+     *             their handler factory, or of Netty's io_uring transport
+     * @return the loop's file API (the same object every time for the same loop)
+     * @throws IllegalArgumentException if the loop runs neither this library's ring nor Netty's io_uring
+     */
+    public static IoUringFileIo of(IoEventLoop loop) {
+        Objects.requireNonNull(loop, "loop");
+        FileIoCore core = FileIoCore.of(loop);
+        if (core == null) {
+            core = NettyRingCore.attach(loop);
+        }
+        return core.api();
+    }
+
+    // ---- what this loop is ----
+
+    /** The event loop whose ring runs this API's operations (and whose thread completes them). */
+    public IoEventLoop executor() {
+        return core.executor();
+    }
+
+    /** Whether this loop's ring has 128-byte SQEs and 32-byte CQEs ({@code uring_cmd} passthrough). */
+    public boolean isPassthrough() {
+        return core.isPassthrough();
+    }
+
+    /** Whether this is Netty's own io_uring loop (shared with its channels) rather than this library's ring. */
+    public boolean isNettyRing() {
+        return core instanceof NettyRingCore;
+    }
+
+    /** The setup flags the ring runs with (empty on Netty's ring, whose flags are not public). */
+    public Set<SetupFlag> ringFlags() {
+        return core instanceof RingCore r ? r.ringFlags() : Set.of();
+    }
+
+    /** Preferred flags this kernel lacks, which the ring runs without. */
+    public Set<SetupFlag> droppedRingFlags() {
+        return core instanceof RingCore r ? r.droppedRingFlags() : Set.of();
+    }
+
+    /** The opcodes this kernel supports. */
+    public Probe probe() {
+        return core.probe();
+    }
+
+    /** How other threads wake this loop: {@code "msg_ring"}, {@code "eventfd"} or {@code "netty"}; null before it started. */
+    public String wakeMechanism() {
+        if (core instanceof RingCore r) {
+            return r.waker() == null ? null : r.waker().mechanism();
+        }
+        return "netty";
+    }
+
+    /** The most operations this loop holds at once, queued or in flight. */
+    public int maxInFlight() {
+        return core.capacity();
+    }
+
+    /** Operations accepted and not yet completed, right now. */
+    public int pendingOps() {
+        return core.table.inUse();
+    }
+
+    /**
+     * This loop's registered buffers.
+     *
+     * @return the pool
+     * @throws IllegalStateException if the group was configured without {@link IoUringConfig.Builder#fixedBuffers}
+     */
+    public FixedBufferPool fixedBuffers() {
+        FixedBufferPool pool = core.fixedBuffersOrNull();
+        if (pool == null) {
+            throw new IllegalStateException(core instanceof NettyRingCore
+                    ? "registered buffers need this library's ring: Netty's public API cannot register buffers "
+                    + "with its ring; use an IoUringFileEventLoopGroup configured with fixedBuffers()"
+                    : "no registered buffers: configure IoUringConfig.builder().fixedBuffers()");
+        }
+        return pool;
+    }
+
+    /**
+     * A promise whose listeners run on this loop, or on Netty's global executor once the loop has shut down
+     * (so a listener added late still runs).
+     *
+     * @param <V> the result type
+     * @return a new promise
+     */
+    public <V> Promise<V> newPromise() {
+        return new IoPromise<>(core);
+    }
+
+    /**
+     * A failed future whose listeners run like those of {@link #newPromise()}.
+     *
+     * @param cause the failure
+     * @param <V> the result type
+     * @return the failed future
+     */
+    public <V> Future<V> newFailedFuture(Throwable cause) {
+        return new IoPromise<V>(core).setFailure(cause);
+    }
+
+    // ---- operations that need no open file ----
+
+    /** A no-op through the ring: completes with 0. */
+    public IntFuture nop() {
+        IntPromise p = new IntPromise(core);
+        OpSlot op = core.claim(null, p, false);
+        if (op != null) {
+            op.kind = OpKind.NOP;
+            core.submit(op);
+        }
+        return p;
+    }
+
+    /** A no-op that reports to {@code callback} (result 0) and allocates nothing. */
+    public void nop(IoCallback callback, long tag) {
+        OpSlot op = core.claim(null, new Target.Callback(Objects.requireNonNull(callback, "callback"), tag), false);
+        if (op != null) {
+            op.kind = OpKind.NOP;
+            core.submit(op);
+        }
+    }
+
+    /**
+     * Opens a file ({@code openat(2)} through the ring). With no options, opens for reading. Supports the
+     * {@link java.nio.file.StandardOpenOption}s READ, WRITE, APPEND, CREATE, CREATE_NEW, TRUNCATE_EXISTING,
+     * SYNC, DSYNC, {@link java.nio.file.LinkOption#NOFOLLOW_LINKS}, and {@link IoUringOpenOption}s.
+     * New files get mode 0644.
+     */
+    public Future<IoUringFile> open(Path path, OpenOption... options) {
+        return open(path, Set.of(options), 0644);
+    }
+
+    /** Opens a file with the given options and creation mode (e.g. {@code 0600}). */
+    public Future<IoUringFile> open(Path path, Set<? extends OpenOption> options, int mode) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(options, "options");
+        IoPromise<IoUringFile> p = new IoPromise<>(core);
+        int flags;
+        boolean register;
+        try {
+            flags = OpenFlags.of(options);
+            register = options.contains(IoUringOpenOption.REGISTER);
+            if (register && !core.hasFixedFileSlots()) {
+                throw new IllegalArgumentException("REGISTER needs registered-file slots: configure "
+                        + "IoUringConfig.builder().fixedFileSlots(n)");
+            }
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            p.setFailure(e);
+            return p;
+        }
+        OpSlot op = core.claim(null, p, false);
+        if (op != null) {
+            op.kind = register ? OpKind.OPENAT_REGISTERED : OpKind.OPENAT;
+            op.fd = Linux.AT_FDCWD;
+            op.memory = PathMemory.of(path);
+            op.addr = op.memory.address();
+            op.arg = flags;
+            op.arg2 = mode;
+            core.submit(op);
+        }
+        return p;
+    }
+
+    /** {@code statx(2)} of a path, following symbolic links. */
+    public Future<Statx> stat(Path path) {
+        return pathOp(OpKind.STATX, path, null, 0, 0);
+    }
+
+    /** Deletes a file ({@code unlinkat(2)}). */
+    public IntFuture delete(Path path) {
+        return pathOp(OpKind.UNLINKAT, path, null, 0, 0);
+    }
+
+    /** Deletes an empty directory ({@code unlinkat(2)} with {@code AT_REMOVEDIR}). */
+    public IntFuture deleteDirectory(Path path) {
+        return pathOp(OpKind.UNLINKAT, path, null, Linux.AT_REMOVEDIR, 0);
+    }
+
+    /** Creates a directory ({@code mkdirat(2)}) with the given mode, e.g. {@code 0755}. */
+    public IntFuture createDirectory(Path path, int mode) {
+        return pathOp(OpKind.MKDIRAT, path, null, mode, 0);
+    }
+
+    /** Renames {@code from} to {@code to} ({@code renameat2(2)}); {@code flags}: {@link Linux#RENAME_NOREPLACE}... */
+    public IntFuture rename(Path from, Path to, int flags) {
+        return pathOp(OpKind.RENAMEAT, from, Objects.requireNonNull(to, "to"), flags, 0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <F extends Future<?>> F pathOp(OpKind kind, Path path, Path second, int arg, int arg2) {
+        Objects.requireNonNull(path, "path");
+        IoPromise<?> p = kind.result() == OpKind.Result.INT ? new IntPromise(core) : new IoPromise<>(core);
+        OpSlot op = core.claim(null, p, false);
+        if (op != null) {
+            MemorySegment paths = second == null ? PathMemory.of(path) : PathMemory.of(path, second);
+            op.kind = kind;
+            op.memory = paths;
+            op.fd = Linux.AT_FDCWD;
+            op.addr = paths.address();
+            op.addr2 = second == null ? 0 : paths.address() + PathMemory.secondOffset(paths);
+            op.arg = arg;
+            op.arg2 = arg2;
+            core.submit(op);
+        }
+        return (F) p;
+    }
+
+    /** Completes after {@code delay} ({@code IORING_OP_TIMEOUT}): a timer without a scheduled task. */
+    public Future<Void> timeout(long delay, TimeUnit unit) {
+        IoPromise<Void> p = new IoPromise<>(core);
+        long nanos = unit.toNanos(delay);
+        if (nanos < 0) {
+            p.setFailure(new IllegalArgumentException("delay must be >= 0: " + delay));
+            return p;
+        }
+        OpSlot op = core.claim(null, p, false);
+        if (op != null) {
+            op.kind = OpKind.TIMEOUT;
+            KernelTimespec.write(op.scratch, nanos);
+            core.submit(op);
+        }
+        return p;
+    }
+
+    /**
+     * {@code madvise(2)} on page-aligned memory, for advice that cannot lose data ({@code NORMAL, RANDOM,
+     * SEQUENTIAL, WILLNEED, COLD, POPULATE_READ}); others fail with {@link IllegalArgumentException}. The
+     * segment must stay alive until the future completes.
+     */
+    public IntFuture madvise(MemorySegment memory, int advice) {
+        Objects.requireNonNull(memory, "memory");
+        IntPromise p = new IntPromise(core);
+        if (!SAFE_MADVICE.contains(advice)) {
+            p.setFailure(new IllegalArgumentException("madvise advice " + advice + " is not one of the safe ones "
+                    + "(NORMAL, RANDOM, SEQUENTIAL, WILLNEED, COLD, POPULATE_READ)"));
+        } else if (memory.address() % PAGE != 0 || memory.byteSize() % PAGE != 0 || memory.byteSize() == 0
+                || memory.byteSize() > Integer.MAX_VALUE) {
+            p.setFailure(new IllegalArgumentException("madvise needs whole pages: " + memory));
+        } else if (!memory.scope().isAlive()) {
+            p.setFailure(new IllegalStateException("madvise on memory that is already freed"));
+        } else {
+            OpSlot op = core.claim(null, p, false);
+            if (op != null) {
+                op.kind = OpKind.MADVISE;
+                op.addr = memory.address();
+                op.len = (int) memory.byteSize();
+                op.arg = advice;
+                    core.submit(op);
+            }
+        }
+        return p;
+    }
+
+    /**
+     * Submits an SQE for an opcode this library does not wrap. {@code filler} writes it on the loop thread;
+     * {@code guard} (may be null) is kept until the CQE arrives, then released if it is reference counted or
+     * closed if it is {@link AutoCloseable}. The future completes with the CQE's {@code res} (negative: the
+     * kernel's -errno, as a failed future). Unchecked: addresses written by the filler are yours to keep valid.
+     */
+    public IntFuture submitRaw(SqeFiller filler, Object guard) {
+        Objects.requireNonNull(filler, "filler");
+        IntPromise p = new IntPromise(core);
+        OpSlot op = core.claim(null, p, false);
+        if (op != null) {
+            op.kind = OpKind.RAW;
+            op.filler = filler;
+            if (guard instanceof ReferenceCounted rc) {
+                op.guard = rc;
+            } else if (guard instanceof AutoCloseable c) {
+                op.closeable = c;
+            }
+            core.submit(op);
+        } else if (guard instanceof ReferenceCounted rc) {
+            // Not accepted: the guard was handed to us, so it is ours to release.
+            rc.release();
+        }
+        return p;
+    }
+
+    /** Starts a chain of linked operations: each starts when the one before succeeded ({@code IOSQE_IO_LINK}). */
+    public LinkedOps link() {
+        return new LinkedOps(core);
+    }
+
+    /** Whether the kernel supports an opcode; fails the promise naming the kernel release if not. */
+    boolean requireOpcode(int opcode, IoPromise<?> p) {
+        if (core.supports(opcode)) {
+            return true;
+        }
+        p.setFailure(new UnsupportedOperationException("this kernel lacks IORING_OP_" + Opcode.name(opcode)
+                + " (added in Linux " + Opcode.since(opcode) + ")"));
+        return false;
+    }
+
+    FileIoCore core() {
+        return core;
+    }
+
+    @Override
+    public String toString() {
+        return core.toString();
+    }
+}
