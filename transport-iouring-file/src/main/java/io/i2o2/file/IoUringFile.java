@@ -171,7 +171,13 @@ public final class IoUringFile {
 
     /** {@link #read(ByteBuf, long)} reporting to {@code callback}; throws instead of failing a future. */
     public void read(ByteBuf dst, long offset, IoCallback callback, long tag) {
-        submit(prepareRead(dst, offset, new Target.Callback(Objects.requireNonNull(callback, "callback"), tag)));
+        Objects.requireNonNull(callback, "callback");
+        OpSlot op = prepareRead(dst, offset, Target.Callback.INSTANCE);
+        if (op != null) {
+            op.callback = callback;
+            op.tag = tag;
+            core.submit(op);
+        }
     }
 
     /** Writes {@code src}'s readable bytes at file {@code offset}; the count written ({@code pwrite(2)}). */
@@ -189,7 +195,13 @@ public final class IoUringFile {
 
     /** {@link #write(ByteBuf, long)} reporting to {@code callback}; throws instead of failing a future. */
     public void write(ByteBuf src, long offset, IoCallback callback, long tag) {
-        submit(prepareWrite(src, offset, new Target.Callback(Objects.requireNonNull(callback, "callback"), tag)));
+        Objects.requireNonNull(callback, "callback");
+        OpSlot op = prepareWrite(src, offset, Target.Callback.INSTANCE);
+        if (op != null) {
+            op.callback = callback;
+            op.tag = tag;
+            core.submit(op);
+        }
     }
 
     /** Reads into the writable bytes of several buffers in order, from {@code offset} ({@code preadv(2)}). */

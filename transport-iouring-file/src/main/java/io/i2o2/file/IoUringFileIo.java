@@ -168,9 +168,12 @@ public final class IoUringFileIo {
 
     /** A no-op that reports to {@code callback} (result 0) and allocates nothing. */
     public void nop(IoCallback callback, long tag) {
-        OpSlot op = core.claim(null, new Target.Callback(Objects.requireNonNull(callback, "callback"), tag), false);
+        Objects.requireNonNull(callback, "callback");
+        OpSlot op = core.claim(null, Target.Callback.INSTANCE, false);
         if (op != null) {
             op.kind = OpKind.NOP;
+            op.callback = callback;
+            op.tag = tag;
             core.submit(op);
         }
     }

@@ -36,6 +36,8 @@ final class OpCompleter {
     void finish(OpSlot op, int res, long extra0, long extra1) {
         OpKind kind = op.kind;
         Target target = op.target;
+        IoCallback callback = op.callback;
+        long tag = op.tag;
         boolean ok = kind.succeeded(res);
         Object value = null;
         Throwable failure = null;
@@ -51,7 +53,7 @@ final class OpCompleter {
         }
         unpin(op);
         table.free(op);
-        deliver(kind, target, ok, res, value, failure);
+        deliver(kind, target, callback, tag, ok, res, value, failure);
     }
 
     private static IoUringIOException error(OpSlot op, int res) {
@@ -66,9 +68,11 @@ final class OpCompleter {
             OpSlot next = op.next >= 0 ? table.slot(op.next) : null;
             OpKind kind = op.kind;
             Target target = op.target;
+            IoCallback callback = op.callback;
+            long tag = op.tag;
             unpin(op);
             table.free(op);
-            deliver(kind, target, false, -Errno.ECANCELED, null, cause);
+            deliver(kind, target, callback, tag, false, -Errno.ECANCELED, null, cause);
             op = next;
         }
     }
@@ -81,7 +85,7 @@ final class OpCompleter {
         Target target = op.target;
         op.target = null;
         if (target != null) {
-            deliver(op.kind, target, false, -Errno.ECANCELED, null, cause);
+            deliver(op.kind, target, op.callback, op.tag, false, -Errno.ECANCELED, null, cause);
         }
     }
 
@@ -112,7 +116,8 @@ final class OpCompleter {
     }
 
     @SuppressWarnings("unchecked")
-    private void deliver(OpKind kind, Target target, boolean ok, int res, Object value, Throwable failure) {
+    private void deliver(OpKind kind, Target target, IoCallback callback, long tag, boolean ok, int res, Object value,
+                         Throwable failure) {
         switch (target) {
             case IoPromise<?> p -> {
                 if (!ok) {
@@ -123,7 +128,7 @@ final class OpCompleter {
             }
             case Target.Callback c -> {
                 try {
-                    c.callback().onComplete(res, c.tag());
+                    callback.onComplete(res, tag);
                 } catch (Throwable t) {
                     logger.log(System.Logger.Level.WARNING, core + ": an IoCallback threw", t);
                 }

@@ -56,6 +56,9 @@ final class OpSlot {
 
     /** Where the result goes. */
     Target target;
+    /** The callback when {@link #target} is {@link Target.Callback}, told apart by {@link #tag}. */
+    IoCallback callback;
+    long tag;
 
     /** The buffer the kernel reads or writes, retained by this op until completion. */
     ByteBuf buf;
@@ -91,6 +94,8 @@ final class OpSlot {
         next = -1;
         filler = null;
         target = null;
+        callback = null;
+        tag = 0;
         buf = null;
         bufs = null;
         guard = null;

@@ -5,7 +5,8 @@ import io.netty.util.concurrent.Promise;
 /**
  * Where an operation's result goes, as the caller chose it: a promise this library made and returned
  * ({@link IoPromise}, cancellable until the op enters the ring), a promise the caller passed in, or a
- * callback. Set once per op at claim ({@link OpSlot#target}); refusals report through it too.
+ * callback. Set once per op at claim ({@link OpSlot#target}); refusals report through it too. Nothing is
+ * allocated for it beyond the promise the API returns.
  */
 sealed interface Target permits IoPromise, Target.User, Target.Callback {
     /** Fails the target with {@code cause}: a promise fails, a callback's submitter gets the exception thrown. */
@@ -32,8 +33,13 @@ sealed interface Target permits IoPromise, Target.User, Target.Callback {
         }
     }
 
-    /** An allocation-free callback; a refusal is thrown at the submitter, there being no promise to carry it. */
-    record Callback(IoCallback callback, long tag) implements Target {
+    /**
+     * An allocation-free callback: the op's {@code callback} and {@code tag} fields say which. A refusal is
+     * thrown at the submitter, there being no promise to carry it.
+     */
+    enum Callback implements Target {
+        INSTANCE;
+
         @Override
         public void refuse(Throwable cause) {
             if (cause instanceof RuntimeException re) {

@@ -76,15 +76,15 @@ class FileOpsTest {
         return out;
     }
 
-    IoUringEventLoop loop(Groups type) {
+    IoUringFileIo loop(Groups type) {
         group = type.create();
-        return group.next();
+        return group.nextFileIo();
     }
 
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void nopCompletesWithZero(Groups type) throws Exception {
-        IoUringEventLoop loop = loop(type);
+        IoUringFileIo loop = loop(type);
         assertEquals(0, await(loop.nop()));
         assertEquals(type == Groups.PASSTHROUGH, loop.isPassthrough());
     }
@@ -92,7 +92,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void writeThenReadBackAdvancesIndexes(Groups type) throws Exception {
-        IoUringEventLoop loop = loop(type);
+        IoUringFileIo loop = loop(type);
         byte[] data = random(10_000, 1);
         IoUringFile file = await(loop.open(dir.resolve("rw"), READ, WRITE, CREATE));
         ByteBuf src = ALLOC.directBuffer(data.length).writeBytes(data);
@@ -115,7 +115,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void readPastEndReturnsZeroAndShortReadsAreReported(Groups type) throws Exception {
-        IoUringEventLoop loop = loop(type);
+        IoUringFileIo loop = loop(type);
         Files.write(dir.resolve("short"), random(100, 2));
         IoUringFile file = await(loop.open(dir.resolve("short")));
         ByteBuf dst = ALLOC.directBuffer(4096);
@@ -131,7 +131,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void vectoredReadAndWriteOverSeveralBuffersAndACompositeBuffer(Groups type) throws Exception {
-        IoUringEventLoop loop = loop(type);
+        IoUringFileIo loop = loop(type);
         byte[] data = random(3 * 1000, 3);
         IoUringFile file = await(loop.open(dir.resolve("v"), READ, WRITE, CREATE));
         ByteBuf a = ALLOC.directBuffer().writeBytes(data, 0, 1000);
@@ -166,7 +166,7 @@ class FileOpsTest {
     @MethodSource("io.i2o2.file.Groups#both")
     void fixedBuffersAndRegisteredFiles(Groups type) throws Exception {
         group = type.create(IoUringConfig.builder().fixedBuffers(4, 8192).fixedFileSlots(4).build());
-        IoUringEventLoop loop = group.next();
+        IoUringFileIo loop = IoUringFileIo.of(group.next());
         byte[] data = random(8192, 4);
         Files.write(dir.resolve("fixed"), data);
         IoUringFile file = await(loop.open(dir.resolve("fixed"), READ, WRITE, IoUringOpenOption.REGISTER));
@@ -193,7 +193,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void syncsAllocationAndAdvice(Groups type) throws Exception {
-        IoUringEventLoop loop = loop(type);
+        IoUringFileIo loop = loop(type);
         IoUringFile file = await(loop.open(dir.resolve("s"), READ, WRITE, CREATE));
         assertEquals(0, await(file.fallocate(0, 0, 1 << 20)));
         assertEquals(1 << 20, Files.size(dir.resolve("s")));
@@ -216,7 +216,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void statOfFileAndPath(Groups type) throws Exception {
-        IoUringEventLoop loop = loop(type);
+        IoUringFileIo loop = loop(type);
         Files.write(dir.resolve("st"), random(777, 5));
         Statx byPath = await(loop.stat(dir.resolve("st")));
         assertEquals(777, byPath.size());
@@ -232,7 +232,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void directoryAndNameOperations(Groups type) throws Exception {
-        IoUringEventLoop loop = loop(type);
+        IoUringFileIo loop = loop(type);
         Path sub = dir.resolve("sub");
         assertEquals(0, await(loop.createDirectory(sub, 0755)));
         assertTrue(Files.isDirectory(sub));
@@ -253,7 +253,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void errorsCarryErrnoOpFdAndOffset(Groups type) throws Exception {
-        IoUringEventLoop loop = loop(type);
+        IoUringFileIo loop = loop(type);
         Files.write(dir.resolve("ro"), new byte[10]);
         IoUringFile file = await(loop.open(dir.resolve("ro")));
         ByteBuf src = ALLOC.directBuffer().writeBytes(new byte[] {1, 2, 3});
@@ -274,7 +274,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void timeoutAndMadvise(Groups type) throws Exception {
-        IoUringEventLoop loop = loop(type);
+        IoUringFileIo loop = loop(type);
         long start = System.nanoTime();
         assertNull(await(loop.timeout(50, TimeUnit.MILLISECONDS)));
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(45));
@@ -291,7 +291,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void linkedWriteThenSyncAndABrokenLinkCancelsTheRest(Groups type) throws Exception {
-        IoUringEventLoop loop = loop(type);
+        IoUringFileIo loop = loop(type);
         IoUringFile file = await(loop.open(dir.resolve("chain"), READ, WRITE, CREATE));
         ByteBuf rec = ALLOC.directBuffer().writeBytes("record".getBytes(StandardCharsets.US_ASCII));
         LinkedOps chain = loop.link();
@@ -341,7 +341,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void rawSqeWithGuardReleasedAtCompletion(Groups type) throws Exception {
-        IoUringEventLoop loop = loop(type);
+        IoUringFileIo loop = loop(type);
         ByteBuf guard = ALLOC.directBuffer(8);
         assertEquals(0, await(loop.submitRaw(sqe -> sqe.prepNop(), guard)));
         assertEquals(0, guard.refCnt(), "the guard handed over is released when the CQE arrives");
@@ -350,17 +350,17 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void sameThreadAndCrossThreadSubmissionAndPromisesOfOtherExecutors(Groups type) throws Exception {
-        IoUringEventLoop loop = loop(type);
+        IoUringFileIo loop = loop(type);
         byte[] data = random(4096, 6);
         Files.write(dir.resolve("t"), data);
         IoUringFile file = await(loop.open(dir.resolve("t")));
 
         // From the loop's own thread: straight into the SQ, chained from a listener.
         CompletableFuture<byte[]> onLoop = new CompletableFuture<>();
-        loop.execute(() -> {
+        loop.executor().execute(() -> {
             ByteBuf buf = ALLOC.directBuffer(4096);
             file.read(buf, 0).addListener(f -> {
-                assertTrue(loop.inEventLoop(), "listeners of the returned future run on the loop");
+                assertTrue(loop.executor().inEventLoop(), "listeners of the returned future run on the loop");
                 ByteBuf second = ALLOC.directBuffer(4096);
                 file.read(second, 0).addListener(g -> {
                     onLoop.complete(bytes(second));
@@ -402,7 +402,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void directIoWithAlignmentChecks(Groups type) throws Exception {
-        IoUringEventLoop loop = loop(type);
+        IoUringFileIo loop = loop(type);
         Path path = Files.write(dir.resolve("direct"), random(1 << 16, 7));
         Future<IoUringFile> opened = loop.open(path, READ, IoUringOpenOption.DIRECT).await();
         Assumptions.assumeTrue(opened.isSuccess(), "this file system refuses O_DIRECT: " + opened.cause());
@@ -425,7 +425,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void closeWaitsForOperationsInFlightAndRefusesNewOnes(Groups type) throws Exception {
-        IoUringEventLoop loop = loop(type);
+        IoUringFileIo loop = loop(type);
         Files.write(dir.resolve("c"), random(1 << 20, 8));
         IoUringFile file = await(loop.open(dir.resolve("c")));
         ByteBuf[] bufs = new ByteBuf[64];
@@ -450,7 +450,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void openOptionsMapToFlags(Groups type) throws Exception {
-        IoUringEventLoop loop = loop(type);
+        IoUringFileIo loop = loop(type);
         Path p = dir.resolve("o");
         IoUringFile created = await(loop.open(p, WRITE, StandardOpenOption.CREATE_NEW));
         await(created.close());

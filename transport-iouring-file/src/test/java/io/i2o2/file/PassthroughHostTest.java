@@ -48,7 +48,7 @@ class PassthroughHostTest {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
 
     static IoUringEventLoopGroup passthrough;
-    static IoUringEventLoop loop;
+    static IoUringFileIo loop;
 
     @TempDir
     Path dir;
@@ -56,7 +56,7 @@ class PassthroughHostTest {
     @BeforeAll
     static void start() {
         passthrough = Groups.PASSTHROUGH.create();
-        loop = passthrough.next();
+        loop = passthrough.nextFileIo();
     }
 
     @AfterAll
@@ -181,7 +181,7 @@ class PassthroughHostTest {
     void passthroughOnTheFileGroupFailsAtOnceSayingWhichGroupToUse() throws Exception {
         IoUringEventLoopGroup files = Groups.FILE.create();
         try {
-            IoUringEventLoop fileLoop = files.next();
+            IoUringFileIo fileLoop = IoUringFileIo.of(files.next());
             Files.write(dir.resolve("x"), new byte[1]);
             IoUringFile file = fileLoop.open(dir.resolve("x")).get(10, TimeUnit.SECONDS);
             ByteBuf data = PooledByteBufAllocator.DEFAULT.directBuffer(8);

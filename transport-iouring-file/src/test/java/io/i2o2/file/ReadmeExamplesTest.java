@@ -38,7 +38,7 @@ class ReadmeExamplesTest {
         CompletableFuture<String> seen = new CompletableFuture<>();
         // README: read-a-file
         IoUringFileEventLoopGroup files = new IoUringFileEventLoopGroup(1);
-        IoUringEventLoop loop = files.next();
+        IoUringFileIo loop = IoUringFileIo.of(files.next());
         IoUringFile file = loop.open(path).sync().getNow();
         ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(4096);
         file.read(buf, 0).addListener((Future<Integer> f) -> {
@@ -58,7 +58,7 @@ class ReadmeExamplesTest {
     @Test
     void writeThenSyncAsOneChain() throws Exception {
         IoUringFileEventLoopGroup files = new IoUringFileEventLoopGroup(1);
-        IoUringEventLoop loop = files.next();
+        IoUringFileIo loop = IoUringFileIo.of(files.next());
         Path journal = dir.resolve("journal");
         ByteBuf record = PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(new byte[512]);
         long offset = 0;
@@ -80,7 +80,7 @@ class ReadmeExamplesTest {
     @Test
     void callbacksAllocateNothing() throws Exception {
         IoUringFileEventLoopGroup files = new IoUringFileEventLoopGroup(1);
-        IoUringEventLoop loop = files.next();
+        IoUringFileIo loop = IoUringFileIo.of(files.next());
         Files.write(dir.resolve("data"), new byte[8192]);
         IoUringFile file = loop.open(dir.resolve("data")).sync().getNow();
         ByteBuf[] buffers = {PooledByteBufAllocator.DEFAULT.directBuffer(4096),
@@ -119,8 +119,8 @@ class ReadmeExamplesTest {
                 .build();
         IoUringFileEventLoopGroup files = new IoUringFileEventLoopGroup(2, config);
         // README: end
-        assertEquals(64, files.next().fixedBuffers().count());
-        assertTrue(files.next().ringFlags().size() > 0);
+        assertEquals(64, files.nextFileIo().fixedBuffers().count());
+        assertTrue(files.nextFileIo().ringFlags().size() > 0);
         Groups.shutdown(files);
     }
 
@@ -129,7 +129,7 @@ class ReadmeExamplesTest {
         Path device = Path.of("/dev/ng0n1");
         // README: nvme
         IoUringPassthroughEventLoopGroup passthrough = new IoUringPassthroughEventLoopGroup(1);
-        NvmeNamespace ns = NvmeNamespace.open(passthrough.next(), device).get();   // identify: LBA size, count
+        NvmeNamespace ns = NvmeNamespace.open(passthrough.nextFileIo(), device).get();   // identify: LBA size, count
         ByteBuf blocks = AlignedBuffers.allocate(8 * ns.lbaSize(), 4096);
         ns.read(0, 8, blocks).get();                                              // 8 blocks from LBA 0
         // README: end

@@ -1,6 +1,6 @@
 package io.i2o2.example.fileserver;
 
-import io.i2o2.file.IoUringEventLoop;
+import io.i2o2.file.IoUringFileIo;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
 import io.i2o2.file.IoUringIOException;
@@ -51,7 +51,7 @@ import java.util.function.Consumer;
  * <p>Per request: resolve the target safely ({@link SafePaths}), {@code statx} it, then either list a
  * directory, answer 304 or 416 from the metadata, or open the file, send the headers and stream the body
  * ({@link ChunkedFileSender}). Each io_uring operation runs on the handler's own executor when that is an
- * {@link IoUringEventLoop} ({@link Wiring#URING}); otherwise on a loop of the file group, with the
+ * {@link IoUringFileIo} ({@link Wiring#URING}); otherwise on a loop of the file group, with the
  * continuation brought back to the handler's executor ({@link Wiring#CHANNEL}).
  */
 public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
@@ -162,7 +162,7 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
 
     /** {@code statx} through the ring, then the answer the metadata decides. */
     private void lookUp(FileRequest r, SafePaths.Found found) {
-        IoUringEventLoop loop = ctx.executor() instanceof IoUringEventLoop own ? own : files.next();
+        IoUringFileIo loop = ctx.executor() instanceof IoUringFileIo own ? own : files.next();
         whenDone(loop.stat(found.path()), stat -> {
             if (!stat.isSuccess()) {
                 fail(r, stat.cause());
@@ -185,7 +185,7 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private void open(IoUringEventLoop loop, FileRequest r, SafePaths.Found found, Statx s) {
+    private void open(IoUringFileIo loop, FileRequest r, SafePaths.Found found, Statx s) {
         // NOFOLLOW_LINKS: a symbolic link swapped in since SafePaths checked the path fails to open.
         whenDone(loop.open(found.path(), LinkOption.NOFOLLOW_LINKS), opened -> {
             if (opened.isSuccess()) {

@@ -1,6 +1,6 @@
 package io.i2o2.example.fileserver;
 
-import io.i2o2.file.IoUringEventLoop;
+import io.i2o2.file.IoUringFileIo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,7 +57,7 @@ final class ServerFixture {
         // offer while a concurrent poll was half done; fixed, and tested in IntQueueTest).
         eventually(() -> "io_uring ops done: " + pendingOps(server), () -> {
             for (var loop : server.fileGroup()) {
-                if (((IoUringEventLoop) loop).pendingOps() != 0) {
+                if (((IoUringFileIo) loop).pendingOps() != 0) {
                     return false;
                 }
             }
@@ -70,7 +70,7 @@ final class ServerFixture {
 
     private static String pendingOps(FileServer server) {
         StringBuilder s = new StringBuilder("pending per loop:");
-        server.fileGroup().forEach(l -> s.append(' ').append(((IoUringEventLoop) l).pendingOps()));
+        server.fileGroup().forEach(l -> s.append(' ').append(((IoUringFileIo) l).pendingOps()));
         return s.toString();
     }
 

@@ -3,7 +3,7 @@ package io.i2o2.testsuite.reliability;
 import io.i2o2.file.Groups;
 import io.i2o2.file.IntFuture;
 import io.i2o2.file.IoUringConfig;
-import io.i2o2.file.IoUringEventLoop;
+import io.i2o2.file.IoUringFileIo;
 import io.i2o2.file.IoUringEventLoopGroup;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
@@ -146,7 +146,7 @@ class KernelFaultsTest {
     void fatalEnterErrorMidLoadFailsEverythingAndHangsNothing(Groups type) throws Exception {
         KernelFaults faults = KernelFaults.plan();
         IoUringEventLoopGroup group = type.create(faulty(faults));
-        IoUringEventLoop loop = group.next();
+        IoUringFileIo loop = IoUringFileIo.of(group.next());
         Path data = Files.write(dir.resolve("fatal"), new byte[1 << 16]);
         IoUringFile file = Kit.await(loop.open(data, READ, WRITE));
         CountDownLatch running = new CountDownLatch(8);
@@ -185,9 +185,9 @@ class KernelFaultsTest {
             }
         }));
         killer.join();
-        assertTrue(loop.terminationFuture().await(Kit.HANG_SECONDS, TimeUnit.SECONDS), "the loop terminates");
-        assertFalse(loop.terminationFuture().isSuccess());
-        assertEquals(Errno.EBADF, uringCause(loop.terminationFuture().cause()).errno());
+        assertTrue(loop.executor().terminationFuture().await(Kit.HANG_SECONDS, TimeUnit.SECONDS), "the loop terminates");
+        assertFalse(loop.executor().terminationFuture().isSuccess());
+        assertEquals(Errno.EBADF, uringCause(loop.executor().terminationFuture().cause()).errno());
         assertTrue(succeeded.sum() > 0, "the fault came mid-load, after some ops had succeeded");
         int pinned = 0;
         for (ByteBuf b : bufs) {
@@ -215,7 +215,7 @@ class KernelFaultsTest {
     void fatalEnterErrorWithABacklogReleasesEveryBufferThatNeverReachedTheKernel(Groups type) throws Exception {
         KernelFaults faults = KernelFaults.plan();
         IoUringEventLoopGroup group = type.create(IoUringConfig.builder().ringEntries(8).faults(faults).build());
-        IoUringEventLoop loop = group.next();
+        IoUringFileIo loop = IoUringFileIo.of(group.next());
         Path data = Files.write(dir.resolve("backlog"), new byte[1 << 16]);
         IoUringFile file = Kit.await(loop.open(data, READ));
         CountDownLatch hold = Kit.block(loop);
@@ -231,7 +231,7 @@ class KernelFaultsTest {
         for (IntFuture f : reads) {
             assertEquals(Errno.EBADF, uringCause(Kit.awaitOutcome(f)).errno());
         }
-        assertTrue(loop.terminationFuture().await(Kit.HANG_SECONDS, TimeUnit.SECONDS));
+        assertTrue(loop.executor().terminationFuture().await(Kit.HANG_SECONDS, TimeUnit.SECONDS));
         for (int i = 0; i < bufs.size(); i++) {
             assertEquals(1, bufs.get(i).refCnt(), "read " + i + " never reached the kernel but stays pinned");
         }
@@ -265,14 +265,14 @@ class KernelFaultsTest {
                                                                      IoUringConfig.Builder config) throws Exception {
         KernelFaults faults = KernelFaults.plan().failRegister(op, errno, 1);
         IoUringEventLoopGroup group = Groups.FILE.create(config.faults(faults).build());
-        IoUringEventLoop loop = group.next();
+        IoUringFileIo loop = IoUringFileIo.of(group.next());
         // Submitted while the loop is dying: each must complete (failed), none may hang.
         List<IntFuture> early = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             early.add(loop.nop());
         }
-        assertTrue(loop.terminationFuture().await(Kit.HANG_SECONDS, TimeUnit.SECONDS), "the loop dies");
-        UringException cause = uringCause(loop.terminationFuture().cause());
+        assertTrue(loop.executor().terminationFuture().await(Kit.HANG_SECONDS, TimeUnit.SECONDS), "the loop dies");
+        UringException cause = uringCause(loop.executor().terminationFuture().cause());
         assertEquals(errno, cause.errno());
         assertTrue(cause.getMessage().contains(what), cause.getMessage());
         for (IntFuture f : early) {
@@ -302,7 +302,7 @@ class KernelFaultsTest {
         IoUringEventLoopGroup group = Groups.FILE.create(IoUringConfig.builder().fixedFileSlots(2).faults(faults)
                 .build());
         Kit.shutdownAfter(group, () -> {
-            IoUringEventLoop loop = group.next();
+            IoUringFileIo loop = IoUringFileIo.of(group.next());
             assertEquals(0, Kit.await(loop.nop()));
             assertEquals("eventfd", loop.wakeMechanism(), "no MSG_RING: woken through an eventfd");
             IoUringFile f = Kit.await(loop.open(Files.write(dir.resolve("r"), new byte[8]), READ,
@@ -322,7 +322,7 @@ class KernelFaultsTest {
         IoUringEventLoopGroup group = Groups.FILE.create(IoUringConfig.builder().fixedFileSlots(1).faults(faults)
                 .build());
         Kit.shutdownAfter(group, () -> {
-            IoUringEventLoop loop = group.next();
+            IoUringFileIo loop = IoUringFileIo.of(group.next());
             Path p = Files.write(dir.resolve("u"), new byte[8]);
             long fdsBefore = openFds();
             faults.failRegister(RegisterOp.FILES_UPDATE, Errno.ENOMEM, 1);
@@ -364,7 +364,7 @@ class KernelFaultsTest {
     }
 
     /** Every file operation a 5.15 kernel has, with results checked; FTRUNCATE (6.9) refused by name. */
-    private void everyFileOperation(IoUringEventLoop loop, String release) throws Exception {
+    private void everyFileOperation(IoUringFileIo loop, String release) throws Exception {
         Path sub = dir.resolve("k" + release.replace('.', '_'));
         assertEquals(0, Kit.await(loop.createDirectory(sub, 0755)));
         Path p = sub.resolve("f");

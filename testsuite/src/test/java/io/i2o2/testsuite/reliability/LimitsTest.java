@@ -3,7 +3,7 @@ package io.i2o2.testsuite.reliability;
 import io.i2o2.file.Groups;
 import io.i2o2.file.IntFuture;
 import io.i2o2.file.IoUringConfig;
-import io.i2o2.file.IoUringEventLoop;
+import io.i2o2.file.IoUringFileIo;
 import io.i2o2.file.IoUringEventLoopGroup;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringOverloadedException;
@@ -57,7 +57,7 @@ class LimitsTest {
         IoUringEventLoopGroup group = type.create(IoUringConfig.builder().ringEntries(4).cqEntries(8)
                 .maxInFlight(20_000).singleIssuer(false).coopTaskrun(false).build());
         Kit.shutdownAfter(group, () -> {
-            IoUringEventLoop loop = group.next();
+            IoUringFileIo loop = IoUringFileIo.of(group.next());
             assertTrue(overflowSeen(loop), "64 CQEs for an 8-entry CQ: the kernel should hold some back");
 
             RegionLoad load = new RegionLoad(group, dir, 8, 4, 512, 2);
@@ -100,11 +100,11 @@ class LimitsTest {
      * task itself submits them (on the loop thread they go straight into the SQ, which is submitted whenever
      * full), so all but the last few are in the kernel before the loop is held, however loaded the machine.
      */
-    private static boolean overflowSeen(IoUringEventLoop loop) throws Exception {
+    private static boolean overflowSeen(IoUringFileIo loop) throws Exception {
         List<Future<Void>> timers = new CopyOnWriteArrayList<>();
         CountDownLatch submitted = new CountDownLatch(1);
         CountDownLatch hold = new CountDownLatch(1);
-        loop.execute(() -> {
+        loop.executor().execute(() -> {
             for (int i = 0; i < 64; i++) {
                 timers.add(loop.timeout(30, TimeUnit.MILLISECONDS));
             }
@@ -134,7 +134,7 @@ class LimitsTest {
     }
 
     /** Entries in the kernel's CQ overflow list of the loop's ring, from {@code /proc/self/fdinfo}. */
-    private static int overflowListLength(IoUringEventLoop loop) throws Exception {
+    private static int overflowListLength(IoUringFileIo loop) throws Exception {
         java.util.regex.Matcher fd = java.util.regex.Pattern.compile("ring fd=(\\d+)").matcher(loop.toString());
         assertTrue(fd.find(), "ring fd in " + loop);
         List<String> lines = Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd.group(1)));
@@ -150,7 +150,7 @@ class LimitsTest {
      * Chains of write, fdatasync, read, fsync on the thread's own 4 KiB block: each fills the whole 4-entry SQ,
      * so whatever else sits there must be submitted first. The read must see the write.
      */
-    private static void writeSyncReadChains(IoUringEventLoop loop, IoUringFile file, int thread, int n,
+    private static void writeSyncReadChains(IoUringFileIo loop, IoUringFile file, int thread, int n,
                                             LongAdder chains) throws Exception {
         ByteBuf out = Kit.ALLOC.directBuffer(4096, 4096);
         ByteBuf in = Kit.ALLOC.directBuffer(4096, 4096);
@@ -194,7 +194,7 @@ class LimitsTest {
     void fullQueueRefusesWithOverloadAndRetainsNothing(Groups type) throws Exception {
         IoUringEventLoopGroup group = type.create(IoUringConfig.builder().maxInFlight(64).build());
         Kit.shutdownAfter(group, () -> {
-            IoUringEventLoop loop = group.next();
+            IoUringFileIo loop = IoUringFileIo.of(group.next());
             IoUringFile file = Kit.await(loop.open(Files.write(dir.resolve("q"), new byte[1 << 16]), READ));
             CountDownLatch hold = Kit.block(loop);
             List<IntFuture> accepted = new CopyOnWriteArrayList<>();
@@ -258,7 +258,7 @@ class LimitsTest {
     void cancellationStormReleasesEveryBuffer(Groups type) throws Exception {
         IoUringEventLoopGroup group = type.create(IoUringConfig.builder().maxInFlight(4096).build());
         Kit.shutdownAfter(group, () -> {
-            IoUringEventLoop loop = group.next();
+            IoUringFileIo loop = IoUringFileIo.of(group.next());
             IoUringFile fifo = Kit.fifo(loop, dir);
             // Read i's buffer is bufs[i]: each thread fills its own range (lists appended by 4 threads at once
             // would pair a read with another thread's buffer).
@@ -319,7 +319,7 @@ class LimitsTest {
         });
     }
 
-    private static void awaitPending(IoUringEventLoop loop, int expected) throws InterruptedException {
+    private static void awaitPending(IoUringFileIo loop, int expected) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (loop.pendingOps() != expected && System.nanoTime() < deadline) {
             Thread.sleep(1);
@@ -337,7 +337,7 @@ class LimitsTest {
     @MethodSource("io.i2o2.file.Groups#both")
     void shutdownDuringLoadCompletesWhatItAcceptedAndRefusesTheRest(Groups type) throws Exception {
         IoUringEventLoopGroup group = type.create(IoUringConfig.builder().maxInFlight(128).build());
-        IoUringEventLoop loop = group.next();
+        IoUringFileIo loop = IoUringFileIo.of(group.next());
         IoUringFile file = Kit.await(loop.open(Files.write(dir.resolve("s"), new byte[1 << 16]), READ, WRITE));
         LongAdder accepted = new LongAdder();
         LongAdder listened = new LongAdder();

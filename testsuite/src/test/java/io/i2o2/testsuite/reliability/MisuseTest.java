@@ -4,7 +4,7 @@ import io.i2o2.file.AlignedBuffers;
 import io.i2o2.file.ClosedFileException;
 import io.i2o2.file.IoCallback;
 import io.i2o2.file.IoUringConfig;
-import io.i2o2.file.IoUringEventLoop;
+import io.i2o2.file.IoUringFileIo;
 import io.i2o2.file.IoUringEventLoopGroup;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
@@ -60,14 +60,14 @@ class MisuseTest {
     static final class Fx {
         IoUringEventLoopGroup group;
         IoUringEventLoopGroup tinyRing;
-        IoUringEventLoop loop;
-        IoUringEventLoop other;
+        IoUringFileIo loop;
+        IoUringFileIo other;
         IoUringFile file;
         IoUringFile fileOfOther;
         IoUringFile direct;
         IoUringFile closed;
         IoUringFile shutDown;
-        IoUringEventLoop shutDownLoop;
+        IoUringFileIo shutDownLoop;
         Path dir;
         Arena arena;
     }
@@ -364,7 +364,7 @@ class MisuseTest {
 
     /** A 4-entry SQ: four links fit, the fifth spoils the chain. */
     static Future<?> overLongChain(Fx fx, ByteBuf buf) throws Exception {
-        IoUringEventLoop loop = fx.tinyRing.next();
+        IoUringFileIo loop = IoUringFileIo.of(fx.tinyRing.next());
         IoUringFile file = Kit.await(loop.open(fx.dir.resolve("data"), READ, WRITE));
         try {
             ByteBuf good = readable(fx);
