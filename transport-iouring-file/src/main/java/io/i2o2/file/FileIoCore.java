@@ -1,6 +1,9 @@
 package io.i2o2.file;
 
+import io.i2o2.uring.Errno;
 import io.i2o2.uring.FileDescriptors;
+import io.i2o2.uring.Linux;
+import io.i2o2.uring.Statx;
 import io.i2o2.uring.Probe;
 import io.i2o2.uring.UringException;
 import io.netty.channel.IoEventLoop;
@@ -186,6 +189,33 @@ abstract class FileIoCore {
     /** Submits a filled op (the head of a chain). */
     abstract void submit(OpSlot op);
 
+    /**
+     * Whether every link of a chain may still enter the ring: each link's returned promise becomes
+     * uncancellable here, and a chain with a link cancelled before it got this far completes without the
+     * kernel (each link failed with {@code ECANCELED}, as links of a broken chain would be). Loop thread.
+     *
+     * @return true if the chain is to be written into the ring now
+     */
+    final boolean admit(OpSlot head) {
+        boolean cancelled = false;
+        for (OpSlot op = head; ; op = table.slot(op.next)) {
+            if (!op.target.enterRing()) {
+                cancelled = true;
+            }
+            if (op.next < 0) {
+                break;
+            }
+        }
+        if (cancelled) {
+            for (OpSlot op = head; op != null; ) {
+                OpSlot next = op.next >= 0 ? table.slot(op.next) : null;
+                completer.finish(op, -Errno.ECANCELED, 0, 0);
+                op = next;
+            }
+        }
+        return !cancelled;
+    }
+
     /** Fails a claimed chain that never reached the loop, releasing what its links pinned. */
     final void failUnsubmitted(OpSlot head, Throwable cause) {
         completer.fail(head, cause);
@@ -224,6 +254,12 @@ abstract class FileIoCore {
 
     /** Turns a descriptor that an open returned into a file of this loop; loop thread. */
     abstract IoUringFile adoptOpened(int fd, int flags, boolean register);
+
+    /** A file of this loop over a descriptor an open returned, not in a registered slot. */
+    final IoUringFile newFile(int fd, int flags, int fixedSlot) throws UringException {
+        Statx alignment = (flags & Linux.O_DIRECT) != 0 ? Statx.ofFd(fd) : null;
+        return new IoUringFile(this, fd, fixedSlot, flags, alignment, true);
+    }
 
     /** Frees a file's registered slot; loop thread. */
     abstract void unregisterFile(int slot);

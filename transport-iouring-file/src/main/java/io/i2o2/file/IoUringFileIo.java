@@ -7,6 +7,7 @@ import io.i2o2.uring.Probe;
 import io.i2o2.uring.SetupFlag;
 import io.i2o2.uring.Statx;
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandler;
 import io.netty.util.ReferenceCounted;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -59,9 +60,34 @@ public final class IoUringFileIo {
         Objects.requireNonNull(loop, "loop");
         FileIoCore core = FileIoCore.of(loop);
         if (core == null) {
+            if (!NettyUring.runs(loop)) {
+                throw new IllegalArgumentException(loop + " runs neither this library's io_uring ring nor Netty's "
+                        + "io_uring transport: use a loop of an IoUringFileEventLoopGroup or "
+                        + "IoUringPassthroughEventLoopGroup, or of Netty's IoUringIoHandler (with "
+                        + "netty-transport-classes-io_uring on the class path)");
+            }
             core = NettyRingCore.attach(loop);
         }
         return core.api();
+    }
+
+    /** Whether a loop runs Netty's io_uring handler; false when that optional dependency is absent. */
+    private static final class NettyUring {
+        private static final Class<? extends IoHandler> HANDLER = load();
+
+        @SuppressWarnings("unchecked")
+        private static Class<? extends IoHandler> load() {
+            try {
+                return (Class<? extends IoHandler>) Class.forName("io.netty.channel.uring.IoUringIoHandler", false,
+                        IoUringFileIo.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError absent) {
+                return null;
+            }
+        }
+
+        static boolean runs(IoEventLoop loop) {
+            return HANDLER != null && loop.isIoType(HANDLER);
+        }
     }
 
     // ---- what this loop is ----
@@ -337,6 +363,10 @@ public final class IoUringFileIo {
 
     /** Starts a chain of linked operations: each starts when the one before succeeded ({@code IOSQE_IO_LINK}). */
     public LinkedOps link() {
+        if (core.maxChainLength() < 2) {
+            throw new UnsupportedOperationException("linked chains need this library's ring: Netty's io_uring loop "
+                    + "may submit between two links and break the chain; use an IoUringFileEventLoopGroup");
+        }
         return new LinkedOps(core);
     }
 

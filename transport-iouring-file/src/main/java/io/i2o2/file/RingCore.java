@@ -2,12 +2,10 @@ package io.i2o2.file;
 
 import io.i2o2.uring.CompletionHandler;
 import io.i2o2.uring.FileDescriptors;
-import io.i2o2.uring.Linux;
 import io.i2o2.uring.Probe;
 import io.i2o2.uring.Ring;
 import io.i2o2.uring.RingWaker;
 import io.i2o2.uring.SetupFlag;
-import io.i2o2.uring.Statx;
 import io.i2o2.uring.UringException;
 import io.i2o2.uring.UserData;
 import io.netty.channel.IoEventLoop;
@@ -378,8 +376,7 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
                 }
                 ring.updateFile(slot, fd);
             }
-            Statx alignment = (flags & Linux.O_DIRECT) != 0 ? Statx.ofFd(fd) : null;
-            return new IoUringFile(this, fd, slot, flags, alignment, true);
+            return newFile(fd, flags, slot);
         } catch (Exception e) {
             if (slot >= 0) {
                 fixedFiles.give(slot);

@@ -1,6 +1,5 @@
 package io.i2o2.file;
 
-import io.i2o2.uring.Errno;
 import io.i2o2.uring.Ring;
 import io.i2o2.uring.RingWaker;
 import io.i2o2.uring.Sqe;
@@ -116,31 +115,6 @@ final class Submitter {
     }
 
     /**
-     * Whether every link of a chain may still enter the ring: each link's returned promise becomes
-     * uncancellable here, and a chain with a link cancelled before it got this far completes without the
-     * kernel (the cancelled link as cancelled, the others failed as links of a broken chain would be).
-     */
-    private boolean admit(OpSlot head) {
-        boolean cancelled = false;
-        for (OpSlot op = head; ; op = table.slot(op.next)) {
-            if (!op.target.enterRing()) {
-                cancelled = true;
-            }
-            if (op.next < 0) {
-                break;
-            }
-        }
-        if (cancelled) {
-            for (OpSlot op = head; op != null; ) {
-                OpSlot next = op.next >= 0 ? table.slot(op.next) : null;
-                completer.finish(op, -Errno.ECANCELED, 0, 0);
-                op = next;
-            }
-        }
-        return !cancelled;
-    }
-
-    /**
      * Writes a chain's SQEs back to back; false (nothing written, nothing decided) when the SQ has no room
      * even after submitting. True when the chain is dealt with: in the SQ, or completed without the kernel.
      */
@@ -148,7 +122,7 @@ final class Submitter {
         if (!roomFor(head)) {
             return false;
         }
-        if (!admit(head)) {
+        if (!core.admit(head)) {
             return true;
         }
         for (OpSlot op = head; ; op = table.slot(op.next)) {

@@ -1,5 +1,7 @@
 package io.i2o2.file;
 
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+
 import io.i2o2.uring.KernelFaults;
 import io.i2o2.uring.SetupFlag;
 import io.netty.buffer.ByteBuf;
@@ -29,7 +31,7 @@ class ConfigTest {
     /** Runs a NOP and a file read on a one-loop group built from {@code config}, then shuts it down. */
     IoUringFileIo exercise(Groups type, IoUringConfig config, java.util.function.Consumer<IoUringFileIo> check)
             throws Exception {
-        IoUringEventLoopGroup group = type.create(config);
+        MultiThreadIoEventLoopGroup group = type.create(config);
         try {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
             assertEquals(0, loop.nop().get(10, TimeUnit.SECONDS));
@@ -78,7 +80,7 @@ class ConfigTest {
 
     @Test
     void ioPollRingsAreCreated() throws Exception {
-        IoUringEventLoopGroup group = Groups.FILE.create(IoUringConfig.builder().ioPoll(true).build());
+        IoUringEventLoopGroup group = Groups.FILE.createOwn(IoUringConfig.builder().ioPoll(true).build());
         try {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
             assertTrue(loop.ringFlags().contains(SetupFlag.IOPOLL));
@@ -106,7 +108,7 @@ class ConfigTest {
                 })
                 .cpuAffinity(0)
                 .build();
-        IoUringEventLoopGroup group = Groups.FILE.create(config);
+        IoUringEventLoopGroup group = Groups.FILE.createOwn(config);
         try {
             CompletableFuture<String> seen = new CompletableFuture<>();
             group.next().execute(() -> {
@@ -130,7 +132,7 @@ class ConfigTest {
     @Test
     void requireAllFlagsFailsCreationNamingTheMissingFlag() {
         KernelFaults noDefer = KernelFaults.plan().hideSetupFlag(SetupFlag.DEFER_TASKRUN);
-        IoUringEventLoopGroup lenient = Groups.FILE.create(IoUringConfig.builder().faults(noDefer).build());
+        IoUringEventLoopGroup lenient = Groups.FILE.createOwn(IoUringConfig.builder().faults(noDefer).build());
         try {
             assertFalse(lenient.nextFileIo().ringFlags().contains(SetupFlag.DEFER_TASKRUN));
             assertTrue(lenient.nextFileIo().droppedRingFlags().contains(SetupFlag.DEFER_TASKRUN));

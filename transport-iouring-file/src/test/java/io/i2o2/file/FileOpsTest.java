@@ -1,5 +1,6 @@
 package io.i2o2.file;
 
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.i2o2.uring.Errno;
 import io.i2o2.uring.Linux;
 import io.i2o2.uring.Opcode;
@@ -44,7 +45,7 @@ class FileOpsTest {
 
     @TempDir
     Path dir;
-    IoUringEventLoopGroup group;
+    MultiThreadIoEventLoopGroup group;
 
     @AfterEach
     void shutdown() {
@@ -78,11 +79,11 @@ class FileOpsTest {
 
     IoUringFileIo loop(Groups type) {
         group = type.create();
-        return group.nextFileIo();
+        return IoUringFileIo.of(group.next());
     }
 
     @ParameterizedTest
-    @MethodSource("io.i2o2.file.Groups#both")
+    @MethodSource("io.i2o2.file.Groups#all")
     void nopCompletesWithZero(Groups type) throws Exception {
         IoUringFileIo loop = loop(type);
         assertEquals(0, await(loop.nop()));
@@ -90,7 +91,7 @@ class FileOpsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.i2o2.file.Groups#both")
+    @MethodSource("io.i2o2.file.Groups#all")
     void writeThenReadBackAdvancesIndexes(Groups type) throws Exception {
         IoUringFileIo loop = loop(type);
         byte[] data = random(10_000, 1);
@@ -113,7 +114,7 @@ class FileOpsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.i2o2.file.Groups#both")
+    @MethodSource("io.i2o2.file.Groups#all")
     void readPastEndReturnsZeroAndShortReadsAreReported(Groups type) throws Exception {
         IoUringFileIo loop = loop(type);
         Files.write(dir.resolve("short"), random(100, 2));
@@ -129,7 +130,7 @@ class FileOpsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.i2o2.file.Groups#both")
+    @MethodSource("io.i2o2.file.Groups#all")
     void vectoredReadAndWriteOverSeveralBuffersAndACompositeBuffer(Groups type) throws Exception {
         IoUringFileIo loop = loop(type);
         byte[] data = random(3 * 1000, 3);
@@ -165,7 +166,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void fixedBuffersAndRegisteredFiles(Groups type) throws Exception {
-        group = type.create(IoUringConfig.builder().fixedBuffers(4, 8192).fixedFileSlots(4).build());
+        group = type.createOwn(IoUringConfig.builder().fixedBuffers(4, 8192).fixedFileSlots(4).build());
         IoUringFileIo loop = IoUringFileIo.of(group.next());
         byte[] data = random(8192, 4);
         Files.write(dir.resolve("fixed"), data);
@@ -191,7 +192,7 @@ class FileOpsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.i2o2.file.Groups#both")
+    @MethodSource("io.i2o2.file.Groups#all")
     void syncsAllocationAndAdvice(Groups type) throws Exception {
         IoUringFileIo loop = loop(type);
         IoUringFile file = await(loop.open(dir.resolve("s"), READ, WRITE, CREATE));
@@ -214,7 +215,7 @@ class FileOpsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.i2o2.file.Groups#both")
+    @MethodSource("io.i2o2.file.Groups#all")
     void statOfFileAndPath(Groups type) throws Exception {
         IoUringFileIo loop = loop(type);
         Files.write(dir.resolve("st"), random(777, 5));
@@ -230,7 +231,7 @@ class FileOpsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.i2o2.file.Groups#both")
+    @MethodSource("io.i2o2.file.Groups#all")
     void directoryAndNameOperations(Groups type) throws Exception {
         IoUringFileIo loop = loop(type);
         Path sub = dir.resolve("sub");
@@ -251,7 +252,7 @@ class FileOpsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.i2o2.file.Groups#both")
+    @MethodSource("io.i2o2.file.Groups#all")
     void errorsCarryErrnoOpFdAndOffset(Groups type) throws Exception {
         IoUringFileIo loop = loop(type);
         Files.write(dir.resolve("ro"), new byte[10]);
@@ -272,7 +273,7 @@ class FileOpsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.i2o2.file.Groups#both")
+    @MethodSource("io.i2o2.file.Groups#all")
     void timeoutAndMadvise(Groups type) throws Exception {
         IoUringFileIo loop = loop(type);
         long start = System.nanoTime();
@@ -339,7 +340,7 @@ class FileOpsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.i2o2.file.Groups#both")
+    @MethodSource("io.i2o2.file.Groups#all")
     void rawSqeWithGuardReleasedAtCompletion(Groups type) throws Exception {
         IoUringFileIo loop = loop(type);
         ByteBuf guard = ALLOC.directBuffer(8);
@@ -348,7 +349,7 @@ class FileOpsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.i2o2.file.Groups#both")
+    @MethodSource("io.i2o2.file.Groups#all")
     void sameThreadAndCrossThreadSubmissionAndPromisesOfOtherExecutors(Groups type) throws Exception {
         IoUringFileIo loop = loop(type);
         byte[] data = random(4096, 6);
@@ -400,7 +401,7 @@ class FileOpsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.i2o2.file.Groups#both")
+    @MethodSource("io.i2o2.file.Groups#all")
     void directIoWithAlignmentChecks(Groups type) throws Exception {
         IoUringFileIo loop = loop(type);
         Path path = Files.write(dir.resolve("direct"), random(1 << 16, 7));
@@ -423,7 +424,7 @@ class FileOpsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.i2o2.file.Groups#both")
+    @MethodSource("io.i2o2.file.Groups#all")
     void closeWaitsForOperationsInFlightAndRefusesNewOnes(Groups type) throws Exception {
         IoUringFileIo loop = loop(type);
         Files.write(dir.resolve("c"), random(1 << 20, 8));
@@ -448,7 +449,7 @@ class FileOpsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.i2o2.file.Groups#both")
+    @MethodSource("io.i2o2.file.Groups#all")
     void openOptionsMapToFlags(Groups type) throws Exception {
         IoUringFileIo loop = loop(type);
         Path p = dir.resolve("o");

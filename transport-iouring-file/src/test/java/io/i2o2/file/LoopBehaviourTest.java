@@ -1,5 +1,7 @@
 package io.i2o2.file;
 
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+
 import io.i2o2.uring.Errno;
 import io.i2o2.uring.KernelFaults;
 import io.i2o2.uring.SetupFlag;
@@ -57,7 +59,7 @@ class LoopBehaviourTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void fullLoopFailsAtOnceWithOverloadAndTheBlockingViewWaits(Groups type) throws Exception {
-        IoUringEventLoopGroup group = type.create(IoUringConfig.builder().maxInFlight(8).build());
+        MultiThreadIoEventLoopGroup group = type.create(IoUringConfig.builder().maxInFlight(8).build());
         CountDownLatch hold = null;
         try {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
@@ -122,7 +124,7 @@ class LoopBehaviourTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void moreOpsInFlightThanTheCqHoldsLosesNoCompletion(Groups type) throws Exception {
-        IoUringEventLoopGroup group = type.create(IoUringConfig.builder().ringEntries(4).cqEntries(8)
+        MultiThreadIoEventLoopGroup group = type.create(IoUringConfig.builder().ringEntries(4).cqEntries(8)
                 .maxInFlight(5000).build());
         try {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
@@ -143,7 +145,7 @@ class LoopBehaviourTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void eventFdWakeUpsWorkToo(Groups type) throws Exception {
-        IoUringEventLoopGroup group = type.create(IoUringConfig.builder().eventFdWakeup(true).build());
+        MultiThreadIoEventLoopGroup group = type.create(IoUringConfig.builder().eventFdWakeup(true).build());
         try {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
             assertEquals(0, loop.nop().get(10, TimeUnit.SECONDS));
@@ -158,7 +160,7 @@ class LoopBehaviourTest {
 
     @Test
     void onThisKernelTheLoopWakesThroughMsgRing() throws Exception {
-        IoUringEventLoopGroup group = Groups.FILE.create();
+        IoUringEventLoopGroup group = Groups.FILE.createOwn(IoUringConfig.defaults());
         try {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
             loop.nop().get(10, TimeUnit.SECONDS);
@@ -173,7 +175,7 @@ class LoopBehaviourTest {
         for (String release : new String[] {"5.15", "5.19", "6.0", "6.1"}) {
             IoUringConfig config = IoUringConfig.builder()
                     .faults(KernelFaults.plan().simulateKernel(release)).build();
-            IoUringEventLoopGroup group = Groups.FILE.create(config);
+            IoUringEventLoopGroup group = Groups.FILE.createOwn(config);
             try {
                 IoUringFileIo loop = IoUringFileIo.of(group.next());
                 assertEquals(0, loop.nop().get(10, TimeUnit.SECONDS), release);
@@ -202,7 +204,7 @@ class LoopBehaviourTest {
     void transientEnterErrorsAreRetriedAndLoseNothing(Groups type) throws Exception {
         for (int errno : new int[] {Errno.EINTR, Errno.EAGAIN, Errno.EBUSY}) {
             KernelFaults faults = KernelFaults.plan();
-            IoUringEventLoopGroup group = type.create(IoUringConfig.builder().faults(faults).build());
+            MultiThreadIoEventLoopGroup group = type.create(IoUringConfig.builder().faults(faults).build());
             try {
                 IoUringFileIo loop = IoUringFileIo.of(group.next());
                 loop.nop().get(10, TimeUnit.SECONDS);
@@ -224,7 +226,7 @@ class LoopBehaviourTest {
     @MethodSource("io.i2o2.file.Groups#both")
     void aRingThatFailsFailsEveryPendingFutureAndTheTerminationFuture(Groups type) throws Exception {
         KernelFaults faults = KernelFaults.plan();
-        IoUringEventLoopGroup group = type.create(IoUringConfig.builder().faults(faults).build());
+        MultiThreadIoEventLoopGroup group = type.create(IoUringConfig.builder().faults(faults).build());
         IoUringFileIo loop = IoUringFileIo.of(group.next());
         loop.nop().get(10, TimeUnit.SECONDS);
         CountDownLatch hold = block(loop);
@@ -250,7 +252,7 @@ class LoopBehaviourTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void aThrowingListenerOrCallbackDoesNotKillTheLoop(Groups type) throws Exception {
-        IoUringEventLoopGroup group = type.create();
+        MultiThreadIoEventLoopGroup group = type.create();
         try {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
             AtomicInteger calls = new AtomicInteger();
@@ -276,7 +278,7 @@ class LoopBehaviourTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void groupsAreNettyExecutorGroups(Groups type) throws Exception {
-        IoUringEventLoopGroup group = type.create();
+        MultiThreadIoEventLoopGroup group = type.create();
         IoUringFileIo loop = IoUringFileIo.of(group.next());
         assertEquals(42, loop.executor().submit(() -> 42).get(10, TimeUnit.SECONDS));
         long start = System.nanoTime();

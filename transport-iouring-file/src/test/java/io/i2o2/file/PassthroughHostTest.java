@@ -55,7 +55,7 @@ class PassthroughHostTest {
 
     @BeforeAll
     static void start() {
-        passthrough = Groups.PASSTHROUGH.create();
+        passthrough = Groups.PASSTHROUGH.createOwn(IoUringConfig.defaults());
         loop = passthrough.nextFileIo();
     }
 
@@ -179,7 +179,7 @@ class PassthroughHostTest {
 
     @Test
     void passthroughOnTheFileGroupFailsAtOnceSayingWhichGroupToUse() throws Exception {
-        IoUringEventLoopGroup files = Groups.FILE.create();
+        IoUringEventLoopGroup files = Groups.FILE.createOwn(IoUringConfig.defaults());
         try {
             IoUringFileIo fileLoop = IoUringFileIo.of(files.next());
             Files.write(dir.resolve("x"), new byte[1]);

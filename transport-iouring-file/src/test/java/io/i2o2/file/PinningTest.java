@@ -1,5 +1,7 @@
 package io.i2o2.file;
 
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+
 import io.i2o2.uring.Errno;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -51,9 +53,9 @@ class PinningTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.i2o2.file.Groups#both")
+    @MethodSource("io.i2o2.file.Groups#all")
     void cancelledReadKeepsItsBufferPinnedUntilTheCqe(Groups type) throws Exception {
-        IoUringEventLoopGroup group = type.create();
+        MultiThreadIoEventLoopGroup group = type.create();
         try {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
             IoUringFile fifo = pipe(loop);
@@ -77,9 +79,9 @@ class PinningTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.i2o2.file.Groups#both")
+    @MethodSource("io.i2o2.file.Groups#all")
     void cancelledBeforeReachingTheKernelIsReleasedWithoutIt(Groups type) throws Exception {
-        IoUringEventLoopGroup group = type.create();
+        MultiThreadIoEventLoopGroup group = type.create();
         try {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
             Files.write(dir.resolve("q"), new byte[4096]);
@@ -100,9 +102,9 @@ class PinningTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.i2o2.file.Groups#both")
+    @MethodSource("io.i2o2.file.Groups#all")
     void shutdownWith10000OpsInFlightCompletesThemAllAndReleasesEveryBuffer(Groups type) throws Exception {
-        IoUringEventLoopGroup group = type.create(IoUringConfig.builder().maxInFlight(10_000).build());
+        MultiThreadIoEventLoopGroup group = type.create(IoUringConfig.builder().maxInFlight(10_000).build());
         IoUringFileIo loop = IoUringFileIo.of(group.next());
         byte[] data = new byte[1 << 20];
         new Random(9).nextBytes(data);
@@ -135,7 +137,7 @@ class PinningTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void shutdownCancelsWhatOutlivesTheGracefulTimeout(Groups type) throws Exception {
-        IoUringEventLoopGroup group = type.create();
+        MultiThreadIoEventLoopGroup group = type.create();
         IoUringFileIo loop = IoUringFileIo.of(group.next());
         IoUringFile fifo = pipe(loop);
         List<ByteBuf> bufs = new ArrayList<>();
@@ -157,9 +159,9 @@ class PinningTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.i2o2.file.Groups#both")
+    @MethodSource("io.i2o2.file.Groups#all")
     void refusedSubmissionsLeaveRefCntAlone(Groups type) throws Exception {
-        IoUringEventLoopGroup group = type.create();
+        MultiThreadIoEventLoopGroup group = type.create();
         IoUringFileIo loop = IoUringFileIo.of(group.next());
         Files.write(dir.resolve("r"), new byte[16]);
         IoUringFile file = FileOpsTest.await(loop.open(dir.resolve("r")));
