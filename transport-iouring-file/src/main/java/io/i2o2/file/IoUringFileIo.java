@@ -9,6 +9,7 @@ import io.i2o2.uring.Statx;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandler;
 import io.netty.util.ReferenceCounted;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
@@ -69,6 +70,16 @@ public final class IoUringFileIo {
             core = NettyRingCore.attach(loop);
         }
         return core.api();
+    }
+
+    /**
+     * Whether {@link #of} works for {@code executor}: a loop of this library's ring or of Netty's io_uring.
+     *
+     * @param executor any executor, for example {@code ctx.executor()}
+     * @return whether it is a loop with a ring the file API can use
+     */
+    public static boolean isSupported(EventExecutor executor) {
+        return executor instanceof IoEventLoop loop && (FileIoCore.of(loop) != null || NettyUring.runs(loop));
     }
 
     /** Whether a loop runs Netty's io_uring handler; false when that optional dependency is absent. */

@@ -80,7 +80,7 @@ public abstract class LoopOpBenchmark {
     public void start() throws Exception {
         group = new IoUringFileEventLoopGroup(1, configure(IoUringConfig.builder()
                 .maxInFlight(Math.max(64, 2 * window))).build());
-        loop = group.next();
+        loop = group.nextFileIo();
         futures = new IntFuture[window];
         signals = new SlotSignals(window);
         submitted = new long[window];

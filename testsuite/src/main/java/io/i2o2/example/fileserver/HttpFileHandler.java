@@ -1,6 +1,7 @@
 package io.i2o2.example.fileserver;
 
 import io.i2o2.file.IoUringFileIo;
+import io.netty.channel.IoEventLoop;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
 import io.i2o2.file.IoUringIOException;
@@ -162,7 +163,8 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
 
     /** {@code statx} through the ring, then the answer the metadata decides. */
     private void lookUp(FileRequest r, SafePaths.Found found) {
-        IoUringFileIo loop = ctx.executor() instanceof IoUringFileIo own ? own : files.next();
+        IoUringFileIo loop = IoUringFileIo.isSupported(ctx.executor())
+                ? IoUringFileIo.of((IoEventLoop) ctx.executor()) : files.nextFileIo();
         whenDone(loop.stat(found.path()), stat -> {
             if (!stat.isSuccess()) {
                 fail(r, stat.cause());

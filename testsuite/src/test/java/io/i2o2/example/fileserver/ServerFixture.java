@@ -57,7 +57,7 @@ final class ServerFixture {
         // offer while a concurrent poll was half done; fixed, and tested in IntQueueTest).
         eventually(() -> "io_uring ops done: " + pendingOps(server), () -> {
             for (var loop : server.fileGroup()) {
-                if (((IoUringFileIo) loop).pendingOps() != 0) {
+                if ((IoUringFileIo.of((io.netty.channel.IoEventLoop) loop).pendingOps()) != 0) {
                     return false;
                 }
             }
@@ -70,7 +70,7 @@ final class ServerFixture {
 
     private static String pendingOps(FileServer server) {
         StringBuilder s = new StringBuilder("pending per loop:");
-        server.fileGroup().forEach(l -> s.append(' ').append(((IoUringFileIo) l).pendingOps()));
+        server.fileGroup().forEach(l -> s.append(' ').append((IoUringFileIo.of((io.netty.channel.IoEventLoop) l).pendingOps())));
         return s.toString();
     }
 

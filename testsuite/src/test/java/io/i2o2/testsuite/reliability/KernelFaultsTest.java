@@ -109,7 +109,7 @@ class KernelFaultsTest {
     @MethodSource("transientEnterErrors")
     void transientEnterErrorsUnderLoadLoseNothing(Groups type, int errno) throws Exception {
         KernelFaults faults = KernelFaults.plan();
-        IoUringEventLoopGroup group = type.create(faulty(faults));
+        IoUringEventLoopGroup group = type.createOwn(faulty(faults));
         Kit.shutdownAfter(group, () -> {
             RegionLoad load = new RegionLoad(group, dir, 16, 4, 512, 2);
             // A burst at once, then more while the load runs: both the busy loop and a parked one see them.
@@ -145,7 +145,7 @@ class KernelFaultsTest {
     @MethodSource("io.i2o2.file.Groups#both")
     void fatalEnterErrorMidLoadFailsEverythingAndHangsNothing(Groups type) throws Exception {
         KernelFaults faults = KernelFaults.plan();
-        IoUringEventLoopGroup group = type.create(faulty(faults));
+        IoUringEventLoopGroup group = type.createOwn(faulty(faults));
         IoUringFileIo loop = IoUringFileIo.of(group.next());
         Path data = Files.write(dir.resolve("fatal"), new byte[1 << 16]);
         IoUringFile file = Kit.await(loop.open(data, READ, WRITE));
@@ -214,7 +214,7 @@ class KernelFaultsTest {
     @MethodSource("io.i2o2.file.Groups#both")
     void fatalEnterErrorWithABacklogReleasesEveryBufferThatNeverReachedTheKernel(Groups type) throws Exception {
         KernelFaults faults = KernelFaults.plan();
-        IoUringEventLoopGroup group = type.create(IoUringConfig.builder().ringEntries(8).faults(faults).build());
+        IoUringEventLoopGroup group = type.createOwn(IoUringConfig.builder().ringEntries(8).faults(faults).build());
         IoUringFileIo loop = IoUringFileIo.of(group.next());
         Path data = Files.write(dir.resolve("backlog"), new byte[1 << 16]);
         IoUringFile file = Kit.await(loop.open(data, READ));
@@ -264,7 +264,7 @@ class KernelFaultsTest {
     void failedRegistrationAtStartKillsTheLoopClearlyAndNothingHangs(String what, int op, int errno,
                                                                      IoUringConfig.Builder config) throws Exception {
         KernelFaults faults = KernelFaults.plan().failRegister(op, errno, 1);
-        IoUringEventLoopGroup group = Groups.FILE.create(config.faults(faults).build());
+        IoUringEventLoopGroup group = Groups.FILE.createOwn(config.faults(faults).build());
         IoUringFileIo loop = IoUringFileIo.of(group.next());
         // Submitted while the loop is dying: each must complete (failed), none may hang.
         List<IntFuture> early = new ArrayList<>();
@@ -299,7 +299,7 @@ class KernelFaultsTest {
                 .failRegister(RegisterOp.RING_FDS, Errno.EINVAL, 1)
                 .failRegister(RegisterOp.SEND_MSG_RING, Errno.EINVAL, 1)
                 .failRegister(RegisterOp.FILES2, Errno.EINVAL, 1);
-        IoUringEventLoopGroup group = Groups.FILE.create(IoUringConfig.builder().fixedFileSlots(2).faults(faults)
+        IoUringEventLoopGroup group = Groups.FILE.createOwn(IoUringConfig.builder().fixedFileSlots(2).faults(faults)
                 .build());
         Kit.shutdownAfter(group, () -> {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
@@ -319,7 +319,7 @@ class KernelFaultsTest {
     @Test
     void failedSlotUpdateFailsTheOpenAndLeaksNothing() throws Exception {
         KernelFaults faults = KernelFaults.plan();
-        IoUringEventLoopGroup group = Groups.FILE.create(IoUringConfig.builder().fixedFileSlots(1).faults(faults)
+        IoUringEventLoopGroup group = Groups.FILE.createOwn(IoUringConfig.builder().fixedFileSlots(1).faults(faults)
                 .build());
         Kit.shutdownAfter(group, () -> {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
@@ -358,9 +358,9 @@ class KernelFaultsTest {
             assertTrue(message.contains("SQE128") && message.contains("5.19"), message);
             return;
         }
-        IoUringEventLoopGroup group = type.create(IoUringConfig.builder().fixedBuffers(2, 4096).fixedFileSlots(2)
+        IoUringEventLoopGroup group = type.createOwn(IoUringConfig.builder().fixedBuffers(2, 4096).fixedFileSlots(2)
                 .faults(faults).build());
-        Kit.shutdownAfter(group, () -> everyFileOperation(group.next(), release));
+        Kit.shutdownAfter(group, () -> everyFileOperation(group.nextFileIo(), release));
     }
 
     /** Every file operation a 5.15 kernel has, with results checked; FTRUNCATE (6.9) refused by name. */

@@ -54,7 +54,7 @@ class LimitsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void tinyCqAndSqUnderMultiThreadedLoadLoseNoCompletion(Groups type) throws Exception {
-        IoUringEventLoopGroup group = type.create(IoUringConfig.builder().ringEntries(4).cqEntries(8)
+        IoUringEventLoopGroup group = type.createOwn(IoUringConfig.builder().ringEntries(4).cqEntries(8)
                 .maxInFlight(20_000).singleIssuer(false).coopTaskrun(false).build());
         Kit.shutdownAfter(group, () -> {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
@@ -192,7 +192,7 @@ class LimitsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void fullQueueRefusesWithOverloadAndRetainsNothing(Groups type) throws Exception {
-        IoUringEventLoopGroup group = type.create(IoUringConfig.builder().maxInFlight(64).build());
+        IoUringEventLoopGroup group = type.createOwn(IoUringConfig.builder().maxInFlight(64).build());
         Kit.shutdownAfter(group, () -> {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
             IoUringFile file = Kit.await(loop.open(Files.write(dir.resolve("q"), new byte[1 << 16]), READ));
@@ -256,7 +256,7 @@ class LimitsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void cancellationStormReleasesEveryBuffer(Groups type) throws Exception {
-        IoUringEventLoopGroup group = type.create(IoUringConfig.builder().maxInFlight(4096).build());
+        IoUringEventLoopGroup group = type.createOwn(IoUringConfig.builder().maxInFlight(4096).build());
         Kit.shutdownAfter(group, () -> {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
             IoUringFile fifo = Kit.fifo(loop, dir);
@@ -336,7 +336,7 @@ class LimitsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void shutdownDuringLoadCompletesWhatItAcceptedAndRefusesTheRest(Groups type) throws Exception {
-        IoUringEventLoopGroup group = type.create(IoUringConfig.builder().maxInFlight(128).build());
+        IoUringEventLoopGroup group = type.createOwn(IoUringConfig.builder().maxInFlight(128).build());
         IoUringFileIo loop = IoUringFileIo.of(group.next());
         IoUringFile file = Kit.await(loop.open(Files.write(dir.resolve("s"), new byte[1 << 16]), READ, WRITE));
         LongAdder accepted = new LongAdder();

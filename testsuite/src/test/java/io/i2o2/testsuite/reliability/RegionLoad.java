@@ -53,7 +53,7 @@ final class RegionLoad {
         this.record = record;
         this.paths = Kit.files(dir, "region", files, (threads / files + 1) * regionBytes());
         for (EventExecutor e : group) {
-            loops.add((IoUringFileIo) e);
+            loops.add(IoUringFileIo.of((io.netty.channel.IoEventLoop) e));
         }
         for (int i = 0; i < files; i++) {
             this.files.add(Kit.await(loops.get(i % loops.size()).open(paths.get(i), READ, WRITE)));

@@ -2,6 +2,7 @@ package io.i2o2.testsuite.reliability;
 
 import io.i2o2.file.Groups;
 import io.i2o2.file.IntFuture;
+import io.i2o2.file.IoUringConfig;
 import io.i2o2.file.IoUringFileIo;
 import io.i2o2.file.IoUringEventLoopGroup;
 import io.i2o2.file.IoUringFile;
@@ -62,7 +63,7 @@ class UserErrorsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void throwingListenersCallbacksAndTasksNeverKillTheLoop(Groups type) throws Exception {
-        IoUringEventLoopGroup group = type.create();
+        IoUringEventLoopGroup group = type.createOwn(IoUringConfig.defaults());
         Kit.shutdownAfter(group, () -> {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
             IoUringFile file = Kit.await(loop.open(Files.write(dir.resolve("l"), new byte[1 << 16]), READ, WRITE));
@@ -128,7 +129,7 @@ class UserErrorsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void aThrowingSqeFillerFailsItsOpOnly(Groups type) throws Exception {
-        IoUringEventLoopGroup group = type.create();
+        IoUringEventLoopGroup group = type.createOwn(IoUringConfig.defaults());
         Kit.shutdownAfter(group, () -> {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
             byte[] marked = new byte[4096];
