@@ -52,13 +52,18 @@ public final class IoUringFileIo {
     /**
      * The file API of {@code loop}.
      *
-     * @param loop a loop of one of this library's groups, of a {@code MultiThreadIoEventLoopGroup} made with
-     *             their handler factory, or of Netty's io_uring transport
+     * @param executor a loop of one of this library's groups, of a {@code MultiThreadIoEventLoopGroup} made
+     *                 with their handler factory, or of Netty's io_uring transport (for example
+     *                 {@code ctx.channel().eventLoop()})
      * @return the loop's file API (the same object every time for the same loop)
-     * @throws IllegalArgumentException if the loop runs neither this library's ring nor Netty's io_uring
+     * @throws IllegalArgumentException if it is not a loop running this library's ring or Netty's io_uring
      */
-    public static IoUringFileIo of(IoEventLoop loop) {
-        Objects.requireNonNull(loop, "loop");
+    public static IoUringFileIo of(EventExecutor executor) {
+        Objects.requireNonNull(executor, "loop");
+        if (!(executor instanceof IoEventLoop loop)) {
+            throw new IllegalArgumentException(executor + " is not a Netty IoEventLoop: use a loop of an "
+                    + "IoUringFileEventLoopGroup, or a channel's loop on Netty's io_uring transport");
+        }
         FileIoCore core = FileIoCore.of(loop);
         if (core == null) {
             if (!NettyUring.runs(loop)) {
@@ -191,28 +196,58 @@ public final class IoUringFileIo {
     }
 
     // ---- operations that need no open file ----
+    //
+    // Each comes as a returned future and as "complete the promise you pass" (for example
+    // ctx.executor().newPromise(), so listeners run on your channel's loop). Ops whose result is an int also
+    // take an allocation-free IoCallback; open and stat do not: a callback's int cannot carry their value.
 
-    /** A no-op through the ring: completes with 0. */
+    /**
+     * A no-op through the ring.
+     *
+     * @return a future completing with 0
+     */
     public IntFuture nop() {
         IntPromise p = new IntPromise(core);
-        OpSlot op = core.claim(null, p, false);
-        if (op != null) {
-            op.kind = OpKind.NOP;
-            core.submit(op);
-        }
+        nopOp(p);
         return p;
     }
 
-    /** A no-op that reports to {@code callback} (result 0) and allocates nothing. */
+    /**
+     * A no-op through the ring, completing {@code promise} with 0.
+     *
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> nop(Promise<Integer> promise) {
+        nopOp(new Target.User(Objects.requireNonNull(promise, "promise")));
+        return promise;
+    }
+
+    /**
+     * A no-op that reports to {@code callback} (result 0) and allocates nothing.
+     *
+     * @param callback called on the loop thread
+     * @param tag handed to the callback
+     */
     public void nop(IoCallback callback, long tag) {
         Objects.requireNonNull(callback, "callback");
-        OpSlot op = core.claim(null, Target.Callback.INSTANCE, false);
+        OpSlot op = nopOp(Target.Callback.INSTANCE);
         if (op != null) {
-            op.kind = OpKind.NOP;
             op.callback = callback;
             op.tag = tag;
             core.submit(op);
         }
+    }
+
+    private OpSlot nopOp(Target target) {
+        OpSlot op = core.claim(null, target, false);
+        if (op != null) {
+            op.kind = OpKind.NOP;
+            if (!(target instanceof Target.Callback)) {
+                core.submit(op);
+            }
+        }
+        return op;
     }
 
     /**
@@ -220,156 +255,373 @@ public final class IoUringFileIo {
      * {@link java.nio.file.StandardOpenOption}s READ, WRITE, APPEND, CREATE, CREATE_NEW, TRUNCATE_EXISTING,
      * SYNC, DSYNC, {@link java.nio.file.LinkOption#NOFOLLOW_LINKS}, and {@link IoUringOpenOption}s.
      * New files get mode 0644.
+     *
+     * @param path a path of the default file system
+     * @param options how to open it
+     * @return a future completing with the open file
      */
     public Future<IoUringFile> open(Path path, OpenOption... options) {
         return open(path, Set.of(options), 0644);
     }
 
-    /** Opens a file with the given options and creation mode (e.g. {@code 0600}). */
+    /**
+     * Opens a file with the given options and creation mode.
+     *
+     * @param path a path of the default file system
+     * @param options how to open it (see {@link #open(Path, OpenOption...)})
+     * @param mode the permissions of a created file, e.g. {@code 0600}
+     * @return a future completing with the open file
+     */
     public Future<IoUringFile> open(Path path, Set<? extends OpenOption> options, int mode) {
-        Objects.requireNonNull(path, "path");
-        Objects.requireNonNull(options, "options");
         IoPromise<IoUringFile> p = new IoPromise<>(core);
+        openOp(path, options, mode, p);
+        return p;
+    }
+
+    /**
+     * {@link #open(Path, Set, int)}, completing {@code promise}; a file opened for a promise that was
+     * completed meanwhile (cancelled) is closed again, never leaked.
+     *
+     * @param path a path of the default file system
+     * @param options how to open it
+     * @param mode the permissions of a created file
+     * @param promise completed with the open file
+     * @return {@code promise}
+     */
+    public Future<IoUringFile> open(Path path, Set<? extends OpenOption> options, int mode,
+                                    Promise<IoUringFile> promise) {
+        openOp(path, options, mode, new Target.User(Objects.requireNonNull(promise, "promise")));
+        return promise;
+    }
+
+    private void openOp(Path path, Set<? extends OpenOption> options, int mode, Target target) {
         int flags;
         boolean register;
+        MemorySegment name;
         try {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(options, "options");
             flags = OpenFlags.of(options);
             register = options.contains(IoUringOpenOption.REGISTER);
             if (register && !core.hasFixedFileSlots()) {
-                throw new IllegalArgumentException("REGISTER needs registered-file slots: configure "
-                        + "IoUringConfig.builder().fixedFileSlots(n)");
+                throw new IllegalArgumentException(isNettyRing()
+                        ? "REGISTER needs this library's ring: Netty's public API cannot register files with its "
+                        + "ring; use an IoUringFileEventLoopGroup configured with fixedFileSlots(n)"
+                        : "REGISTER needs registered-file slots: configure IoUringConfig.builder().fixedFileSlots(n)");
             }
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            p.setFailure(e);
-            return p;
+            name = PathMemory.of(path);
+        } catch (RuntimeException e) {
+            target.refuse(e);
+            return;
         }
-        OpSlot op = core.claim(null, p, false);
+        OpSlot op = core.claim(null, target, false);
         if (op != null) {
             op.kind = register ? OpKind.OPENAT_REGISTERED : OpKind.OPENAT;
             op.fd = Linux.AT_FDCWD;
-            op.memory = PathMemory.of(path);
-            op.addr = op.memory.address();
+            op.memory = name;
+            op.addr = name.address();
             op.arg = flags;
             op.arg2 = mode;
             core.submit(op);
         }
+    }
+
+    /**
+     * {@code statx(2)} of a path, following symbolic links.
+     *
+     * @param path a path of the default file system
+     * @return a future completing with the metadata
+     */
+    public Future<Statx> stat(Path path) {
+        IoPromise<Statx> p = new IoPromise<>(core);
+        pathOp(OpKind.STATX, path, null, 0, p);
         return p;
     }
 
-    /** {@code statx(2)} of a path, following symbolic links. */
-    public Future<Statx> stat(Path path) {
-        return pathOp(OpKind.STATX, path, null, 0, 0);
+    /**
+     * {@link #stat(Path)}, completing {@code promise}.
+     *
+     * @param path a path of the default file system
+     * @param promise completed with the metadata
+     * @return {@code promise}
+     */
+    public Future<Statx> stat(Path path, Promise<Statx> promise) {
+        pathOp(OpKind.STATX, path, null, 0, new Target.User(Objects.requireNonNull(promise, "promise")));
+        return promise;
     }
 
-    /** Deletes a file ({@code unlinkat(2)}). */
+    /**
+     * Deletes a file ({@code unlinkat(2)}).
+     *
+     * @param path a path of the default file system
+     * @return a future completing with 0
+     */
     public IntFuture delete(Path path) {
-        return pathOp(OpKind.UNLINKAT, path, null, 0, 0);
+        return intPathOp(OpKind.UNLINKAT, path, null, 0);
     }
 
-    /** Deletes an empty directory ({@code unlinkat(2)} with {@code AT_REMOVEDIR}). */
+    /**
+     * {@link #delete(Path)}, completing {@code promise}.
+     *
+     * @param path a path of the default file system
+     * @param promise completed with 0
+     * @return {@code promise}
+     */
+    public Future<Integer> delete(Path path, Promise<Integer> promise) {
+        return intPathOp(OpKind.UNLINKAT, path, null, 0, promise);
+    }
+
+    /**
+     * Deletes an empty directory ({@code unlinkat(2)} with {@code AT_REMOVEDIR}).
+     *
+     * @param path a path of the default file system
+     * @return a future completing with 0
+     */
     public IntFuture deleteDirectory(Path path) {
-        return pathOp(OpKind.UNLINKAT, path, null, Linux.AT_REMOVEDIR, 0);
+        return intPathOp(OpKind.UNLINKAT, path, null, Linux.AT_REMOVEDIR);
     }
 
-    /** Creates a directory ({@code mkdirat(2)}) with the given mode, e.g. {@code 0755}. */
+    /**
+     * {@link #deleteDirectory(Path)}, completing {@code promise}.
+     *
+     * @param path a path of the default file system
+     * @param promise completed with 0
+     * @return {@code promise}
+     */
+    public Future<Integer> deleteDirectory(Path path, Promise<Integer> promise) {
+        return intPathOp(OpKind.UNLINKAT, path, null, Linux.AT_REMOVEDIR, promise);
+    }
+
+    /**
+     * Creates a directory ({@code mkdirat(2)}).
+     *
+     * @param path a path of the default file system
+     * @param mode its permissions, e.g. {@code 0755}
+     * @return a future completing with 0
+     */
     public IntFuture createDirectory(Path path, int mode) {
-        return pathOp(OpKind.MKDIRAT, path, null, mode, 0);
+        return intPathOp(OpKind.MKDIRAT, path, null, mode);
     }
 
-    /** Renames {@code from} to {@code to} ({@code renameat2(2)}); {@code flags}: {@link Linux#RENAME_NOREPLACE}... */
+    /**
+     * {@link #createDirectory(Path, int)}, completing {@code promise}.
+     *
+     * @param path a path of the default file system
+     * @param mode its permissions
+     * @param promise completed with 0
+     * @return {@code promise}
+     */
+    public Future<Integer> createDirectory(Path path, int mode, Promise<Integer> promise) {
+        return intPathOp(OpKind.MKDIRAT, path, null, mode, promise);
+    }
+
+    /**
+     * Renames {@code from} to {@code to} ({@code renameat2(2)}).
+     *
+     * @param from the current path
+     * @param to the new path
+     * @param flags 0, or {@link Linux#RENAME_NOREPLACE} and friends
+     * @return a future completing with 0
+     */
     public IntFuture rename(Path from, Path to, int flags) {
-        return pathOp(OpKind.RENAMEAT, from, Objects.requireNonNull(to, "to"), flags, 0);
+        return intPathOp(OpKind.RENAMEAT, from, Objects.requireNonNull(to, "to"), flags);
     }
 
-    @SuppressWarnings("unchecked")
-    private <F extends Future<?>> F pathOp(OpKind kind, Path path, Path second, int arg, int arg2) {
-        Objects.requireNonNull(path, "path");
-        IoPromise<?> p = kind.result() == OpKind.Result.INT ? new IntPromise(core) : new IoPromise<>(core);
-        OpSlot op = core.claim(null, p, false);
+    /**
+     * {@link #rename(Path, Path, int)}, completing {@code promise}.
+     *
+     * @param from the current path
+     * @param to the new path
+     * @param flags 0, or {@link Linux#RENAME_NOREPLACE} and friends
+     * @param promise completed with 0
+     * @return {@code promise}
+     */
+    public Future<Integer> rename(Path from, Path to, int flags, Promise<Integer> promise) {
+        return intPathOp(OpKind.RENAMEAT, from, Objects.requireNonNull(to, "to"), flags, promise);
+    }
+
+    private IntFuture intPathOp(OpKind kind, Path path, Path second, int arg) {
+        IntPromise p = new IntPromise(core);
+        pathOp(kind, path, second, arg, p);
+        return p;
+    }
+
+    private Future<Integer> intPathOp(OpKind kind, Path path, Path second, int arg, Promise<Integer> promise) {
+        pathOp(kind, path, second, arg, new Target.User(Objects.requireNonNull(promise, "promise")));
+        return promise;
+    }
+
+    private void pathOp(OpKind kind, Path path, Path second, int arg, Target target) {
+        MemorySegment paths;
+        try {
+            Objects.requireNonNull(path, "path");
+            paths = second == null ? PathMemory.of(path) : PathMemory.of(path, second);
+        } catch (RuntimeException e) {
+            target.refuse(e);
+            return;
+        }
+        OpSlot op = core.claim(null, target, false);
         if (op != null) {
-            MemorySegment paths = second == null ? PathMemory.of(path) : PathMemory.of(path, second);
             op.kind = kind;
             op.memory = paths;
             op.fd = Linux.AT_FDCWD;
             op.addr = paths.address();
             op.addr2 = second == null ? 0 : paths.address() + PathMemory.secondOffset(paths);
             op.arg = arg;
-            op.arg2 = arg2;
             core.submit(op);
         }
-        return (F) p;
     }
 
-    /** Completes after {@code delay} ({@code IORING_OP_TIMEOUT}): a timer without a scheduled task. */
+    /**
+     * Completes after {@code delay} ({@code IORING_OP_TIMEOUT}): a timer without a scheduled task.
+     *
+     * @param delay how long, {@code >= 0}
+     * @param unit its unit
+     * @return a future completing when the time is up
+     */
     public Future<Void> timeout(long delay, TimeUnit unit) {
         IoPromise<Void> p = new IoPromise<>(core);
+        timeoutOp(delay, unit, p);
+        return p;
+    }
+
+    /**
+     * {@link #timeout(long, TimeUnit)}, completing {@code promise}.
+     *
+     * @param delay how long, {@code >= 0}
+     * @param unit its unit
+     * @param promise completed when the time is up
+     * @return {@code promise}
+     */
+    public Future<Void> timeout(long delay, TimeUnit unit, Promise<Void> promise) {
+        timeoutOp(delay, unit, new Target.User(Objects.requireNonNull(promise, "promise")));
+        return promise;
+    }
+
+    private void timeoutOp(long delay, TimeUnit unit, Target target) {
         long nanos = unit.toNanos(delay);
         if (nanos < 0) {
-            p.setFailure(new IllegalArgumentException("delay must be >= 0: " + delay));
-            return p;
+            target.refuse(new IllegalArgumentException("delay must be >= 0: " + delay));
+            return;
         }
-        OpSlot op = core.claim(null, p, false);
+        OpSlot op = core.claim(null, target, false);
         if (op != null) {
             op.kind = OpKind.TIMEOUT;
             KernelTimespec.write(op.scratch, nanos);
             core.submit(op);
         }
-        return p;
     }
 
     /**
      * {@code madvise(2)} on page-aligned memory, for advice that cannot lose data ({@code NORMAL, RANDOM,
      * SEQUENTIAL, WILLNEED, COLD, POPULATE_READ}); others fail with {@link IllegalArgumentException}. The
      * segment must stay alive until the future completes.
+     *
+     * @param memory whole pages
+     * @param advice one of the safe {@code MADV_*} values in {@link Linux}
+     * @return a future completing with 0
      */
     public IntFuture madvise(MemorySegment memory, int advice) {
-        Objects.requireNonNull(memory, "memory");
         IntPromise p = new IntPromise(core);
-        if (!SAFE_MADVICE.contains(advice)) {
-            p.setFailure(new IllegalArgumentException("madvise advice " + advice + " is not one of the safe ones "
+        madviseOp(memory, advice, p);
+        return p;
+    }
+
+    /**
+     * {@link #madvise(MemorySegment, int)}, completing {@code promise}.
+     *
+     * @param memory whole pages
+     * @param advice one of the safe {@code MADV_*} values
+     * @param promise completed with 0
+     * @return {@code promise}
+     */
+    public Future<Integer> madvise(MemorySegment memory, int advice, Promise<Integer> promise) {
+        madviseOp(memory, advice, new Target.User(Objects.requireNonNull(promise, "promise")));
+        return promise;
+    }
+
+    private void madviseOp(MemorySegment memory, int advice, Target target) {
+        if (memory == null) {
+            target.refuse(new NullPointerException("memory"));
+        } else if (!SAFE_MADVICE.contains(advice)) {
+            target.refuse(new IllegalArgumentException("madvise advice " + advice + " is not one of the safe ones "
                     + "(NORMAL, RANDOM, SEQUENTIAL, WILLNEED, COLD, POPULATE_READ)"));
         } else if (memory.address() % PAGE != 0 || memory.byteSize() % PAGE != 0 || memory.byteSize() == 0
                 || memory.byteSize() > Integer.MAX_VALUE) {
-            p.setFailure(new IllegalArgumentException("madvise needs whole pages: " + memory));
+            target.refuse(new IllegalArgumentException("madvise needs whole pages: " + memory));
         } else if (!memory.scope().isAlive()) {
-            p.setFailure(new IllegalStateException("madvise on memory that is already freed"));
+            target.refuse(new IllegalStateException("madvise on memory that is already freed"));
         } else {
-            OpSlot op = core.claim(null, p, false);
+            OpSlot op = core.claim(null, target, false);
             if (op != null) {
                 op.kind = OpKind.MADVISE;
                 op.addr = memory.address();
                 op.len = (int) memory.byteSize();
                 op.arg = advice;
-                    core.submit(op);
+                core.submit(op);
             }
         }
-        return p;
     }
 
     /**
      * Submits an SQE for an opcode this library does not wrap. {@code filler} writes it on the loop thread;
      * {@code guard} (may be null) is kept until the CQE arrives, then released if it is reference counted or
-     * closed if it is {@link AutoCloseable}. The future completes with the CQE's {@code res} (negative: the
-     * kernel's -errno, as a failed future). Unchecked: addresses written by the filler are yours to keep valid.
+     * closed if it is {@link AutoCloseable}; refused, it is released (or closed) at once. Unchecked:
+     * addresses written by the filler are yours to keep valid.
+     *
+     * @param filler writes the entry (opcode and fields; flags and {@code user_data} are the loop's)
+     * @param guard kept alive until the CQE, or null
+     * @return a future completing with the CQE's {@code res} (negative: the kernel's -errno, as a failure)
      */
     public IntFuture submitRaw(SqeFiller filler, Object guard) {
-        Objects.requireNonNull(filler, "filler");
         IntPromise p = new IntPromise(core);
-        OpSlot op = core.claim(null, p, false);
-        if (op != null) {
-            op.kind = OpKind.RAW;
-            op.filler = filler;
-            if (guard instanceof ReferenceCounted rc) {
-                op.guard = rc;
-            } else if (guard instanceof AutoCloseable c) {
-                op.closeable = c;
-            }
-            core.submit(op);
-        } else if (guard instanceof ReferenceCounted rc) {
-            // Not accepted: the guard was handed to us, so it is ours to release.
-            rc.release();
-        }
+        submitRawOp(filler, guard, p);
         return p;
+    }
+
+    /**
+     * {@link #submitRaw(SqeFiller, Object)}, completing {@code promise}.
+     *
+     * @param filler writes the entry
+     * @param guard kept alive until the CQE, or null
+     * @param promise completed with the CQE's {@code res}
+     * @return {@code promise}
+     */
+    public Future<Integer> submitRaw(SqeFiller filler, Object guard, Promise<Integer> promise) {
+        submitRawOp(filler, guard, new Target.User(Objects.requireNonNull(promise, "promise")));
+        return promise;
+    }
+
+    private void submitRawOp(SqeFiller filler, Object guard, Target target) {
+        OpSlot op = filler == null ? null : core.claim(null, target, false);
+        if (op == null) {
+            if (filler == null) {
+                target.refuse(new NullPointerException("filler"));
+            }
+            // Not accepted: the guard was handed to us, so it is ours to give back.
+            releaseGuard(guard);
+            return;
+        }
+        op.kind = OpKind.RAW;
+        op.filler = filler;
+        if (guard instanceof ReferenceCounted rc) {
+            op.guard = rc;
+        } else if (guard instanceof AutoCloseable c) {
+            op.closeable = c;
+        }
+        core.submit(op);
+    }
+
+    private static void releaseGuard(Object guard) {
+        try {
+            if (guard instanceof ReferenceCounted rc) {
+                rc.release();
+            } else if (guard instanceof AutoCloseable c) {
+                c.close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("releasing the guard of a refused raw op failed", e);
+        }
     }
 
     /** Starts a chain of linked operations: each starts when the one before succeeded ({@code IOSQE_IO_LINK}). */
