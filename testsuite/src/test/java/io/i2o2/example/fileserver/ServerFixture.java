@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** What the server tests share: files with known content, and the checks every test ends with. */
-final class ServerFixture {
+public final class ServerFixture {
     private ServerFixture() {
     }
 
@@ -27,7 +27,14 @@ final class ServerFixture {
         return b;
     }
 
-    static byte[] write(Path file, int size, long seed) throws Exception {
+    /** The readable bytes of a buffer. */
+    public static byte[] bytes(io.netty.buffer.ByteBuf buf) {
+        byte[] out = new byte[buf.readableBytes()];
+        buf.getBytes(buf.readerIndex(), out);
+        return out;
+    }
+
+    public static byte[] write(Path file, int size, long seed) throws Exception {
         byte[] data = random(size, seed);
         Files.createDirectories(file.getParent());
         Files.write(file, data);
