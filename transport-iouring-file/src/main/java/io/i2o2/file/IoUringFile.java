@@ -295,7 +295,9 @@ public final class IoUringFile {
         } else {
             op.kind = read ? OpKind.READ : OpKind.WRITE;
         }
-        op.buf = buf.retain();
+        if (!pin(op, buf, target)) {
+            return null;
+        }
         op.addr = address;
         op.len = length;
         op.offset = offset;
@@ -303,8 +305,10 @@ public final class IoUringFile {
     }
 
     /** A vectored op over the buffers' writable (READV) or readable (WRITEV) bytes. */
-    OpSlot prepareVectored(OpKind kind, long offset, ByteBuf[] bufs, Target target) {
-        Objects.requireNonNull(bufs, "bufs");
+    OpSlot prepareVectored(OpKind kind, long offset, ByteBuf[] buffers, Target target) {
+        Objects.requireNonNull(buffers, "bufs");
+        // Our own copy: the caller's array may change under us, and what we retain is what we release.
+        ByteBuf[] bufs = buffers.clone();
         boolean read = kind == OpKind.READV;
         RuntimeException bad = bufs.length == 0 ? new IllegalArgumentException("no buffers") : ByteBufs.checkOffset(offset);
         int regions = 0;
@@ -344,15 +348,10 @@ public final class IoUringFile {
                 total += region.remaining();
             }
         }
-        for (ByteBuf b : bufs) {
-            b.retain();
+        if (bufs.length == 1 ? !pin(op, bufs[0], target) : !pinAll(op, bufs, target)) {
+            return null;
         }
         op.kind = kind;
-        if (bufs.length == 1) {
-            op.buf = bufs[0];
-        } else {
-            op.bufs = bufs.clone();
-        }
         op.memory = iovecs == op.scratch ? null : iovecs;
         op.addr = iovecs.address();
         op.len = n;
@@ -483,10 +482,46 @@ public final class IoUringFile {
             }
             op.kind = OpKind.URING_CMD;
             op.cmdOp = cmdOp;
-            op.buf = data == null ? null : data.retain();
-            core.submit(op);
+            if (data == null || pin(op, data, p)) {
+                core.submit(op);
+            }
         }
         return p;
+    }
+
+    /**
+     * Retains {@code buf} for {@code op} until its completion; if the retain throws (the buffer was released
+     * meanwhile), gives the slot back and fails the target instead.
+     */
+    private boolean pin(OpSlot op, ByteBuf buf, Target target) {
+        try {
+            op.buf = buf.retain();
+            return true;
+        } catch (RuntimeException e) {
+            core.abandon(op);
+            target.refuse(e);
+            return false;
+        }
+    }
+
+    /** {@link #pin} for the buffers of a vectored op: all of them, or none (those retained are released). */
+    private boolean pinAll(OpSlot op, ByteBuf[] bufs, Target target) {
+        int retained = 0;
+        try {
+            for (ByteBuf b : bufs) {
+                b.retain();
+                retained++;
+            }
+            op.bufs = bufs;
+            return true;
+        } catch (RuntimeException e) {
+            for (int i = 0; i < retained; i++) {
+                bufs[i].release();
+            }
+            core.abandon(op);
+            target.refuse(e);
+            return false;
+        }
     }
 
     // ---- close ----
