@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -24,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * future ({@code read(buf, offset)}), completing a promise you pass ({@code read(buf, offset, promise)},
  * e.g. {@code ctx.executor().newPromise()} so listeners run on your channel's loop), or calling an
  * {@link IoCallback} (no allocation). Results are what the system call returns; failures are
- * {@link IoUringIOException}s with the errno.
+ * {@link IoUringIOException}s with the errno. {@link #stat()} and {@link #uringCmd} have no callback shape:
+ * their result is not an {@code int}, which is all a callback carries.
  *
  * <p><b>Buffers.</b> A read fills the buffer's writable bytes and advances its writer index by the count
  * read; a write sends its readable bytes and advances the reader index. The buffer is retained when the
@@ -93,9 +95,9 @@ public final class IoUringFile {
      * @param fd an open descriptor
      * @param takeOwnership whether {@link #close()} closes the descriptor
      * @return the file
-     * @throws UringException if the descriptor's flags cannot be read (it is not open)
+     * @throws IOException if the descriptor's flags cannot be read (it is not open)
      */
-    public static IoUringFile wrap(IoUringFileIo io, int fd, boolean takeOwnership) throws UringException {
+    public static IoUringFile wrap(IoUringFileIo io, int fd, boolean takeOwnership) throws IOException {
         Objects.requireNonNull(io, "io");
         if (fd < 0) {
             throw new IllegalArgumentException("fd must be >= 0: " + fd);
@@ -204,14 +206,53 @@ public final class IoUringFile {
         }
     }
 
-    /** Reads into the writable bytes of several buffers in order, from {@code offset} ({@code preadv(2)}). */
+    /**
+     * Reads into the writable bytes of several buffers in order, from {@code offset} ({@code preadv(2)}).
+     *
+     * @param offset the file offset
+     * @param dsts the buffers, filled in order
+     * @return a future completing with the count (what the system call returns)
+     */
     public IntFuture readv(long offset, ByteBuf... dsts) {
         IntPromise p = new IntPromise(core);
         submit(prepareVectored(OpKind.READV, offset, dsts, p));
         return p;
     }
 
-    /** Writes the readable bytes of several buffers in order, at {@code offset} ({@code pwritev(2)}). */
+    /**
+     * {@link #readv}, completing {@code promise}.
+     *
+     * @param offset the file offset
+     * @param dsts the buffers, filled in order
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> readv(long offset, ByteBuf[] dsts, Promise<Integer> promise) {
+        Target target = user(promise);
+        submit(prepareVectored(OpKind.READV, offset, dsts, target));
+        return promise;
+    }
+
+    /**
+     * {@link #readv}, reporting to {@code callback} (allocates nothing); throws instead of failing a future.
+     *
+     * @param offset the file offset
+     * @param dsts the buffers, filled in order
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
+    public void readv(long offset, ByteBuf[] dsts, IoCallback callback, long tag) {
+        Target target = callbackTarget(callback);
+        submit(prepareVectored(OpKind.READV, offset, dsts, target), callback, tag);
+    }
+
+    /**
+     * Writes the readable bytes of several buffers in order, at {@code offset} ({@code pwritev(2)}).
+     *
+     * @param offset the file offset
+     * @param srcs the buffers, sent in order
+     * @return a future completing with the count (what the system call returns)
+     */
     public IntFuture writev(long offset, ByteBuf... srcs) {
         IntPromise p = new IntPromise(core);
         submit(prepareVectored(OpKind.WRITEV, offset, srcs, p));
@@ -219,34 +260,142 @@ public final class IoUringFile {
     }
 
     /**
-     * Reads into a buffer from the loop's {@link FixedBufferPool} ({@code READ_FIXED}). {@link #read} already
+     * {@link #writev}, completing {@code promise}.
+     *
+     * @param offset the file offset
+     * @param srcs the buffers, sent in order
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> writev(long offset, ByteBuf[] srcs, Promise<Integer> promise) {
+        Target target = user(promise);
+        submit(prepareVectored(OpKind.WRITEV, offset, srcs, target));
+        return promise;
+    }
+
+    /**
+     * {@link #writev}, reporting to {@code callback} (allocates nothing); throws instead of failing a future.
+     *
+     * @param offset the file offset
+     * @param srcs the buffers, sent in order
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
+    public void writev(long offset, ByteBuf[] srcs, IoCallback callback, long tag) {
+        Target target = callbackTarget(callback);
+        submit(prepareVectored(OpKind.WRITEV, offset, srcs, target), callback, tag);
+    }
+
+    /**
+     * Reads into a buffer of the loop's {@link FixedBufferPool} ({@code READ_FIXED}). {@link #read} already
      * does this for such buffers; this method fails if {@code dst} is not one.
+     *
+     * @param dst a buffer from {@link IoUringFileIo#fixedBuffers()}
+     * @param offset the file offset
+     * @return a future completing with the count (what the system call returns)
      */
     public IntFuture readFixed(ByteBuf dst, long offset) {
         IntPromise p = new IntPromise(core);
-        if (isRegistered(dst, p)) {
-            submit(prepareRead(dst, offset, p));
+        if (!isRegistered(dst, p)) {
+            return p;
         }
+        submit(prepareRead(dst, offset, p));
         return p;
     }
 
-    /** Writes from a buffer of the loop's {@link FixedBufferPool} ({@code WRITE_FIXED}). */
+    /**
+     * {@link #readFixed}, completing {@code promise}.
+     *
+     * @param dst a buffer from {@link IoUringFileIo#fixedBuffers()}
+     * @param offset the file offset
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> readFixed(ByteBuf dst, long offset, Promise<Integer> promise) {
+        Target target = user(promise);
+        if (!isRegistered(dst, target)) {
+            return promise;
+        }
+        submit(prepareRead(dst, offset, target));
+        return promise;
+    }
+
+    /**
+     * {@link #readFixed}, reporting to {@code callback} (allocates nothing); throws instead of failing a future.
+     *
+     * @param dst a buffer from {@link IoUringFileIo#fixedBuffers()}
+     * @param offset the file offset
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
+    public void readFixed(ByteBuf dst, long offset, IoCallback callback, long tag) {
+        Target target = callbackTarget(callback);
+        if (!isRegistered(dst, target)) {
+            return;
+        }
+        submit(prepareRead(dst, offset, target), callback, tag);
+    }
+
+    /**
+     * Writes from a buffer of the loop's {@link FixedBufferPool} ({@code WRITE_FIXED}).
+     *
+     * @param src a buffer from {@link IoUringFileIo#fixedBuffers()}
+     * @param offset the file offset
+     * @return a future completing with the count (what the system call returns)
+     */
     public IntFuture writeFixed(ByteBuf src, long offset) {
         IntPromise p = new IntPromise(core);
-        if (isRegistered(src, p)) {
-            submit(prepareWrite(src, offset, p));
+        if (!isRegistered(src, p)) {
+            return p;
         }
+        submit(prepareWrite(src, offset, p));
         return p;
+    }
+
+    /**
+     * {@link #writeFixed}, completing {@code promise}.
+     *
+     * @param src a buffer from {@link IoUringFileIo#fixedBuffers()}
+     * @param offset the file offset
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> writeFixed(ByteBuf src, long offset, Promise<Integer> promise) {
+        Target target = user(promise);
+        if (!isRegistered(src, target)) {
+            return promise;
+        }
+        submit(prepareWrite(src, offset, target));
+        return promise;
+    }
+
+    /**
+     * {@link #writeFixed}, reporting to {@code callback} (allocates nothing); throws instead of failing a future.
+     *
+     * @param src a buffer from {@link IoUringFileIo#fixedBuffers()}
+     * @param offset the file offset
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
+    public void writeFixed(ByteBuf src, long offset, IoCallback callback, long tag) {
+        Target target = callbackTarget(callback);
+        if (!isRegistered(src, target)) {
+            return;
+        }
+        submit(prepareWrite(src, offset, target), callback, tag);
     }
 
     /** Whether {@code buf} lies in one of the loop's registered buffers; fails {@code p} if not. */
-    private boolean isRegistered(ByteBuf buf, IntPromise p) {
-        Objects.requireNonNull(buf, "buf");
+    private boolean isRegistered(ByteBuf buf, Target target) {
+        if (buf == null) {
+            target.refuse(new NullPointerException("buf"));
+            return false;
+        }
         FixedBufferPool pool = core.fixedBuffersOrNull();
         if (pool != null && pool.registeredBufferOf(buf) != null) {
             return true;
         }
-        p.setFailure(new IllegalArgumentException("not a registered buffer of " + core
+        target.refuse(new IllegalArgumentException("not a registered buffer of " + core
                 + ": take it from io.fixedBuffers()"));
         return false;
     }
@@ -361,46 +510,260 @@ public final class IoUringFile {
 
     // ---- everything else ----
 
-    /** Flushes data and metadata to stable storage ({@code fsync(2)}). */
+    /**
+     * Flushes data and metadata to stable storage ({@code fsync(2)}).
+     *
+     * @return a future completing with the count (what the system call returns)
+     */
     public IntFuture fsync() {
-        return simple(OpKind.FSYNC, 0, 0, 0, 0);
+        IntPromise p = new IntPromise(core);
+        submit(prepareSimple(OpKind.FSYNC, 0, 0, 0, 0, p));
+        return p;
     }
 
-    /** Flushes data, and the metadata needed to read it back, to stable storage ({@code fdatasync(2)}). */
+    /**
+     * {@link #fsync}, completing {@code promise}.
+     *
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> fsync(Promise<Integer> promise) {
+        Target target = user(promise);
+        submit(prepareSimple(OpKind.FSYNC, 0, 0, 0, 0, target));
+        return promise;
+    }
+
+    /**
+     * {@link #fsync}, reporting to {@code callback} (allocates nothing); throws instead of failing a future.
+     *
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
+    public void fsync(IoCallback callback, long tag) {
+        Target target = callbackTarget(callback);
+        submit(prepareSimple(OpKind.FSYNC, 0, 0, 0, 0, target), callback, tag);
+    }
+
+    /**
+     * Flushes data, and the metadata needed to read it back, to stable storage ({@code fdatasync(2)}).
+     *
+     * @return a future completing with the count (what the system call returns)
+     */
     public IntFuture fdatasync() {
-        return simple(OpKind.FDATASYNC, 0, 0, 0, 0);
+        IntPromise p = new IntPromise(core);
+        submit(prepareSimple(OpKind.FDATASYNC, 0, 0, 0, 0, p));
+        return p;
     }
 
-    /** {@code sync_file_range(2)}; {@code flags}: {@link Linux#SYNC_FILE_RANGE_WRITE} and friends. */
+    /**
+     * {@link #fdatasync}, completing {@code promise}.
+     *
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> fdatasync(Promise<Integer> promise) {
+        Target target = user(promise);
+        submit(prepareSimple(OpKind.FDATASYNC, 0, 0, 0, 0, target));
+        return promise;
+    }
+
+    /**
+     * {@link #fdatasync}, reporting to {@code callback} (allocates nothing); throws instead of failing a future.
+     *
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
+    public void fdatasync(IoCallback callback, long tag) {
+        Target target = callbackTarget(callback);
+        submit(prepareSimple(OpKind.FDATASYNC, 0, 0, 0, 0, target), callback, tag);
+    }
+
+    /**
+     * {@code sync_file_range(2)}.
+     *
+     * @param offset where the range starts
+     * @param length its length (0: to the end of the file)
+     * @param flags {@link Linux#SYNC_FILE_RANGE_WRITE} and friends
+     * @return a future completing with the count (what the system call returns)
+     */
     public IntFuture syncFileRange(long offset, int length, int flags) {
-        return simple(OpKind.SYNC_FILE_RANGE, offset, length, flags, 0);
+        IntPromise p = new IntPromise(core);
+        submit(prepareSimple(OpKind.SYNC_FILE_RANGE, offset, length, flags, 0, p));
+        return p;
     }
 
-    /** {@code fallocate(2)}; {@code mode}: 0 to allocate, or {@link Linux#FALLOC_FL_PUNCH_HOLE} and friends. */
+    /**
+     * {@link #syncFileRange}, completing {@code promise}.
+     *
+     * @param offset where the range starts
+     * @param length its length (0: to the end of the file)
+     * @param flags {@link Linux#SYNC_FILE_RANGE_WRITE} and friends
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> syncFileRange(long offset, int length, int flags, Promise<Integer> promise) {
+        Target target = user(promise);
+        submit(prepareSimple(OpKind.SYNC_FILE_RANGE, offset, length, flags, 0, target));
+        return promise;
+    }
+
+    /**
+     * {@link #syncFileRange}, reporting to {@code callback} (allocates nothing); throws instead of failing a future.
+     *
+     * @param offset where the range starts
+     * @param length its length (0: to the end of the file)
+     * @param flags {@link Linux#SYNC_FILE_RANGE_WRITE} and friends
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
+    public void syncFileRange(long offset, int length, int flags, IoCallback callback, long tag) {
+        Target target = callbackTarget(callback);
+        submit(prepareSimple(OpKind.SYNC_FILE_RANGE, offset, length, flags, 0, target), callback, tag);
+    }
+
+    /**
+     * {@code fallocate(2)}.
+     *
+     * @param mode 0 to allocate, or {@link Linux#FALLOC_FL_PUNCH_HOLE} and friends
+     * @param offset where the range starts
+     * @param length its length
+     * @return a future completing with the count (what the system call returns)
+     */
     public IntFuture fallocate(int mode, long offset, long length) {
-        return simple(OpKind.FALLOCATE, offset, 0, mode, length);
+        IntPromise p = new IntPromise(core);
+        submit(prepareSimple(OpKind.FALLOCATE, offset, 0, mode, length, p));
+        return p;
     }
 
-    /** {@code posix_fadvise(2)}; {@code advice}: {@link Linux#POSIX_FADV_WILLNEED} and friends. */
+    /**
+     * {@link #fallocate}, completing {@code promise}.
+     *
+     * @param mode 0 to allocate, or {@link Linux#FALLOC_FL_PUNCH_HOLE} and friends
+     * @param offset where the range starts
+     * @param length its length
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> fallocate(int mode, long offset, long length, Promise<Integer> promise) {
+        Target target = user(promise);
+        submit(prepareSimple(OpKind.FALLOCATE, offset, 0, mode, length, target));
+        return promise;
+    }
+
+    /**
+     * {@link #fallocate}, reporting to {@code callback} (allocates nothing); throws instead of failing a future.
+     *
+     * @param mode 0 to allocate, or {@link Linux#FALLOC_FL_PUNCH_HOLE} and friends
+     * @param offset where the range starts
+     * @param length its length
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
+    public void fallocate(int mode, long offset, long length, IoCallback callback, long tag) {
+        Target target = callbackTarget(callback);
+        submit(prepareSimple(OpKind.FALLOCATE, offset, 0, mode, length, target), callback, tag);
+    }
+
+    /**
+     * {@code posix_fadvise(2)}.
+     *
+     * @param offset where the range starts
+     * @param length its length (0: to the end of the file)
+     * @param advice {@link Linux#POSIX_FADV_WILLNEED} and friends
+     * @return a future completing with the count (what the system call returns)
+     */
     public IntFuture fadvise(long offset, int length, int advice) {
-        return simple(OpKind.FADVISE, offset, length, advice, 0);
+        IntPromise p = new IntPromise(core);
+        submit(prepareSimple(OpKind.FADVISE, offset, length, advice, 0, p));
+        return p;
     }
 
-    /** Sets the file's length ({@code ftruncate(2)}, IORING_OP_FTRUNCATE, Linux 6.9+). */
+    /**
+     * {@link #fadvise}, completing {@code promise}.
+     *
+     * @param offset where the range starts
+     * @param length its length (0: to the end of the file)
+     * @param advice {@link Linux#POSIX_FADV_WILLNEED} and friends
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> fadvise(long offset, int length, int advice, Promise<Integer> promise) {
+        Target target = user(promise);
+        submit(prepareSimple(OpKind.FADVISE, offset, length, advice, 0, target));
+        return promise;
+    }
+
+    /**
+     * {@link #fadvise}, reporting to {@code callback} (allocates nothing); throws instead of failing a future.
+     *
+     * @param offset where the range starts
+     * @param length its length (0: to the end of the file)
+     * @param advice {@link Linux#POSIX_FADV_WILLNEED} and friends
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
+    public void fadvise(long offset, int length, int advice, IoCallback callback, long tag) {
+        Target target = callbackTarget(callback);
+        submit(prepareSimple(OpKind.FADVISE, offset, length, advice, 0, target), callback, tag);
+    }
+
+    /**
+     * Sets the file's length ({@code ftruncate(2)}: {@code IORING_OP_FTRUNCATE}, Linux 6.9+).
+     *
+     * @param length the new length, {@code >= 0}
+     * @return a future completing with the count (what the system call returns)
+     */
     public IntFuture truncate(long length) {
         IntPromise p = new IntPromise(core);
-        if (length < 0) {
-            p.setFailure(new IllegalArgumentException("length must be >= 0: " + length));
-        } else if (core.api().requireOpcode(Opcode.FTRUNCATE, p)) {
-            submit(prepareSimple(OpKind.FTRUNCATE, length, 0, 0, 0, p));
+        if (!truncatable(length, p)) {
+            return p;
         }
+        submit(prepareSimple(OpKind.FTRUNCATE, length, 0, 0, 0, p));
         return p;
     }
 
-    private IntFuture simple(OpKind kind, long offset, int len, int arg, long addr2) {
-        IntPromise p = new IntPromise(core);
-        submit(prepareSimple(kind, offset, len, arg, addr2, p));
-        return p;
+    /**
+     * {@link #truncate}, completing {@code promise}.
+     *
+     * @param length the new length, {@code >= 0}
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> truncate(long length, Promise<Integer> promise) {
+        Target target = user(promise);
+        if (!truncatable(length, target)) {
+            return promise;
+        }
+        submit(prepareSimple(OpKind.FTRUNCATE, length, 0, 0, 0, target));
+        return promise;
+    }
+
+    /**
+     * {@link #truncate}, reporting to {@code callback} (allocates nothing); throws instead of failing a future.
+     *
+     * @param length the new length, {@code >= 0}
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
+    public void truncate(long length, IoCallback callback, long tag) {
+        Target target = callbackTarget(callback);
+        if (!truncatable(length, target)) {
+            return;
+        }
+        submit(prepareSimple(OpKind.FTRUNCATE, length, 0, 0, 0, target), callback, tag);
+    }
+
+    private boolean truncatable(long length, Target target) {
+        if (length < 0) {
+            target.refuse(new IllegalArgumentException("length must be >= 0: " + length));
+            return false;
+        }
+        String lacks = core.api().lacksOpcode(Opcode.FTRUNCATE);
+        if (lacks != null) {
+            target.refuse(new UnsupportedOperationException(lacks));
+            return false;
+        }
+        return true;
     }
 
     /** An op without buffers: {@code offset}, {@code len}, {@code arg}, {@code addr2} as {@link OpKind} says. */
@@ -421,10 +784,30 @@ public final class IoUringFile {
         return op;
     }
 
-    /** {@code statx(2)} of this file. */
-    public Future<Statx> stat() {
-        IoPromise<Statx> p = new IoPromise<>(core);
-        OpSlot op = claim(p);
+    /**
+     * {@code statx(2)} of this file.
+     *
+     * @return a future completing with the metadata
+     */
+    public Future<FileStat> stat() {
+        IoPromise<FileStat> p = new IoPromise<>(core);
+        statOp(p);
+        return p;
+    }
+
+    /**
+     * {@link #stat()}, completing {@code promise}.
+     *
+     * @param promise completed with the metadata
+     * @return {@code promise}
+     */
+    public Future<FileStat> stat(Promise<FileStat> promise) {
+        statOp(user(promise));
+        return promise;
+    }
+
+    private void statOp(Target target) {
+        OpSlot op = claim(target);
         if (op != null) {
             op.kind = OpKind.STATX;
             op.addr = EMPTY_PATH.address();
@@ -436,7 +819,6 @@ public final class IoUringFile {
             }
             core.submit(op);
         }
-        return p;
     }
 
     private static final MemorySegment EMPTY_PATH = Arena.global().allocateFrom("");
@@ -446,24 +828,54 @@ public final class IoUringFile {
      * {@code writer} fills the 80-byte command on the calling thread; {@code data} (may be null) is pinned
      * until completion and its address passed to the writer: its writable bytes when {@code dataIn}, its
      * readable bytes otherwise. Only on a passthrough loop (128-byte SQEs).
+     *
+     * @param cmdOp the driver's command, such as {@code NVME_URING_CMD_IO}
+     * @param data pinned until completion, or null
+     * @param dataIn whether the driver writes into {@code data} (its writable bytes) rather than reads it
+     * @param writer fills the 80-byte command, on the calling thread
+     * @return a future completing with the driver's result
      */
     public Future<UringCmdResult> uringCmd(int cmdOp, ByteBuf data, boolean dataIn, UringCmdWriter writer) {
-        Objects.requireNonNull(writer, "writer");
         IoPromise<UringCmdResult> p = new IoPromise<>(core);
+        uringCmdOp(cmdOp, data, dataIn, writer, p);
+        return p;
+    }
+
+    /**
+     * {@link #uringCmd(int, ByteBuf, boolean, UringCmdWriter)}, completing {@code promise}.
+     *
+     * @param cmdOp the driver's command, such as {@code NVME_URING_CMD_IO}
+     * @param data pinned until completion, or null
+     * @param dataIn whether the driver writes into {@code data} (its writable bytes) rather than reads it
+     * @param writer fills the 80-byte command, on the calling thread
+     * @param promise completed with the driver's result
+     * @return {@code promise}
+     */
+    public Future<UringCmdResult> uringCmd(int cmdOp, ByteBuf data, boolean dataIn, UringCmdWriter writer,
+                                           Promise<UringCmdResult> promise) {
+        uringCmdOp(cmdOp, data, dataIn, writer, user(promise));
+        return promise;
+    }
+
+    private void uringCmdOp(int cmdOp, ByteBuf data, boolean dataIn, UringCmdWriter writer, Target target) {
+        if (writer == null) {
+            target.refuse(new NullPointerException("writer"));
+            return;
+        }
         String unsupported = core.unsupported(OpKind.URING_CMD);
         if (unsupported != null) {
-            p.setFailure(new UnsupportedOperationException(unsupported));
-            return p;
+            target.refuse(new UnsupportedOperationException(unsupported));
+            return;
         }
         RuntimeException bad = data == null ? null : dataIn ? ByteBufs.checkReadInto(data) : ByteBufs.checkWriteFrom(data);
         if (bad == null && data != null && data.nioBufferCount() != 1) {
             bad = new IllegalArgumentException("uring_cmd data must be one memory region: " + data);
         }
         if (bad != null) {
-            p.setFailure(bad);
-            return p;
+            target.refuse(bad);
+            return;
         }
-        OpSlot op = claim(p);
+        OpSlot op = claim(target);
         if (op != null) {
             long address = 0;
             int length = 0;
@@ -477,16 +889,16 @@ public final class IoUringFile {
                 writer.write(command, address, length);
             } catch (RuntimeException | Error e) {
                 core.abandon(op);
-                p.setFailure(e);
-                return p;
+                target.refuse(e);
+                return;
             }
             op.kind = OpKind.URING_CMD;
             op.cmdOp = cmdOp;
-            if (data == null || pin(op, data, p)) {
+            if (data == null || pin(op, data, target)) {
                 core.submit(op);
             }
         }
-        return p;
+        return;
     }
 
     /**
@@ -604,6 +1016,24 @@ public final class IoUringFile {
         if (op != null) {
             core.submit(op);
         }
+    }
+
+    private void submit(OpSlot op, IoCallback callback, long tag) {
+        if (op != null) {
+            op.callback = callback;
+            op.tag = tag;
+            core.submit(op);
+        }
+    }
+
+    private static Target user(Promise<?> promise) {
+        return new Target.User(Objects.requireNonNull(promise, "promise"));
+    }
+
+    /** Checks the callback before anything is claimed: a null one must not leave a slot behind. */
+    private static Target callbackTarget(IoCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        return Target.Callback.INSTANCE;
     }
 
     @Override

@@ -3,9 +3,7 @@ package io.i2o2.file;
 import io.i2o2.uring.KernelTimespec;
 import io.i2o2.uring.Linux;
 import io.i2o2.uring.Opcode;
-import io.i2o2.uring.Probe;
 import io.i2o2.uring.SetupFlag;
-import io.i2o2.uring.Statx;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandler;
 import io.netty.util.ReferenceCounted;
@@ -123,19 +121,41 @@ public final class IoUringFileIo {
         return core instanceof NettyRingCore;
     }
 
-    /** The setup flags the ring runs with (empty on Netty's ring, whose flags are not public). */
-    public Set<SetupFlag> ringFlags() {
-        return core instanceof RingCore r ? r.ringFlags() : Set.of();
+    /**
+     * The setup flags the ring runs with, by their names without prefix ({@code "SINGLE_ISSUER"},
+     * {@code "SQE128"}, ...); empty on Netty's ring, whose flags are not public.
+     *
+     * @return the flag names
+     */
+    public Set<String> ringFlags() {
+        return core instanceof RingCore r ? names(r.ringFlags()) : Set.of();
     }
 
-    /** Preferred flags this kernel lacks, which the ring runs without. */
-    public Set<SetupFlag> droppedRingFlags() {
-        return core instanceof RingCore r ? r.droppedRingFlags() : Set.of();
+    /**
+     * Preferred flags this kernel lacks, which the ring runs without.
+     *
+     * @return the flag names
+     */
+    public Set<String> droppedRingFlags() {
+        return core instanceof RingCore r ? names(r.droppedRingFlags()) : Set.of();
     }
 
-    /** The opcodes this kernel supports. */
-    public Probe probe() {
-        return core.probe();
+    private static Set<String> names(Set<SetupFlag> flags) {
+        Set<String> names = new java.util.TreeSet<>();
+        for (SetupFlag f : flags) {
+            names.add(f.name());
+        }
+        return java.util.Collections.unmodifiableSet(names);
+    }
+
+    /**
+     * Whether this kernel supports an io_uring opcode.
+     *
+     * @param opcode its name without prefix, such as {@code "FTRUNCATE"} for {@code IORING_OP_FTRUNCATE}
+     * @return whether the kernel's probe lists it
+     */
+    public boolean supportsOpcode(String opcode) {
+        return core.probe().supportedNames().contains(opcode);
     }
 
     /** How other threads wake this loop: {@code "msg_ring"}, {@code "eventfd"} or {@code "netty"}; null before it started. */
@@ -332,8 +352,8 @@ public final class IoUringFileIo {
      * @param path a path of the default file system
      * @return a future completing with the metadata
      */
-    public Future<Statx> stat(Path path) {
-        IoPromise<Statx> p = new IoPromise<>(core);
+    public Future<FileStat> stat(Path path) {
+        IoPromise<FileStat> p = new IoPromise<>(core);
         pathOp(OpKind.STATX, path, null, 0, p);
         return p;
     }
@@ -345,7 +365,7 @@ public final class IoUringFileIo {
      * @param promise completed with the metadata
      * @return {@code promise}
      */
-    public Future<Statx> stat(Path path, Promise<Statx> promise) {
+    public Future<FileStat> stat(Path path, Promise<FileStat> promise) {
         pathOp(OpKind.STATX, path, null, 0, new Target.User(Objects.requireNonNull(promise, "promise")));
         return promise;
     }
@@ -633,14 +653,10 @@ public final class IoUringFileIo {
         return new LinkedOps(core);
     }
 
-    /** Whether the kernel supports an opcode; fails the promise naming the kernel release if not. */
-    boolean requireOpcode(int opcode, IoPromise<?> p) {
-        if (core.supports(opcode)) {
-            return true;
-        }
-        p.setFailure(new UnsupportedOperationException("this kernel lacks IORING_OP_" + Opcode.name(opcode)
-                + " (added in Linux " + Opcode.since(opcode) + ")"));
-        return false;
+    /** Why the kernel cannot run an opcode (naming the release that added it), or null if it can. */
+    String lacksOpcode(int opcode) {
+        return core.supports(opcode) ? null : "this kernel lacks IORING_OP_" + Opcode.name(opcode)
+                + " (added in Linux " + Opcode.since(opcode) + ")";
     }
 
     FileIoCore core() {

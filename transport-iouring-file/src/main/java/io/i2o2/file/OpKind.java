@@ -143,7 +143,7 @@ enum OpKind {
             sqe.prepClose(op.fd);
         }
     },
-    /** {@code fd}/{@code addr}: file or path, {@code arg}: flags; result: a {@link Statx} from the scratch. */
+    /** {@code fd}/{@code addr}: file or path, {@code arg}: flags; result: a {@link FileStat} from the scratch. */
     STATX("statx", Result.VALUE, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
@@ -152,7 +152,7 @@ enum OpKind {
 
         @Override
         Object onSuccess(FileIoCore core, OpSlot op, int res, long x0, long x1) {
-            return Statx.read(op.scratch);
+            return FileStat.of(Statx.read(op.scratch));
         }
     },
     /** {@code addr}: path, {@code arg}: flags. */

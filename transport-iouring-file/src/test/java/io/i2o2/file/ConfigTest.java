@@ -52,10 +52,10 @@ class ConfigTest {
     @MethodSource("io.i2o2.file.Groups#both")
     void defaultsAskForTheModernFlags(Groups type) throws Exception {
         exercise(type, IoUringConfig.defaults(), loop -> {
-            assertTrue(loop.ringFlags().contains(SetupFlag.SINGLE_ISSUER), loop.ringFlags().toString());
-            assertTrue(loop.ringFlags().contains(SetupFlag.DEFER_TASKRUN));
-            assertEquals(type == Groups.PASSTHROUGH, loop.ringFlags().contains(SetupFlag.SQE128));
-            assertEquals(type == Groups.PASSTHROUGH, loop.ringFlags().contains(SetupFlag.CQE32));
+            assertTrue(loop.ringFlags().contains("SINGLE_ISSUER"), loop.ringFlags().toString());
+            assertTrue(loop.ringFlags().contains("DEFER_TASKRUN"));
+            assertEquals(type == Groups.PASSTHROUGH, loop.ringFlags().contains("SQE128"));
+            assertEquals(type == Groups.PASSTHROUGH, loop.ringFlags().contains("CQE32"));
             assertEquals(4096, loop.maxInFlight());
         });
     }
@@ -64,8 +64,8 @@ class ConfigTest {
     @MethodSource("io.i2o2.file.Groups#both")
     void sqPoll(Groups type) throws Exception {
         exercise(type, IoUringConfig.builder().sqPoll(10, -1).build(), loop -> {
-            assertTrue(loop.ringFlags().contains(SetupFlag.SQPOLL), loop.ringFlags().toString());
-            assertFalse(loop.ringFlags().contains(SetupFlag.DEFER_TASKRUN), "SQPOLL excludes DEFER_TASKRUN");
+            assertTrue(loop.ringFlags().contains("SQPOLL"), loop.ringFlags().toString());
+            assertFalse(loop.ringFlags().contains("DEFER_TASKRUN"), "SQPOLL excludes DEFER_TASKRUN");
         });
     }
 
@@ -73,8 +73,8 @@ class ConfigTest {
     @MethodSource("io.i2o2.file.Groups#both")
     void plainRingsWithoutTaskrunFlags(Groups type) throws Exception {
         exercise(type, IoUringConfig.builder().singleIssuer(false).coopTaskrun(false).build(), loop -> {
-            assertFalse(loop.ringFlags().contains(SetupFlag.SINGLE_ISSUER));
-            assertFalse(loop.ringFlags().contains(SetupFlag.COOP_TASKRUN));
+            assertFalse(loop.ringFlags().contains("SINGLE_ISSUER"));
+            assertFalse(loop.ringFlags().contains("COOP_TASKRUN"));
         });
     }
 
@@ -83,7 +83,7 @@ class ConfigTest {
         IoUringEventLoopGroup group = Groups.FILE.createOwn(IoUringConfig.builder().ioPoll(true).build());
         try {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
-            assertTrue(loop.ringFlags().contains(SetupFlag.IOPOLL));
+            assertTrue(loop.ringFlags().contains("IOPOLL"));
             assertEquals(0, loop.nop().get(10, TimeUnit.SECONDS));
             // An IOPOLL ring only runs polled reads and writes (O_DIRECT on polled NVMe queues) and NOPs: the
             // kernel refuses the rest, and the loop reports it and stays healthy.
@@ -134,8 +134,8 @@ class ConfigTest {
         KernelFaults noDefer = KernelFaults.plan().hideSetupFlag(SetupFlag.DEFER_TASKRUN);
         IoUringEventLoopGroup lenient = Groups.FILE.createOwn(IoUringConfig.builder().faults(noDefer).build());
         try {
-            assertFalse(lenient.nextFileIo().ringFlags().contains(SetupFlag.DEFER_TASKRUN));
-            assertTrue(lenient.nextFileIo().droppedRingFlags().contains(SetupFlag.DEFER_TASKRUN));
+            assertFalse(lenient.nextFileIo().ringFlags().contains("DEFER_TASKRUN"));
+            assertTrue(lenient.nextFileIo().droppedRingFlags().contains("DEFER_TASKRUN"));
         } finally {
             Groups.shutdown(lenient);
         }

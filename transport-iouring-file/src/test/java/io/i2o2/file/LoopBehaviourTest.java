@@ -180,8 +180,8 @@ class LoopBehaviourTest {
                 IoUringFileIo loop = IoUringFileIo.of(group.next());
                 assertEquals(0, loop.nop().get(10, TimeUnit.SECONDS), release);
                 assertEquals("eventfd", loop.wakeMechanism(), release + " has no SEND_MSG_RING");
-                assertFalse(loop.ringFlags().contains(SetupFlag.NO_SQARRAY), release);
-                assertEquals(release.equals("6.1"), loop.ringFlags().contains(SetupFlag.DEFER_TASKRUN), release);
+                assertFalse(loop.ringFlags().contains("NO_SQARRAY"), release);
+                assertEquals(release.equals("6.1"), loop.ringFlags().contains("DEFER_TASKRUN"), release);
                 Files.write(dir.resolve("k"), new byte[] {1, 2, 3});
                 IoUringFile file = FileOpsTest.await(loop.open(dir.resolve("k")));
                 ByteBuf buf = ALLOC.directBuffer(8);

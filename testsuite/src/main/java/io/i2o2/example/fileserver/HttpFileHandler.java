@@ -6,7 +6,7 @@ import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
 import io.i2o2.file.IoUringIOException;
 import io.i2o2.file.IoUringOverloadedException;
-import io.i2o2.uring.Statx;
+import io.i2o2.file.FileStat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -170,7 +170,7 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
                 fail(r, stat.cause());
                 return;
             }
-            Statx s = stat.getNow();
+            FileStat s = stat.getNow();
             if (s.isDirectory()) {
                 listDirectory(r, found);
             } else if (!s.isRegularFile()) {
@@ -187,7 +187,7 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private void open(IoUringFileIo loop, FileRequest r, SafePaths.Found found, Statx s) {
+    private void open(IoUringFileIo loop, FileRequest r, SafePaths.Found found, FileStat s) {
         // NOFOLLOW_LINKS: a symbolic link swapped in since SafePaths checked the path fails to open.
         whenDone(loop.open(found.path(), LinkOption.NOFOLLOW_LINKS), opened -> {
             if (opened.isSuccess()) {
@@ -198,7 +198,7 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private void sendFile(FileRequest r, IoUringFile file, SafePaths.Found found, Statx s) {
+    private void sendFile(FileRequest r, IoUringFile file, SafePaths.Found found, FileStat s) {
         long size = s.size();
         RangeHeader.Result range = ifRangeHolds(r, s.modifyTime()) ? RangeHeader.parse(r.range(), size)
                 : RangeHeader.WHOLE;

@@ -16,7 +16,7 @@ import io.i2o2.uring.KernelFaults;
 import io.i2o2.uring.Linux;
 import io.i2o2.uring.RegisterOp;
 import io.i2o2.uring.SetupFlag;
-import io.i2o2.uring.Statx;
+import io.i2o2.file.FileStat;
 import io.i2o2.uring.UringException;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Future;
@@ -387,7 +387,7 @@ class KernelFaultsTest {
         assertEquals(0, Kit.await(file.fsync()));
         assertEquals(0, Kit.await(file.syncFileRange(0, 4096, Linux.SYNC_FILE_RANGE_WRITE)));
         assertEquals(0, Kit.await(file.fadvise(0, 4096, Linux.POSIX_FADV_WILLNEED)));
-        Statx st = Kit.await(file.stat());
+        FileStat st = Kit.await(file.stat());
         assertEquals(8192, st.size());
         Throwable truncate = Kit.awaitOutcome(file.truncate(0));
         assertInstanceOf(UnsupportedOperationException.class, truncate);
@@ -409,7 +409,7 @@ class KernelFaultsTest {
         assertFalse(Files.exists(sub));
         Kit.releaseAll(List.of(out, fixed, a, b));
         if (release.equals("6.1")) {
-            assertTrue(loop.ringFlags().contains(SetupFlag.DEFER_TASKRUN), "6.1 has DEFER_TASKRUN");
+            assertTrue(loop.ringFlags().contains("DEFER_TASKRUN"), "6.1 has DEFER_TASKRUN");
         }
     }
 }
