@@ -110,7 +110,7 @@ abstract class FileIoCore {
     final OpSlot claim(IoUringFile file, Target target, boolean blocking) {
         if (blocking && (loop.inEventLoop() || Thread.currentThread() instanceof FastThreadLocalThread)) {
             // Refused whether or not the loop is full right now: a misuse must fail every time, not under load.
-            target.refuse(new IllegalStateException("a blocking submit would block the Netty thread "
+            target.refuse(new IllegalStateException("a blocking submit would block the event loop thread "
                     + Thread.currentThread().getName() + "; use the non-blocking methods"));
             return null;
         }

@@ -387,10 +387,7 @@ public final class IoUringFile {
 
     /** Whether {@code buf} lies in one of the loop's registered buffers; fails {@code p} if not. */
     private boolean isRegistered(ByteBuf buf, Target target) {
-        if (buf == null) {
-            target.refuse(new NullPointerException("buf"));
-            return false;
-        }
+        Objects.requireNonNull(buf, "buf");
         FixedBufferPool pool = core.fixedBuffersOrNull();
         if (pool != null && pool.registeredBufferOf(buf) != null) {
             return true;
@@ -858,10 +855,7 @@ public final class IoUringFile {
     }
 
     private void uringCmdOp(int cmdOp, ByteBuf data, boolean dataIn, UringCmdWriter writer, Target target) {
-        if (writer == null) {
-            target.refuse(new NullPointerException("writer"));
-            return;
-        }
+        Objects.requireNonNull(writer, "writer");
         String unsupported = core.unsupported(OpKind.URING_CMD);
         if (unsupported != null) {
             target.refuse(new UnsupportedOperationException(unsupported));

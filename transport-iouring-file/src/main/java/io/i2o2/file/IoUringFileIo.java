@@ -318,9 +318,9 @@ public final class IoUringFileIo {
         int flags;
         boolean register;
         MemorySegment name;
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(options, "options");
         try {
-            Objects.requireNonNull(path, "path");
-            Objects.requireNonNull(options, "options");
             flags = OpenFlags.of(options);
             register = options.contains(IoUringOpenOption.REGISTER);
             if (register && !core.hasFixedFileSlots()) {
@@ -473,8 +473,8 @@ public final class IoUringFileIo {
 
     private void pathOp(OpKind kind, Path path, Path second, int arg, Target target) {
         MemorySegment paths;
+        Objects.requireNonNull(path, "path");
         try {
-            Objects.requireNonNull(path, "path");
             paths = second == null ? PathMemory.of(path) : PathMemory.of(path, second);
         } catch (RuntimeException e) {
             target.refuse(e);
@@ -561,9 +561,8 @@ public final class IoUringFileIo {
     }
 
     private void madviseOp(MemorySegment memory, int advice, Target target) {
-        if (memory == null) {
-            target.refuse(new NullPointerException("memory"));
-        } else if (!SAFE_MADVICE.contains(advice)) {
+        Objects.requireNonNull(memory, "memory");
+        if (!SAFE_MADVICE.contains(advice)) {
             target.refuse(new IllegalArgumentException("madvise advice " + advice + " is not one of the safe ones "
                     + "(NORMAL, RANDOM, SEQUENTIAL, WILLNEED, COLD, POPULATE_READ)"));
         } else if (memory.address() % PAGE != 0 || memory.byteSize() % PAGE != 0 || memory.byteSize() == 0
@@ -613,12 +612,13 @@ public final class IoUringFileIo {
     }
 
     private void submitRawOp(SqeFiller filler, Object guard, Target target) {
-        OpSlot op = filler == null ? null : core.claim(null, target, false);
-        if (op == null) {
-            if (filler == null) {
-                target.refuse(new NullPointerException("filler"));
-            }
+        if (filler == null) {
             // Not accepted: the guard was handed to us, so it is ours to give back.
+            releaseGuard(guard);
+            throw new NullPointerException("filler");
+        }
+        OpSlot op = core.claim(null, target, false);
+        if (op == null) {
             releaseGuard(guard);
             return;
         }
