@@ -31,8 +31,12 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>What Netty's public API cannot do is refused at once, naming the group to use instead: registered
  * buffers and files (its ring's descriptor is not public), 128-byte SQEs ({@code uring_cmd}), linked chains
- * (Netty may submit between two links of a chain and break it). Ops still in the kernel when Netty closes
- * its ring keep their buffers pinned forever rather than let the kernel write into reused memory.
+ * (Netty may submit between two links of a chain and break it).
+ *
+ * <p>Shutdown follows Netty's: when its loop starts shutting down it closes every registration, so ops still
+ * handed over (not yet in its ring) are refused with {@code RejectedExecutionException}, nothing kept; ops in
+ * its ring complete as Netty drains it, and any still in the kernel when Netty closes the ring keep their
+ * buffers pinned forever rather than let the kernel write into reused memory.
  */
 final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fields<IoUringIoOps> {
     private static final System.Logger logger = System.getLogger(NettyRingCore.class.getName());
