@@ -70,6 +70,16 @@ abstract class FileIoCore {
 
     // ---- what the ring can do ----
 
+    /** CQEs the kernel held back because the CQ was full, or 0 where that is not known. */
+    long cqOverflows() {
+        return 0;
+    }
+
+    /** The loop's counters, now. */
+    final IoUringLoopMetrics metrics() {
+        return table.counters.snapshot(table.inFlight(), table.handedOver(), cqOverflows());
+    }
+
     /** Whether the ring has 128-byte SQEs and 32-byte CQEs. */
     abstract boolean isPassthrough();
 
@@ -165,11 +175,14 @@ abstract class FileIoCore {
     /** Why a claim just failed. */
     private RuntimeException refusal(IoUringFile file) {
         if (!isAccepting()) {
+            table.counters.refusedShutdown.increment();
             return new RejectedExecutionException(this + " is shutting down or shut down");
         }
         if (file != null && !file.isOpen()) {
+            table.counters.refusedShutdown.increment();
             return new ClosedFileException(file + " is closed");
         }
+        table.counters.refusedOverload.increment();
         if (Thread.currentThread().isInterrupted()) {
             return new RejectedExecutionException("interrupted while waiting for room in " + this);
         }

@@ -171,6 +171,16 @@ public final class IoUringFileIo {
         return core.capacity();
     }
 
+    /**
+     * What this loop's file IO has done so far: ops submitted, completed, failed, cancelled, refused, in
+     * flight and queued now, CQ overflows, wake-ups.
+     *
+     * @return a snapshot of the loop's counters
+     */
+    public IoUringLoopMetrics metrics() {
+        return core.metrics();
+    }
+
     /** Operations accepted and not yet completed, right now. */
     public int pendingOps() {
         return core.table.inUse();

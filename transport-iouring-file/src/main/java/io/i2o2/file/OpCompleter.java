@@ -118,6 +118,7 @@ final class OpCompleter {
     @SuppressWarnings("unchecked")
     private void deliver(OpKind kind, Target target, IoCallback callback, long tag, boolean ok, int res, Object value,
                          Throwable failure) {
+        table.counters.ended(ok, res == -Errno.ECANCELED);
         switch (target) {
             case IoPromise<?> p -> {
                 if (!ok) {

@@ -97,6 +97,15 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
     }
 
     @Override
+    long cqOverflows() {
+        try {
+            return Integer.toUnsignedLong(ring.cq().overflowCount());
+        } catch (IllegalStateException closed) {
+            return 0;    // the ring's mapping is gone (its arena refuses the read): nothing overflows any more
+        }
+    }
+
+    @Override
     int maxChainLength() {
         return sqCapacity;
     }
