@@ -266,12 +266,12 @@ abstract class FileIoCore {
     // ---- files ----
 
     /** Turns a descriptor that an open returned into a file of this loop; loop thread. */
-    abstract IoUringFile adoptOpened(int fd, int flags, boolean register);
+    abstract IoUringFile adoptOpened(int fd, int flags, boolean register, FileLife life);
 
     /** A file of this loop over a descriptor an open returned, not in a registered slot. */
-    final IoUringFile newFile(int fd, int flags, int fixedSlot) throws UringException {
+    final IoUringFile newFile(int fd, int flags, int fixedSlot, FileLife life) throws UringException {
         Statx alignment = (flags & Linux.O_DIRECT) != 0 ? Statx.ofFd(fd) : null;
-        return new IoUringFile(this, fd, fixedSlot, flags, alignment, true);
+        return new IoUringFile(this, fd, fixedSlot, flags, alignment, life);
     }
 
     /** Frees a file's registered slot; loop thread. */

@@ -347,6 +347,7 @@ public final class IoUringFileIo {
         OpSlot op = core.claim(null, target, false);
         if (op != null) {
             op.kind = register ? OpKind.OPENAT_REGISTERED : OpKind.OPENAT;
+            op.opening = FileLife.opening();
             op.fd = Linux.AT_FDCWD;
             op.memory = name;
             op.addr = name.address();

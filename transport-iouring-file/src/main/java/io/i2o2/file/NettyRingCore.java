@@ -266,9 +266,9 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
     // ---- files ----
 
     @Override
-    IoUringFile adoptOpened(int fd, int flags, boolean register) {
+    IoUringFile adoptOpened(int fd, int flags, boolean register, FileLife life) {
         try {
-            return newFile(fd, flags, -1);
+            return newFile(fd, flags, -1, life);
         } catch (UringException | RuntimeException e) {
             closeQuietly(fd);
             throw new IllegalStateException(e);

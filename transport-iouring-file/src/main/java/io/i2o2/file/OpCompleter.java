@@ -113,6 +113,9 @@ final class OpCompleter {
         if (op.file != null) {
             op.file.releaseOp();
         }
+        if (op.opening != null) {
+            op.opening.openEnded();
+        }
     }
 
     @SuppressWarnings("unchecked")

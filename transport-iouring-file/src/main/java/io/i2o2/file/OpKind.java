@@ -122,7 +122,7 @@ enum OpKind {
 
         @Override
         Object onSuccess(FileIoCore core, OpSlot op, int res, long x0, long x1) {
-            return core.adoptOpened(res, op.arg, false);
+            return core.adoptOpened(res, op.arg, false, op.opening);
         }
     },
     /** {@link #OPENAT}, then the new file goes into one of the loop's registered-file slots. */
@@ -134,7 +134,7 @@ enum OpKind {
 
         @Override
         Object onSuccess(FileIoCore core, OpSlot op, int res, long x0, long x1) {
-            return core.adoptOpened(res, op.arg, true);
+            return core.adoptOpened(res, op.arg, true, op.opening);
         }
     },
     CLOSE("close", Result.VOID, false, Moves.NOTHING) {

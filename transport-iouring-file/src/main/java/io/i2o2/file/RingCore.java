@@ -375,7 +375,7 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
     // ---- files ----
 
     @Override
-    IoUringFile adoptOpened(int fd, int flags, boolean register) {
+    IoUringFile adoptOpened(int fd, int flags, boolean register, FileLife life) {
         int slot = -1;
         try {
             if (register) {
@@ -385,7 +385,7 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
                 }
                 ring.updateFile(slot, fd);
             }
-            return newFile(fd, flags, slot);
+            return newFile(fd, flags, slot, life);
         } catch (Exception e) {
             if (slot >= 0) {
                 fixedFiles.give(slot);

@@ -139,6 +139,7 @@ class PinningTest {
             assertEquals(1, bufs.get(i).refCnt(), "buffer " + i + " released exactly once");
             bufs.get(i).release();
         }
+        assertTrue(file.close().await(10, TimeUnit.SECONDS));
     }
 
     @ParameterizedTest
@@ -163,6 +164,7 @@ class PinningTest {
             assertEquals(1, bufs.get(i).refCnt(), "released when the cancelled read's CQE came");
             bufs.get(i).release();
         }
+        assertTrue(fifo.close().await(10, TimeUnit.SECONDS));
     }
 
     @ParameterizedTest
@@ -182,5 +184,6 @@ class PinningTest {
         java.util.concurrent.CompletableFuture<Throwable> heard = new java.util.concurrent.CompletableFuture<>();
         loop.stat(dir).addListener(f -> heard.complete(f.cause()));
         assertInstanceOf(RejectedExecutionException.class, heard.get(10, TimeUnit.SECONDS));
+        assertTrue(file.close().await(10, TimeUnit.SECONDS), "a file of a shut-down loop still closes");
     }
 }
