@@ -156,6 +156,13 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
             if (fixedFiles.capacity() > 0) {
                 ring.registerFilesSparse(fixedFiles.capacity());
             }
+            if (logger.isLoggable(System.Logger.Level.DEBUG)) {
+                logger.log(System.Logger.Level.DEBUG, this + ": SQ " + ring.sq().capacity() + ", CQ "
+                        + ring.cq().capacity() + ", flags " + SetupFlag.describe(ring.flags())
+                        + (ring.droppedFlags().isEmpty() ? "" : ", without " + SetupFlag.describe(ring.droppedFlags())
+                        + " (this kernel lacks them)") + ", wake-ups by " + waker.mechanism() + ", " + capacity()
+                        + " ops at most" + (cpu >= 0 ? ", pinned to CPU " + cpu : ""));
+            }
         } catch (Throwable t) {
             failures.die(t);
             throw new IllegalStateException(this + " could not start", t);
