@@ -10,7 +10,10 @@ import io.netty.channel.IoEventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocalThread;
 
-import java.util.concurrent.ConcurrentHashMap;
+import java.lang.ref.WeakReference;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -20,12 +23,18 @@ import java.util.concurrent.TimeUnit;
  * ({@link IoUringFileIo}) that the API hands out. Two kinds exist: {@link RingCore}, this library's own
  * ring as a Netty {@code IoHandler}, and {@link NettyRingCore}, the ring of Netty's own io_uring loop.
  *
- * <p>The cores of live loops are found by their loop ({@link #of}); a core leaves that registry when its
- * loop is done with it.
+ * <p>Cores are found by their loop ({@link #of}) for as long as the loop exists: the file API of a loop
+ * that shut down refuses every op rather than disappear.
  */
 abstract class FileIoCore {
     private static final System.Logger logger = System.getLogger(FileIoCore.class.getName());
-    private static final ConcurrentHashMap<EventExecutor, FileIoCore> CORES = new ConcurrentHashMap<>();
+    /**
+     * The live cores by loop. Both weakly: a loop holds its own core (our ring is its {@code IoHandler};
+     * Netty's keeps our registration), so a lookup works for as long as the loop exists, also after it shut
+     * down, and an entry goes away with its loop.
+     */
+    private static final Map<EventExecutor, WeakReference<FileIoCore>> CORES =
+            Collections.synchronizedMap(new WeakHashMap<>());
 
     private final IoEventLoop loop;
     final OpTable table;
@@ -42,17 +51,28 @@ abstract class FileIoCore {
 
     /** The core registered for {@code loop}, or null. */
     static FileIoCore of(EventExecutor loop) {
-        return CORES.get(loop);
+        WeakReference<FileIoCore> ref = CORES.get(loop);
+        return ref == null ? null : ref.get();
     }
 
     /** Makes this core findable by its loop; false if the loop already has one. */
     final boolean publish() {
-        return CORES.putIfAbsent(loop, this) == null;
+        synchronized (CORES) {
+            if (of(loop) != null) {
+                return false;
+            }
+            CORES.put(loop, new WeakReference<>(this));
+            return true;
+        }
     }
 
-    /** Removes this core from the registry (its loop is gone). */
+    /** Removes this core from the registry (it cannot serve its loop, which may get another). */
     final void unpublish() {
-        CORES.remove(loop, this);
+        synchronized (CORES) {
+            if (of(loop) == this) {
+                CORES.remove(loop);
+            }
+        }
     }
 
     /** The loop whose thread runs this core: completions, listeners of its own futures. */

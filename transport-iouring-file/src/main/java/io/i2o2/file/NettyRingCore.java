@@ -240,7 +240,6 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
 
     /** The loop terminated: what never came back from its ring stays pinned forever; the rest fails. */
     private void loopGone() {
-        unpublish();
         RejectedExecutionException cause = new RejectedExecutionException(this + " shut down");
         failQueued(cause);
         int abandoned = 0;

@@ -328,7 +328,6 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
     }
 
     private void close() {
-        unpublish();
         RingWaker w = waker;
         if (w != null) {
             w.close();
