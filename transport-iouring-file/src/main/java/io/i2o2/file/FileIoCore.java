@@ -219,8 +219,21 @@ abstract class FileIoCore {
         }
     }
 
-    /** Submits a filled op (the head of a chain). */
-    abstract void submit(OpSlot op);
+    /** Submits a filled op (the head of a chain), starting the JFR events of its file ops. */
+    final void submit(OpSlot op) {
+        for (OpSlot link = op; ; link = table.slot(link.next)) {
+            if (link.file != null) {
+                FileEvents.begin(link);
+            }
+            if (link.next < 0) {
+                break;
+            }
+        }
+        enter(op);
+    }
+
+    /** Takes a filled op (the head of a chain) to the ring: straight in on the loop thread, else handed over. */
+    abstract void enter(OpSlot op);
 
     /**
      * Whether every link of a chain may still enter the ring: each link's returned promise becomes

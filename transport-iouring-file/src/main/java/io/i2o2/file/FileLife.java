@@ -22,25 +22,28 @@ final class FileLife {
 
     final AtomicInteger refs = new AtomicInteger(1);
     final boolean ownsFd;
+    /** The path it was opened by, or null (a descriptor opened elsewhere). */
+    final String path;
     /** Null when the descriptor is not ours, or when the detector did not sample this file. */
     private final ResourceLeakTracker<FileLife> leak;
     /** Whether a file took this life (an open that failed leaves it unadopted). */
     private boolean adopted;
     volatile Promise<Void> closed;
 
-    private FileLife(boolean ownsFd) {
+    private FileLife(boolean ownsFd, String path) {
         this.ownsFd = ownsFd;
+        this.path = path;
         this.leak = ownsFd ? LEAKS.track(this) : null;
     }
 
     /** The life of a file about to be opened: tracked from here, the caller's thread. */
-    static FileLife opening() {
-        return new FileLife(true);
+    static FileLife opening(String path) {
+        return new FileLife(true, path);
     }
 
     /** The life of a descriptor opened elsewhere ({@link IoUringFile#wrap}). */
     static FileLife wrapping(boolean ownsFd) {
-        return new FileLife(ownsFd);
+        return new FileLife(ownsFd, null);
     }
 
     void adopt() {

@@ -118,6 +118,11 @@ public final class IoUringFile {
         return core.api();
     }
 
+    /** The path this file was opened by; null for a descriptor opened elsewhere ({@link #wrap}). */
+    String pathOrNull() {
+        return life.path;
+    }
+
     /** The file descriptor. */
     public int fd() {
         return fd;

@@ -347,7 +347,7 @@ public final class IoUringFileIo {
         OpSlot op = core.claim(null, target, false);
         if (op != null) {
             op.kind = register ? OpKind.OPENAT_REGISTERED : OpKind.OPENAT;
-            op.opening = FileLife.opening();
+            op.opening = FileLife.opening(path.toString());
             op.fd = Linux.AT_FDCWD;
             op.memory = name;
             op.addr = name.address();

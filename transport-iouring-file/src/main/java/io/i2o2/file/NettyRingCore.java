@@ -139,7 +139,7 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
     // ---- submission ----
 
     @Override
-    void submit(OpSlot op) {
+    void enter(OpSlot op) {
         if (inEventLoop() && registration != null && !table.hasHandedOver()) {
             submitNow(op);
             return;

@@ -34,6 +34,9 @@ final class OpCompleter {
 
     /** Completes {@code op} with {@code res}: from its CQE, or without the kernel (dropped before submission). */
     void finish(OpSlot op, int res, long extra0, long extra1) {
+        if (op.event != null) {
+            FileEvents.end(op, res);
+        }
         OpKind kind = op.kind;
         Target target = op.target;
         IoCallback callback = op.callback;

@@ -232,6 +232,11 @@ enum OpKind {
         VALUE
     }
 
+    /** Which JFR event ({@link FileEvents}) an op of this kind records. */
+    enum Events {
+        NONE, READ, WRITE, SYNC
+    }
+
     /** What a successful op does to its buffers' indexes. */
     enum Moves {
         /** It has no buffers, or leaves them alone. */
@@ -252,6 +257,17 @@ enum OpKind {
         this.result = result;
         this.hasOffset = hasOffset;
         this.moves = moves;
+    }
+
+    /** Which JFR event an op of this kind records: reads and writes by what they move, syncs by name. */
+    Events events() {
+        if (moves == Moves.INTO_BUFFERS) {
+            return Events.READ;
+        }
+        if (moves == Moves.OUT_OF_BUFFERS) {
+            return Events.WRITE;
+        }
+        return this == FSYNC || this == FDATASYNC || this == SYNC_FILE_RANGE ? Events.SYNC : Events.NONE;
     }
 
     /** What a promise for this op completes with. */

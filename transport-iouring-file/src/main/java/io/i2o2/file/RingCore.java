@@ -352,7 +352,7 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
     // ---- submission ----
 
     @Override
-    void submit(OpSlot op) {
+    void enter(OpSlot op) {
         submitter.submit(op);
     }
 
