@@ -13,7 +13,7 @@ import io.netty.channel.uring.IoUringIoHandle;
 import io.netty.channel.uring.IoUringIoOps;
 import io.netty.util.concurrent.Future;
 
-import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.RejectedExecutionException;
@@ -54,8 +54,11 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
         }
     }
 
-    /** Loop thread: the entry every op is encoded into before it becomes an {@code IoUringIoOps}. */
-    private final Sqe scratch = Sqe.detached(Arena.ofAuto().allocate(64, 64));
+    /**
+     * Loop thread: the entry every op is encoded into before it becomes an {@code IoUringIoOps}. On the Java
+     * heap: the kernel never sees it, and heap accesses skip the native memory checks.
+     */
+    private final Sqe scratch = Sqe.detached(MemorySegment.ofArray(new long[8]));
     /** Per slot, the {@code user_data} Netty gave the op: what a cancellation names. Loop thread. */
     private final long[] nettyIds = new long[MAX_IN_FLIGHT];
     private final Runnable drainTask = this::drain;

@@ -58,7 +58,7 @@ public final class Sqe {
      * A writer over one 64-byte entry of plain memory rather than a ring: for handing an SQE's fields to
      * a ring this library does not own (Netty's), through {@link #readBack}.
      *
-     * @param entry at least 64 bytes, 8-byte aligned
+     * @param entry at least 64 bytes: native memory, or a heap segment (the kernel never reads it)
      * @return a writer positioned on it (zeroed)
      */
     public static Sqe detached(MemorySegment entry) {

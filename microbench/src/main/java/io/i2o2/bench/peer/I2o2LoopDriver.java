@@ -14,6 +14,6 @@ abstract class I2o2LoopDriver extends LoopWorkload implements IoCallback {
 
     @Override
     public final void onComplete(int result, long tag) {
-        completion((int) tag, result, "op of slot " + tag);
+        completion((int) tag, result);
     }
 }

@@ -75,15 +75,15 @@ abstract class LoopWorkload {
      * Hands one completion to {@link #complete}, ending the trial on a failed op or an exception: a completion
      * handler's exception would only be logged by the loop.
      *
-     * @param what names the op in the failure message
      */
-    protected final void completion(int slot, int res, String what) {
+    protected final void completion(int slot, int res) {
         if (done.isDone()) {
             return;         // failed already: let the rest drain
         }
         try {
             if (res < 0) {
-                throw new IOException(what + " failed: errno " + -res);
+                // Built only on failure: a string per op would be measured as part of every backend's op.
+                throw new IOException("op of slot " + slot + " failed: errno " + -res);
             }
             if (complete(slot, res, System.nanoTime())) {
                 done.complete(meter.finish(ops, hist));

@@ -34,7 +34,7 @@ abstract class NettyLoopDriver extends LoopWorkload implements IoUringIoHandle {
     @Override
     public final void handle(IoRegistration reg, IoEvent event) {
         IoUringIoEvent e = (IoUringIoEvent) event;
-        completion((short) e.userData(), e.res(), "op " + e.opcode());
+        completion((short) e.userData(), e.res());
     }
 
     /**
