@@ -41,12 +41,20 @@ public final class KernelFaults {
         this.active = active;
     }
 
-    /** The inert plan every ring uses unless told otherwise. */
+    /**
+     * The inert plan every ring uses unless told otherwise.
+     *
+     * @return this plan
+     */
     public static KernelFaults none() {
         return NONE;
     }
 
-    /** A new, empty plan to configure. */
+    /**
+     * A new, empty plan to configure.
+     *
+     * @return this plan
+     */
     public static KernelFaults plan() {
         return new KernelFaults(true);
     }
@@ -54,6 +62,9 @@ public final class KernelFaults {
     /**
      * Behave like the given kernel release: setup flags, opcodes and register calls newer than it fail
      * as that kernel fails them (EINVAL), and the probe does not report the opcodes.
+     *
+     * @param release a kernel release such as {@code "6.1"}
+     * @return this plan
      */
     public KernelFaults simulateKernel(String release) {
         checkMutable();
@@ -72,35 +83,64 @@ public final class KernelFaults {
         return this;
     }
 
-    /** The next {@code times} calls of {@code io_uring_setup} fail with {@code errno}. */
+    /**
+     * The next {@code times} calls of {@code io_uring_setup} fail with {@code errno}.
+     *
+     * @param errno the error number (positive)
+     * @param times how many calls fail
+     * @return this plan
+     */
     public KernelFaults failSetup(int errno, int times) {
         checkMutable();
         setup.arm(errno, times);
         return this;
     }
 
-    /** The next {@code times} calls of {@code io_uring_enter} fail with {@code errno}, submitting nothing. */
+    /**
+     * The next {@code times} calls of {@code io_uring_enter} fail with {@code errno}, submitting nothing.
+     *
+     * @param errno the error number (positive)
+     * @param times how many calls fail
+     * @return this plan
+     */
     public KernelFaults failEnter(int errno, int times) {
         checkMutable();
         enter.arm(errno, times);
         return this;
     }
 
-    /** The next {@code times} {@code io_uring_register} calls with this opcode ({@link RegisterOp}) fail. */
+    /**
+     * The next {@code times} {@code io_uring_register} calls with this opcode ({@link RegisterOp}) fail.
+     *
+     * @param registerOpcode the {@code io_uring_register} opcode ({@link RegisterOp})
+     * @param errno the error number (positive)
+     * @param times how many calls fail
+     * @return this plan
+     */
     public KernelFaults failRegister(int registerOpcode, int errno, int times) {
         checkMutable();
         register.computeIfAbsent(registerOpcode, k -> new Fault()).arm(errno, times);
         return this;
     }
 
-    /** The probe stops reporting the opcode, as on a kernel without it. */
+    /**
+     * The probe stops reporting the opcode, as on a kernel without it.
+     *
+     * @param opcode the opcode
+     * @return this plan
+     */
     public KernelFaults hideOpcode(int opcode) {
         checkMutable();
         hiddenOpcodes[opcode & 0xff] = true;
         return this;
     }
 
-    /** Setup with this flag fails with EINVAL, as on a kernel without it. */
+    /**
+     * Setup with this flag fails with EINVAL, as on a kernel without it.
+     *
+     * @param flag the setup flag
+     * @return this plan
+     */
     public KernelFaults hideSetupFlag(SetupFlag flag) {
         checkMutable();
         hiddenFlags.add(Objects.requireNonNull(flag, "flag"));

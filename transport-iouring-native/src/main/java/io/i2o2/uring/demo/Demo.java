@@ -1,4 +1,6 @@
-package io.i2o2.uring;
+package io.i2o2.uring.demo;
+
+import io.i2o2.uring.*;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
