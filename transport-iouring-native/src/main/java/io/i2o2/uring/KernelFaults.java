@@ -36,6 +36,7 @@ public final class KernelFaults {
     private final Set<SetupFlag> hiddenFlags = EnumSet.noneOf(SetupFlag.class);
     private final boolean[] hiddenOpcodes = new boolean[256];
     private volatile KernelVersion simulated;
+    private volatile int simulatedDisabled = -1;
 
     private KernelFaults(boolean active) {
         this.active = active;
@@ -80,6 +81,23 @@ public final class KernelFaults {
                 hiddenOpcodes[op] = true;
             }
         }
+        return this;
+    }
+
+    /**
+     * Behave as if {@code /proc/sys/kernel/io_uring_disabled} held {@code value}: with 1 (only members of
+     * {@code kernel.io_uring_group} may create rings, and this process is taken to be outside it) or 2
+     * (nobody may), every {@code io_uring_setup} fails with EPERM, as the kernel fails it; with 0 it works.
+     *
+     * @param value 0, 1 or 2
+     * @return this plan
+     */
+    public KernelFaults simulateIoUringDisabled(int value) {
+        checkMutable();
+        if (value < 0 || value > 2) {
+            throw new IllegalArgumentException("io_uring_disabled is 0, 1 or 2: " + value);
+        }
+        simulatedDisabled = value;
         return this;
     }
 
@@ -162,12 +180,25 @@ public final class KernelFaults {
         if (e != 0) {
             return e;
         }
+        if (simulatedDisabled > 0) {
+            return Errno.EPERM;
+        }
         for (SetupFlag f : hiddenFlags) {
             if ((flagBits & f.bit()) != 0) {
                 return Errno.EINVAL;
             }
         }
         return 0;
+    }
+
+    /** The kernel release this plan simulates, or {@code null} for the running one. */
+    KernelVersion simulatedKernel() {
+        return active ? simulated : null;
+    }
+
+    /** The simulated {@code io_uring_disabled} value, or -1 to read the real one. */
+    int simulatedIoUringDisabled() {
+        return active ? simulatedDisabled : -1;
     }
 
     /** The errno {@code io_uring_enter} must fail with, or 0. */
