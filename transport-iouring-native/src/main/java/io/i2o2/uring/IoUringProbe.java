@@ -178,9 +178,12 @@ public final class IoUringProbe {
         }
         if (errno == Errno.EPERM && disabled == 1) {
             String group = SetupFailure.readSysctl("/proc/sys/kernel/io_uring_group");
+            String who = group.equals("-1") ? "kernel.io_uring_group is -1, so only privileged (CAP_SYS_ADMIN) processes"
+                    + " may use it; set kernel.io_uring_group to a group of this user, or io_uring_disabled to 0"
+                    : "only members of kernel.io_uring_group (gid " + group + ") may use it; add this user to that"
+                    + " group, or set io_uring_disabled to 0";
             return new Availability(Cause.GROUP_ONLY, errno, "io_uring is limited to one group"
-                    + " (/proc/sys/kernel/io_uring_disabled = 1): only members of kernel.io_uring_group (gid "
-                    + group + ") may use it; add this user to that group, or set io_uring_disabled to 0");
+                    + " (/proc/sys/kernel/io_uring_disabled = 1): " + who);
         }
         if (errno == Errno.EPERM) {
             return new Availability(Cause.FORBIDDEN, errno, "io_uring is forbidden for this process: io_uring_setup"

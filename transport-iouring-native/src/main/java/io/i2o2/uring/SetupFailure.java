@@ -78,9 +78,10 @@ final class SetupFailure {
                 + "1.." + RingParams.MAX_ENTRIES + ", cqEntries >= entries)";
     }
 
+    /** A /proc file's content, trimmed ({@code Files.readString} can stop after one byte of some /proc files). */
     static String readSysctl(String file) {
         try {
-            return Files.readString(Path.of(file)).trim();
+            return String.join("\n", Files.readAllLines(Path.of(file))).trim();
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }

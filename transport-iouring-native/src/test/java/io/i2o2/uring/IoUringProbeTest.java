@@ -95,4 +95,18 @@ class IoUringProbeTest {
         assertTrue(IoUringProbe.simulate("enosys").message().contains("[simulated: "));
         assertThrows(IllegalArgumentException.class, () -> IoUringProbe.simulate("nonsense"));
     }
+
+    @Test
+    @WithoutIoUring
+    void sysctlsAreReadWhole() throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("sysctl", "");
+        java.nio.file.Files.writeString(f, "-1\n");
+        assertEquals("-1", SetupFailure.readSysctl(f.toString()));
+        java.nio.file.Path group = java.nio.file.Path.of("/proc/sys/kernel/io_uring_group");
+        if (java.nio.file.Files.exists(group)) {   // 6.6+: "-1" (no group) or a gid, never cut short
+            assertTrue(SetupFailure.readSysctl(group.toString()).matches("-?\\d+"),
+                    SetupFailure.readSysctl(group.toString()));
+        }
+        assertEquals("unknown", SetupFailure.readSysctl("/nonexistent/io_uring_disabled"));
+    }
 }
