@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# CI: proves the library can be published as it is. Deploys every module to a throwaway file repository
+# (tests skipped: ./i2o2 test runs them next) and checks what landed: for each library module a jar with
+# its Automatic-Module-Name, LICENSE and fixed entry times, a sources jar, a javadoc jar without the
+# generated bindings or the demo, and a pom; the parent pom and the BOM with the Central metadata (licence,
+# url, scm, developers); and nothing from the testsuite or the benchmarks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+repo=$(mktemp -d "${TMPDIR:-/tmp}/i2o2-deploy.XXXXXX")
+trap 'rm -rf "$repo"' EXIT
+started=$SECONDS
+./i2o2 mvn -B -q -ntp -Dstyle.color=never -DskipTests -DaltDeploymentRepository="local::file://$repo" deploy
+
+fails=0
+fail() { echo "check-artifacts: FAIL: $*" >&2; fails=$((fails + 1)); }
+jar="$(./i2o2 jdk)/bin/jar"
+version=$(sed -n 's:^  <version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
+base=$repo/io/i2o2
+
+# exactly these artifacts, nothing else
+deployed=$(cd "$base" && ls | sort | tr '\n' ' ')
+[ "$deployed" = "i2o2-bom i2o2-parent transport-iouring-file transport-iouring-native " ] \
+  || fail "deployed artifacts are '$deployed', expected the BOM, the parent and the two library modules only"
+
+file_of() {  # artifact classifier|"" ext: the one deployed file
+  local a=$1 c=$2 e=$3 f
+  f=$(ls "$base/$a/$version/" 2>/dev/null | grep -E "^$a-.*${c:+-$c}\.$e\$" | grep -v -E '\.(md5|sha1)$' \
+      | { [ -z "$c" ] && grep -v -E -- '-(sources|javadoc|tests)\.jar$' || cat; } | head -1)
+  [ -n "$f" ] && echo "$base/$a/$version/$f"
+}
+
+for pom in i2o2-parent i2o2-bom; do
+  p=$(file_of $pom "" pom) || { fail "$pom: no pom"; continue; }
+  for tag in '<licenses>' 'Apache License, Version 2.0' '<url>' '<scm>' '<developers>' '<description>'; do
+    grep -q "$tag" "$p" || fail "$pom pom lacks $tag"
+  done
+done
+if bom=$(file_of i2o2-bom "" pom); then
+  grep -q '<parent>' "$bom" && fail "the BOM has a parent: importing it would pin our Netty/JUnit versions too"
+  for a in transport-iouring-native transport-iouring-file; do
+    grep -q "<artifactId>$a</artifactId>" "$bom" || fail "the BOM does not manage $a"
+  done
+  grep -q "<version>$version</version>" "$bom" || fail "the BOM's version is not the parent's ($version)"
+  [ -z "$(ls "$base/i2o2-bom/$version" | grep '\.jar$')" ] || fail "the BOM deployed a jar"
+fi
+
+check_module() {  # artifact module-name public-packages...
+  local a=$1 name=$2 j s d p; shift 2
+  j=$(file_of "$a" "" jar) || { fail "$a: no jar"; return; }
+  s=$(file_of "$a" sources jar) || fail "$a: no sources jar"
+  d=$(file_of "$a" javadoc jar) || fail "$a: no javadoc jar"
+  p=$(file_of "$a" "" pom) || fail "$a: no pom"
+  rm -rf "$repo/.mf" && mkdir "$repo/.mf" && (cd "$repo/.mf" && "$jar" xf "$j" META-INF/MANIFEST.MF)
+  tr -d '\r' < "$repo/.mf/META-INF/MANIFEST.MF" | grep -qx "Automatic-Module-Name: $name" \
+    || fail "$a: jar manifest lacks Automatic-Module-Name: $name"
+  "$jar" tf "$j" | grep -qx META-INF/LICENSE || fail "$a: jar lacks META-INF/LICENSE"
+  [ "$(TZ=UTC "$jar" tvf "$j" | awk '{print $2, $3, $4, $5, $6, $7}' | sort -u | wc -l)" = 1 ] \
+    || fail "$a: jar entries carry different times (project.build.outputTimestamp not applied)"
+  grep -q '<description>' "$p" || fail "$a: pom lacks a description"
+  local pkg dir
+  for pkg in "$@"; do
+    dir=${pkg//.//}
+    [ -n "$d" ] && { "$jar" tf "$d" | grep -qx "$dir/package-summary.html" || fail "$a: javadoc lacks $pkg"; }
+    [ -n "$s" ] && { "$jar" tf "$s" | grep -qx "$dir/package-info.java" || fail "$a: sources lack $dir/package-info.java"; }
+  done
+  if [ -n "$d" ]; then
+    "$jar" tf "$d" | grep -q index.html || fail "$a: javadoc jar has no index.html"
+    ! "$jar" tf "$d" | grep -q -E '^io/i2o2/uring/(gen|demo)/' || fail "$a: javadoc shows the generated bindings or the demo"
+  fi
+}
+check_module transport-iouring-native io.i2o2.uring io.i2o2.uring
+check_module transport-iouring-file io.i2o2.file io.i2o2.file io.i2o2.file.nvme
+
+if [ "$fails" -gt 0 ]; then
+  echo "check-artifacts: $fails problem(s) in what would be published" >&2
+  exit 1
+fi
+echo "check-artifacts: OK in $((SECONDS - started)) s: $(find "$base" -name '*.jar' -o -name '*.pom' | grep -c .) jars and poms for $deployed"
