@@ -72,6 +72,63 @@ check_module() {  # artifact module-name public-packages...
 check_module transport-iouring-native io.i2o2.uring io.i2o2.uring
 check_module transport-iouring-file io.i2o2.file io.i2o2.file io.i2o2.file.nvme
 
+# A Netty user's project, built with the README's dependency snippet against what was deployed (and, for
+# everything else, the Maven repository this build used, read as a remote one so nothing is written to it),
+# which runs with the README's JVM flag and must see io_uring.
+consumer=$repo/.consumer
+mkdir -p "$consumer/src/main/java/consumer"
+snippet=$(awk '/^```xml$/{f=1;next} /^```$/{if(f){exit}} f' README.md)
+grep -q "<artifactId>i2o2-bom</artifactId>" <<<"$snippet" && grep -q "<version>$version</version>" <<<"$snippet" \
+  || fail "README's dependency snippet does not import i2o2-bom $version"
+m2=${I2O2_MAVEN_REPO:-$HOME/.m2/repository}   # where this build resolved everything
+cat > "$consumer/settings.xml" <<XML
+<settings><profiles><profile><id>p</id><repositories>
+  <repository><id>deployed</id><url>file://$repo</url><snapshots><enabled>true</enabled></snapshots></repository>
+  <repository><id>build-m2</id><url>file://$m2</url><snapshots><enabled>true</enabled></snapshots></repository>
+</repositories><pluginRepositories>
+  <pluginRepository><id>build-m2-plugins</id><url>file://$m2</url></pluginRepository>
+</pluginRepositories></profile></profiles><activeProfiles><activeProfile>p</activeProfile></activeProfiles></settings>
+XML
+cat > "$consumer/pom.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>consumer</groupId><artifactId>consumer</artifactId><version>1</version>
+  <properties><maven.compiler.release>25</maven.compiler.release><project.build.sourceEncoding>UTF-8</project.build.sourceEncoding></properties>
+$snippet
+  <build><plugins>
+    <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-compiler-plugin</artifactId><version>3.14.0</version></plugin>
+    <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>
+    <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-dependency-plugin</artifactId><version>3.8.1</version></plugin>
+  </plugins></build>
+</project>
+XML
+cat > "$consumer/src/main/java/consumer/Main.java" <<'JAVA'
+package consumer;
+
+import io.i2o2.file.IoUring;
+import io.i2o2.file.IoUringFileEventLoopGroup;
+
+public class Main {
+    public static void main(String[] args) throws Exception {
+        IoUring.ensureAvailability();
+        IoUringFileEventLoopGroup files = new IoUringFileEventLoopGroup(1);
+        System.out.println("consumer: io_uring available, " + files.executorCount() + " loop");
+        files.shutdownGracefully().sync();
+    }
+}
+JAVA
+if (./i2o2 mvn -B -q -ntp -s "$consumer/settings.xml" -f "$consumer/pom.xml" -Dmaven.repo.local="$consumer/m2" \
+      compile dependency:build-classpath -Dmdep.outputFile="$consumer/cp.txt" -Dmdep.includeScope=runtime >"$consumer/build.log" 2>&1); then
+  out=$("$(./i2o2 jdk)/bin/java" --enable-native-access=ALL-UNNAMED \
+        -cp "$consumer/target/classes:$(cat "$consumer/cp.txt")" consumer.Main 2>&1) || true
+  grep -q 'consumer: io_uring available' <<<"$out" || fail "a consumer built from the README snippet does not run: $out"
+  tr ':' '\n' < "$consumer/cp.txt" | grep -q 'transport-iouring-native-' || fail "the consumer did not get transport-iouring-native"
+else
+  cat "$consumer/build.log" >&2
+  fail "a consumer project with the README's dependency snippet does not build against the deployed artifacts"
+fi
+
 if [ "$fails" -gt 0 ]; then
   echo "check-artifacts: $fails problem(s) in what would be published" >&2
   exit 1
