@@ -15,7 +15,7 @@ import java.util.List;
  * ({@code READ_FIXED}/{@code WRITE_FIXED}); release the buffer to give it back. Thread-safe.
  *
  * <pre>{@code
- * ByteBuf buf = loop.fixedBuffers().tryAcquire();
+ * ByteBuf buf = io.fixedBuffers().tryAcquire();
  * if (buf != null) {
  *     file.read(buf, 0).addListener(f -> { ... buf.release(); });
  * }
@@ -25,13 +25,11 @@ import java.util.List;
  * used after the loop is gone never touches freed memory.
  */
 public final class FixedBufferPool {
-    private final IoUringEventLoop loop;
     private final int bufferSize;
     private final MemorySegment[] slices;
     private final IntQueue free;
 
-    FixedBufferPool(IoUringEventLoop loop, int count, int bufferSize) {
-        this.loop = loop;
+    FixedBufferPool(int count, int bufferSize) {
         this.bufferSize = bufferSize;
         MemorySegment region = Arena.ofAuto().allocate((long) count * bufferSize, 4096);
         this.slices = new MemorySegment[count];
@@ -90,10 +88,6 @@ public final class FixedBufferPool {
             // Cannot happen: the free list holds as many indexes as there are buffers.
             throw new IllegalStateException("registered buffer " + index + " given back twice");
         }
-    }
-
-    IoUringEventLoop loop() {
-        return loop;
     }
 
     /** The registered buffer {@code buf} lies in (directly or as a slice), or null. */

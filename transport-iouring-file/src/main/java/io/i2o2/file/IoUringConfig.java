@@ -48,6 +48,7 @@ public final class IoUringConfig {
     private final int[] cpuAffinity;
     private final boolean eventFdWakeup;
     private final long spinNanos;
+    private final long shutdownTimeoutNanos;
     private final KernelFaults faults;
 
     private IoUringConfig(Builder b) {
@@ -68,6 +69,7 @@ public final class IoUringConfig {
         this.cpuAffinity = b.cpuAffinity.clone();
         this.eventFdWakeup = b.eventFdWakeup;
         this.spinNanos = b.spinNanos;
+        this.shutdownTimeoutNanos = b.shutdownTimeoutNanos;
         this.faults = b.faults;
     }
 
@@ -131,6 +133,16 @@ public final class IoUringConfig {
         return spinNanos;
     }
 
+    /**
+     * How long a shutting-down loop lets accepted operations finish before it asks the kernel to cancel
+     * them, when the shutdown itself gives no timeout (a loop of a plain {@code MultiThreadIoEventLoopGroup}).
+     *
+     * @return nanoseconds
+     */
+    public long shutdownTimeoutNanos() {
+        return shutdownTimeoutNanos;
+    }
+
     /** The ring parameters for one loop; {@code passthrough} adds {@code SQE128|CQE32} as requirements. */
     RingParams ringParams(boolean passthrough) {
         RingParams.Builder p = RingParams.builder().entries(ringEntries).cqEntries(cqEntries).faults(faults)
@@ -173,6 +185,7 @@ public final class IoUringConfig {
         private int ringEntries = 256;
         private int cqEntries;
         private int maxInFlight = 4096;
+        private long shutdownTimeoutNanos = TimeUnit.SECONDS.toNanos(15);
         private boolean sqPoll;
         private int sqPollIdleMillis;
         private int sqPollCpu = -1;
@@ -295,6 +308,24 @@ public final class IoUringConfig {
                 throw new IllegalArgumentException("spin must be 0..10 ms: " + time + " " + unit);
             }
             this.spinNanos = nanos;
+            return this;
+        }
+
+        /**
+         * How long a shutting-down loop lets accepted operations finish before it cancels them, when the
+         * shutdown gives no timeout of its own (default 15 s; a group's {@code shutdownGracefully(quiet,
+         * timeout, unit)} uses its {@code timeout}).
+         *
+         * @param time the time, {@code >= 0}
+         * @param unit its unit
+         * @return this builder
+         */
+        public Builder shutdownTimeout(long time, TimeUnit unit) {
+            long nanos = unit.toNanos(time);
+            if (nanos < 0) {
+                throw new IllegalArgumentException("shutdownTimeout must be >= 0: " + time + " " + unit);
+            }
+            this.shutdownTimeoutNanos = nanos;
             return this;
         }
 

@@ -1,23 +1,23 @@
 package io.i2o2.file;
 
-import io.i2o2.uring.UringException;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.MultithreadEventExecutorGroup;
-import io.netty.util.concurrent.ThreadPerTaskExecutor;
+import io.netty.util.concurrent.Future;
 
-import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 
 /**
- * What the two group types share: N {@link IoUringEventLoop}s, each one thread and one ring, as a Netty
- * {@link io.netty.util.concurrent.EventExecutorGroup}. {@link #next()} picks a loop round robin;
- * {@code shutdownGracefully()} drains every loop's operations, then closes the rings.
+ * What the two group types share: N Netty {@code IoEventLoop}s, each one thread driven by this library's
+ * io_uring {@code IoHandler} (one ring per loop). {@link #next()} picks a loop round robin, and
+ * {@link IoUringFileIo#of} gives its file API; {@code shutdownGracefully(quiet, timeout, unit)} lets the
+ * accepted operations finish for up to {@code timeout}, cancels the rest, and closes the rings once the
+ * kernel is done with every buffer.
  */
-public abstract class IoUringEventLoopGroup extends MultithreadEventExecutorGroup {
-    IoUringEventLoopGroup(int nThreads, IoUringConfig config, boolean passthrough) {
-        // newChild runs inside super(): everything it needs travels in the arguments, fields are not set yet.
-        super(checkThreads(nThreads), (Executor) null, config, passthrough, new AtomicInteger());
-        // Start every loop now: its thread enables the ring, and a kernel refusal surfaces at once.
+public abstract class IoUringEventLoopGroup extends MultiThreadIoEventLoopGroup {
+    IoUringEventLoopGroup(int nThreads, IoUringConfig config, IoHandlerFactory factory, Class<?> groupType) {
+        super(checkThreads(nThreads), config.threadFactoryFor(groupType), factory);
+        // Start every loop now: its thread enables the ring, so a kernel refusal surfaces at once.
         for (EventExecutor loop : this) {
             loop.execute(() -> { });
         }
@@ -30,18 +30,37 @@ public abstract class IoUringEventLoopGroup extends MultithreadEventExecutorGrou
         return nThreads;
     }
 
-    @Override
-    protected final EventExecutor newChild(Executor executor, Object... args) throws UringException {
-        IoUringConfig config = (IoUringConfig) args[0];
-        boolean passthrough = (Boolean) args[1];
-        int[] cpus = config.cpuAffinity();
-        int index = ((AtomicInteger) args[2]).getAndIncrement();
-        Executor threads = new ThreadPerTaskExecutor(config.threadFactoryFor(getClass()));
-        return new IoUringEventLoop(this, threads, config, passthrough, cpus.length == 0 ? -1 : cpus[index % cpus.length]);
+    /**
+     * The file API of the next loop (round robin).
+     *
+     * @return {@code IoUringFileIo.of(next())}
+     */
+    public IoUringFileIo nextFileIo() {
+        return IoUringFileIo.of(next());
     }
 
+    /** Tells every ring when to stop waiting for its operations: {@code timeout} from now. */
     @Override
-    public IoUringEventLoop next() {
-        return (IoUringEventLoop) super.next();
+    public Future<?> shutdownGracefully(long quietPeriod, long timeout, TimeUnit unit) {
+        long deadline = System.nanoTime() + unit.toNanos(Math.max(timeout, 0));
+        for (EventExecutor loop : this) {
+            if (FileIoCore.of(loop) instanceof RingCore ring) {
+                ring.shutdownDeadline(deadline);
+            }
+        }
+        return super.shutdownGracefully(quietPeriod, timeout, unit);
+    }
+
+    /** Shuts down without waiting: operations in flight are cancelled at once. */
+    @Override
+    @Deprecated
+    public void shutdown() {
+        long now = System.nanoTime();
+        for (EventExecutor loop : this) {
+            if (FileIoCore.of(loop) instanceof RingCore ring) {
+                ring.shutdownDeadline(now);
+            }
+        }
+        super.shutdown();
     }
 }

@@ -4,12 +4,14 @@ import io.i2o2.uring.FileDescriptors;
 import io.i2o2.uring.Iovec;
 import io.i2o2.uring.Linux;
 import io.i2o2.uring.Opcode;
+import io.i2o2.uring.Sqe;
 import io.i2o2.uring.Statx;
 import io.i2o2.uring.UringException;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -17,13 +19,14 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An open file (or device, or socket) whose operations run on one {@link IoUringEventLoop}.
+ * An open file (or device, or socket) whose operations run on one event loop (see {@link IoUringFileIo}).
  *
  * <p>Every method may be called from any thread. Each operation comes in up to three shapes: returning a
  * future ({@code read(buf, offset)}), completing a promise you pass ({@code read(buf, offset, promise)},
  * e.g. {@code ctx.executor().newPromise()} so listeners run on your channel's loop), or calling an
  * {@link IoCallback} (no allocation). Results are what the system call returns; failures are
- * {@link IoUringIOException}s with the errno.
+ * {@link IoUringIOException}s with the errno. {@link #stat()} and {@link #uringCmd} have no callback shape:
+ * their result is not an {@code int}, which is all a callback carries.
  *
  * <p><b>Buffers.</b> A read fills the buffer's writable bytes and advances its writer index by the count
  * read; a write sends its readable bytes and advances the reader index. The buffer is retained when the
@@ -38,7 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class IoUringFile {
     private static final int CLOSING = Integer.MIN_VALUE;
 
-    private final IoUringEventLoop loop;
+    private final FileIoCore core;
     private final int fd;
     private final int fixedSlot;
     private final int openFlags;
@@ -58,8 +61,8 @@ public final class IoUringFile {
         }
     }
 
-    IoUringFile(IoUringEventLoop loop, int fd, int fixedSlot, int openFlags, Statx alignment, boolean ownsFd) {
-        this.loop = loop;
+    IoUringFile(FileIoCore core, int fd, int fixedSlot, int openFlags, Statx alignment, boolean ownsFd) {
+        this.core = core;
         this.fd = fd;
         this.fixedSlot = fixedSlot;
         this.openFlags = openFlags;
@@ -73,7 +76,7 @@ public final class IoUringFile {
     }
 
     private IoUringFile(IoUringFile of, boolean blocking) {
-        this.loop = of.loop;
+        this.core = of.core;
         this.fd = of.fd;
         this.fixedSlot = of.fixedSlot;
         this.openFlags = of.openFlags;
@@ -85,17 +88,23 @@ public final class IoUringFile {
 
     /**
      * Wraps a descriptor opened elsewhere (a device such as {@code /dev/ng0n1}, a socket) so operations can run
-     * on {@code loop}. With {@code takeOwnership}, {@link #close()} closes it; otherwise it stays yours.
+     * on {@code io}'s loop. With {@code takeOwnership}, {@link #close()} closes it; otherwise it stays yours.
      * O_DIRECT is detected from the descriptor's flags.
+     *
+     * @param io the loop's file API
+     * @param fd an open descriptor
+     * @param takeOwnership whether {@link #close()} closes the descriptor
+     * @return the file
+     * @throws IOException if the descriptor's flags cannot be read (it is not open)
      */
-    public static IoUringFile wrap(IoUringEventLoop loop, int fd, boolean takeOwnership) throws UringException {
-        Objects.requireNonNull(loop, "loop");
+    public static IoUringFile wrap(IoUringFileIo io, int fd, boolean takeOwnership) throws IOException {
+        Objects.requireNonNull(io, "io");
         if (fd < 0) {
             throw new IllegalArgumentException("fd must be >= 0: " + fd);
         }
         int flags = FileDescriptors.statusFlags(fd);
         Statx alignment = (flags & Linux.O_DIRECT) != 0 ? Statx.ofFd(fd) : null;
-        return new IoUringFile(loop, fd, -1, flags, alignment, takeOwnership);
+        return new IoUringFile(io.core(), fd, -1, flags, alignment, takeOwnership);
     }
 
     /**
@@ -112,9 +121,9 @@ public final class IoUringFile {
 
     // ---- what this file is ----
 
-    /** The loop this file's operations run on. */
-    public IoUringEventLoop loop() {
-        return loop;
+    /** The file API of the loop this file's operations run on. */
+    public IoUringFileIo io() {
+        return core.api();
     }
 
     /** The file descriptor. */
@@ -151,107 +160,263 @@ public final class IoUringFile {
 
     /** Reads into {@code dst}'s writable bytes from file {@code offset}; the count read ({@code pread(2)}). */
     public IntFuture read(ByteBuf dst, long offset) {
-        IntPromise p = loop.newIntPromise();
-        submit(prepareRead(dst, offset, p, 0));
+        IntPromise p = new IntPromise(core);
+        submit(prepareRead(dst, offset, p));
         return p;
     }
 
     /** {@link #read(ByteBuf, long)}, completing {@code promise} (its listeners run on its executor). */
     public Future<Integer> read(ByteBuf dst, long offset, Promise<Integer> promise) {
-        submit(prepareRead(dst, offset, Objects.requireNonNull(promise, "promise"), 0));
+        submit(prepareRead(dst, offset, new Target.User(Objects.requireNonNull(promise, "promise"))));
         return promise;
     }
 
     /** {@link #read(ByteBuf, long)} reporting to {@code callback}; throws instead of failing a future. */
     public void read(ByteBuf dst, long offset, IoCallback callback, long tag) {
-        submit(prepareRead(dst, offset, Objects.requireNonNull(callback, "callback"), tag));
+        Objects.requireNonNull(callback, "callback");
+        OpSlot op = prepareRead(dst, offset, Target.Callback.INSTANCE);
+        if (op != null) {
+            op.callback = callback;
+            op.tag = tag;
+            core.submit(op);
+        }
     }
 
     /** Writes {@code src}'s readable bytes at file {@code offset}; the count written ({@code pwrite(2)}). */
     public IntFuture write(ByteBuf src, long offset) {
-        IntPromise p = loop.newIntPromise();
-        submit(prepareWrite(src, offset, p, 0));
+        IntPromise p = new IntPromise(core);
+        submit(prepareWrite(src, offset, p));
         return p;
     }
 
     /** {@link #write(ByteBuf, long)}, completing {@code promise}. */
     public Future<Integer> write(ByteBuf src, long offset, Promise<Integer> promise) {
-        submit(prepareWrite(src, offset, Objects.requireNonNull(promise, "promise"), 0));
+        submit(prepareWrite(src, offset, new Target.User(Objects.requireNonNull(promise, "promise"))));
         return promise;
     }
 
     /** {@link #write(ByteBuf, long)} reporting to {@code callback}; throws instead of failing a future. */
     public void write(ByteBuf src, long offset, IoCallback callback, long tag) {
-        submit(prepareWrite(src, offset, Objects.requireNonNull(callback, "callback"), tag));
+        Objects.requireNonNull(callback, "callback");
+        OpSlot op = prepareWrite(src, offset, Target.Callback.INSTANCE);
+        if (op != null) {
+            op.callback = callback;
+            op.tag = tag;
+            core.submit(op);
+        }
     }
 
-    /** Reads into the writable bytes of several buffers in order, from {@code offset} ({@code preadv(2)}). */
+    /**
+     * Reads into the writable bytes of several buffers in order, from {@code offset} ({@code preadv(2)}).
+     *
+     * @param offset the file offset
+     * @param dsts the buffers, filled in order
+     * @return a future completing with the count (what the system call returns)
+     */
     public IntFuture readv(long offset, ByteBuf... dsts) {
-        IntPromise p = loop.newIntPromise();
+        IntPromise p = new IntPromise(core);
         submit(prepareVectored(OpKind.READV, offset, dsts, p));
         return p;
     }
 
-    /** Writes the readable bytes of several buffers in order, at {@code offset} ({@code pwritev(2)}). */
+    /**
+     * {@link #readv}, completing {@code promise}.
+     *
+     * @param offset the file offset
+     * @param dsts the buffers, filled in order
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> readv(long offset, ByteBuf[] dsts, Promise<Integer> promise) {
+        Target target = user(promise);
+        submit(prepareVectored(OpKind.READV, offset, dsts, target));
+        return promise;
+    }
+
+    /**
+     * {@link #readv}, reporting to {@code callback} (allocates nothing); throws instead of failing a future.
+     *
+     * @param offset the file offset
+     * @param dsts the buffers, filled in order
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
+    public void readv(long offset, ByteBuf[] dsts, IoCallback callback, long tag) {
+        Target target = callbackTarget(callback);
+        submit(prepareVectored(OpKind.READV, offset, dsts, target), callback, tag);
+    }
+
+    /**
+     * Writes the readable bytes of several buffers in order, at {@code offset} ({@code pwritev(2)}).
+     *
+     * @param offset the file offset
+     * @param srcs the buffers, sent in order
+     * @return a future completing with the count (what the system call returns)
+     */
     public IntFuture writev(long offset, ByteBuf... srcs) {
-        IntPromise p = loop.newIntPromise();
+        IntPromise p = new IntPromise(core);
         submit(prepareVectored(OpKind.WRITEV, offset, srcs, p));
         return p;
     }
 
     /**
-     * Reads into a buffer from the loop's {@link FixedBufferPool} ({@code READ_FIXED}). {@link #read} already
+     * {@link #writev}, completing {@code promise}.
+     *
+     * @param offset the file offset
+     * @param srcs the buffers, sent in order
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> writev(long offset, ByteBuf[] srcs, Promise<Integer> promise) {
+        Target target = user(promise);
+        submit(prepareVectored(OpKind.WRITEV, offset, srcs, target));
+        return promise;
+    }
+
+    /**
+     * {@link #writev}, reporting to {@code callback} (allocates nothing); throws instead of failing a future.
+     *
+     * @param offset the file offset
+     * @param srcs the buffers, sent in order
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
+    public void writev(long offset, ByteBuf[] srcs, IoCallback callback, long tag) {
+        Target target = callbackTarget(callback);
+        submit(prepareVectored(OpKind.WRITEV, offset, srcs, target), callback, tag);
+    }
+
+    /**
+     * Reads into a buffer of the loop's {@link FixedBufferPool} ({@code READ_FIXED}). {@link #read} already
      * does this for such buffers; this method fails if {@code dst} is not one.
+     *
+     * @param dst a buffer from {@link IoUringFileIo#fixedBuffers()}
+     * @param offset the file offset
+     * @return a future completing with the count (what the system call returns)
      */
     public IntFuture readFixed(ByteBuf dst, long offset) {
-        IntPromise p = loop.newIntPromise();
-        if (isRegistered(dst, p)) {
-            submit(prepareRead(dst, offset, p, 0));
+        IntPromise p = new IntPromise(core);
+        if (!isRegistered(dst, p)) {
+            return p;
         }
+        submit(prepareRead(dst, offset, p));
         return p;
     }
 
-    /** Writes from a buffer of the loop's {@link FixedBufferPool} ({@code WRITE_FIXED}). */
-    public IntFuture writeFixed(ByteBuf src, long offset) {
-        IntPromise p = loop.newIntPromise();
-        if (isRegistered(src, p)) {
-            submit(prepareWrite(src, offset, p, 0));
+    /**
+     * {@link #readFixed}, completing {@code promise}.
+     *
+     * @param dst a buffer from {@link IoUringFileIo#fixedBuffers()}
+     * @param offset the file offset
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> readFixed(ByteBuf dst, long offset, Promise<Integer> promise) {
+        Target target = user(promise);
+        if (!isRegistered(dst, target)) {
+            return promise;
         }
+        submit(prepareRead(dst, offset, target));
+        return promise;
+    }
+
+    /**
+     * {@link #readFixed}, reporting to {@code callback} (allocates nothing); throws instead of failing a future.
+     *
+     * @param dst a buffer from {@link IoUringFileIo#fixedBuffers()}
+     * @param offset the file offset
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
+    public void readFixed(ByteBuf dst, long offset, IoCallback callback, long tag) {
+        Target target = callbackTarget(callback);
+        if (!isRegistered(dst, target)) {
+            return;
+        }
+        submit(prepareRead(dst, offset, target), callback, tag);
+    }
+
+    /**
+     * Writes from a buffer of the loop's {@link FixedBufferPool} ({@code WRITE_FIXED}).
+     *
+     * @param src a buffer from {@link IoUringFileIo#fixedBuffers()}
+     * @param offset the file offset
+     * @return a future completing with the count (what the system call returns)
+     */
+    public IntFuture writeFixed(ByteBuf src, long offset) {
+        IntPromise p = new IntPromise(core);
+        if (!isRegistered(src, p)) {
+            return p;
+        }
+        submit(prepareWrite(src, offset, p));
         return p;
+    }
+
+    /**
+     * {@link #writeFixed}, completing {@code promise}.
+     *
+     * @param src a buffer from {@link IoUringFileIo#fixedBuffers()}
+     * @param offset the file offset
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> writeFixed(ByteBuf src, long offset, Promise<Integer> promise) {
+        Target target = user(promise);
+        if (!isRegistered(src, target)) {
+            return promise;
+        }
+        submit(prepareWrite(src, offset, target));
+        return promise;
+    }
+
+    /**
+     * {@link #writeFixed}, reporting to {@code callback} (allocates nothing); throws instead of failing a future.
+     *
+     * @param src a buffer from {@link IoUringFileIo#fixedBuffers()}
+     * @param offset the file offset
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
+    public void writeFixed(ByteBuf src, long offset, IoCallback callback, long tag) {
+        Target target = callbackTarget(callback);
+        if (!isRegistered(src, target)) {
+            return;
+        }
+        submit(prepareWrite(src, offset, target), callback, tag);
     }
 
     /** Whether {@code buf} lies in one of the loop's registered buffers; fails {@code p} if not. */
-    private boolean isRegistered(ByteBuf buf, IntPromise p) {
+    private boolean isRegistered(ByteBuf buf, Target target) {
         Objects.requireNonNull(buf, "buf");
-        FixedBufferPool pool = loop.fixedBuffersOrNull();
+        FixedBufferPool pool = core.fixedBuffersOrNull();
         if (pool != null && pool.registeredBufferOf(buf) != null) {
             return true;
         }
-        p.setFailure(new IllegalArgumentException("not a registered buffer of " + loop
-                + ": take it from loop.fixedBuffers()"));
+        target.refuse(new IllegalArgumentException("not a registered buffer of " + core
+                + ": take it from io.fixedBuffers()"));
         return false;
     }
 
-    OpSlot prepareRead(ByteBuf dst, long offset, Object target, long tag) {
+    OpSlot prepareRead(ByteBuf dst, long offset, Target target) {
         Objects.requireNonNull(dst, "dst");
         RuntimeException bad = ByteBufs.checkReadInto(dst);
         if (bad == null) {
             bad = ByteBufs.checkOffset(offset);
         }
-        return prepareTransfer(bad, dst, dst.writerIndex(), dst.writableBytes(), offset, target, tag, true);
+        return prepareTransfer(bad, dst, dst.writerIndex(), dst.writableBytes(), offset, target, true);
     }
 
-    OpSlot prepareWrite(ByteBuf src, long offset, Object target, long tag) {
+    OpSlot prepareWrite(ByteBuf src, long offset, Target target) {
         Objects.requireNonNull(src, "src");
         RuntimeException bad = ByteBufs.checkWriteFrom(src);
         if (bad == null) {
             bad = ByteBufs.checkOffset(offset);
         }
-        return prepareTransfer(bad, src, src.readerIndex(), src.readableBytes(), offset, target, tag, false);
+        return prepareTransfer(bad, src, src.readerIndex(), src.readableBytes(), offset, target, false);
     }
 
     private OpSlot prepareTransfer(RuntimeException bad, ByteBuf buf, int index, int length, long offset,
-                                   Object target, long tag, boolean read) {
+                                   Target target, boolean read) {
         if (bad == null && buf.nioBufferCount() != 1) {
             // Several memory regions (a CompositeByteBuf): one vectored op over them.
             return prepareVectored(read ? OpKind.READV : OpKind.WRITEV, offset, new ByteBuf[] {buf}, target);
@@ -261,14 +426,14 @@ public final class IoUringFile {
             bad = ByteBufs.checkDirectAlignment(this, address, length, offset);
         }
         if (bad != null) {
-            IoUringEventLoop.fail(target, bad);
+            target.refuse(bad);
             return null;
         }
-        OpSlot op = claim(target, tag);
+        OpSlot op = claim(target);
         if (op == null) {
             return null;
         }
-        FixedBufferPool pool = loop.fixedBuffersOrNull();
+        FixedBufferPool pool = core.fixedBuffersOrNull();
         FixedBuffer registered = pool == null ? null : pool.registeredBufferOf(buf);
         if (registered != null) {
             op.kind = read ? OpKind.READ_FIXED : OpKind.WRITE_FIXED;
@@ -276,7 +441,9 @@ public final class IoUringFile {
         } else {
             op.kind = read ? OpKind.READ : OpKind.WRITE;
         }
-        op.buf = buf.retain();
+        if (!pin(op, buf, target)) {
+            return null;
+        }
         op.addr = address;
         op.len = length;
         op.offset = offset;
@@ -284,8 +451,10 @@ public final class IoUringFile {
     }
 
     /** A vectored op over the buffers' writable (READV) or readable (WRITEV) bytes. */
-    OpSlot prepareVectored(OpKind kind, long offset, ByteBuf[] bufs, Object target) {
-        Objects.requireNonNull(bufs, "bufs");
+    OpSlot prepareVectored(OpKind kind, long offset, ByteBuf[] buffers, Target target) {
+        Objects.requireNonNull(buffers, "bufs");
+        // Our own copy: the caller's array may change under us, and what we retain is what we release.
+        ByteBuf[] bufs = buffers.clone();
         boolean read = kind == OpKind.READV;
         RuntimeException bad = bufs.length == 0 ? new IllegalArgumentException("no buffers") : ByteBufs.checkOffset(offset);
         int regions = 0;
@@ -298,10 +467,10 @@ public final class IoUringFile {
             bad = new IllegalArgumentException("more than 1024 memory regions (IOV_MAX): " + regions);
         }
         if (bad != null) {
-            IoUringEventLoop.fail(target, bad);
+            target.refuse(bad);
             return null;
         }
-        OpSlot op = claim(target, 0);
+        OpSlot op = claim(target);
         if (op == null) {
             return null;
         }
@@ -317,23 +486,18 @@ public final class IoUringFile {
                 RuntimeException misaligned = isDirect()
                         ? ByteBufs.checkDirectAlignment(this, address, region.remaining(), offset + total) : null;
                 if (misaligned != null) {
-                    loop.abandon(op);
-                    IoUringEventLoop.fail(target, misaligned);
+                    core.abandon(op);
+                    target.refuse(misaligned);
                     return null;
                 }
                 Iovec.set(iovecs, n++, address, region.remaining());
                 total += region.remaining();
             }
         }
-        for (ByteBuf b : bufs) {
-            b.retain();
+        if (bufs.length == 1 ? !pin(op, bufs[0], target) : !pinAll(op, bufs, target)) {
+            return null;
         }
         op.kind = kind;
-        if (bufs.length == 1) {
-            op.buf = bufs[0];
-        } else {
-            op.pin = bufs.clone();
-        }
         op.memory = iovecs == op.scratch ? null : iovecs;
         op.addr = iovecs.address();
         op.len = n;
@@ -343,56 +507,270 @@ public final class IoUringFile {
 
     // ---- everything else ----
 
-    /** Flushes data and metadata to stable storage ({@code fsync(2)}). */
+    /**
+     * Flushes data and metadata to stable storage ({@code fsync(2)}).
+     *
+     * @return a future completing with the count (what the system call returns)
+     */
     public IntFuture fsync() {
-        return simple(OpKind.FSYNC, 0, 0, 0, 0);
+        IntPromise p = new IntPromise(core);
+        submit(prepareSimple(OpKind.FSYNC, 0, 0, 0, 0, p));
+        return p;
     }
 
-    /** Flushes data, and the metadata needed to read it back, to stable storage ({@code fdatasync(2)}). */
+    /**
+     * {@link #fsync}, completing {@code promise}.
+     *
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> fsync(Promise<Integer> promise) {
+        Target target = user(promise);
+        submit(prepareSimple(OpKind.FSYNC, 0, 0, 0, 0, target));
+        return promise;
+    }
+
+    /**
+     * {@link #fsync}, reporting to {@code callback} (allocates nothing); throws instead of failing a future.
+     *
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
+    public void fsync(IoCallback callback, long tag) {
+        Target target = callbackTarget(callback);
+        submit(prepareSimple(OpKind.FSYNC, 0, 0, 0, 0, target), callback, tag);
+    }
+
+    /**
+     * Flushes data, and the metadata needed to read it back, to stable storage ({@code fdatasync(2)}).
+     *
+     * @return a future completing with the count (what the system call returns)
+     */
     public IntFuture fdatasync() {
-        return simple(OpKind.FSYNC, 0, 0, 1, 0);
+        IntPromise p = new IntPromise(core);
+        submit(prepareSimple(OpKind.FDATASYNC, 0, 0, 0, 0, p));
+        return p;
     }
 
-    /** {@code sync_file_range(2)}; {@code flags}: {@link Linux#SYNC_FILE_RANGE_WRITE} and friends. */
+    /**
+     * {@link #fdatasync}, completing {@code promise}.
+     *
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> fdatasync(Promise<Integer> promise) {
+        Target target = user(promise);
+        submit(prepareSimple(OpKind.FDATASYNC, 0, 0, 0, 0, target));
+        return promise;
+    }
+
+    /**
+     * {@link #fdatasync}, reporting to {@code callback} (allocates nothing); throws instead of failing a future.
+     *
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
+    public void fdatasync(IoCallback callback, long tag) {
+        Target target = callbackTarget(callback);
+        submit(prepareSimple(OpKind.FDATASYNC, 0, 0, 0, 0, target), callback, tag);
+    }
+
+    /**
+     * {@code sync_file_range(2)}.
+     *
+     * @param offset where the range starts
+     * @param length its length (0: to the end of the file)
+     * @param flags {@link Linux#SYNC_FILE_RANGE_WRITE} and friends
+     * @return a future completing with the count (what the system call returns)
+     */
     public IntFuture syncFileRange(long offset, int length, int flags) {
-        return simple(OpKind.SYNC_FILE_RANGE, offset, length, flags, 0);
+        IntPromise p = new IntPromise(core);
+        submit(prepareSimple(OpKind.SYNC_FILE_RANGE, offset, length, flags, 0, p));
+        return p;
     }
 
-    /** {@code fallocate(2)}; {@code mode}: 0 to allocate, or {@link Linux#FALLOC_FL_PUNCH_HOLE} and friends. */
+    /**
+     * {@link #syncFileRange}, completing {@code promise}.
+     *
+     * @param offset where the range starts
+     * @param length its length (0: to the end of the file)
+     * @param flags {@link Linux#SYNC_FILE_RANGE_WRITE} and friends
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> syncFileRange(long offset, int length, int flags, Promise<Integer> promise) {
+        Target target = user(promise);
+        submit(prepareSimple(OpKind.SYNC_FILE_RANGE, offset, length, flags, 0, target));
+        return promise;
+    }
+
+    /**
+     * {@link #syncFileRange}, reporting to {@code callback} (allocates nothing); throws instead of failing a future.
+     *
+     * @param offset where the range starts
+     * @param length its length (0: to the end of the file)
+     * @param flags {@link Linux#SYNC_FILE_RANGE_WRITE} and friends
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
+    public void syncFileRange(long offset, int length, int flags, IoCallback callback, long tag) {
+        Target target = callbackTarget(callback);
+        submit(prepareSimple(OpKind.SYNC_FILE_RANGE, offset, length, flags, 0, target), callback, tag);
+    }
+
+    /**
+     * {@code fallocate(2)}.
+     *
+     * @param mode 0 to allocate, or {@link Linux#FALLOC_FL_PUNCH_HOLE} and friends
+     * @param offset where the range starts
+     * @param length its length
+     * @return a future completing with the count (what the system call returns)
+     */
     public IntFuture fallocate(int mode, long offset, long length) {
-        return simple(OpKind.FALLOCATE, offset, 0, mode, length);
+        IntPromise p = new IntPromise(core);
+        submit(prepareSimple(OpKind.FALLOCATE, offset, 0, mode, length, p));
+        return p;
     }
 
-    /** {@code posix_fadvise(2)}; {@code advice}: {@link Linux#POSIX_FADV_WILLNEED} and friends. */
+    /**
+     * {@link #fallocate}, completing {@code promise}.
+     *
+     * @param mode 0 to allocate, or {@link Linux#FALLOC_FL_PUNCH_HOLE} and friends
+     * @param offset where the range starts
+     * @param length its length
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> fallocate(int mode, long offset, long length, Promise<Integer> promise) {
+        Target target = user(promise);
+        submit(prepareSimple(OpKind.FALLOCATE, offset, 0, mode, length, target));
+        return promise;
+    }
+
+    /**
+     * {@link #fallocate}, reporting to {@code callback} (allocates nothing); throws instead of failing a future.
+     *
+     * @param mode 0 to allocate, or {@link Linux#FALLOC_FL_PUNCH_HOLE} and friends
+     * @param offset where the range starts
+     * @param length its length
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
+    public void fallocate(int mode, long offset, long length, IoCallback callback, long tag) {
+        Target target = callbackTarget(callback);
+        submit(prepareSimple(OpKind.FALLOCATE, offset, 0, mode, length, target), callback, tag);
+    }
+
+    /**
+     * {@code posix_fadvise(2)}.
+     *
+     * @param offset where the range starts
+     * @param length its length (0: to the end of the file)
+     * @param advice {@link Linux#POSIX_FADV_WILLNEED} and friends
+     * @return a future completing with the count (what the system call returns)
+     */
     public IntFuture fadvise(long offset, int length, int advice) {
-        return simple(OpKind.FADVISE, offset, length, advice, 0);
+        IntPromise p = new IntPromise(core);
+        submit(prepareSimple(OpKind.FADVISE, offset, length, advice, 0, p));
+        return p;
     }
 
-    /** Sets the file's length ({@code ftruncate(2)}, IORING_OP_FTRUNCATE, Linux 6.9+). */
+    /**
+     * {@link #fadvise}, completing {@code promise}.
+     *
+     * @param offset where the range starts
+     * @param length its length (0: to the end of the file)
+     * @param advice {@link Linux#POSIX_FADV_WILLNEED} and friends
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> fadvise(long offset, int length, int advice, Promise<Integer> promise) {
+        Target target = user(promise);
+        submit(prepareSimple(OpKind.FADVISE, offset, length, advice, 0, target));
+        return promise;
+    }
+
+    /**
+     * {@link #fadvise}, reporting to {@code callback} (allocates nothing); throws instead of failing a future.
+     *
+     * @param offset where the range starts
+     * @param length its length (0: to the end of the file)
+     * @param advice {@link Linux#POSIX_FADV_WILLNEED} and friends
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
+    public void fadvise(long offset, int length, int advice, IoCallback callback, long tag) {
+        Target target = callbackTarget(callback);
+        submit(prepareSimple(OpKind.FADVISE, offset, length, advice, 0, target), callback, tag);
+    }
+
+    /**
+     * Sets the file's length ({@code ftruncate(2)}: {@code IORING_OP_FTRUNCATE}, Linux 6.9+).
+     *
+     * @param length the new length, {@code >= 0}
+     * @return a future completing with the count (what the system call returns)
+     */
     public IntFuture truncate(long length) {
-        IntPromise p = loop.newIntPromise();
-        if (length < 0) {
-            p.setFailure(new IllegalArgumentException("length must be >= 0: " + length));
-        } else if (loop.requireOpcode(Opcode.FTRUNCATE, p)) {
-            submit(prepareSimple(OpKind.FTRUNCATE, length, 0, 0, 0, p));
+        IntPromise p = new IntPromise(core);
+        if (!truncatable(length, p)) {
+            return p;
         }
+        submit(prepareSimple(OpKind.FTRUNCATE, length, 0, 0, 0, p));
         return p;
     }
 
-    private IntFuture simple(OpKind kind, long offset, int len, int arg, long addr2) {
-        IntPromise p = loop.newIntPromise();
-        submit(prepareSimple(kind, offset, len, arg, addr2, p));
-        return p;
+    /**
+     * {@link #truncate}, completing {@code promise}.
+     *
+     * @param length the new length, {@code >= 0}
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> truncate(long length, Promise<Integer> promise) {
+        Target target = user(promise);
+        if (!truncatable(length, target)) {
+            return promise;
+        }
+        submit(prepareSimple(OpKind.FTRUNCATE, length, 0, 0, 0, target));
+        return promise;
+    }
+
+    /**
+     * {@link #truncate}, reporting to {@code callback} (allocates nothing); throws instead of failing a future.
+     *
+     * @param length the new length, {@code >= 0}
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
+    public void truncate(long length, IoCallback callback, long tag) {
+        Target target = callbackTarget(callback);
+        if (!truncatable(length, target)) {
+            return;
+        }
+        submit(prepareSimple(OpKind.FTRUNCATE, length, 0, 0, 0, target), callback, tag);
+    }
+
+    private boolean truncatable(long length, Target target) {
+        if (length < 0) {
+            target.refuse(new IllegalArgumentException("length must be >= 0: " + length));
+            return false;
+        }
+        String lacks = core.api().lacksOpcode(Opcode.FTRUNCATE);
+        if (lacks != null) {
+            target.refuse(new UnsupportedOperationException(lacks));
+            return false;
+        }
+        return true;
     }
 
     /** An op without buffers: {@code offset}, {@code len}, {@code arg}, {@code addr2} as {@link OpKind} says. */
-    OpSlot prepareSimple(OpKind kind, long offset, int len, int arg, long addr2, Object target) {
+    OpSlot prepareSimple(OpKind kind, long offset, int len, int arg, long addr2, Target target) {
         if (offset < 0 || len < 0 || addr2 < 0) {
-            IoUringEventLoop.fail(target, new IllegalArgumentException(kind.opName()
+            target.refuse(new IllegalArgumentException(kind.opName()
                     + ": offset and length must be >= 0: " + offset + ", " + Math.max(len, addr2)));
             return null;
         }
-        OpSlot op = claim(target, 0);
+        OpSlot op = claim(target);
         if (op != null) {
             op.kind = kind;
             op.offset = offset;
@@ -403,10 +781,30 @@ public final class IoUringFile {
         return op;
     }
 
-    /** {@code statx(2)} of this file. */
-    public Future<Statx> stat() {
-        IoPromise<Statx> p = loop.newIoPromise();
-        OpSlot op = claim(p, 0);
+    /**
+     * {@code statx(2)} of this file.
+     *
+     * @return a future completing with the metadata
+     */
+    public Future<FileStat> stat() {
+        IoPromise<FileStat> p = new IoPromise<>(core);
+        statOp(p);
+        return p;
+    }
+
+    /**
+     * {@link #stat()}, completing {@code promise}.
+     *
+     * @param promise completed with the metadata
+     * @return {@code promise}
+     */
+    public Future<FileStat> stat(Promise<FileStat> promise) {
+        statOp(user(promise));
+        return promise;
+    }
+
+    private void statOp(Target target) {
+        OpSlot op = claim(target);
         if (op != null) {
             op.kind = OpKind.STATX;
             op.addr = EMPTY_PATH.address();
@@ -416,9 +814,8 @@ public final class IoUringFile {
                 op.fixedFile = false;
                 op.fd = fd;
             }
-            loop.submit(op);
+            core.submit(op);
         }
-        return p;
     }
 
     private static final MemorySegment EMPTY_PATH = Arena.global().allocateFrom("");
@@ -428,24 +825,51 @@ public final class IoUringFile {
      * {@code writer} fills the 80-byte command on the calling thread; {@code data} (may be null) is pinned
      * until completion and its address passed to the writer: its writable bytes when {@code dataIn}, its
      * readable bytes otherwise. Only on a passthrough loop (128-byte SQEs).
+     *
+     * @param cmdOp the driver's command, such as {@code NVME_URING_CMD_IO}
+     * @param data pinned until completion, or null
+     * @param dataIn whether the driver writes into {@code data} (its writable bytes) rather than reads it
+     * @param writer fills the 80-byte command, on the calling thread
+     * @return a future completing with the driver's result
      */
     public Future<UringCmdResult> uringCmd(int cmdOp, ByteBuf data, boolean dataIn, UringCmdWriter writer) {
+        IoPromise<UringCmdResult> p = new IoPromise<>(core);
+        uringCmdOp(cmdOp, data, dataIn, writer, p);
+        return p;
+    }
+
+    /**
+     * {@link #uringCmd(int, ByteBuf, boolean, UringCmdWriter)}, completing {@code promise}.
+     *
+     * @param cmdOp the driver's command, such as {@code NVME_URING_CMD_IO}
+     * @param data pinned until completion, or null
+     * @param dataIn whether the driver writes into {@code data} (its writable bytes) rather than reads it
+     * @param writer fills the 80-byte command, on the calling thread
+     * @param promise completed with the driver's result
+     * @return {@code promise}
+     */
+    public Future<UringCmdResult> uringCmd(int cmdOp, ByteBuf data, boolean dataIn, UringCmdWriter writer,
+                                           Promise<UringCmdResult> promise) {
+        uringCmdOp(cmdOp, data, dataIn, writer, user(promise));
+        return promise;
+    }
+
+    private void uringCmdOp(int cmdOp, ByteBuf data, boolean dataIn, UringCmdWriter writer, Target target) {
         Objects.requireNonNull(writer, "writer");
-        IoPromise<UringCmdResult> p = loop.newIoPromise();
-        if (!loop.isPassthrough()) {
-            p.setFailure(new UnsupportedOperationException("uring_cmd needs 128-byte SQEs: run it on a loop of an "
-                    + "IoUringPassthroughEventLoopGroup, not " + loop));
-            return p;
+        String unsupported = core.unsupported(OpKind.URING_CMD);
+        if (unsupported != null) {
+            target.refuse(new UnsupportedOperationException(unsupported));
+            return;
         }
         RuntimeException bad = data == null ? null : dataIn ? ByteBufs.checkReadInto(data) : ByteBufs.checkWriteFrom(data);
         if (bad == null && data != null && data.nioBufferCount() != 1) {
             bad = new IllegalArgumentException("uring_cmd data must be one memory region: " + data);
         }
         if (bad != null) {
-            p.setFailure(bad);
-            return p;
+            target.refuse(bad);
+            return;
         }
-        OpSlot op = claim(p, 0);
+        OpSlot op = claim(target);
         if (op != null) {
             long address = 0;
             int length = 0;
@@ -453,21 +877,57 @@ public final class IoUringFile {
                 address = ByteBufs.address(data, dataIn ? data.writerIndex() : data.readerIndex());
                 length = dataIn ? data.writableBytes() : data.readableBytes();
             }
-            MemorySegment command = op.scratch.asSlice(0, 80);
+            MemorySegment command = op.scratch.asSlice(0, Sqe.URING_CMD_BYTES);
             command.fill((byte) 0);
             try {
                 writer.write(command, address, length);
             } catch (RuntimeException | Error e) {
-                loop.abandon(op);
-                p.setFailure(e);
-                return p;
+                core.abandon(op);
+                target.refuse(e);
+                return;
             }
             op.kind = OpKind.URING_CMD;
             op.cmdOp = cmdOp;
-            op.buf = data == null ? null : data.retain();
-            loop.submit(op);
+            if (data == null || pin(op, data, target)) {
+                core.submit(op);
+            }
         }
-        return p;
+        return;
+    }
+
+    /**
+     * Retains {@code buf} for {@code op} until its completion; if the retain throws (the buffer was released
+     * meanwhile), gives the slot back and fails the target instead.
+     */
+    private boolean pin(OpSlot op, ByteBuf buf, Target target) {
+        try {
+            op.buf = buf.retain();
+            return true;
+        } catch (RuntimeException e) {
+            core.abandon(op);
+            target.refuse(e);
+            return false;
+        }
+    }
+
+    /** {@link #pin} for the buffers of a vectored op: all of them, or none (those retained are released). */
+    private boolean pinAll(OpSlot op, ByteBuf[] bufs, Target target) {
+        int retained = 0;
+        try {
+            for (ByteBuf b : bufs) {
+                b.retain();
+                retained++;
+            }
+            op.bufs = bufs;
+            return true;
+        } catch (RuntimeException e) {
+            for (int i = 0; i < retained; i++) {
+                bufs[i].release();
+            }
+            core.abandon(op);
+            target.refuse(e);
+            return false;
+        }
     }
 
     // ---- close ----
@@ -481,7 +941,7 @@ public final class IoUringFile {
         if (l.closed == null) {
             synchronized (l) {
                 if (l.closed == null) {
-                    l.closed = loop.newPromise();
+                    l.closed = core.executor().newPromise();
                     int before = l.refs.getAndUpdate(r -> r < 0 ? r : (r - 1) | CLOSING);
                     if (before == 1) {
                         finishClose();
@@ -517,35 +977,29 @@ public final class IoUringFile {
         Promise<Void> done = life.closed;
         Runnable close = () -> {
             if (fixedSlot >= 0) {
-                loop.unregisterFile(fixedSlot);
+                core.unregisterFile(fixedSlot);
             }
             if (life.ownsFd) {
-                IoUringEventLoop.closeQuietly(fd);
+                FileIoCore.closeQuietly(fd);
             }
             done.trySuccess(null);
         };
-        if (loop.inEventLoop() || fixedSlot < 0) {
+        if (fixedSlot < 0) {
             close.run();
-        } else {
-            try {
-                loop.execute(close);
-            } catch (java.util.concurrent.RejectedExecutionException gone) {
-                // The loop and its ring are gone, and with them the registered slot.
-                if (life.ownsFd) {
-                    IoUringEventLoop.closeQuietly(fd);
-                }
-                done.trySuccess(null);
+        } else if (!core.runOnLoop(close)) {
+            // The loop and its ring are gone, and with them the registered slot.
+            if (life.ownsFd) {
+                FileIoCore.closeQuietly(fd);
             }
+            done.trySuccess(null);
         }
     }
 
     // ---- shared ----
 
-    private OpSlot claim(Object target, long tag) {
-        OpSlot op = loop.claim(this, target, blocking);
+    private OpSlot claim(Target target) {
+        OpSlot op = core.claim(this, target, blocking);
         if (op != null) {
-            op.target = target;
-            op.tag = tag;
             op.fixedFile = fixedSlot >= 0;
             op.fd = fixedSlot >= 0 ? fixedSlot : fd;
         }
@@ -554,8 +1008,26 @@ public final class IoUringFile {
 
     private void submit(OpSlot op) {
         if (op != null) {
-            loop.submit(op);
+            core.submit(op);
         }
+    }
+
+    private void submit(OpSlot op, IoCallback callback, long tag) {
+        if (op != null) {
+            op.callback = callback;
+            op.tag = tag;
+            core.submit(op);
+        }
+    }
+
+    private static Target user(Promise<?> promise) {
+        return new Target.User(Objects.requireNonNull(promise, "promise"));
+    }
+
+    /** Checks the callback before anything is claimed: a null one must not leave a slot behind. */
+    private static Target callbackTarget(IoCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        return Target.Callback.INSTANCE;
     }
 
     @Override

@@ -1,12 +1,14 @@
 package io.i2o2.file;
 
+import io.netty.channel.IoHandlerFactory;
+
 /**
  * Loops with 64-byte SQE rings, for file IO: reads, writes, syncs, opens, stats and the rest.
  *
  * <pre>{@code
  * IoUringFileEventLoopGroup files = new IoUringFileEventLoopGroup(1);
- * IoUringEventLoop loop = files.next();
- * loop.open(path).addListener(f -> ...);
+ * IoUringFileIo io = IoUringFileIo.of(files.next());
+ * io.open(path).addListener(f -> ...);
  * files.shutdownGracefully();
  * }</pre>
  *
@@ -25,6 +27,17 @@ public final class IoUringFileEventLoopGroup extends IoUringEventLoopGroup {
 
     /** {@code nThreads} loops set up by {@code config}. */
     public IoUringFileEventLoopGroup(int nThreads, IoUringConfig config) {
-        super(nThreads, config, false);
+        super(nThreads, config, newIoHandlerFactory(config), IoUringFileEventLoopGroup.class);
+    }
+
+    /**
+     * The {@code IoHandler} factory behind this group's loops, for a plain {@code MultiThreadIoEventLoopGroup}
+     * (for example with your own thread factory or chooser): each loop gets its own 64-byte-SQE ring.
+     *
+     * @param config the ring configuration
+     * @return a factory making one ring per loop
+     */
+    public static IoHandlerFactory newIoHandlerFactory(IoUringConfig config) {
+        return new RingCoreFactory(java.util.Objects.requireNonNull(config, "config"), false);
     }
 }

@@ -1,5 +1,7 @@
 package io.i2o2.file;
 
+import io.netty.channel.IoHandlerFactory;
+
 /**
  * Loops with 128-byte SQEs and 32-byte CQEs ({@code SQE128|CQE32}): what {@code IORING_OP_URING_CMD} needs
  * for its 80-byte command, such as NVMe passthrough on {@code /dev/ngXnY} ({@link io.i2o2.file.nvme}).
@@ -18,6 +20,17 @@ public final class IoUringPassthroughEventLoopGroup extends IoUringEventLoopGrou
 
     /** {@code nThreads} loops set up by {@code config}. */
     public IoUringPassthroughEventLoopGroup(int nThreads, IoUringConfig config) {
-        super(nThreads, config, true);
+        super(nThreads, config, newIoHandlerFactory(config), IoUringPassthroughEventLoopGroup.class);
+    }
+
+    /**
+     * The {@code IoHandler} factory behind this group's loops, for a plain {@code MultiThreadIoEventLoopGroup}
+     * (for example with your own thread factory or chooser): each loop gets its own 128-byte-SQE ring.
+     *
+     * @param config the ring configuration
+     * @return a factory making one ring per loop
+     */
+    public static IoHandlerFactory newIoHandlerFactory(IoUringConfig config) {
+        return new RingCoreFactory(java.util.Objects.requireNonNull(config, "config"), true);
     }
 }

@@ -16,7 +16,7 @@ import java.util.function.Function;
  * never submitted holds nothing.
  *
  * <pre>{@code
- * LinkedOps chain = loop.link();
+ * LinkedOps chain = io.link();
  * IntFuture written = chain.write(file, record, offset);
  * IntFuture synced = chain.fdatasync(file);
  * chain.submit();   // the record is durable when synced succeeds
@@ -27,16 +27,16 @@ import java.util.function.Function;
  * {@link IllegalStateException} naming it, nothing reaches the kernel and nothing stays retained.
  */
 public final class LinkedOps {
-    private final IoUringEventLoop loop;
+    private final FileIoCore core;
     private final List<Link> links = new ArrayList<>();
     private boolean submitted;
 
     /** One link: its future, and how to claim and fill its slot (null when refused, with the future failed). */
-    private record Link(IoPromise<?> promise, Function<Object, OpSlot> prepare) {
+    private record Link(IoPromise<?> promise, Function<Target, OpSlot> prepare) {
     }
 
-    LinkedOps(IoUringEventLoop loop) {
-        this.loop = loop;
+    LinkedOps(FileIoCore core) {
+        this.core = core;
     }
 
     /**
@@ -48,7 +48,7 @@ public final class LinkedOps {
      * @return the byte count read, once the chain runs
      */
     public IntFuture read(IoUringFile file, ByteBuf dst, long offset) {
-        return add(file, target -> file.prepareRead(dst, offset, target, 0));
+        return add(file, target -> file.prepareRead(dst, offset, target));
     }
 
     /**
@@ -60,7 +60,7 @@ public final class LinkedOps {
      * @return the byte count written, once the chain runs
      */
     public IntFuture write(IoUringFile file, ByteBuf src, long offset) {
-        return add(file, target -> file.prepareWrite(src, offset, target, 0));
+        return add(file, target -> file.prepareWrite(src, offset, target));
     }
 
     /**
@@ -80,7 +80,7 @@ public final class LinkedOps {
      * @return the sync's result, once the chain runs
      */
     public IntFuture fdatasync(IoUringFile file) {
-        return add(file, target -> file.prepareSimple(OpKind.FSYNC, 0, 0, 1, 0, target));
+        return add(file, target -> file.prepareSimple(OpKind.FDATASYNC, 0, 0, 0, 0, target));
     }
 
     /**
@@ -92,17 +92,16 @@ public final class LinkedOps {
      * @return the timeout's own future
      */
     public Future<Void> timeoutPrevious(long delay, TimeUnit unit) {
-        IoPromise<Void> p = loop.newIoPromise();
+        IoPromise<Void> p = new IoPromise<>(core);
         long nanos = unit.toNanos(delay);
         if (links.isEmpty() || nanos < 0) {
             p.setFailure(new IllegalArgumentException(links.isEmpty() ? "timeoutPrevious needs a link before it"
                     : "delay must be >= 0: " + delay));
         }
         links.add(new Link(p, target -> {
-            OpSlot op = loop.claim(null, target, false);
+            OpSlot op = core.claim(null, target, false);
             if (op != null) {
                 op.kind = OpKind.LINK_TIMEOUT;
-                op.target = target;
                 KernelTimespec.write(op.scratch, nanos);
             }
             return op;
@@ -110,8 +109,8 @@ public final class LinkedOps {
         return p;
     }
 
-    private IntFuture add(IoUringFile file, Function<Object, OpSlot> prepare) {
-        IntPromise p = loop.newIntPromise();
+    private IntFuture add(IoUringFile file, Function<Target, OpSlot> prepare) {
+        IntPromise p = new IntPromise(core);
         if (submitted) {
             p.setFailure(new IllegalStateException("the chain was submitted already"));
             return p;
@@ -119,12 +118,12 @@ public final class LinkedOps {
         if (file == null) {
             throw new NullPointerException("file");
         }
-        if (file.loop() != loop) {
-            p.setFailure(new IllegalArgumentException(file + " belongs to " + file.loop() + ", not to this chain's "
-                    + loop));
-        } else if (links.size() == loop.sqCapacity()) {
+        if (file.io() != core.api()) {
+            p.setFailure(new IllegalArgumentException(file + " belongs to " + file.io() + ", not to this chain's "
+                    + core));
+        } else if (links.size() == core.maxChainLength()) {
             p.setFailure(new IllegalArgumentException("a chain cannot be longer than the SQ ("
-                    + loop.sqCapacity() + " entries)"));
+                    + core.maxChainLength() + " entries)"));
         }
         links.add(new Link(p, prepare));
         return p;
@@ -159,13 +158,13 @@ public final class LinkedOps {
         if (refused != null) {
             IllegalStateException cause = new IllegalStateException("chain not submitted: a link failed", refused);
             if (head != null) {
-                loop.failUnsubmitted(head, cause);
+                core.failUnsubmitted(head, cause);
             }
             for (Link link : links) {
                 link.promise().tryFailure(cause);
             }
         } else if (head != null) {
-            loop.submit(head);
+            core.submit(head);
         }
     }
 

@@ -3,8 +3,7 @@ package io.i2o2.file;
 import io.i2o2.uring.Ring;
 import io.i2o2.uring.SetupFlag;
 import io.i2o2.uring.UringException;
-import io.netty.util.internal.logging.InternalLogger;
-import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.i2o2.uring.UserData;
 
 import java.util.concurrent.TimeUnit;
 
@@ -14,9 +13,9 @@ import java.util.concurrent.TimeUnit;
  * is left waiting.
  */
 final class LoopFailure {
-    private static final InternalLogger logger = InternalLoggerFactory.getInstance(LoopFailure.class);
+    private static final System.Logger logger = System.getLogger(LoopFailure.class.getName());
 
-    private final IoUringEventLoop loop;
+    private final RingCore core;
     private final Ring ring;
     private final OpTable table;
     private final Submitter submitter;
@@ -27,8 +26,8 @@ final class LoopFailure {
     /** A ring call that failed where it could not be thrown (writing SQEs, cancelling); the loop dies of it. */
     private UringException ringFailure;
 
-    LoopFailure(IoUringEventLoop loop, Ring ring, OpTable table, Submitter submitter, OpCompleter completer) {
-        this.loop = loop;
+    LoopFailure(RingCore core, Ring ring, OpTable table, Submitter submitter, OpCompleter completer) {
+        this.core = core;
         this.ring = ring;
         this.table = table;
         this.submitter = submitter;
@@ -60,8 +59,8 @@ final class LoopFailure {
      */
     void die(Throwable cause) {
         failure = cause;
-        submitter.stopAccepting();
-        logger.error("{} failed; failing every pending operation", loop, cause);
+        core.stopAccepting();
+        logger.log(System.Logger.Level.ERROR, core + " failed; failing every pending operation", cause);
         int abandoned = 0;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         OpSlot carried = submitter.takeCarried();
@@ -73,11 +72,11 @@ final class LoopFailure {
                 completer.fail(op, cause);
             }
             try {
-                ring.reap(completer, Integer.MAX_VALUE);
+                ring.reap(core, Integer.MAX_VALUE);
             } catch (Throwable ignored) {
                 // Only a best effort to let finished ops release their memory.
             }
-        } while (table.inUse() > submitter.inFlight() && System.nanoTime() < deadline);
+        } while (table.inUse() > table.inFlight() && System.nanoTime() < deadline);
         if (!ring.flags().contains(SetupFlag.SQPOLL)) {
             // Nobody enters this ring again and no kernel thread polls it: what the kernel has not consumed
             // from the SQ never reached it, so it is released like a queued op instead of pinned for good.
@@ -91,22 +90,21 @@ final class LoopFailure {
             }
         }
         if (abandoned > 0) {
-            logger.error("{}: {} operations were in the kernel when it failed; their buffers stay pinned", loop,
-                    abandoned);
+            logger.log(System.Logger.Level.ERROR, core + ": " + abandoned
+                    + " operations were in the kernel when it failed; their buffers stay pinned");
         }
         dead = true;
         failHandedOverAfterDeath();
     }
 
     private void failNeverSubmitted(long userData, Throwable cause) {
-        if (OpTable.kind(userData) != OpTable.KIND_OP) {
+        if (UserData.kind(userData) != UserData.KIND_OP) {
             return;
         }
-        OpSlot op = table.slot(OpTable.index(userData));
-        if (op.state == OpSlot.IN_FLIGHT && op.generation == OpTable.generation(userData)) {
+        OpSlot op = table.slot(UserData.index(userData));
+        if (op.state == OpSlot.IN_FLIGHT && op.generation == UserData.generation(userData)) {
             // Each link of a chain has its own SQE here: fail them one by one.
             op.next = -1;
-            submitter.opCompleted();
             completer.fail(op, cause);
         }
     }

@@ -1,79 +1,59 @@
 package io.i2o2.file;
 
-import io.i2o2.uring.CompletionHandler;
-import io.i2o2.uring.RingWaker;
+import io.i2o2.uring.Errno;
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ReferenceCounted;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.internal.logging.InternalLogger;
-import io.netty.util.internal.logging.InternalLoggerFactory;
-
 
 /**
- * Turns CQEs into completed operations, on the loop thread: finds the op's slot, applies the result,
+ * Turns completions into finished operations, on the loop thread: finds the op's slot, applies the result,
  * releases what the op pinned (exactly once), frees the slot, and only then completes the promise or calls
- * the callback, so a listener that submits again finds the slot and the buffer's reference free.
+ * the callback, so a listener that submits again finds the slot and the buffer's reference free. Knows
+ * nothing of which ring delivered the completion.
  */
-final class OpCompleter implements CompletionHandler {
-    private static final InternalLogger logger = InternalLoggerFactory.getInstance(OpCompleter.class);
+final class OpCompleter {
+    private static final System.Logger logger = System.getLogger(OpCompleter.class.getName());
 
-    private final IoUringEventLoop loop;
+    private final FileIoCore core;
     private final OpTable table;
-    private Submitter submitter;
-    private RingWaker waker;
 
-    OpCompleter(IoUringEventLoop loop, OpTable table) {
-        this.loop = loop;
+    OpCompleter(FileIoCore core, OpTable table) {
+        this.core = core;
         this.table = table;
     }
 
-    void init(Submitter submitter) {
-        this.submitter = submitter;
-    }
-
-    void setWaker(RingWaker waker) {
-        this.waker = waker;
-    }
-
-    @Override
-    public void onCompletion(long userData, int res, int flags, long extra0, long extra1) {
-        long kind = OpTable.kind(userData);
-        if (kind == OpTable.KIND_OP) {
-            OpSlot op = table.slot(OpTable.index(userData));
-            if (op.generation != OpTable.generation(userData) || op.state != OpSlot.IN_FLIGHT) {
-                logger.warn("{}: CQE for slot {} generation {} matches no op in flight (res {})", loop,
-                        op.index, OpTable.generation(userData), res);
-                return;
-            }
-            submitter.opCompleted();
-            finish(op, res, extra0, extra1);
-        } else if (kind == OpTable.KIND_WAKE) {
-            waker.onWakeCompletion();
+    /** The CQE of the op in slot {@code index}, use {@code generation}. */
+    void complete(int index, int generation, int res, long extra0, long extra1) {
+        OpSlot op = table.slot(index);
+        if (op.generation != generation || op.state != OpSlot.IN_FLIGHT) {
+            logger.log(System.Logger.Level.WARNING, core + ": CQE for slot " + index + " generation " + generation
+                    + " matches no op in flight (res " + res + ")");
+            return;
         }
-        // KIND_CANCEL: the cancel request's own result; the target op's CQE carries the outcome.
+        finish(op, res, extra0, extra1);
     }
 
     /** Completes {@code op} with {@code res}: from its CQE, or without the kernel (dropped before submission). */
     void finish(OpSlot op, int res, long extra0, long extra1) {
         OpKind kind = op.kind;
-        Object target = op.target;
+        Target target = op.target;
+        IoCallback callback = op.callback;
         long tag = op.tag;
         boolean ok = kind.succeeded(res);
         Object value = null;
         Throwable failure = null;
         if (ok) {
             try {
-                value = kind.onSuccess(loop, op, res, extra0, extra1);
+                value = kind.onSuccess(core, op, res, extra0, extra1);
             } catch (Throwable t) {
                 ok = false;
                 failure = t;
             }
-        } else if (!(target instanceof IoCallback)) {
+        } else if (!(target instanceof Target.Callback)) {
             failure = error(op, res);
         }
         unpin(op);
         table.free(op);
-        deliver(kind, target, tag, ok, res, value, failure);
+        deliver(kind, target, callback, tag, ok, res, value, failure);
     }
 
     private static IoUringIOException error(OpSlot op, int res) {
@@ -87,11 +67,12 @@ final class OpCompleter implements CompletionHandler {
         for (OpSlot op = head; op != null; ) {
             OpSlot next = op.next >= 0 ? table.slot(op.next) : null;
             OpKind kind = op.kind;
-            Object target = op.target;
+            Target target = op.target;
+            IoCallback callback = op.callback;
             long tag = op.tag;
             unpin(op);
             table.free(op);
-            deliver(kind, target, tag, false, -io.i2o2.uring.Errno.ECANCELED, null, cause);
+            deliver(kind, target, callback, tag, false, -Errno.ECANCELED, null, cause);
             op = next;
         }
     }
@@ -101,9 +82,11 @@ final class OpCompleter implements CompletionHandler {
      * and its slot taken for good.
      */
     void abandon(OpSlot op, Throwable cause) {
-        Object target = op.target;
+        Target target = op.target;
         op.target = null;
-        deliver(op.kind, target, op.tag, false, -io.i2o2.uring.Errno.ECANCELED, null, cause);
+        if (target != null) {
+            deliver(op.kind, target, op.callback, op.tag, false, -Errno.ECANCELED, null, cause);
+        }
     }
 
     /** Releases what the op kept alive, each thing exactly once; the user's own mistakes are logged, not thrown. */
@@ -112,51 +95,63 @@ final class OpCompleter implements CompletionHandler {
             if (op.buf != null) {
                 op.buf.release();
             }
-            if (op.pin instanceof ByteBuf[] bufs) {
-                for (ByteBuf b : bufs) {
+            if (op.bufs != null) {
+                for (ByteBuf b : op.bufs) {
                     b.release();
                 }
-            } else if (op.pin instanceof ReferenceCounted rc) {
-                rc.release();
-            } else if (op.pin instanceof AutoCloseable c) {
-                c.close();
+            }
+            if (op.guard != null) {
+                op.guard.release();
+            }
+            if (op.closeable != null) {
+                op.closeable.close();
             }
         } catch (Throwable t) {
-            logger.warn("{}: releasing what a {} op pinned failed (released elsewhere too?)", loop,
-                    op.kind.opName(), t);
+            logger.log(System.Logger.Level.WARNING, core + ": releasing what a " + op.kind.opName()
+                    + " op pinned failed (released elsewhere too?)", t);
         }
         if (op.file != null) {
             op.file.releaseOp();
         }
     }
 
-    /** Order matters on the hot path: an exact class check first, then the one-interface callbacks. */
     @SuppressWarnings("unchecked")
-    private void deliver(OpKind kind, Object target, long tag, boolean ok, int res, Object value, Throwable failure) {
-        if (target instanceof IntPromise p) {
-            if (ok) {
-                p.trySucceed(res);
-            } else {
-                p.tryFailure(failure);
+    private void deliver(OpKind kind, Target target, IoCallback callback, long tag, boolean ok, int res, Object value,
+                         Throwable failure) {
+        switch (target) {
+            case IoPromise<?> p -> {
+                if (!ok) {
+                    p.tryFailure(failure);
+                } else if (!p.succeed(res, value)) {
+                    closeOrphan(value);
+                }
             }
-        } else if (target instanceof IoCallback cb) {
-            try {
-                cb.onComplete(res, tag);
-            } catch (Throwable t) {
-                logger.warn("{}: an IoCallback threw", loop, t);
+            case Target.Callback c -> {
+                try {
+                    callback.onComplete(res, tag);
+                } catch (Throwable t) {
+                    logger.log(System.Logger.Level.WARNING, core + ": an IoCallback threw", t);
+                }
             }
-        } else if (target instanceof Promise<?> p) {
-            Promise<Object> promise = (Promise<Object>) p;
-            if (!ok) {
-                promise.tryFailure(failure);
-            } else if (!promise.trySuccess(switch (kind.result()) {
-                case INT -> res;
-                case VOID -> null;
-                case VALUE -> value;
-            }) && value instanceof IoUringFile orphan) {
-                // Opened after its promise was cancelled: nobody will ever close it but us.
-                orphan.close();
+            case Target.User u -> {
+                Promise<Object> promise = (Promise<Object>) u.promise();
+                if (!ok) {
+                    promise.tryFailure(failure);
+                } else if (!promise.trySuccess(switch (kind.result()) {
+                    case INT -> res;
+                    case VOID -> null;
+                    case VALUE -> value;
+                })) {
+                    closeOrphan(value);
+                }
             }
+        }
+    }
+
+    /** A file opened for a promise somebody else completed first (cancelled): nobody will close it but us. */
+    private static void closeOrphan(Object value) {
+        if (value instanceof IoUringFile orphan) {
+            orphan.close();
         }
     }
 }

@@ -50,7 +50,7 @@ enum OpKind {
     },
     /**
      * {@code addr}: iovec array, {@code len}: iovec count; the buffers: {@code buf} when one (a composite),
-     * else {@code pin}, a ByteBuf[].
+     * else {@code bufs}.
      */
     READV("readv", Result.INT, true, Moves.INTO_BUFFERS) {
         @Override
@@ -66,11 +66,16 @@ enum OpKind {
         }
 
     },
-    /** {@code arg}: 1 for fdatasync. */
     FSYNC("fsync", Result.INT, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
-            sqe.prepFsync(op.fd, op.arg != 0);
+            sqe.prepFsync(op.fd, false);
+        }
+    },
+    FDATASYNC("fdatasync", Result.INT, false, Moves.NOTHING) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepFsync(op.fd, true);
         }
     },
     /** {@code arg}: flags. */
@@ -108,10 +113,7 @@ enum OpKind {
             sqe.prepMadvise(op.addr, op.len, op.arg);
         }
     },
-    /**
-     * {@code addr}: path, {@code arg}: flags, {@code arg2}: mode, {@code len}: 1 to register the new file in a
-     * fixed slot; result: an {@link IoUringFile}.
-     */
+    /** {@code addr}: path, {@code arg}: flags, {@code arg2}: mode; result: an {@link IoUringFile}. */
     OPENAT("openat", Result.VALUE, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
@@ -119,8 +121,20 @@ enum OpKind {
         }
 
         @Override
-        Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
-            return loop.adoptOpened(res, op.arg, op.len != 0);
+        Object onSuccess(FileIoCore core, OpSlot op, int res, long x0, long x1) {
+            return core.adoptOpened(res, op.arg, false);
+        }
+    },
+    /** {@link #OPENAT}, then the new file goes into one of the loop's registered-file slots. */
+    OPENAT_REGISTERED("openat", Result.VALUE, false, Moves.NOTHING) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepOpenat(Linux.AT_FDCWD, op.addr, op.arg, op.arg2);
+        }
+
+        @Override
+        Object onSuccess(FileIoCore core, OpSlot op, int res, long x0, long x1) {
+            return core.adoptOpened(res, op.arg, true);
         }
     },
     CLOSE("close", Result.VOID, false, Moves.NOTHING) {
@@ -129,7 +143,7 @@ enum OpKind {
             sqe.prepClose(op.fd);
         }
     },
-    /** {@code fd}/{@code addr}: file or path, {@code arg}: flags; result: a {@link Statx} from the scratch. */
+    /** {@code fd}/{@code addr}: file or path, {@code arg}: flags; result: a {@link FileStat} from the scratch. */
     STATX("statx", Result.VALUE, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
@@ -137,8 +151,8 @@ enum OpKind {
         }
 
         @Override
-        Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
-            return Statx.read(op.scratch);
+        Object onSuccess(FileIoCore core, OpSlot op, int res, long x0, long x1) {
+            return FileStat.of(Statx.read(op.scratch));
         }
     },
     /** {@code addr}: path, {@code arg}: flags. */
@@ -196,15 +210,15 @@ enum OpKind {
         }
 
         @Override
-        Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
+        Object onSuccess(FileIoCore core, OpSlot op, int res, long x0, long x1) {
             return new UringCmdResult(res, x0, x1);
         }
     },
-    /** An entry written by the user's {@link SqeFiller} ({@code filler}); {@code pin} holds the guard. */
+    /** An entry written by the user's {@link SqeFiller} ({@code filler}); {@code guard}/{@code closeable} hold the guard. */
     RAW("raw", Result.INT, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
-            ((SqeFiller) op.filler).fill(sqe);
+            op.filler.fill(sqe);
         }
     };
 
@@ -247,7 +261,7 @@ enum OpKind {
 
     /** Whether {@code OpSlot.memory} holds a path (for error messages). */
     boolean takesPath() {
-        return this == OPENAT || this == STATX || this == UNLINKAT || this == RENAMEAT || this == MKDIRAT;
+        return this == OPENAT || this == OPENAT_REGISTERED || this == STATX || this == UNLINKAT || this == RENAMEAT || this == MKDIRAT;
     }
 
     /** Whether {@code OpSlot.offset} is a file offset worth reporting in errors. */
@@ -265,9 +279,9 @@ enum OpKind {
      * for writes, filling (or draining) the buffers of a vectored op in order.
      */
     static void advance(OpSlot op, int res, boolean read) {
-        if (op.pin instanceof ByteBuf[] bufs) {
+        if (op.bufs != null) {
             int left = res;
-            for (ByteBuf b : bufs) {
+            for (ByteBuf b : op.bufs) {
                 left -= move(b, left, read);
             }
         } else {
@@ -297,7 +311,7 @@ enum OpKind {
      * Applies a successful result (advances buffer indexes) and returns the value of a non-{@code int}
      * result (a file, a stat), or null when the value is {@code res} itself. Runs on the loop thread.
      */
-    Object onSuccess(IoUringEventLoop loop, OpSlot op, int res, long x0, long x1) {
+    Object onSuccess(FileIoCore core, OpSlot op, int res, long x0, long x1) {
         if (moves != Moves.NOTHING) {
             advance(op, res, moves == Moves.INTO_BUFFERS);
         }

@@ -1,16 +1,20 @@
 package io.i2o2.file;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCounted;
 
 import java.lang.foreign.MemorySegment;
 
 /**
- * One entry of the loop's {@link OpTable}: everything about one operation from the moment a thread claims
+ * One entry of a loop's {@link OpTable}: everything about one operation from the moment a thread claims
  * it until its CQE has been handled. Preallocated and reused, so an operation allocates nothing here.
  *
  * <p>The submitting thread fills the fields after {@link OpTable#claim}; they reach the loop through the
  * table's queue (release/acquire), and from then on only the loop touches them. The SQE-shaped fields
  * ({@code fd} to {@code cmdOp}) mean what {@link OpKind#encode} of this op's kind says they mean.
+ *
+ * <p>Where the result goes is {@link #target}; what the op keeps alive is any of {@link #buf},
+ * {@link #bufs}, {@link #guard}, {@link #closeable} and {@link #memory}, each set once, at claim.
  */
 final class OpSlot {
     /** Not in use: on the free list. */
@@ -22,7 +26,7 @@ final class OpSlot {
     /** In an SQE the kernel may be working on: only its CQE frees the slot. */
     static final byte IN_FLIGHT = 3;
 
-    /** This slot's index in the table; the low half of the op's {@code user_data}. */
+    /** This slot's index in the table; part of the op's {@code user_data}. */
     final int index;
     /** Native memory owned by this slot (iovecs, timespec, statx, command image), valid until the CQE. */
     final MemorySegment scratch;
@@ -50,13 +54,20 @@ final class OpSlot {
     /** What writes a raw op's SQE. */
     SqeFiller filler;
 
-    /** Where the result goes: a {@code Promise} or an {@link IoCallback}. */
-    Object target;
+    /** Where the result goes. */
+    Target target;
+    /** The callback when {@link #target} is {@link Target.Callback}, told apart by {@link #tag}. */
+    IoCallback callback;
     long tag;
+
     /** The buffer the kernel reads or writes, retained by this op until completion. */
     ByteBuf buf;
-    /** More things to release at completion: the ByteBuf[] of a vectored op, a raw op's guard. */
-    Object pin;
+    /** The buffers of a vectored op, each retained until completion. */
+    ByteBuf[] bufs;
+    /** A raw op's reference-counted guard, released at completion. */
+    ReferenceCounted guard;
+    /** A raw op's closeable guard, closed at completion. */
+    AutoCloseable closeable;
     /** Native memory the kernel reads beyond the scratch (paths, long iovec arrays), reachable until completion. */
     MemorySegment memory;
 
@@ -83,9 +94,12 @@ final class OpSlot {
         next = -1;
         filler = null;
         target = null;
+        callback = null;
         tag = 0;
         buf = null;
-        pin = null;
+        bufs = null;
+        guard = null;
+        closeable = null;
         memory = null;
     }
 }

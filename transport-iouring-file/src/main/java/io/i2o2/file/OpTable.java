@@ -1,5 +1,7 @@
 package io.i2o2.file;
 
+import io.i2o2.uring.UserData;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,18 +16,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * Free slots and slots handed over from other threads travel through two lock-free {@link IntQueue}s of
  * slot indexes, so claiming and handing over allocate nothing.
  *
- * <p>An op's {@code user_data} is {@code KIND_OP << 60 | generation << 32 | index}: the generation, bumped
- * on every reuse, makes a CQE for an earlier use of the slot recognisable, and the kind tells op CQEs from
- * the loop's own (wake-ups, cancellations).
+ * <p>An op's {@code user_data} packs its slot index and the slot's generation ({@link UserData}); the
+ * generation, bumped on every reuse, makes a CQE for an earlier use of the slot recognisable.
  */
 final class OpTable {
     /** Native scratch per slot: enough for 16 iovecs, a statx buffer or an 80-byte command image. */
     static final int SCRATCH_BYTES = 256;
 
-    static final long KIND_OP = 1;
-    static final long KIND_WAKE = 2;
-    static final long KIND_CANCEL = 3;
-    private static final int GENERATION_MASK = 0x0fff_ffff;
 
     private final OpSlot[] slots;
     private final IntQueue free;
@@ -35,6 +32,8 @@ final class OpTable {
     private final AtomicInteger waiting = new AtomicInteger();
     private final ReentrantLock roomLock = new ReentrantLock();
     private final Condition room = roomLock.newCondition();
+    /** Ops in SQEs whose CQE has not arrived. Loop thread. */
+    private int inFlight;
 
     OpTable(int capacity) {
         this.slots = new OpSlot[capacity];
@@ -101,8 +100,11 @@ final class OpTable {
     }
 
     private void release(OpSlot s) {
+        if (s.state == OpSlot.IN_FLIGHT) {
+            inFlight--;
+        }
         s.clear();
-        s.generation = (s.generation + 1) & GENERATION_MASK;
+        s.generation = UserData.nextGeneration(s.generation);
         s.state = OpSlot.FREE;
         if (!free.offer(s.index)) {
             // Cannot happen: the free list holds as many indexes as there are slots.
@@ -163,20 +165,20 @@ final class OpTable {
         return slots[index];
     }
 
+    /** The {@code user_data} of the op in {@code s}. */
     static long userData(OpSlot s) {
-        return KIND_OP << 60 | (long) s.generation << 32 | s.index;
+        return UserData.op(s.generation, s.index);
     }
 
-    static long kind(long userData) {
-        return userData >>> 60;
+    /** Marks an op as written into an SQE: from now on only its CQE frees it. Loop thread. */
+    void markInFlight(OpSlot s) {
+        s.state = OpSlot.IN_FLIGHT;
+        inFlight++;
     }
 
-    static int index(long userData) {
-        return (int) userData;
-    }
-
-    static int generation(long userData) {
-        return (int) (userData >>> 32) & GENERATION_MASK;
+    /** Ops in SQEs whose CQE has not arrived. Loop thread. */
+    int inFlight() {
+        return inFlight;
     }
 
     /**

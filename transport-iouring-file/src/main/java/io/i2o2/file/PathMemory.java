@@ -3,7 +3,9 @@ package io.i2o2.file;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Path;
+import java.nio.file.ProviderMismatchException;
 
 /**
  * Paths as NUL-terminated C strings for the kernel. The memory is GC-managed and kept reachable by the op's
@@ -29,6 +31,12 @@ final class PathMemory {
     }
 
     private static String absolute(Path path) {
+        if (path.getFileSystem() != FileSystems.getDefault()) {
+            // A path of a zip file, an in-memory file system...: resolving its string against the real disk
+            // would open some other file.
+            throw new ProviderMismatchException("not a path of the default file system: " + path + " ("
+                    + path.getFileSystem().provider().getScheme() + ")");
+        }
         String s = path.toAbsolutePath().toString();
         if (s.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("path contains a NUL character: " + s);

@@ -34,7 +34,7 @@ class AllocationTest {
     @TempDir
     Path dir;
     private IoUringFileEventLoopGroup group;
-    private IoUringEventLoop loop;
+    private IoUringFileIo loop;
     private long loopThread;
 
     @BeforeEach
@@ -42,8 +42,8 @@ class AllocationTest {
         assumeTrue(MX.isThreadAllocatedMemorySupported() && MX.isThreadAllocatedMemoryEnabled(),
                 "no per-thread allocation counters in this JVM");
         group = new IoUringFileEventLoopGroup(1);
-        loop = group.next();
-        loopThread = loop.submit(() -> Thread.currentThread().threadId()).get(5, TimeUnit.SECONDS);
+        loop = group.nextFileIo();
+        loopThread = loop.executor().submit(() -> Thread.currentThread().threadId()).get(5, TimeUnit.SECONDS);
     }
 
     @AfterEach
@@ -60,10 +60,10 @@ class AllocationTest {
 
         abstract void submit();
 
-        void round(IoUringEventLoop loop) throws InterruptedException {
+        void round(IoUringFileIo loop) throws InterruptedException {
             left = OPS;
             done = new CountDownLatch(1);
-            loop.execute(this::submit);
+            loop.executor().execute(this::submit);
             assertTrue(done.await(30, TimeUnit.SECONDS), "ops did not complete");
         }
 

@@ -1,41 +1,64 @@
 package io.i2o2.file;
 
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+
 import org.junit.jupiter.params.provider.Arguments;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
-/** Both group types, for tests that must hold on 64- and 128-byte rings alike. */
+/**
+ * The loops the file API runs on: this library's two group types (64- and 128-byte rings) and Netty's own
+ * io_uring transport (its ring shared with channels), for tests that must hold on all of them alike.
+ */
 public enum Groups {
     /** {@link IoUringFileEventLoopGroup}: 64-byte SQEs. */
     FILE(config -> new IoUringFileEventLoopGroup(1, config)),
     /** {@link IoUringPassthroughEventLoopGroup}: 128-byte SQEs, 32-byte CQEs. */
-    PASSTHROUGH(config -> new IoUringPassthroughEventLoopGroup(1, config));
+    PASSTHROUGH(config -> new IoUringPassthroughEventLoopGroup(1, config)),
+    /** Netty's own io_uring loop ({@code IoUringIoHandler}); the configuration does not apply to it. */
+    NETTY(config -> new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory()));
 
-    private final Function<IoUringConfig, IoUringEventLoopGroup> factory;
+    private final Function<IoUringConfig, MultiThreadIoEventLoopGroup> factory;
 
-    Groups(Function<IoUringConfig, IoUringEventLoopGroup> factory) {
+    Groups(Function<IoUringConfig, MultiThreadIoEventLoopGroup> factory) {
         this.factory = factory;
     }
 
     /** A one-loop group of this type. */
-    public IoUringEventLoopGroup create(IoUringConfig config) {
+    public MultiThreadIoEventLoopGroup create(IoUringConfig config) {
         return factory.apply(config);
     }
 
+    /** This library's group of this type ({@link #FILE} or {@link #PASSTHROUGH}). */
+    public IoUringEventLoopGroup createOwn(IoUringConfig config) {
+        if (this == NETTY) {
+            throw new IllegalArgumentException("NETTY is not one of this library's groups");
+        }
+        return (IoUringEventLoopGroup) factory.apply(config);
+    }
+
     /** A one-loop group of this type with the default configuration. */
-    public IoUringEventLoopGroup create() {
+    public MultiThreadIoEventLoopGroup create() {
         return create(IoUringConfig.defaults());
     }
 
-    /** Both types, as parameters. */
+    /** This library's two group types, as parameters. */
     public static Stream<Arguments> both() {
         return Stream.of(Arguments.of(FILE), Arguments.of(PASSTHROUGH));
     }
 
+    /** Every loop the file API runs on, as parameters (Netty's only where its io_uring transport loads). */
+    public static Stream<Arguments> all() {
+        return IoUring.isAvailable() ? Stream.of(Arguments.of(FILE), Arguments.of(PASSTHROUGH), Arguments.of(NETTY))
+                : both();
+    }
+
     /** Shuts a group down and waits, failing the test if it does not terminate in time. */
-    public static void shutdown(IoUringEventLoopGroup group) {
+    public static void shutdown(MultiThreadIoEventLoopGroup group) {
         if (!group.shutdownGracefully(0, 10, TimeUnit.SECONDS).awaitUninterruptibly(30, TimeUnit.SECONDS)) {
             throw new AssertionError(group + " did not terminate within 30 s");
         }

@@ -48,15 +48,15 @@ class PassthroughHostTest {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
 
     static IoUringEventLoopGroup passthrough;
-    static IoUringEventLoop loop;
+    static IoUringFileIo loop;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void start() {
-        passthrough = Groups.PASSTHROUGH.create();
-        loop = passthrough.next();
+        passthrough = Groups.PASSTHROUGH.createOwn(IoUringConfig.defaults());
+        loop = passthrough.nextFileIo();
     }
 
     @AfterAll
@@ -179,9 +179,9 @@ class PassthroughHostTest {
 
     @Test
     void passthroughOnTheFileGroupFailsAtOnceSayingWhichGroupToUse() throws Exception {
-        IoUringEventLoopGroup files = Groups.FILE.create();
+        IoUringEventLoopGroup files = Groups.FILE.createOwn(IoUringConfig.defaults());
         try {
-            IoUringEventLoop fileLoop = files.next();
+            IoUringFileIo fileLoop = IoUringFileIo.of(files.next());
             Files.write(dir.resolve("x"), new byte[1]);
             IoUringFile file = fileLoop.open(dir.resolve("x")).get(10, TimeUnit.SECONDS);
             ByteBuf data = PooledByteBufAllocator.DEFAULT.directBuffer(8);
@@ -201,6 +201,6 @@ class PassthroughHostTest {
 
     @Test
     void theKernelHasUringCmd() {
-        assertTrue(loop.probe().supports(Opcode.URING_CMD));
+        assertTrue(loop.supportsOpcode("URING_CMD"));
     }
 }

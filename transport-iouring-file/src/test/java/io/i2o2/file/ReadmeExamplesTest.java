@@ -38,8 +38,8 @@ class ReadmeExamplesTest {
         CompletableFuture<String> seen = new CompletableFuture<>();
         // README: read-a-file
         IoUringFileEventLoopGroup files = new IoUringFileEventLoopGroup(1);
-        IoUringEventLoop loop = files.next();
-        IoUringFile file = loop.open(path).sync().getNow();
+        IoUringFileIo io = IoUringFileIo.of(files.next());
+        IoUringFile file = io.open(path).sync().getNow();
         ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(4096);
         file.read(buf, 0).addListener((Future<Integer> f) -> {
             if (f.isSuccess()) {
@@ -58,13 +58,13 @@ class ReadmeExamplesTest {
     @Test
     void writeThenSyncAsOneChain() throws Exception {
         IoUringFileEventLoopGroup files = new IoUringFileEventLoopGroup(1);
-        IoUringEventLoop loop = files.next();
+        IoUringFileIo io = IoUringFileIo.of(files.next());
         Path journal = dir.resolve("journal");
         ByteBuf record = PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(new byte[512]);
         long offset = 0;
         // README: linked
-        IoUringFile log = loop.open(journal, StandardOpenOption.WRITE, StandardOpenOption.CREATE).sync().getNow();
-        LinkedOps chain = loop.link();
+        IoUringFile log = io.open(journal, StandardOpenOption.WRITE, StandardOpenOption.CREATE).sync().getNow();
+        LinkedOps chain = io.link();
         IntFuture written = chain.write(log, record, offset);
         IntFuture synced = chain.fdatasync(log);   // starts only if the write succeeded
         chain.submit();
@@ -80,9 +80,9 @@ class ReadmeExamplesTest {
     @Test
     void callbacksAllocateNothing() throws Exception {
         IoUringFileEventLoopGroup files = new IoUringFileEventLoopGroup(1);
-        IoUringEventLoop loop = files.next();
+        IoUringFileIo io = IoUringFileIo.of(files.next());
         Files.write(dir.resolve("data"), new byte[8192]);
-        IoUringFile file = loop.open(dir.resolve("data")).sync().getNow();
+        IoUringFile file = io.open(dir.resolve("data")).sync().getNow();
         ByteBuf[] buffers = {PooledByteBufAllocator.DEFAULT.directBuffer(4096),
                              PooledByteBufAllocator.DEFAULT.directBuffer(4096)};
         CompletableFuture<Integer> total = new CompletableFuture<>();
@@ -114,13 +114,13 @@ class ReadmeExamplesTest {
         IoUringConfig config = IoUringConfig.builder()
                 .ringEntries(512)
                 .maxInFlight(8192)              // beyond: IoUringOverloadedException, at once
-                .fixedBuffers(64, 64 * 1024)    // loop.fixedBuffers(): READ_FIXED / WRITE_FIXED
+                .fixedBuffers(64, 64 * 1024)    // io.fixedBuffers(): READ_FIXED / WRITE_FIXED
                 .fixedFileSlots(16)             // IoUringOpenOption.REGISTER
                 .build();
         IoUringFileEventLoopGroup files = new IoUringFileEventLoopGroup(2, config);
         // README: end
-        assertEquals(64, files.next().fixedBuffers().count());
-        assertTrue(files.next().ringFlags().size() > 0);
+        assertEquals(64, files.nextFileIo().fixedBuffers().count());
+        assertTrue(files.nextFileIo().ringFlags().size() > 0);
         Groups.shutdown(files);
     }
 
@@ -129,7 +129,7 @@ class ReadmeExamplesTest {
         Path device = Path.of("/dev/ng0n1");
         // README: nvme
         IoUringPassthroughEventLoopGroup passthrough = new IoUringPassthroughEventLoopGroup(1);
-        NvmeNamespace ns = NvmeNamespace.open(passthrough.next(), device).get();   // identify: LBA size, count
+        NvmeNamespace ns = NvmeNamespace.open(passthrough.nextFileIo(), device).get();   // identify: LBA size, count
         ByteBuf blocks = AlignedBuffers.allocate(8 * ns.lbaSize(), 4096);
         ns.read(0, 8, blocks).get();                                              // 8 blocks from LBA 0
         // README: end

@@ -54,6 +54,68 @@ public final class Sqe {
         }
     }
 
+    /**
+     * A writer over one 64-byte entry of plain memory rather than a ring: for handing an SQE's fields to
+     * a ring this library does not own (Netty's), through {@link #readBack}.
+     *
+     * @param entry at least 64 bytes, 8-byte aligned
+     * @return a writer positioned on it (zeroed)
+     */
+    public static Sqe detached(MemorySegment entry) {
+        Sqe sqe = new Sqe(entry.asSlice(0, 64), 64);
+        sqe.moveTo(0);
+        return sqe;
+    }
+
+    /** Zeroes the entry for the next op (a {@link #detached} writer is reused). */
+    public void clear() {
+        entry.fill((byte) 0);
+    }
+
+    /**
+     * The fields of an SQE as a ring's submit call takes them, {@code user_data} left to that ring.
+     *
+     * @param <T> what is built from the fields
+     */
+    @FunctionalInterface
+    public interface Fields<T> {
+        /**
+         * Builds something from an entry's fields.
+         *
+         * @param opcode {@code opcode}
+         * @param flags {@code flags}
+         * @param ioprio {@code ioprio}
+         * @param fd {@code fd}
+         * @param off {@code off} / {@code addr2}
+         * @param addr {@code addr}
+         * @param len {@code len}
+         * @param opFlags {@code rw_flags} and its union
+         * @param bufIndex {@code buf_index}
+         * @param personality {@code personality}
+         * @param fileIndex {@code file_index} / {@code splice_fd_in}
+         * @param addr3 {@code addr3}
+         * @return what was built
+         */
+        T of(byte opcode, byte flags, short ioprio, int fd, long off, long addr, int len, int opFlags,
+             short bufIndex, short personality, int fileIndex, long addr3);
+    }
+
+    /**
+     * Reads this 64-byte entry back as its fields.
+     *
+     * @param fields what to build from them
+     * @param <T> what is built
+     * @return {@code fields}' result
+     */
+    public <T> T readBack(Fields<T> fields) {
+        return fields.of(entry.get(JAVA_BYTE, OPCODE), entry.get(JAVA_BYTE, FLAGS),
+                entry.get(JAVA_SHORT_UNALIGNED, IOPRIO), entry.get(JAVA_INT_UNALIGNED, FD),
+                entry.get(JAVA_LONG_UNALIGNED, OFF), entry.get(JAVA_LONG_UNALIGNED, ADDR),
+                entry.get(JAVA_INT_UNALIGNED, LEN), entry.get(JAVA_INT_UNALIGNED, OP_FLAGS),
+                entry.get(JAVA_SHORT_UNALIGNED, BUF_INDEX), entry.get(JAVA_SHORT_UNALIGNED, PERSONALITY),
+                entry.get(JAVA_INT_UNALIGNED, FILE_INDEX), entry.get(JAVA_LONG_UNALIGNED, ADDR3));
+    }
+
     /** Positions the writer on entry {@code index} and zeroes it (one bulk fill, not a store per field). */
     void moveTo(int index) {
         entry = entries[index];
@@ -266,6 +328,20 @@ public final class Sqe {
         entry.set(JAVA_INT_UNALIGNED, LEN, len);
         return this;
     }
+
+    /**
+     * Rewrites an entry that may be half written (a user's filler threw midway) as a plain NOP with every
+     * field cleared and {@code user_data} 0, so the kernel runs nothing from it and its CQE matches no op.
+     *
+     * @return this entry
+     */
+    public Sqe neutralize() {
+        entry.fill((byte) 0);
+        return prepNop();
+    }
+
+    /** The size in bytes of a {@code uring_cmd} payload on a 128-byte SQE ({@link #commandArea()}). */
+    public static final int URING_CMD_BYTES = 80;
 
     /**
      * {@code IORING_OP_NOP}.

@@ -4,7 +4,7 @@ import io.i2o2.bench.peer.Producers;
 import io.i2o2.file.IntFuture;
 import io.i2o2.file.IoCallback;
 import io.i2o2.file.IoUringConfig;
-import io.i2o2.file.IoUringEventLoop;
+import io.i2o2.file.IoUringFileIo;
 import io.i2o2.file.IoUringFileEventLoopGroup;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -57,7 +57,7 @@ public abstract class LoopOpBenchmark {
     public int window;
 
     /** The loop the ops run on. */
-    protected IoUringEventLoop loop;
+    protected IoUringFileIo loop;
     private IoUringFileEventLoopGroup group;
     private IntFuture[] futures;
     private SlotSignals signals;
@@ -80,7 +80,7 @@ public abstract class LoopOpBenchmark {
     public void start() throws Exception {
         group = new IoUringFileEventLoopGroup(1, configure(IoUringConfig.builder()
                 .maxInFlight(Math.max(64, 2 * window))).build());
-        loop = group.next();
+        loop = group.nextFileIo();
         futures = new IntFuture[window];
         signals = new SlotSignals(window);
         submitted = new long[window];
@@ -198,7 +198,7 @@ public abstract class LoopOpBenchmark {
         // Slot 0 of the signals counts whole batches here; JMH gives each benchmark run a state of its own.
         long round = submitted[0] + 1;
         submitted[0] = round;
-        loop.execute(batch);
+        loop.executor().execute(batch);
         signals.await(0, round);
         checkFailure();
         return round;

@@ -10,7 +10,7 @@ import io.i2o2.bench.TrialPlan;
 import io.i2o2.bench.Workload;
 import io.i2o2.file.AlignedBuffers;
 import io.i2o2.file.FixedBufferPool;
-import io.i2o2.file.IoUringEventLoop;
+import io.i2o2.file.IoUringFileIo;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
 import io.i2o2.file.IoUringOpenOption;
@@ -79,7 +79,7 @@ public final class I2o2Backend implements Backend {
         List<ByteBuf> buffers = new ArrayList<>();
         IoUringFile file = null;
         try {
-            IoUringEventLoop loop = group.next();
+            IoUringFileIo loop = IoUringFileIo.of(group.next());
             Workload w = trial.workload();
             if (trial.crossThread()) {
                 return Producers.run(trial.threads(), trial.kind(), trial.perProducerWindow(), env.durationNanos(),
@@ -113,7 +113,7 @@ public final class I2o2Backend implements Backend {
     }
 
     /** Opens the trial's file through the ring: the data file to read, or the scratch file to write. */
-    private static IoUringFile open(IoUringEventLoop loop, Trial trial, BenchEnv env) throws Exception {
+    private static IoUringFile open(IoUringFileIo loop, Trial trial, BenchEnv env) throws Exception {
         List<OpenOption> options = new ArrayList<>();
         Path path;
         if (trial.workload() == Workload.SEQWRITE) {
@@ -136,7 +136,7 @@ public final class I2o2Backend implements Backend {
         return Math.max(ALIGN, file.directMemoryAlignment());
     }
 
-    private static ByteBuf fixedBuffer(IoUringEventLoop loop) {
+    private static ByteBuf fixedBuffer(IoUringFileIo loop) {
         ByteBuf b = loop.fixedBuffers().tryAcquire();
         if (b == null) {
             throw new IllegalStateException("registered buffers exhausted: the pool is sized for the QD");
@@ -155,8 +155,8 @@ public final class I2o2Backend implements Backend {
     }
 
     /** Starts a loop-thread driver from a task on the loop and waits for its measurement. */
-    private static Measurement onLoop(IoUringEventLoop loop, I2o2LoopDriver driver, BenchEnv env) throws Exception {
-        loop.execute(() -> driver.begin(env.durationNanos()));
+    private static Measurement onLoop(IoUringFileIo loop, I2o2LoopDriver driver, BenchEnv env) throws Exception {
+        loop.executor().execute(() -> driver.begin(env.durationNanos()));
         return driver.done().get(env.durationNanos() + TimeUnit.SECONDS.toNanos(60), TimeUnit.NANOSECONDS);
     }
 }

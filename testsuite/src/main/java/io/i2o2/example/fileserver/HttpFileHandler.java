@@ -1,11 +1,12 @@
 package io.i2o2.example.fileserver;
 
-import io.i2o2.file.IoUringEventLoop;
+import io.i2o2.file.IoUringFileIo;
+import io.netty.channel.IoEventLoop;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
 import io.i2o2.file.IoUringIOException;
 import io.i2o2.file.IoUringOverloadedException;
-import io.i2o2.uring.Statx;
+import io.i2o2.file.FileStat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -51,7 +52,7 @@ import java.util.function.Consumer;
  * <p>Per request: resolve the target safely ({@link SafePaths}), {@code statx} it, then either list a
  * directory, answer 304 or 416 from the metadata, or open the file, send the headers and stream the body
  * ({@link ChunkedFileSender}). Each io_uring operation runs on the handler's own executor when that is an
- * {@link IoUringEventLoop} ({@link Wiring#URING}); otherwise on a loop of the file group, with the
+ * {@link IoUringFileIo} ({@link Wiring#URING}); otherwise on a loop of the file group, with the
  * continuation brought back to the handler's executor ({@link Wiring#CHANNEL}).
  */
 public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
@@ -162,13 +163,14 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
 
     /** {@code statx} through the ring, then the answer the metadata decides. */
     private void lookUp(FileRequest r, SafePaths.Found found) {
-        IoUringEventLoop loop = ctx.executor() instanceof IoUringEventLoop own ? own : files.next();
+        IoUringFileIo loop = IoUringFileIo.isSupported(ctx.executor())
+                ? IoUringFileIo.of((IoEventLoop) ctx.executor()) : files.nextFileIo();
         whenDone(loop.stat(found.path()), stat -> {
             if (!stat.isSuccess()) {
                 fail(r, stat.cause());
                 return;
             }
-            Statx s = stat.getNow();
+            FileStat s = stat.getNow();
             if (s.isDirectory()) {
                 listDirectory(r, found);
             } else if (!s.isRegularFile()) {
@@ -185,7 +187,7 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private void open(IoUringEventLoop loop, FileRequest r, SafePaths.Found found, Statx s) {
+    private void open(IoUringFileIo loop, FileRequest r, SafePaths.Found found, FileStat s) {
         // NOFOLLOW_LINKS: a symbolic link swapped in since SafePaths checked the path fails to open.
         whenDone(loop.open(found.path(), LinkOption.NOFOLLOW_LINKS), opened -> {
             if (opened.isSuccess()) {
@@ -196,7 +198,7 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private void sendFile(FileRequest r, IoUringFile file, SafePaths.Found found, Statx s) {
+    private void sendFile(FileRequest r, IoUringFile file, SafePaths.Found found, FileStat s) {
         long size = s.size();
         RangeHeader.Result range = ifRangeHolds(r, s.modifyTime()) ? RangeHeader.parse(r.range(), size)
                 : RangeHeader.WHOLE;

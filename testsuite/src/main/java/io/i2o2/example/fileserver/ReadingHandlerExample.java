@@ -1,6 +1,7 @@
 package io.i2o2.example.fileserver;
 
-import io.i2o2.file.IoUringEventLoop;
+import io.i2o2.file.IoUringFileIo;
+import io.netty.channel.IoEventLoop;
 import io.i2o2.file.IoUringFile;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -37,7 +38,7 @@ public final class ReadingHandlerExample extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ReferenceCountUtil.release(msg);
-        IoUringEventLoop loop = (IoUringEventLoop) ctx.executor();      // added with addLast(fileGroup, ...)
+        IoUringFileIo loop = IoUringFileIo.of((IoEventLoop) ctx.executor());   // added with addLast(fileGroup, ...)
         loop.open(path).addListener((Future<IoUringFile> opened) -> {
             if (!opened.isSuccess()) {
                 ctx.fireExceptionCaught(opened.cause());

@@ -1,6 +1,6 @@
 package io.i2o2.example.fileserver;
 
-import io.i2o2.file.IoUringEventLoop;
+import io.i2o2.file.IoUringFileIo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** What the server tests share: files with known content, and the checks every test ends with. */
-final class ServerFixture {
+public final class ServerFixture {
     private ServerFixture() {
     }
 
@@ -27,7 +27,14 @@ final class ServerFixture {
         return b;
     }
 
-    static byte[] write(Path file, int size, long seed) throws Exception {
+    /** The readable bytes of a buffer. */
+    public static byte[] bytes(io.netty.buffer.ByteBuf buf) {
+        byte[] out = new byte[buf.readableBytes()];
+        buf.getBytes(buf.readerIndex(), out);
+        return out;
+    }
+
+    public static byte[] write(Path file, int size, long seed) throws Exception {
         byte[] data = random(size, seed);
         Files.createDirectories(file.getParent());
         Files.write(file, data);
@@ -57,7 +64,7 @@ final class ServerFixture {
         // offer while a concurrent poll was half done; fixed, and tested in IntQueueTest).
         eventually(() -> "io_uring ops done: " + pendingOps(server), () -> {
             for (var loop : server.fileGroup()) {
-                if (((IoUringEventLoop) loop).pendingOps() != 0) {
+                if ((IoUringFileIo.of((io.netty.channel.IoEventLoop) loop).pendingOps()) != 0) {
                     return false;
                 }
             }
@@ -70,7 +77,7 @@ final class ServerFixture {
 
     private static String pendingOps(FileServer server) {
         StringBuilder s = new StringBuilder("pending per loop:");
-        server.fileGroup().forEach(l -> s.append(' ').append(((IoUringEventLoop) l).pendingOps()));
+        server.fileGroup().forEach(l -> s.append(' ').append((IoUringFileIo.of((io.netty.channel.IoEventLoop) l).pendingOps())));
         return s.toString();
     }
 

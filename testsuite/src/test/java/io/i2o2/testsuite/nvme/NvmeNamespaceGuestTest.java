@@ -52,7 +52,7 @@ class NvmeNamespaceGuestTest {
     @BeforeAll
     void open() throws Exception {
         group = new IoUringPassthroughEventLoopGroup(1);
-        ns = NvmeNamespace.open(group.next(), DEVICE).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        ns = NvmeNamespace.open(group.nextFileIo(), DEVICE).get(WAIT_SECONDS, TimeUnit.SECONDS);
         System.out.println("guest: " + ns + ", controller " + ns.controllerInfo());
     }
 
@@ -163,7 +163,7 @@ class NvmeNamespaceGuestTest {
     @Test
     @Order(5)
     void aDeviceErrorIsDecoded() throws Exception {
-        NvmeController ctrl = NvmeController.open(group.next(), Path.of("/dev/nvme0")).get(WAIT_SECONDS,
+        NvmeController ctrl = NvmeController.open(group.nextFileIo(), Path.of("/dev/nvme0")).get(WAIT_SECONDS,
                 TimeUnit.SECONDS);
         try {
             Future<?> bad = ctrl.admin(0x7f, 0, null, false).await();

@@ -1,6 +1,6 @@
 package io.i2o2.testsuite.reliability;
 
-import io.i2o2.file.IoUringEventLoop;
+import io.i2o2.file.IoUringFileIo;
 import io.i2o2.file.IoUringEventLoopGroup;
 import io.i2o2.file.IoUringFile;
 import io.netty.buffer.ByteBuf;
@@ -122,10 +122,10 @@ final class Kit {
      * Keeps the loop busy in a task until the returned latch is counted down: work piles up meanwhile. Returns
      * once the task runs, so nothing submitted afterwards can slip into the loop's current iteration.
      */
-    static java.util.concurrent.CountDownLatch block(IoUringEventLoop loop) throws InterruptedException {
+    static java.util.concurrent.CountDownLatch block(IoUringFileIo loop) throws InterruptedException {
         java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
-        loop.execute(() -> {
+        loop.executor().execute(() -> {
             running.countDown();
             try {
                 hold.await();
@@ -219,7 +219,7 @@ final class Kit {
     }
 
     /** A FIFO opened read-write on {@code loop}: reads from it wait in the kernel until someone writes. */
-    static IoUringFile fifo(IoUringEventLoop loop, Path dir) throws Exception {
+    static IoUringFile fifo(IoUringFileIo loop, Path dir) throws Exception {
         Path fifo = dir.resolve("fifo-" + System.nanoTime());
         Process p = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
         assertEquals(0, p.waitFor(), "mkfifo");

@@ -4,7 +4,7 @@ import io.i2o2.file.AlignedBuffers;
 import io.i2o2.file.ClosedFileException;
 import io.i2o2.file.IoCallback;
 import io.i2o2.file.IoUringConfig;
-import io.i2o2.file.IoUringEventLoop;
+import io.i2o2.file.IoUringFileIo;
 import io.i2o2.file.IoUringEventLoopGroup;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
@@ -60,14 +60,14 @@ class MisuseTest {
     static final class Fx {
         IoUringEventLoopGroup group;
         IoUringEventLoopGroup tinyRing;
-        IoUringEventLoop loop;
-        IoUringEventLoop other;
+        IoUringFileIo loop;
+        IoUringFileIo other;
         IoUringFile file;
         IoUringFile fileOfOther;
         IoUringFile direct;
         IoUringFile closed;
         IoUringFile shutDown;
-        IoUringEventLoop shutDownLoop;
+        IoUringFileIo shutDownLoop;
         Path dir;
         Arena arena;
     }
@@ -80,8 +80,8 @@ class MisuseTest {
         FX.arena = Arena.ofShared();
         // Two loops (a chain must not mix them) with registered buffers (readFixed must still refuse others').
         FX.group = new IoUringFileEventLoopGroup(2, IoUringConfig.builder().fixedBuffers(2, 4096).build());
-        FX.loop = FX.group.next();
-        FX.other = FX.group.next();
+        FX.loop = FX.group.nextFileIo();
+        FX.other = FX.group.nextFileIo();
         FX.tinyRing = new IoUringFileEventLoopGroup(1, IoUringConfig.builder().ringEntries(4).build());
         Path data = Files.write(FX.dir.resolve("data"), new byte[1 << 16]);
         FX.file = Kit.await(FX.loop.open(data, READ, WRITE));
@@ -91,7 +91,7 @@ class MisuseTest {
         FX.closed = Kit.await(FX.loop.open(data, READ, WRITE));
         Kit.await(FX.closed.close());
         IoUringEventLoopGroup dead = new IoUringFileEventLoopGroup(1);
-        FX.shutDownLoop = dead.next();
+        FX.shutDownLoop = dead.nextFileIo();
         FX.shutDown = Kit.await(FX.shutDownLoop.open(data, READ, WRITE));
         Kit.shutdown(dead);
     }
@@ -348,7 +348,7 @@ class MisuseTest {
 
     /** Runs a call on the loop thread and returns what it returned (or throws what it threw). */
     static <T> T onLoop(Fx fx, java.util.concurrent.Callable<T> call) throws Exception {
-        return fx.loop.submit(call).get(Kit.HANG_SECONDS, TimeUnit.SECONDS);
+        return fx.loop.executor().submit(call).get(Kit.HANG_SECONDS, TimeUnit.SECONDS);
     }
 
     /** A good link, then one on another loop's file: the bad link fails, and submit fails and frees the good one. */
@@ -364,7 +364,7 @@ class MisuseTest {
 
     /** A 4-entry SQ: four links fit, the fifth spoils the chain. */
     static Future<?> overLongChain(Fx fx, ByteBuf buf) throws Exception {
-        IoUringEventLoop loop = fx.tinyRing.next();
+        IoUringFileIo loop = IoUringFileIo.of(fx.tinyRing.next());
         IoUringFile file = Kit.await(loop.open(fx.dir.resolve("data"), READ, WRITE));
         try {
             ByteBuf good = readable(fx);

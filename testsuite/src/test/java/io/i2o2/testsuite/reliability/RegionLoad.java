@@ -1,7 +1,7 @@
 package io.i2o2.testsuite.reliability;
 
 import io.i2o2.file.IntFuture;
-import io.i2o2.file.IoUringEventLoop;
+import io.i2o2.file.IoUringFileIo;
 import io.i2o2.file.IoUringEventLoopGroup;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringOverloadedException;
@@ -43,7 +43,7 @@ final class RegionLoad {
     final int record;
     final List<Path> paths;
     final List<IoUringFile> files = new ArrayList<>();
-    final List<IoUringEventLoop> loops = new ArrayList<>();
+    final List<IoUringFileIo> loops = new ArrayList<>();
     final LongAdder ops = new LongAdder();
     final LongAdder retries = new LongAdder();
 
@@ -53,7 +53,7 @@ final class RegionLoad {
         this.record = record;
         this.paths = Kit.files(dir, "region", files, (threads / files + 1) * regionBytes());
         for (EventExecutor e : group) {
-            loops.add((IoUringEventLoop) e);
+            loops.add(IoUringFileIo.of((io.netty.channel.IoEventLoop) e));
         }
         for (int i = 0; i < files; i++) {
             this.files.add(Kit.await(loops.get(i % loops.size()).open(paths.get(i), READ, WRITE)));
@@ -99,7 +99,7 @@ final class RegionLoad {
     /** A line for progress and result reports. */
     String status() {
         return "ops " + ops.sum() + ", overload retries " + retries.sum() + ", pending per loop "
-                + loops.stream().map(IoUringEventLoop::pendingOps).toList();
+                + loops.stream().map(IoUringFileIo::pendingOps).toList();
     }
 
     /** One thread's rounds of write-all, read-all-and-compare. */

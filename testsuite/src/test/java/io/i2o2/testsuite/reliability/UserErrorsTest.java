@@ -2,7 +2,8 @@ package io.i2o2.testsuite.reliability;
 
 import io.i2o2.file.Groups;
 import io.i2o2.file.IntFuture;
-import io.i2o2.file.IoUringEventLoop;
+import io.i2o2.file.IoUringConfig;
+import io.i2o2.file.IoUringFileIo;
 import io.i2o2.file.IoUringEventLoopGroup;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringPassthroughEventLoopGroup;
@@ -62,9 +63,9 @@ class UserErrorsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void throwingListenersCallbacksAndTasksNeverKillTheLoop(Groups type) throws Exception {
-        IoUringEventLoopGroup group = type.create();
+        IoUringEventLoopGroup group = type.createOwn(IoUringConfig.defaults());
         Kit.shutdownAfter(group, () -> {
-            IoUringEventLoop loop = group.next();
+            IoUringFileIo loop = IoUringFileIo.of(group.next());
             IoUringFile file = Kit.await(loop.open(Files.write(dir.resolve("l"), new byte[1 << 16]), READ, WRITE));
             LongAdder thrown = new LongAdder();
             LongAdder callbacks = new LongAdder();
@@ -89,8 +90,8 @@ class UserErrorsTest {
                         sneakyThrow(THROWABLES.get((int) tag).get());
                     }, kind);
                     if (i % 25 == 0) {
-                        loop.execute(() -> sneakyThrow(THROWABLES.get(kind).get()));
-                        loop.schedule(() -> sneakyThrow(new IllegalStateException("scheduled task bug")), 1,
+                        loop.executor().execute(() -> sneakyThrow(THROWABLES.get(kind).get()));
+                        loop.executor().schedule(() -> sneakyThrow(new IllegalStateException("scheduled task bug")), 1,
                                 TimeUnit.MILLISECONDS);
                     }
                     assertEquals(512, Kit.await(f));
@@ -103,8 +104,8 @@ class UserErrorsTest {
                 assertEquals(0, Kit.await(f), "an op submitted by a throwing listener completes");
             }
             Kit.releaseAll(bufs);
-            assertFalse(loop.isShuttingDown(), "the loop was not brought down");
-            assertFalse(loop.terminationFuture().isDone());
+            assertFalse(loop.executor().isShuttingDown(), "the loop was not brought down");
+            assertFalse(loop.executor().terminationFuture().isDone());
             for (int i = 0; i < 100; i++) {
                 assertEquals(0, Kit.await(loop.nop()), "the loop serves on");
             }
@@ -128,9 +129,9 @@ class UserErrorsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void aThrowingSqeFillerFailsItsOpOnly(Groups type) throws Exception {
-        IoUringEventLoopGroup group = type.create();
+        IoUringEventLoopGroup group = type.createOwn(IoUringConfig.defaults());
         Kit.shutdownAfter(group, () -> {
-            IoUringEventLoop loop = group.next();
+            IoUringFileIo loop = IoUringFileIo.of(group.next());
             byte[] marked = new byte[4096];
             java.util.Arrays.fill(marked, (byte) 0x5A);
             IoUringFile file = Kit.await(loop.open(Files.write(dir.resolve("raw"), marked), READ, WRITE));
@@ -159,7 +160,7 @@ class UserErrorsTest {
             }
             Kit.releaseAll(guards);
             assertEquals(0, Kit.await(loop.nop()), "the loop serves on");
-            assertFalse(loop.isShuttingDown());
+            assertFalse(loop.executor().isShuttingDown());
             Thread.sleep(20);
             assertEquals(0, victim.writerIndex());
             for (int i = 0; i < 4096; i++) {
@@ -175,7 +176,7 @@ class UserErrorsTest {
     void aThrowingUringCmdWriterFailsItsOpOnly() throws Exception {
         IoUringEventLoopGroup group = new IoUringPassthroughEventLoopGroup(1);
         Kit.shutdownAfter(group, () -> {
-            IoUringEventLoop loop = group.next();
+            IoUringFileIo loop = IoUringFileIo.of(group.next());
             IoUringFile file = Kit.await(loop.open(Files.write(dir.resolve("cmd"), new byte[16]), READ));
             ByteBuf data = Kit.ALLOC.directBuffer(64).writeZero(64);
             int pendingBefore = loop.pendingOps();

@@ -22,7 +22,7 @@ final class NvmeCommands {
 
     static <T> Future<T> submit(IoUringFile device, int cmdOp, String name, long lba, ByteBuf data, boolean dataIn,
                                 UringCmdWriter writer, Function<UringCmdResult, T> value) {
-        Promise<T> promise = device.loop().newPromise();
+        Promise<T> promise = device.io().newPromise();
         device.uringCmd(cmdOp, data, dataIn, writer).addListener((Future<UringCmdResult> f) -> {
             if (!f.isSuccess()) {
                 promise.tryFailure(f.cause());

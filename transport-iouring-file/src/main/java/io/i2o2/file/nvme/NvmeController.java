@@ -1,7 +1,7 @@
 package io.i2o2.file.nvme;
 
 import io.i2o2.file.AlignedBuffers;
-import io.i2o2.file.IoUringEventLoop;
+import io.i2o2.file.IoUringFileIo;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.UringCmdResult;
 import io.i2o2.uring.NvmeUringCmd;
@@ -31,11 +31,11 @@ public final class NvmeController {
     /**
      * Opens the controller device on {@code loop}, which must be an {@code IoUringPassthroughEventLoopGroup}'s.
      *
-     * @param loop a loop of an {@code IoUringPassthroughEventLoopGroup}
+     * @param loop the file API of a loop with 128-byte SQEs (an {@code IoUringPassthroughEventLoopGroup}'s)
      * @param controllerDevice the controller's character device, e.g. {@code /dev/nvme0}
      * @return the controller, once opened
      */
-    public static Future<NvmeController> open(IoUringEventLoop loop, Path controllerDevice) {
+    public static Future<NvmeController> open(IoUringFileIo loop, Path controllerDevice) {
         Objects.requireNonNull(controllerDevice, "controllerDevice");
         if (!loop.isPassthrough()) {
             return loop.newFailedFuture(new UnsupportedOperationException("NVMe passthrough needs 128-byte SQEs: "
@@ -71,7 +71,7 @@ public final class NvmeController {
      */
     public Future<NvmeNamespaceInfo> identifyNamespace(int nsid) {
         if (nsid <= 0) {
-            return device.loop().newFailedFuture(new IllegalArgumentException("nsid must be >= 1: " + nsid));
+            return device.io().newFailedFuture(new IllegalArgumentException("nsid must be >= 1: " + nsid));
         }
         return identifyInto(NvmeUringCmd.CNS_NAMESPACE, nsid, data -> NvmeNamespaceInfo.parse(nsid, data));
     }
@@ -99,7 +99,7 @@ public final class NvmeController {
      */
     public Future<UringCmdResult> admin(int opcode, int nsid, ByteBuf data, boolean dataIn, int... cdws) {
         if (cdws.length > 6) {
-            return device.loop().newFailedFuture(new IllegalArgumentException("at most 6 dwords (cdw10..15)"));
+            return device.io().newFailedFuture(new IllegalArgumentException("at most 6 dwords (cdw10..15)"));
         }
         return NvmeCommands.submit(device, NvmeUringCmd.CMD_ADMIN, "nvme admin 0x" + Integer.toHexString(opcode), -1,
                 data, dataIn, (cmd, addr, len) -> {

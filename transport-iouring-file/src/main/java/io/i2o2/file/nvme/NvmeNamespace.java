@@ -1,6 +1,6 @@
 package io.i2o2.file.nvme;
 
-import io.i2o2.file.IoUringEventLoop;
+import io.i2o2.file.IoUringFileIo;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.uring.NvmeUringCmd;
 import io.netty.buffer.ByteBuf;
@@ -57,11 +57,11 @@ public final class NvmeNamespace {
      * Opens {@code /dev/ngXnY}, identifying it through {@code /dev/nvmeX} as namespace Y. {@code loop} must be a
      * passthrough loop.
      *
-     * @param loop a loop of an {@code IoUringPassthroughEventLoopGroup}
+     * @param loop the file API of a loop with 128-byte SQEs (an {@code IoUringPassthroughEventLoopGroup}'s)
      * @param genericDevice the namespace's generic character device, e.g. {@code /dev/ng0n1}
      * @return the namespace, once identified
      */
-    public static Future<NvmeNamespace> open(IoUringEventLoop loop, Path genericDevice) {
+    public static Future<NvmeNamespace> open(IoUringFileIo loop, Path genericDevice) {
         Matcher m = GENERIC_DEVICE.matcher(genericDevice.getFileName().toString());
         if (!m.matches()) {
             return loop.newFailedFuture(new IllegalArgumentException("not an NVMe generic device name (ngXnY): "
@@ -73,13 +73,13 @@ public final class NvmeNamespace {
     /**
      * Opens namespace {@code nsid} at {@code genericDevice}, identified through {@code controllerDevice}.
      *
-     * @param loop a loop of an {@code IoUringPassthroughEventLoopGroup}
+     * @param loop the file API of a loop with 128-byte SQEs (an {@code IoUringPassthroughEventLoopGroup}'s)
      * @param genericDevice the namespace's generic character device, e.g. {@code /dev/ng0n1}
      * @param controllerDevice the controller's character device, e.g. {@code /dev/nvme0}
      * @param nsid the NVMe namespace id
      * @return the namespace, once identified
      */
-    public static Future<NvmeNamespace> open(IoUringEventLoop loop, Path genericDevice, Path controllerDevice, int nsid) {
+    public static Future<NvmeNamespace> open(IoUringFileIo loop, Path genericDevice, Path controllerDevice, int nsid) {
         Objects.requireNonNull(genericDevice, "genericDevice");
         CompletableFuture<NvmeNamespace> opened = NvmeCommands.stage(NvmeController.open(loop, controllerDevice))
                 .thenCompose(ctrl -> identifyAndOpen(loop, ctrl, genericDevice, nsid)
@@ -91,7 +91,7 @@ public final class NvmeNamespace {
         return NvmeCommands.settle(opened, loop.newPromise());
     }
 
-    private static CompletableFuture<NvmeNamespace> identifyAndOpen(IoUringEventLoop loop, NvmeController ctrl,
+    private static CompletableFuture<NvmeNamespace> identifyAndOpen(IoUringFileIo loop, NvmeController ctrl,
                                                                     Path genericDevice, int nsid) {
         return NvmeCommands.stage(ctrl.identify()).thenCompose(ctrlInfo ->
                 NvmeCommands.stage(ctrl.identifyNamespace(nsid)).thenCompose(nsInfo ->
@@ -158,7 +158,7 @@ public final class NvmeNamespace {
         int bytes = blocks * lbaSize();
         RuntimeException bad = check(lba, blocks, dst, dst.writableBytes(), true);
         if (bad != null) {
-            return device.loop().newFailedFuture(bad);
+            return device.io().newFailedFuture(bad);
         }
         return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme read", lba, dst, true,
                 (cmd, addr, len) -> NvmeUringCmd.over(cmd).readWrite(NvmeUringCmd.OPC_READ, info.nsid(), addr, bytes,
@@ -180,13 +180,13 @@ public final class NvmeNamespace {
         Objects.requireNonNull(src, "src");
         int bytes = src.readableBytes();
         if (bytes == 0 || bytes % lbaSize() != 0) {
-            return device.loop().newFailedFuture(new IllegalArgumentException("write needs a whole number of "
+            return device.io().newFailedFuture(new IllegalArgumentException("write needs a whole number of "
                     + lbaSize() + "-byte blocks, not " + bytes + " bytes"));
         }
         int blocks = bytes / lbaSize();
         RuntimeException bad = check(lba, blocks, src, bytes, false);
         if (bad != null) {
-            return device.loop().newFailedFuture(bad);
+            return device.io().newFailedFuture(bad);
         }
         return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme write", lba, src, false,
                 (cmd, addr, len) -> NvmeUringCmd.over(cmd).readWrite(NvmeUringCmd.OPC_WRITE, info.nsid(), addr, bytes,
@@ -219,7 +219,7 @@ public final class NvmeNamespace {
             bad = new UnsupportedOperationException("this controller does not support Write Zeroes (ONCS)");
         }
         if (bad != null) {
-            return device.loop().newFailedFuture(bad);
+            return device.io().newFailedFuture(bad);
         }
         return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme write zeroes", lba, null, false,
                 (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_WRITE_ZEROES).nsid(info.nsid())
@@ -239,7 +239,7 @@ public final class NvmeNamespace {
             bad = new UnsupportedOperationException("this controller does not support Dataset Management (ONCS)");
         }
         if (bad != null) {
-            return device.loop().newFailedFuture(bad);
+            return device.io().newFailedFuture(bad);
         }
         // One range: context attributes, length in blocks, starting LBA (little endian).
         ByteBuf range = Unpooled.directBuffer(DSM_RANGE_BYTES).writeIntLE(0).writeIntLE(blocks).writeLongLE(lba);
@@ -288,7 +288,7 @@ public final class NvmeNamespace {
      * @return a future that completes when both devices are closed
      */
     public Future<Void> close() {
-        Promise<Void> done = device.loop().newPromise();
+        Promise<Void> done = device.io().newPromise();
         device.close().addListener(f -> controller.close().addListener(g -> done.trySuccess(null)));
         return done;
     }

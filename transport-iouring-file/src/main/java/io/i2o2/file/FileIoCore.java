@@ -1,0 +1,288 @@
+package io.i2o2.file;
+
+import io.i2o2.uring.Errno;
+import io.i2o2.uring.FileDescriptors;
+import io.i2o2.uring.Linux;
+import io.i2o2.uring.Statx;
+import io.i2o2.uring.Probe;
+import io.i2o2.uring.UringException;
+import io.netty.channel.IoEventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocalThread;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What one event loop's file IO needs whatever ring runs it: the slot table that bounds and carries its
+ * operations, the completer that finishes them, the rule for accepting new ones, and the public face
+ * ({@link IoUringFileIo}) that the API hands out. Two kinds exist: {@link RingCore}, this library's own
+ * ring as a Netty {@code IoHandler}, and {@link NettyRingCore}, the ring of Netty's own io_uring loop.
+ *
+ * <p>The cores of live loops are found by their loop ({@link #of}); a core leaves that registry when its
+ * loop is done with it.
+ */
+abstract class FileIoCore {
+    private static final System.Logger logger = System.getLogger(FileIoCore.class.getName());
+    private static final ConcurrentHashMap<EventExecutor, FileIoCore> CORES = new ConcurrentHashMap<>();
+
+    private final IoEventLoop loop;
+    final OpTable table;
+    final OpCompleter completer;
+    private final IoUringFileIo api;
+    private volatile boolean accepting = true;
+
+    FileIoCore(IoEventLoop loop, int maxInFlight) {
+        this.loop = loop;
+        this.table = new OpTable(maxInFlight);
+        this.completer = new OpCompleter(this, table);
+        this.api = new IoUringFileIo(this);
+    }
+
+    /** The core registered for {@code loop}, or null. */
+    static FileIoCore of(EventExecutor loop) {
+        return CORES.get(loop);
+    }
+
+    /** Makes this core findable by its loop; false if the loop already has one. */
+    final boolean publish() {
+        return CORES.putIfAbsent(loop, this) == null;
+    }
+
+    /** Removes this core from the registry (its loop is gone). */
+    final void unpublish() {
+        CORES.remove(loop, this);
+    }
+
+    /** The loop whose thread runs this core: completions, listeners of its own futures. */
+    final IoEventLoop executor() {
+        return loop;
+    }
+
+    final IoUringFileIo api() {
+        return api;
+    }
+
+    final boolean inEventLoop() {
+        return loop.inEventLoop();
+    }
+
+    // ---- what the ring can do ----
+
+    /** Whether the ring has 128-byte SQEs and 32-byte CQEs. */
+    abstract boolean isPassthrough();
+
+    /** The opcodes the kernel behind this ring supports. */
+    abstract Probe probe();
+
+    /** Whether the kernel behind this ring supports an opcode. */
+    final boolean supports(int opcode) {
+        return probe().supports(opcode);
+    }
+
+    /** Why {@code kind} cannot run on this ring (naming what to use instead), or null if it can. */
+    abstract String unsupported(OpKind kind);
+
+    /** The longest linked chain the ring takes (its links go into the SQ back to back). */
+    abstract int maxChainLength();
+
+    /** The loop's registered buffers, or null. */
+    FixedBufferPool fixedBuffersOrNull() {
+        return null;
+    }
+
+    /** Whether files can be opened into registered slots here. */
+    abstract boolean hasFixedFileSlots();
+
+    /** How many ops may be queued or in flight at once. */
+    final int capacity() {
+        return table.capacity();
+    }
+
+    // ---- submission, any thread ----
+
+    /**
+     * A slot for a new op on {@code file} (null for none), holding one of the file's op references; or null
+     * after failing {@code target} with the reason (shutting down, full, file closed, blocking misuse).
+     * Only what it returns needs giving back ({@link #abandon}).
+     */
+    final OpSlot claim(IoUringFile file, Target target, boolean blocking) {
+        if (blocking && (loop.inEventLoop() || Thread.currentThread() instanceof FastThreadLocalThread)) {
+            // Refused whether or not the loop is full right now: a misuse must fail every time, not under load.
+            target.refuse(new IllegalStateException("a blocking submit would block the event loop thread "
+                    + Thread.currentThread().getName() + "; use the non-blocking methods"));
+            return null;
+        }
+        OpSlot op = tryClaim(file);
+        if (op == null && blocking) {
+            op = claimBlocking(file);
+        }
+        if (op == null) {
+            target.refuse(refusal(file));
+            return null;
+        }
+        op.target = target;
+        target.bound(op);
+        return op;
+    }
+
+    private OpSlot tryClaim(IoUringFile file) {
+        if (!isAccepting()) {
+            return null;
+        }
+        OpSlot op = table.claim();
+        if (op == null) {
+            return null;
+        }
+        // Re-check after claiming: the loop stops accepting, then waits for claimed slots to come home. The
+        // loop itself cannot race its own shutdown, so its submissions skip the second look.
+        if ((!loop.inEventLoop() && !isAccepting()) || (file != null && !file.acquireOp())) {
+            table.unclaim(op);
+            return null;
+        }
+        op.file = file;
+        return op;
+    }
+
+    /** Waits for a free slot; null once the loop stops accepting, the file closes or the thread is interrupted. */
+    private OpSlot claimBlocking(IoUringFile file) {
+        for (;;) {
+            if (!isAccepting() || (file != null && !file.isOpen())) {
+                return null;
+            }
+            // The bound on the wait only catches a close or shutdown that nobody signals.
+            if (!table.awaitRoom(TimeUnit.MILLISECONDS.toNanos(100))) {
+                return null;
+            }
+            OpSlot op = tryClaim(file);
+            if (op != null) {
+                return op;
+            }
+        }
+    }
+
+    /** Why a claim just failed. */
+    private RuntimeException refusal(IoUringFile file) {
+        if (!isAccepting()) {
+            return new RejectedExecutionException(this + " is shutting down or shut down");
+        }
+        if (file != null && !file.isOpen()) {
+            return new ClosedFileException(file + " is closed");
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            return new RejectedExecutionException("interrupted while waiting for room in " + this);
+        }
+        return new IoUringOverloadedException(this + " holds its maximum of " + table.capacity()
+                + " operations (queued and in flight); retry later or raise IoUringConfig.maxInFlight");
+    }
+
+    /** Gives back a claimed slot whose op was abandoned before submission, with its file reference. */
+    final void abandon(OpSlot op) {
+        IoUringFile file = op.file;
+        table.unclaim(op);
+        if (file != null) {
+            file.releaseOp();
+        }
+    }
+
+    /** Submits a filled op (the head of a chain). */
+    abstract void submit(OpSlot op);
+
+    /**
+     * Whether every link of a chain may still enter the ring: each link's returned promise becomes
+     * uncancellable here, and a chain with a link cancelled before it got this far completes without the
+     * kernel (each link failed with {@code ECANCELED}, as links of a broken chain would be). Loop thread.
+     *
+     * @return true if the chain is to be written into the ring now
+     */
+    final boolean admit(OpSlot head) {
+        boolean cancelled = false;
+        for (OpSlot op = head; ; op = table.slot(op.next)) {
+            if (!op.target.enterRing()) {
+                cancelled = true;
+            }
+            if (op.next < 0) {
+                break;
+            }
+        }
+        if (cancelled) {
+            for (OpSlot op = head; op != null; ) {
+                OpSlot next = op.next >= 0 ? table.slot(op.next) : null;
+                completer.finish(op, -Errno.ECANCELED, 0, 0);
+                op = next;
+            }
+        }
+        return !cancelled;
+    }
+
+    /** Fails a claimed chain that never reached the loop, releasing what its links pinned. */
+    final void failUnsubmitted(OpSlot head, Throwable cause) {
+        completer.fail(head, cause);
+    }
+
+    /** Asks the kernel to stop the op in {@code slot} if it is still that op ({@code generation}); any thread. */
+    final void cancel(int slot, int generation) {
+        if (loop.inEventLoop()) {
+            cancelInRing(slot, generation);
+        } else {
+            try {
+                loop.execute(() -> cancelInRing(slot, generation));
+            } catch (RejectedExecutionException e) {
+                // Shut down: the op completes with everything else as the loop drains.
+            }
+        }
+    }
+
+    /** {@link #cancel} on the loop thread. */
+    abstract void cancelInRing(int slot, int generation);
+
+    /** Whether new ops are taken: not once a shutdown has begun, even before the loop noticed it. */
+    final boolean isAccepting() {
+        return accepting && !loop.isShuttingDown();
+    }
+
+    /** Refuses new ops from now on; those already claimed still run. */
+    final void stopAccepting() {
+        if (accepting) {
+            accepting = false;
+            table.signalRoom(true);
+        }
+    }
+
+    // ---- files ----
+
+    /** Turns a descriptor that an open returned into a file of this loop; loop thread. */
+    abstract IoUringFile adoptOpened(int fd, int flags, boolean register);
+
+    /** A file of this loop over a descriptor an open returned, not in a registered slot. */
+    final IoUringFile newFile(int fd, int flags, int fixedSlot) throws UringException {
+        Statx alignment = (flags & Linux.O_DIRECT) != 0 ? Statx.ofFd(fd) : null;
+        return new IoUringFile(this, fd, fixedSlot, flags, alignment, true);
+    }
+
+    /** Frees a file's registered slot; loop thread. */
+    abstract void unregisterFile(int slot);
+
+    /** Runs {@code task} on the loop thread, or returns false if the loop takes no more tasks. */
+    final boolean runOnLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+            return true;
+        }
+        try {
+            loop.execute(task);
+            return true;
+        } catch (RejectedExecutionException gone) {
+            return false;
+        }
+    }
+
+    static void closeQuietly(int fd) {
+        try {
+            FileDescriptors.close(fd);
+        } catch (UringException e) {
+            logger.log(System.Logger.Level.WARNING, "close(" + fd + ") failed", e);
+        }
+    }
+}

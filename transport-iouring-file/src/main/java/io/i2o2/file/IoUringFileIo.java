@@ -1,0 +1,670 @@
+package io.i2o2.file;
+
+import io.i2o2.uring.KernelTimespec;
+import io.i2o2.uring.Linux;
+import io.i2o2.uring.Opcode;
+import io.i2o2.uring.SetupFlag;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandler;
+import io.netty.util.ReferenceCounted;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The file API of one Netty event loop: opens, stats, deletes, timers, raw SQEs and linked chains here,
+ * reads, writes and syncs on the {@link IoUringFile}s it opens. Every method may be called from any thread;
+ * the ops run on the loop's ring and complete on the loop's thread.
+ *
+ * <p>Get one with {@link #of(IoEventLoop)} for
+ * <ul>
+ *   <li>a loop of an {@link IoUringFileEventLoopGroup} (64-byte SQEs) or an
+ *       {@link IoUringPassthroughEventLoopGroup} (128-byte SQEs, for {@code uring_cmd}), or of any
+ *       {@code MultiThreadIoEventLoopGroup} made with their {@code newIoHandlerFactory}: the loop's own
+ *       ring, every feature;</li>
+ *   <li>a loop of Netty's own io_uring transport ({@code IoUringIoHandler}, with
+ *       {@code netty-transport-classes-io_uring} on the class path): the ring Netty's channels already use,
+ *       so a channel handler reads a file without leaving its loop. What Netty's public API cannot do there
+ *       (registered buffers and files, {@code uring_cmd}) fails at once, naming the group to use instead.</li>
+ * </ul>
+ */
+public final class IoUringFileIo {
+    /** Page-sized ranges only, and only advice that cannot destroy data the JVM still uses. */
+    private static final Set<Integer> SAFE_MADVICE = Set.of(Linux.MADV_NORMAL, Linux.MADV_RANDOM,
+            Linux.MADV_SEQUENTIAL, Linux.MADV_WILLNEED, Linux.MADV_COLD, Linux.MADV_POPULATE_READ);
+    private static final long PAGE = 4096;
+
+    private final FileIoCore core;
+
+    IoUringFileIo(FileIoCore core) {
+        this.core = core;
+    }
+
+    /**
+     * The file API of {@code loop}.
+     *
+     * @param executor a loop of one of this library's groups, of a {@code MultiThreadIoEventLoopGroup} made
+     *                 with their handler factory, or of Netty's io_uring transport (for example
+     *                 {@code ctx.channel().eventLoop()})
+     * @return the loop's file API (the same object every time for the same loop)
+     * @throws IllegalArgumentException if it is not a loop running this library's ring or Netty's io_uring
+     */
+    public static IoUringFileIo of(EventExecutor executor) {
+        Objects.requireNonNull(executor, "loop");
+        if (!(executor instanceof IoEventLoop loop)) {
+            throw new IllegalArgumentException(executor + " is not a Netty IoEventLoop: use a loop of an "
+                    + "IoUringFileEventLoopGroup, or a channel's loop on Netty's io_uring transport");
+        }
+        FileIoCore core = FileIoCore.of(loop);
+        if (core == null) {
+            if (!NettyUring.runs(loop)) {
+                throw new IllegalArgumentException(loop + " runs neither this library's io_uring ring nor Netty's "
+                        + "io_uring transport: use a loop of an IoUringFileEventLoopGroup or "
+                        + "IoUringPassthroughEventLoopGroup, or of Netty's IoUringIoHandler (with "
+                        + "netty-transport-classes-io_uring on the class path)");
+            }
+            core = NettyRingCore.attach(loop);
+        }
+        return core.api();
+    }
+
+    /**
+     * Whether {@link #of} works for {@code executor}: a loop of this library's ring or of Netty's io_uring.
+     *
+     * @param executor any executor, for example {@code ctx.executor()}
+     * @return whether it is a loop with a ring the file API can use
+     */
+    public static boolean isSupported(EventExecutor executor) {
+        return executor instanceof IoEventLoop loop && (FileIoCore.of(loop) != null || NettyUring.runs(loop));
+    }
+
+    /** Whether a loop runs Netty's io_uring handler; false when that optional dependency is absent. */
+    private static final class NettyUring {
+        private static final Class<? extends IoHandler> HANDLER = load();
+
+        @SuppressWarnings("unchecked")
+        private static Class<? extends IoHandler> load() {
+            try {
+                return (Class<? extends IoHandler>) Class.forName("io.netty.channel.uring.IoUringIoHandler", false,
+                        IoUringFileIo.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError absent) {
+                return null;
+            }
+        }
+
+        static boolean runs(IoEventLoop loop) {
+            return HANDLER != null && loop.isIoType(HANDLER);
+        }
+    }
+
+    // ---- what this loop is ----
+
+    /** The event loop whose ring runs this API's operations (and whose thread completes them). */
+    public IoEventLoop executor() {
+        return core.executor();
+    }
+
+    /** Whether this loop's ring has 128-byte SQEs and 32-byte CQEs ({@code uring_cmd} passthrough). */
+    public boolean isPassthrough() {
+        return core.isPassthrough();
+    }
+
+    /** Whether this is Netty's own io_uring loop (shared with its channels) rather than this library's ring. */
+    public boolean isNettyRing() {
+        return core instanceof NettyRingCore;
+    }
+
+    /**
+     * The setup flags the ring runs with, by their names without prefix ({@code "SINGLE_ISSUER"},
+     * {@code "SQE128"}, ...); empty on Netty's ring, whose flags are not public.
+     *
+     * @return the flag names
+     */
+    public Set<String> ringFlags() {
+        return core instanceof RingCore r ? names(r.ringFlags()) : Set.of();
+    }
+
+    /**
+     * Preferred flags this kernel lacks, which the ring runs without.
+     *
+     * @return the flag names
+     */
+    public Set<String> droppedRingFlags() {
+        return core instanceof RingCore r ? names(r.droppedRingFlags()) : Set.of();
+    }
+
+    private static Set<String> names(Set<SetupFlag> flags) {
+        Set<String> names = new java.util.TreeSet<>();
+        for (SetupFlag f : flags) {
+            names.add(f.name());
+        }
+        return java.util.Collections.unmodifiableSet(names);
+    }
+
+    /**
+     * Whether this kernel supports an io_uring opcode.
+     *
+     * @param opcode its name without prefix, such as {@code "FTRUNCATE"} for {@code IORING_OP_FTRUNCATE}
+     * @return whether the kernel's probe lists it
+     */
+    public boolean supportsOpcode(String opcode) {
+        return core.probe().supportedNames().contains(opcode);
+    }
+
+    /** How other threads wake this loop: {@code "msg_ring"}, {@code "eventfd"} or {@code "netty"}; null before it started. */
+    public String wakeMechanism() {
+        if (core instanceof RingCore r) {
+            return r.waker() == null ? null : r.waker().mechanism();
+        }
+        return "netty";
+    }
+
+    /** The most operations this loop holds at once, queued or in flight. */
+    public int maxInFlight() {
+        return core.capacity();
+    }
+
+    /** Operations accepted and not yet completed, right now. */
+    public int pendingOps() {
+        return core.table.inUse();
+    }
+
+    /**
+     * This loop's registered buffers.
+     *
+     * @return the pool
+     * @throws IllegalStateException if the group was configured without {@link IoUringConfig.Builder#fixedBuffers}
+     */
+    public FixedBufferPool fixedBuffers() {
+        FixedBufferPool pool = core.fixedBuffersOrNull();
+        if (pool == null) {
+            throw new IllegalStateException(core instanceof NettyRingCore
+                    ? "registered buffers need this library's ring: Netty's public API cannot register buffers "
+                    + "with its ring; use an IoUringFileEventLoopGroup configured with fixedBuffers()"
+                    : "no registered buffers: configure IoUringConfig.builder().fixedBuffers()");
+        }
+        return pool;
+    }
+
+    /**
+     * A promise whose listeners run on this loop, or on Netty's global executor once the loop has shut down
+     * (so a listener added late still runs).
+     *
+     * @param <V> the result type
+     * @return a new promise
+     */
+    public <V> Promise<V> newPromise() {
+        return new IoPromise<>(core);
+    }
+
+    /**
+     * A failed future whose listeners run like those of {@link #newPromise()}.
+     *
+     * @param cause the failure
+     * @param <V> the result type
+     * @return the failed future
+     */
+    public <V> Future<V> newFailedFuture(Throwable cause) {
+        return new IoPromise<V>(core).setFailure(cause);
+    }
+
+    // ---- operations that need no open file ----
+    //
+    // Each comes as a returned future and as "complete the promise you pass" (for example
+    // ctx.executor().newPromise(), so listeners run on your channel's loop). Ops whose result is an int also
+    // take an allocation-free IoCallback; open and stat do not: a callback's int cannot carry their value.
+
+    /**
+     * A no-op through the ring.
+     *
+     * @return a future completing with 0
+     */
+    public IntFuture nop() {
+        IntPromise p = new IntPromise(core);
+        nopOp(p);
+        return p;
+    }
+
+    /**
+     * A no-op through the ring, completing {@code promise} with 0.
+     *
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
+    public Future<Integer> nop(Promise<Integer> promise) {
+        nopOp(new Target.User(Objects.requireNonNull(promise, "promise")));
+        return promise;
+    }
+
+    /**
+     * A no-op that reports to {@code callback} (result 0) and allocates nothing.
+     *
+     * @param callback called on the loop thread
+     * @param tag handed to the callback
+     */
+    public void nop(IoCallback callback, long tag) {
+        Objects.requireNonNull(callback, "callback");
+        OpSlot op = nopOp(Target.Callback.INSTANCE);
+        if (op != null) {
+            op.callback = callback;
+            op.tag = tag;
+            core.submit(op);
+        }
+    }
+
+    private OpSlot nopOp(Target target) {
+        OpSlot op = core.claim(null, target, false);
+        if (op != null) {
+            op.kind = OpKind.NOP;
+            if (!(target instanceof Target.Callback)) {
+                core.submit(op);
+            }
+        }
+        return op;
+    }
+
+    /**
+     * Opens a file ({@code openat(2)} through the ring). With no options, opens for reading. Supports the
+     * {@link java.nio.file.StandardOpenOption}s READ, WRITE, APPEND, CREATE, CREATE_NEW, TRUNCATE_EXISTING,
+     * SYNC, DSYNC, {@link java.nio.file.LinkOption#NOFOLLOW_LINKS}, and {@link IoUringOpenOption}s.
+     * New files get mode 0644.
+     *
+     * @param path a path of the default file system
+     * @param options how to open it
+     * @return a future completing with the open file
+     */
+    public Future<IoUringFile> open(Path path, OpenOption... options) {
+        return open(path, Set.of(options), 0644);
+    }
+
+    /**
+     * Opens a file with the given options and creation mode.
+     *
+     * @param path a path of the default file system
+     * @param options how to open it (see {@link #open(Path, OpenOption...)})
+     * @param mode the permissions of a created file, e.g. {@code 0600}
+     * @return a future completing with the open file
+     */
+    public Future<IoUringFile> open(Path path, Set<? extends OpenOption> options, int mode) {
+        IoPromise<IoUringFile> p = new IoPromise<>(core);
+        openOp(path, options, mode, p);
+        return p;
+    }
+
+    /**
+     * {@link #open(Path, Set, int)}, completing {@code promise}; a file opened for a promise that was
+     * completed meanwhile (cancelled) is closed again, never leaked.
+     *
+     * @param path a path of the default file system
+     * @param options how to open it
+     * @param mode the permissions of a created file
+     * @param promise completed with the open file
+     * @return {@code promise}
+     */
+    public Future<IoUringFile> open(Path path, Set<? extends OpenOption> options, int mode,
+                                    Promise<IoUringFile> promise) {
+        openOp(path, options, mode, new Target.User(Objects.requireNonNull(promise, "promise")));
+        return promise;
+    }
+
+    private void openOp(Path path, Set<? extends OpenOption> options, int mode, Target target) {
+        int flags;
+        boolean register;
+        MemorySegment name;
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(options, "options");
+        try {
+            flags = OpenFlags.of(options);
+            register = options.contains(IoUringOpenOption.REGISTER);
+            if (register && !core.hasFixedFileSlots()) {
+                throw new IllegalArgumentException(isNettyRing()
+                        ? "REGISTER needs this library's ring: Netty's public API cannot register files with its "
+                        + "ring; use an IoUringFileEventLoopGroup configured with fixedFileSlots(n)"
+                        : "REGISTER needs registered-file slots: configure IoUringConfig.builder().fixedFileSlots(n)");
+            }
+            name = PathMemory.of(path);
+        } catch (RuntimeException e) {
+            target.refuse(e);
+            return;
+        }
+        OpSlot op = core.claim(null, target, false);
+        if (op != null) {
+            op.kind = register ? OpKind.OPENAT_REGISTERED : OpKind.OPENAT;
+            op.fd = Linux.AT_FDCWD;
+            op.memory = name;
+            op.addr = name.address();
+            op.arg = flags;
+            op.arg2 = mode;
+            core.submit(op);
+        }
+    }
+
+    /**
+     * {@code statx(2)} of a path, following symbolic links.
+     *
+     * @param path a path of the default file system
+     * @return a future completing with the metadata
+     */
+    public Future<FileStat> stat(Path path) {
+        IoPromise<FileStat> p = new IoPromise<>(core);
+        pathOp(OpKind.STATX, path, null, 0, p);
+        return p;
+    }
+
+    /**
+     * {@link #stat(Path)}, completing {@code promise}.
+     *
+     * @param path a path of the default file system
+     * @param promise completed with the metadata
+     * @return {@code promise}
+     */
+    public Future<FileStat> stat(Path path, Promise<FileStat> promise) {
+        pathOp(OpKind.STATX, path, null, 0, new Target.User(Objects.requireNonNull(promise, "promise")));
+        return promise;
+    }
+
+    /**
+     * Deletes a file ({@code unlinkat(2)}).
+     *
+     * @param path a path of the default file system
+     * @return a future completing with 0
+     */
+    public IntFuture delete(Path path) {
+        return intPathOp(OpKind.UNLINKAT, path, null, 0);
+    }
+
+    /**
+     * {@link #delete(Path)}, completing {@code promise}.
+     *
+     * @param path a path of the default file system
+     * @param promise completed with 0
+     * @return {@code promise}
+     */
+    public Future<Integer> delete(Path path, Promise<Integer> promise) {
+        return intPathOp(OpKind.UNLINKAT, path, null, 0, promise);
+    }
+
+    /**
+     * Deletes an empty directory ({@code unlinkat(2)} with {@code AT_REMOVEDIR}).
+     *
+     * @param path a path of the default file system
+     * @return a future completing with 0
+     */
+    public IntFuture deleteDirectory(Path path) {
+        return intPathOp(OpKind.UNLINKAT, path, null, Linux.AT_REMOVEDIR);
+    }
+
+    /**
+     * {@link #deleteDirectory(Path)}, completing {@code promise}.
+     *
+     * @param path a path of the default file system
+     * @param promise completed with 0
+     * @return {@code promise}
+     */
+    public Future<Integer> deleteDirectory(Path path, Promise<Integer> promise) {
+        return intPathOp(OpKind.UNLINKAT, path, null, Linux.AT_REMOVEDIR, promise);
+    }
+
+    /**
+     * Creates a directory ({@code mkdirat(2)}).
+     *
+     * @param path a path of the default file system
+     * @param mode its permissions, e.g. {@code 0755}
+     * @return a future completing with 0
+     */
+    public IntFuture createDirectory(Path path, int mode) {
+        return intPathOp(OpKind.MKDIRAT, path, null, mode);
+    }
+
+    /**
+     * {@link #createDirectory(Path, int)}, completing {@code promise}.
+     *
+     * @param path a path of the default file system
+     * @param mode its permissions
+     * @param promise completed with 0
+     * @return {@code promise}
+     */
+    public Future<Integer> createDirectory(Path path, int mode, Promise<Integer> promise) {
+        return intPathOp(OpKind.MKDIRAT, path, null, mode, promise);
+    }
+
+    /**
+     * Renames {@code from} to {@code to} ({@code renameat2(2)}).
+     *
+     * @param from the current path
+     * @param to the new path
+     * @param flags 0, or {@link Linux#RENAME_NOREPLACE} and friends
+     * @return a future completing with 0
+     */
+    public IntFuture rename(Path from, Path to, int flags) {
+        return intPathOp(OpKind.RENAMEAT, from, Objects.requireNonNull(to, "to"), flags);
+    }
+
+    /**
+     * {@link #rename(Path, Path, int)}, completing {@code promise}.
+     *
+     * @param from the current path
+     * @param to the new path
+     * @param flags 0, or {@link Linux#RENAME_NOREPLACE} and friends
+     * @param promise completed with 0
+     * @return {@code promise}
+     */
+    public Future<Integer> rename(Path from, Path to, int flags, Promise<Integer> promise) {
+        return intPathOp(OpKind.RENAMEAT, from, Objects.requireNonNull(to, "to"), flags, promise);
+    }
+
+    private IntFuture intPathOp(OpKind kind, Path path, Path second, int arg) {
+        IntPromise p = new IntPromise(core);
+        pathOp(kind, path, second, arg, p);
+        return p;
+    }
+
+    private Future<Integer> intPathOp(OpKind kind, Path path, Path second, int arg, Promise<Integer> promise) {
+        pathOp(kind, path, second, arg, new Target.User(Objects.requireNonNull(promise, "promise")));
+        return promise;
+    }
+
+    private void pathOp(OpKind kind, Path path, Path second, int arg, Target target) {
+        MemorySegment paths;
+        Objects.requireNonNull(path, "path");
+        try {
+            paths = second == null ? PathMemory.of(path) : PathMemory.of(path, second);
+        } catch (RuntimeException e) {
+            target.refuse(e);
+            return;
+        }
+        OpSlot op = core.claim(null, target, false);
+        if (op != null) {
+            op.kind = kind;
+            op.memory = paths;
+            op.fd = Linux.AT_FDCWD;
+            op.addr = paths.address();
+            op.addr2 = second == null ? 0 : paths.address() + PathMemory.secondOffset(paths);
+            op.arg = arg;
+            core.submit(op);
+        }
+    }
+
+    /**
+     * Completes after {@code delay} ({@code IORING_OP_TIMEOUT}): a timer without a scheduled task.
+     *
+     * @param delay how long, {@code >= 0}
+     * @param unit its unit
+     * @return a future completing when the time is up
+     */
+    public Future<Void> timeout(long delay, TimeUnit unit) {
+        IoPromise<Void> p = new IoPromise<>(core);
+        timeoutOp(delay, unit, p);
+        return p;
+    }
+
+    /**
+     * {@link #timeout(long, TimeUnit)}, completing {@code promise}.
+     *
+     * @param delay how long, {@code >= 0}
+     * @param unit its unit
+     * @param promise completed when the time is up
+     * @return {@code promise}
+     */
+    public Future<Void> timeout(long delay, TimeUnit unit, Promise<Void> promise) {
+        timeoutOp(delay, unit, new Target.User(Objects.requireNonNull(promise, "promise")));
+        return promise;
+    }
+
+    private void timeoutOp(long delay, TimeUnit unit, Target target) {
+        long nanos = unit.toNanos(delay);
+        if (nanos < 0) {
+            target.refuse(new IllegalArgumentException("delay must be >= 0: " + delay));
+            return;
+        }
+        OpSlot op = core.claim(null, target, false);
+        if (op != null) {
+            op.kind = OpKind.TIMEOUT;
+            KernelTimespec.write(op.scratch, nanos);
+            core.submit(op);
+        }
+    }
+
+    /**
+     * {@code madvise(2)} on page-aligned memory, for advice that cannot lose data ({@code NORMAL, RANDOM,
+     * SEQUENTIAL, WILLNEED, COLD, POPULATE_READ}); others fail with {@link IllegalArgumentException}. The
+     * segment must stay alive until the future completes.
+     *
+     * @param memory whole pages
+     * @param advice one of the safe {@code MADV_*} values in {@link Linux}
+     * @return a future completing with 0
+     */
+    public IntFuture madvise(MemorySegment memory, int advice) {
+        IntPromise p = new IntPromise(core);
+        madviseOp(memory, advice, p);
+        return p;
+    }
+
+    /**
+     * {@link #madvise(MemorySegment, int)}, completing {@code promise}.
+     *
+     * @param memory whole pages
+     * @param advice one of the safe {@code MADV_*} values
+     * @param promise completed with 0
+     * @return {@code promise}
+     */
+    public Future<Integer> madvise(MemorySegment memory, int advice, Promise<Integer> promise) {
+        madviseOp(memory, advice, new Target.User(Objects.requireNonNull(promise, "promise")));
+        return promise;
+    }
+
+    private void madviseOp(MemorySegment memory, int advice, Target target) {
+        Objects.requireNonNull(memory, "memory");
+        if (!SAFE_MADVICE.contains(advice)) {
+            target.refuse(new IllegalArgumentException("madvise advice " + advice + " is not one of the safe ones "
+                    + "(NORMAL, RANDOM, SEQUENTIAL, WILLNEED, COLD, POPULATE_READ)"));
+        } else if (memory.address() % PAGE != 0 || memory.byteSize() % PAGE != 0 || memory.byteSize() == 0
+                || memory.byteSize() > Integer.MAX_VALUE) {
+            target.refuse(new IllegalArgumentException("madvise needs whole pages: " + memory));
+        } else if (!memory.scope().isAlive()) {
+            target.refuse(new IllegalStateException("madvise on memory that is already freed"));
+        } else {
+            OpSlot op = core.claim(null, target, false);
+            if (op != null) {
+                op.kind = OpKind.MADVISE;
+                op.addr = memory.address();
+                op.len = (int) memory.byteSize();
+                op.arg = advice;
+                core.submit(op);
+            }
+        }
+    }
+
+    /**
+     * Submits an SQE for an opcode this library does not wrap. {@code filler} writes it on the loop thread;
+     * {@code guard} (may be null) is kept until the CQE arrives, then released if it is reference counted or
+     * closed if it is {@link AutoCloseable}; refused, it is released (or closed) at once. Unchecked:
+     * addresses written by the filler are yours to keep valid.
+     *
+     * @param filler writes the entry (opcode and fields; flags and {@code user_data} are the loop's)
+     * @param guard kept alive until the CQE, or null
+     * @return a future completing with the CQE's {@code res} (negative: the kernel's -errno, as a failure)
+     */
+    public IntFuture submitRaw(SqeFiller filler, Object guard) {
+        IntPromise p = new IntPromise(core);
+        submitRawOp(filler, guard, p);
+        return p;
+    }
+
+    /**
+     * {@link #submitRaw(SqeFiller, Object)}, completing {@code promise}.
+     *
+     * @param filler writes the entry
+     * @param guard kept alive until the CQE, or null
+     * @param promise completed with the CQE's {@code res}
+     * @return {@code promise}
+     */
+    public Future<Integer> submitRaw(SqeFiller filler, Object guard, Promise<Integer> promise) {
+        submitRawOp(filler, guard, new Target.User(Objects.requireNonNull(promise, "promise")));
+        return promise;
+    }
+
+    private void submitRawOp(SqeFiller filler, Object guard, Target target) {
+        if (filler == null) {
+            // Not accepted: the guard was handed to us, so it is ours to give back.
+            releaseGuard(guard);
+            throw new NullPointerException("filler");
+        }
+        OpSlot op = core.claim(null, target, false);
+        if (op == null) {
+            releaseGuard(guard);
+            return;
+        }
+        op.kind = OpKind.RAW;
+        op.filler = filler;
+        if (guard instanceof ReferenceCounted rc) {
+            op.guard = rc;
+        } else if (guard instanceof AutoCloseable c) {
+            op.closeable = c;
+        }
+        core.submit(op);
+    }
+
+    private static void releaseGuard(Object guard) {
+        try {
+            if (guard instanceof ReferenceCounted rc) {
+                rc.release();
+            } else if (guard instanceof AutoCloseable c) {
+                c.close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("releasing the guard of a refused raw op failed", e);
+        }
+    }
+
+    /** Starts a chain of linked operations: each starts when the one before succeeded ({@code IOSQE_IO_LINK}). */
+    public LinkedOps link() {
+        if (core.maxChainLength() < 2) {
+            throw new UnsupportedOperationException("linked chains need this library's ring: Netty's io_uring loop "
+                    + "may submit between two links and break the chain; use an IoUringFileEventLoopGroup");
+        }
+        return new LinkedOps(core);
+    }
+
+    /** Why the kernel cannot run an opcode (naming the release that added it), or null if it can. */
+    String lacksOpcode(int opcode) {
+        return core.supports(opcode) ? null : "this kernel lacks IORING_OP_" + Opcode.name(opcode)
+                + " (added in Linux " + Opcode.since(opcode) + ")";
+    }
+
+    FileIoCore core() {
+        return core;
+    }
+
+    @Override
+    public String toString() {
+        return core.toString();
+    }
+}

@@ -1,0 +1,283 @@
+package io.i2o2.file;
+
+import io.i2o2.uring.Probe;
+import io.i2o2.uring.Ring;
+import io.i2o2.uring.RingParams;
+import io.i2o2.uring.Sqe;
+import io.i2o2.uring.UringException;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.uring.IoUringIoEvent;
+import io.netty.channel.uring.IoUringIoHandle;
+import io.netty.channel.uring.IoUringIoOps;
+import io.netty.util.concurrent.Future;
+
+import java.lang.foreign.Arena;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * File IO on the ring of Netty's own io_uring loop ({@code IoUringIoHandler}), through Netty's public API
+ * only: this core registers itself as an {@link IoUringIoHandle}, submits each op as an
+ * {@link IoUringIoOps} through that registration, and completes it from the {@link IoUringIoEvent} Netty
+ * hands back on the loop's thread, so a channel handler's file reads never leave its loop.
+ *
+ * <p>Ops come in as everywhere else (claim a slot of the table, fill it) and are encoded by the same
+ * {@link OpKind#encode} into a detached 64-byte SQE, whose fields become the {@code IoUringIoOps}; the
+ * {@code data} Netty carries to the completion is the op's slot index. Ops from other threads are handed
+ * over through the table's queue and drained by one task per batch (not one per op).
+ *
+ * <p>What Netty's public API cannot do is refused at once, naming the group to use instead: registered
+ * buffers and files (its ring's descriptor is not public), 128-byte SQEs ({@code uring_cmd}), linked chains
+ * (Netty may submit between two links of a chain and break it). Ops still in the kernel when Netty closes
+ * its ring keep their buffers pinned forever rather than let the kernel write into reused memory.
+ */
+final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fields<IoUringIoOps> {
+    private static final System.Logger logger = System.getLogger(NettyRingCore.class.getName());
+    /** Slot indexes travel in Netty's 16-bit {@code data}; the top value marks cancellation requests. */
+    private static final int MAX_IN_FLIGHT = 4096;
+    private static final short CANCEL_DATA = (short) 0xffff;
+    private static final VarHandle DRAIN_SCHEDULED;
+    private static volatile Probe probe;
+
+    static {
+        try {
+            DRAIN_SCHEDULED = MethodHandles.lookup().findVarHandle(NettyRingCore.class, "drainScheduled", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Loop thread: the entry every op is encoded into before it becomes an {@code IoUringIoOps}. */
+    private final Sqe scratch = Sqe.detached(Arena.ofAuto().allocate(64, 64));
+    /** Per slot, the {@code user_data} Netty gave the op: what a cancellation names. Loop thread. */
+    private final long[] nettyIds = new long[MAX_IN_FLIGHT];
+    private final Runnable drainTask = this::drain;
+    @SuppressWarnings("unused")
+    private volatile int drainScheduled;
+    /** Loop thread; null until Netty registered this core, and again once it closed it. */
+    private IoRegistration registration;
+    /** The {@code data} of the entry being read back into an {@code IoUringIoOps}. Loop thread. */
+    private short encodingData;
+
+    private NettyRingCore(IoEventLoop loop) {
+        super(loop, MAX_IN_FLIGHT);
+    }
+
+    /** The core of Netty io_uring loop {@code loop}: made, registered and published on first use. */
+    static FileIoCore attach(IoEventLoop loop) {
+        synchronized (NettyRingCore.class) {
+            FileIoCore existing = of(loop);
+            if (existing != null) {
+                return existing;
+            }
+            NettyRingCore core = new NettyRingCore(loop);
+            core.publish();
+            // Registering is a task on the loop (done at once on the loop's own thread); ops handed over
+            // meanwhile wait in the queue and are drained when it completes.
+            loop.register(core).addListener(core::registered);
+            loop.terminationFuture().addListener(f -> core.loopGone());
+            return core;
+        }
+    }
+
+    private void registered(Future<? super IoRegistration> f) {
+        if (f.isSuccess()) {
+            registration = (IoRegistration) f.getNow();
+            drain();
+        } else {
+            stopAccepting();
+            unpublish();
+            failQueued(f.cause());
+        }
+    }
+
+    // ---- what this ring is ----
+
+    @Override
+    boolean isPassthrough() {
+        return false;
+    }
+
+    @Override
+    Probe probe() {
+        Probe p = probe;
+        if (p == null) {
+            // Netty keeps its probe to itself: ask the kernel through a tiny ring of our own, once.
+            try (Ring ring = Ring.open(RingParams.builder().entries(2).build())) {
+                p = ring.probe();
+            } catch (UringException e) {
+                throw new IllegalStateException("could not probe io_uring opcodes", e);
+            }
+            probe = p;
+        }
+        return p;
+    }
+
+    @Override
+    String unsupported(OpKind kind) {
+        return kind == OpKind.URING_CMD ? "uring_cmd needs 128-byte SQEs, which Netty's io_uring loops do not "
+                + "have: run it on a loop of an IoUringPassthroughEventLoopGroup" : null;
+    }
+
+    @Override
+    int maxChainLength() {
+        return 1;
+    }
+
+    @Override
+    boolean hasFixedFileSlots() {
+        return false;
+    }
+
+    // ---- submission ----
+
+    @Override
+    void submit(OpSlot op) {
+        if (inEventLoop() && registration != null && !table.hasHandedOver()) {
+            submitNow(op);
+            return;
+        }
+        table.handOver(op);
+        if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
+            try {
+                executor().execute(drainTask);
+            } catch (RejectedExecutionException gone) {
+                // The loop takes no more tasks: nobody will drain what was handed over but us.
+                drainScheduled = 0;
+                failQueued(gone);
+            }
+        }
+    }
+
+    /** Loop thread: writes every handed-over op into Netty's ring. */
+    private void drain() {
+        // Reset before polling: an op handed over from now on schedules another drain.
+        drainScheduled = 0;
+        if (registration == null) {
+            return;
+        }
+        for (OpSlot op; (op = table.pollHandedOver()) != null; ) {
+            submitNow(op);
+        }
+    }
+
+    private void submitNow(OpSlot op) {
+        if (!admit(op)) {
+            return;
+        }
+        scratch.clear();
+        try {
+            op.kind.encode(scratch, op);
+        } catch (RuntimeException | Error e) {
+            // A raw op's SqeFiller (user code) threw: that op fails, nothing reached the kernel.
+            completer.fail(op, e);
+            return;
+        }
+        encodingData = (short) op.index;
+        IoUringIoOps ops = scratch.readBack(this);
+        long id;
+        try {
+            id = registration.submit(ops);
+        } catch (RuntimeException e) {
+            completer.fail(op, e);
+            return;
+        }
+        nettyIds[op.index] = id;
+        table.markInFlight(op);
+    }
+
+    @Override
+    public IoUringIoOps of(byte opcode, byte flags, short ioprio, int fd, long off, long addr, int len, int opFlags,
+                           short bufIndex, short personality, int fileIndex, long addr3) {
+        return new IoUringIoOps(opcode, flags, ioprio, fd, off, addr, len, opFlags, encodingData, bufIndex,
+                personality, fileIndex, addr3);
+    }
+
+    @Override
+    void cancelInRing(int slot, int generation) {
+        OpSlot op = table.slot(slot);
+        if (registration == null || op.generation != generation || op.state != OpSlot.IN_FLIGHT) {
+            return;
+        }
+        scratch.clear();
+        scratch.prepCancel(nettyIds[slot], 0);
+        encodingData = CANCEL_DATA;
+        try {
+            registration.submit(scratch.readBack(this));
+        } catch (RuntimeException e) {
+            logger.log(System.Logger.Level.DEBUG, this + ": cancellation not submitted", e);
+        }
+    }
+
+    // ---- completions: IoUringIoHandle ----
+
+    @Override
+    public void handle(IoRegistration reg, IoEvent event) {
+        IoUringIoEvent cqe = (IoUringIoEvent) event;
+        int index = cqe.data() & 0xffff;
+        if (cqe.data() == CANCEL_DATA) {
+            return;
+        }
+        OpSlot op = table.slot(index);
+        completer.complete(index, op.generation, cqe.res(), 0, 0);
+    }
+
+    /** Netty closes its handles when its loop shuts down: take no more ops; those in the kernel still finish. */
+    @Override
+    public void close() {
+        stopAccepting();
+        if (inEventLoop()) {
+            failQueued(new RejectedExecutionException(this + " is shutting down"));
+        }
+    }
+
+    /** The loop terminated: what never came back from its ring stays pinned forever; the rest fails. */
+    private void loopGone() {
+        unpublish();
+        RejectedExecutionException cause = new RejectedExecutionException(this + " shut down");
+        failQueued(cause);
+        int abandoned = 0;
+        for (int i = 0; i < table.capacity(); i++) {
+            OpSlot op = table.slot(i);
+            if (op.state == OpSlot.IN_FLIGHT && op.target != null) {
+                completer.abandon(op, cause);
+                abandoned++;
+            }
+        }
+        if (abandoned > 0) {
+            logger.log(System.Logger.Level.WARNING, this + ": " + abandoned + " operations were still in Netty's "
+                    + "ring when it closed; their buffers stay pinned");
+        }
+    }
+
+    private void failQueued(Throwable cause) {
+        for (OpSlot op; (op = table.pollHandedOverConcurrently()) != null; ) {
+            completer.fail(op, cause);
+        }
+    }
+
+    // ---- files ----
+
+    @Override
+    IoUringFile adoptOpened(int fd, int flags, boolean register) {
+        try {
+            return newFile(fd, flags, -1);
+        } catch (UringException | RuntimeException e) {
+            closeQuietly(fd);
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    void unregisterFile(int slot) {
+        throw new IllegalStateException("Netty's io_uring loops have no registered-file slots");
+    }
+
+    @Override
+    public String toString() {
+        return "NettyIoUringFileIo[" + executor() + "]";
+    }
+}

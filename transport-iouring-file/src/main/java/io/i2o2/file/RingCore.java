@@ -1,0 +1,404 @@
+package io.i2o2.file;
+
+import io.i2o2.uring.CompletionHandler;
+import io.i2o2.uring.FileDescriptors;
+import io.i2o2.uring.Probe;
+import io.i2o2.uring.Ring;
+import io.i2o2.uring.RingWaker;
+import io.i2o2.uring.SetupFlag;
+import io.i2o2.uring.UringException;
+import io.i2o2.uring.UserData;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandle;
+import io.netty.channel.IoHandler;
+import io.netty.channel.IoHandlerContext;
+import io.netty.channel.IoRegistration;
+
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * This library's own ring, as the {@link IoHandler} of one Netty {@code IoEventLoop}: the loop runs tasks,
+ * scheduled tasks and graceful shutdown, and calls {@link #run} for each turn of IO, in which this core
+ * writes the ops handed over by other threads into SQEs, submits, reaps CQEs and completes their ops, and
+ * sleeps in {@code io_uring_enter} only when Netty says it may ({@link IoHandlerContext#canBlock()}).
+ *
+ * <p>Everything one loop's ring needs is wired here, once: the ring, the slot table and completer (from
+ * {@link FileIoCore}), the {@link Submitter} (SQ side and wake-ups), {@link LoopFailure} (how the loop
+ * dies), the registered buffers and file slots. Shutdown: {@link #prepareToDestroy} stops taking ops;
+ * the ops already accepted still run, and {@link #destroy} waits for them (cancelling what is left once the
+ * graceful timeout is over) before it closes the ring: nothing the kernel may still touch is released
+ * early.
+ */
+final class RingCore extends FileIoCore implements IoHandler, CompletionHandler {
+    private static final System.Logger logger = System.getLogger(RingCore.class.getName());
+    private static final long WAKE_USER_DATA = UserData.ofKind(UserData.KIND_WAKE);
+    /** How long destroy() waits for the kernel to answer cancellations before pinning what is left forever. */
+    private static final long CANCEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final IoUringConfig config;
+    private final boolean passthrough;
+    private final int cpu;
+    private final Ring ring;
+    private final int sqCapacity;
+    private final Probe probe;
+    private final Submitter submitter;
+    private final LoopFailure failures;
+    private final FixedBufferPool fixedBuffers;
+    private final FixedFileSlots fixedFiles;
+    /** Set on the loop thread before it ever parks; read by submitters only after they saw it parked. */
+    private volatile RingWaker waker;
+    /** When a shutdown stops waiting for in-flight ops and cancels them ({@link System#nanoTime}). */
+    private volatile long shutdownDeadline;
+    private volatile boolean deadlineSet;
+    private boolean cancelledAtDeadline;
+
+    RingCore(IoEventLoop loop, IoUringConfig config, boolean passthrough, int cpu) throws UringException {
+        super(loop, config.maxInFlight());
+        this.config = config;
+        this.passthrough = passthrough;
+        this.cpu = cpu;
+        // Created on the thread that builds the loop, so a kernel that refuses fails the group's constructor;
+        // it starts disabled and the loop thread enables it, becoming its single issuer.
+        this.ring = Ring.open(config.ringParams(passthrough));
+        try {
+            this.sqCapacity = ring.sq().capacity();
+            this.probe = ring.probe();
+            this.submitter = new Submitter(this, table, ring, completer);
+            this.failures = new LoopFailure(this, ring, table, submitter, completer);
+            this.fixedBuffers = config.fixedBufferCount() > 0
+                    ? new FixedBufferPool(config.fixedBufferCount(), config.fixedBufferSize()) : null;
+            this.fixedFiles = new FixedFileSlots(config.fixedFileSlots());
+        } catch (UringException | RuntimeException | Error e) {
+            // The probe is a system call too: a refusal must not leave the ring's fd and mappings behind.
+            ring.close();
+            throw e;
+        }
+        if (!publish()) {
+            ring.close();
+            throw new IllegalStateException(loop + " already has an io_uring file core");
+        }
+    }
+
+    // ---- what this ring is ----
+
+    @Override
+    boolean isPassthrough() {
+        return passthrough;
+    }
+
+    @Override
+    String unsupported(OpKind kind) {
+        if (kind == OpKind.URING_CMD && !passthrough) {
+            return "uring_cmd needs 128-byte SQEs: run it on a loop of an IoUringPassthroughEventLoopGroup, not "
+                    + this;
+        }
+        return null;
+    }
+
+    @Override
+    int maxChainLength() {
+        return sqCapacity;
+    }
+
+    @Override
+    FixedBufferPool fixedBuffersOrNull() {
+        return fixedBuffers;
+    }
+
+    @Override
+    boolean hasFixedFileSlots() {
+        return fixedFiles.capacity() > 0;
+    }
+
+    Set<SetupFlag> ringFlags() {
+        return ring.flags();
+    }
+
+    Set<SetupFlag> droppedRingFlags() {
+        return ring.droppedFlags();
+    }
+
+    @Override
+    Probe probe() {
+        return probe;
+    }
+
+    RingWaker waker() {
+        return waker;
+    }
+
+    // ---- IoHandler: the loop ----
+
+    /** What only the loop thread may do: become the ring's submitter and set up what hangs off the ring. */
+    @Override
+    public void initialize() {
+        try {
+            if (cpu >= 0) {
+                FileDescriptors.pinCurrentThread(cpu);
+            }
+            ring.enable();
+            ring.registerRingFd();
+            waker = config.eventFdWakeup() ? RingWaker.eventFd(WAKE_USER_DATA)
+                    : RingWaker.open(ring, WAKE_USER_DATA, config.ringParams(passthrough).faults());
+            if (fixedBuffers != null) {
+                fixedBuffers.register(ring);
+            }
+            if (fixedFiles.capacity() > 0) {
+                ring.registerFilesSparse(fixedFiles.capacity());
+            }
+        } catch (Throwable t) {
+            failures.die(t);
+            throw new IllegalStateException(this + " could not start", t);
+        }
+    }
+
+    @Override
+    public int run(IoHandlerContext context) {
+        try {
+            submitter.newTurn();
+            int work = submitter.drain();
+            failures.check();
+            ring.submitAndWait(0);
+            work += ring.reap(this, Integer.MAX_VALUE);
+            if (!isAccepting()) {
+                cancelAtDeadline();
+            }
+            failures.check();
+            if (work == 0 && context.canBlock()) {
+                park(context);
+            }
+            return work;
+        } catch (Throwable t) {
+            if (!failures.hasFailed()) {
+                failures.die(t);
+            }
+            throw t instanceof RuntimeException re ? re : new IllegalStateException(this + " died", t);
+        }
+    }
+
+    @Override
+    public void onCompletion(long userData, int res, int flags, long extra0, long extra1) {
+        switch (UserData.kind(userData)) {
+            case UserData.KIND_OP -> completer.complete(UserData.index(userData), UserData.generation(userData),
+                    res, extra0, extra1);
+            case UserData.KIND_WAKE -> waker.onWakeCompletion();
+            default -> {
+                // KIND_CANCEL: the cancel request's own result; the target op's CQE carries the outcome.
+            }
+        }
+    }
+
+    /** Waits in the kernel until a CQE, a wake-up or the next scheduled task, unless work arrived meanwhile. */
+    private void park(IoHandlerContext context) throws UringException {
+        long timeout = context.deadlineNanos() == -1 ? -1 : context.delayNanos(System.nanoTime());
+        if (timeout == 0) {
+            return;
+        }
+        if (!isAccepting() && !cancelledAtDeadline && !submitter.drained()) {
+            long untilCancel = shutdownDeadline - System.nanoTime();
+            if (untilCancel <= 0) {
+                return;
+            }
+            timeout = timeout < 0 ? untilCancel : Math.min(timeout, untilCancel);
+        }
+        if (spinForWork(timeout)) {
+            return;
+        }
+        if (!submitter.prepareToPark()) {
+            return;
+        }
+        try {
+            if (ring.cq().ready() == 0 && waker.arm(ring.sq())) {
+                ring.submitAndWait(1, timeout);
+            }
+        } finally {
+            submitter.unparked();
+        }
+    }
+
+    /**
+     * Watches for handed-over ops and tasks for up to {@link IoUringConfig#spinNanos()} (never past
+     * {@code timeout}, the next timer): when submitters are busy, the next op usually arrives within
+     * microseconds, and catching it here spares them the wake-up call and the loop a sleep.
+     *
+     * @return whether work arrived
+     */
+    private boolean spinForWork(long timeout) {
+        long spin = timeout < 0 ? config.spinNanos() : Math.min(config.spinNanos(), timeout);
+        if (spin <= 0) {
+            return false;
+        }
+        long start = System.nanoTime();
+        do {
+            if (submitter.hasWork()) {
+                return true;
+            }
+            Thread.onSpinWait();
+        } while (System.nanoTime() - start < spin);
+        return false;
+    }
+
+    @Override
+    public void wakeup() {
+        submitter.taskAdded();
+    }
+
+    // ---- IoHandler: shutdown ----
+
+    /**
+     * Sets when a shutdown stops waiting for in-flight ops and asks the kernel to cancel them: the group's
+     * graceful timeout. Without it, {@link IoUringConfig#shutdownTimeoutNanos()} after the shutdown began.
+     */
+    void shutdownDeadline(long deadline) {
+        if (!deadlineSet) {
+            shutdownDeadline = deadline;
+            deadlineSet = true;
+        }
+    }
+
+    @Override
+    public void prepareToDestroy() {
+        shutdownDeadline(System.nanoTime() + config.shutdownTimeoutNanos());
+        stopAccepting();
+    }
+
+    private void cancelAtDeadline() {
+        if (!cancelledAtDeadline && !submitter.drained() && System.nanoTime() - shutdownDeadline > 0) {
+            cancelledAtDeadline = true;
+            submitter.cancelAllInFlight();
+        }
+    }
+
+    /**
+     * Runs the accepted ops to completion (cancelling them once the deadline is over), then closes the
+     * ring. Completions here notify listeners on Netty's global executor: the loop takes no tasks any more.
+     */
+    @Override
+    public void destroy() {
+        try {
+            stopAccepting();
+            if (!failures.hasFailed()) {
+                drainBeforeClose();
+            }
+        } catch (Throwable t) {
+            if (!failures.hasFailed()) {
+                failures.die(t);
+            }
+        } finally {
+            close();
+        }
+    }
+
+    private void drainBeforeClose() throws UringException {
+        long giveUp = Long.MAX_VALUE;
+        while (!submitter.drained()) {
+            submitter.drain();
+            failures.check();
+            cancelAtDeadline();
+            if (cancelledAtDeadline && giveUp == Long.MAX_VALUE) {
+                giveUp = System.nanoTime() + CANCEL_GRACE_NANOS;
+            }
+            long now = System.nanoTime();
+            if (now - giveUp > 0) {
+                failures.die(new IllegalStateException(this + ": " + table.inFlight()
+                        + " operations did not complete after cancellation"));
+                return;
+            }
+            long wait = cancelledAtDeadline ? giveUp - now : Math.max(shutdownDeadline - now, 1);
+            ring.submitAndWait(table.inFlight() > 0 ? 1 : 0, Math.min(wait, TimeUnit.MILLISECONDS.toNanos(100)));
+            ring.reap(this, Integer.MAX_VALUE);
+        }
+    }
+
+    private void close() {
+        unpublish();
+        RingWaker w = waker;
+        if (w != null) {
+            w.close();
+        }
+        ring.close();
+        if (!failures.hasFailed()) {
+            table.closeScratch();
+        }
+    }
+
+    @Override
+    public IoRegistration register(IoHandle handle) {
+        throw new UnsupportedOperationException(this + " runs file operations, not channels: register channels "
+                + "with a Netty transport's loop, and use IoUringFileIo.of(loop) there for files");
+    }
+
+    @Override
+    public boolean isCompatible(Class<? extends IoHandle> handleType) {
+        return false;
+    }
+
+    // ---- submission ----
+
+    @Override
+    void submit(OpSlot op) {
+        submitter.submit(op);
+    }
+
+    @Override
+    void cancelInRing(int slot, int generation) {
+        submitter.cancel(slot, generation);
+    }
+
+    /** A ring call failed in a way the loop cannot recover from: see {@link LoopFailure#record}. */
+    void ringFailed(UringException e) {
+        failures.record(e);
+    }
+
+    boolean hasFailed() {
+        return failures.hasFailed();
+    }
+
+    boolean isDead() {
+        return failures.isDead();
+    }
+
+    void failHandedOverAfterDeath() {
+        failures.failHandedOverAfterDeath();
+    }
+
+    // ---- files ----
+
+    @Override
+    IoUringFile adoptOpened(int fd, int flags, boolean register) {
+        int slot = -1;
+        try {
+            if (register) {
+                slot = fixedFiles.take();
+                if (slot < 0) {
+                    throw new IllegalStateException("all " + fixedFiles.capacity() + " registered-file slots in use");
+                }
+                ring.updateFile(slot, fd);
+            }
+            return newFile(fd, flags, slot);
+        } catch (Exception e) {
+            if (slot >= 0) {
+                fixedFiles.give(slot);
+            }
+            closeQuietly(fd);
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    void unregisterFile(int slot) {
+        try {
+            ring.updateFile(slot, -1);
+        } catch (UringException e) {
+            logger.log(System.Logger.Level.WARNING, this + ": could not empty registered-file slot " + slot, e);
+        }
+        fixedFiles.give(slot);
+    }
+
+    @Override
+    public String toString() {
+        return (passthrough ? "IoUringPassthroughEventLoop" : "IoUringFileEventLoop") + "[ring fd=" + ring.fd()
+                + ", flags=" + SetupFlag.describe(ring.flags()) + "]";
+    }
+}

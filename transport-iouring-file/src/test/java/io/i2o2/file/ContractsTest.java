@@ -1,0 +1,224 @@
+package io.i2o2.file;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.IllegalReferenceCountException;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.ProviderMismatchException;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.i2o2.file.FileOpsTest.ALLOC;
+import static io.i2o2.file.FileOpsTest.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The promises the API makes, on every loop it runs on: what {@code cancel()} returning true means, that a
+ * completed value never changes, that listeners always run once, that a refusal gives back all it took, and
+ * that paths of other file systems never reach the real disk.
+ */
+class ContractsTest {
+    @TempDir
+    Path dir;
+    MultiThreadIoEventLoopGroup group;
+
+    @AfterEach
+    void shutdown() {
+        if (group != null) {
+            Groups.shutdown(group);
+        }
+    }
+
+    private IoUringFileIo io(Groups type) {
+        group = type.create();
+        return IoUringFileIo.of(group.next());
+    }
+
+    /** Blocks the loop's thread until the returned latch is counted down, so submissions queue up. */
+    private static CountDownLatch blockLoop(IoUringFileIo io) throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        io.executor().execute(() -> {
+            running.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        return release;
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#all")
+    void cancelTrueMeansTheOpNeverHappens(Groups type) throws Exception {
+        IoUringFileIo io = io(type);
+        Path path = Files.write(dir.resolve("data"), new byte[4096]);
+        IoUringFile file = await(io.open(path));
+        ByteBuf buf = ALLOC.directBuffer(4096);
+        CountDownLatch release = blockLoop(io);
+        IntFuture read = file.read(buf, 0);           // handed over: the loop is busy
+        assertEquals(2, buf.refCnt(), "pinned once accepted");
+        assertTrue(read.cancel(false), "not in the ring yet: cancellable");
+        assertTrue(read.isCancelled());
+        release.countDown();
+        PinningTest.awaitRefCnt(buf, 1);
+        assertEquals(0, buf.writerIndex(), "the read never happened");
+        awaitNoPendingOps(io);
+        buf.release();
+        await(file.close());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#all")
+    void aPromiseYouPassedIsNeverAReasonToDropTheOp(Groups type) throws Exception {
+        IoUringFileIo io = io(type);
+        Path path = Files.write(dir.resolve("data"), FileOpsTest.random(4096, 3));
+        IoUringFile file = await(io.open(path));
+        ByteBuf buf = ALLOC.directBuffer(4096);
+        CountDownLatch release = blockLoop(io);
+        Promise<Integer> mine = io.executor().newPromise();
+        file.read(buf, 0, mine);
+        assertTrue(mine.cancel(false));
+        release.countDown();
+        PinningTest.awaitRefCnt(buf, 1);
+        assertEquals(4096, buf.writerIndex(), "the read ran: the caller's promise was only told too late");
+        awaitNoPendingOps(io);
+        buf.release();
+        await(file.close());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#all")
+    @SuppressWarnings("unchecked")
+    void aCompletedValueNeverChanges(Groups type) throws Exception {
+        IoUringFileIo io = io(type);
+        Path path = Files.write(dir.resolve("data"), new byte[100]);
+        IoUringFile file = await(io.open(path));
+        ByteBuf buf = ALLOC.directBuffer(4096);
+        IntFuture read = file.read(buf, 0);
+        assertEquals(100, await(read));
+        Promise<Integer> asPromise = (Promise<Integer>) (Object) read;
+        assertFalse(asPromise.trySuccess(99));
+        assertFalse(asPromise.tryFailure(new RuntimeException("late")));
+        assertThrows(IllegalStateException.class, () -> asPromise.setSuccess(7));
+        assertEquals(100, read.resultAsInt());
+        assertEquals(100, read.getNow());
+        assertTrue(read.isSuccess());
+        buf.release();
+        await(file.close());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#all")
+    void everyListenerRunsOnceAlsoAfterShutdown(Groups type) throws Exception {
+        IoUringFileIo io = io(type);
+        IntFuture done = io.nop();
+        await(done);
+        Future<Void> timer = io.timeout(1, TimeUnit.HOURS);   // still pending when the loop shuts down
+        AtomicInteger runs = new AtomicInteger();
+        done.addListener(f -> runs.incrementAndGet());
+        timer.addListener(f -> runs.incrementAndGet());
+        // A short graceful timeout: then the timer is cancelled, and completes as the loop drains.
+        assertTrue(group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).await(30, TimeUnit.SECONDS));
+        group = null;
+        assertTrue(timer.isDone(), "shutdown completes what was pending");
+        for (int i = 0; i < 3; i++) {
+            done.addListener(f -> runs.incrementAndGet());
+            timer.addListener(f -> runs.incrementAndGet());
+        }
+        Future<Integer> refused = io.nop();
+        refused.addListener(f -> runs.incrementAndGet());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (runs.get() < 9 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(50);
+        assertEquals(9, runs.get(), "each of the 9 listeners ran exactly once");
+        assertFalse(refused.isSuccess());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#all")
+    void aRefusalGivesBackEverythingItTook(Groups type) throws Exception {
+        IoUringFileIo io = io(type);
+        Path path = Files.write(dir.resolve("data"), new byte[8192]);
+        IoUringFile file = await(io.open(path));
+
+        ByteBuf released = ALLOC.directBuffer(64);
+        released.release();
+        assertInstanceOf(IllegalReferenceCountException.class, file.read(released, 0).await().cause());
+
+        ByteBuf inner = Unpooled.directBuffer(64);
+        // A buffer released by another thread between the checks and the retain: its retain throws.
+        CompositeByteBuf unretainable = new CompositeByteBuf(ALLOC, true, 4) {
+            @Override
+            public CompositeByteBuf retain() {
+                throw new IllegalReferenceCountException("released while being submitted");
+            }
+        };
+        unretainable.addComponent(false, inner.retain().writerIndex(64));
+        assertInstanceOf(IllegalReferenceCountException.class, file.read(unretainable, 0).await().cause());
+        assertEquals(2, inner.refCnt(), "nothing kept");
+
+        ByteBuf first = ALLOC.directBuffer(64);
+        assertInstanceOf(IllegalReferenceCountException.class,
+                file.readv(0, first, unretainable).await().cause());
+        assertEquals(1, first.refCnt(), "the link retained before the failing one was released again");
+
+        ByteBuf guard = Unpooled.buffer(8);
+        assertThrows(NullPointerException.class, () -> io.submitRaw(null, guard));
+        assertEquals(0, guard.refCnt(), "a refused raw op's guard is released");
+
+        awaitNoPendingOps(io);
+        first.release();
+        unretainable.release();
+        inner.release();
+        assertEquals(0, inner.refCnt());
+        await(file.close());   // every op reference on the file came back
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#all")
+    void pathsOfOtherFileSystemsAreRefused(Groups type) throws Exception {
+        IoUringFileIo io = io(type);
+        Path zip = dir.resolve("archive.zip");
+        try (FileSystem zipfs = FileSystems.newFileSystem(URI.create("jar:" + zip.toUri()), Map.of("create", "true"))) {
+            Path inside = zipfs.getPath("/etc/passwd");
+            assertInstanceOf(ProviderMismatchException.class, io.open(inside).await().cause());
+            assertInstanceOf(ProviderMismatchException.class, io.stat(inside).await().cause());
+            assertInstanceOf(ProviderMismatchException.class, io.delete(inside).await().cause());
+            assertInstanceOf(ProviderMismatchException.class,
+                    io.rename(dir.resolve("a"), inside, 0).await().cause());
+        }
+        awaitNoPendingOps(io);
+    }
+
+    private static void awaitNoPendingOps(IoUringFileIo io) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (io.pendingOps() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertEquals(0, io.pendingOps(), "no slot stays taken");
+    }
+}
