@@ -21,7 +21,7 @@ serve() {  # log args...: starts ./i2o2 serve from $work/caller; sets url once i
   (cd "$work/caller" && exec "$root/i2o2" serve "$@" --port 0) >"$log" 2>&1 &
   pids+=($!)
   for i in $(seq 1 1800); do
-    grep -q '^serving ' "$log" && break
+    grep -q 'serving .* at http' "$log" && break
     kill -0 "${pids[-1]}" 2>/dev/null || break
     sleep 0.1
   done
@@ -32,7 +32,7 @@ stop() { kill "${pids[-1]}" 2>/dev/null || true; wait "${pids[-1]}" 2>/dev/null 
 # 1. a relative DIR, from another directory (builds if needed)
 serve "$work/1.log" site
 [ -n "$url" ] || { cat "$work/1.log"; fail "serve site did not start"; }
-grep -q "^serving $work/caller/site at " "$work/1.log" || fail "DIR was not resolved against the caller's directory: $(head -3 "$work/1.log")"
+grep -q "serving $work/caller/site at " "$work/1.log" || fail "DIR was not resolved against the caller's directory: $(head -3 "$work/1.log")"
 [ "$(curl -s -m 5 "${url}sub/x.txt")" = launcher-check ] || fail "the relative DIR's file was not served"
 stop
 
