@@ -5,6 +5,7 @@ import io.i2o2.bench.peer.CLiburingBackend;
 import io.i2o2.bench.peer.FileChannelBackend;
 import io.i2o2.bench.peer.FioBackend;
 import io.i2o2.bench.peer.I2o2Backend;
+import io.i2o2.bench.peer.JavaHandoffBackend;
 import io.i2o2.bench.peer.NettyIoUringBackend;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +17,7 @@ import java.util.Locale;
 public final class BackendRegistry {
     /** Every backend name, in the order rows appear. */
     public static final List<String> NAMES =
-            List.of("c-liburing", "fio", "filechannel", "async-fc", "netty-iouring", "i2o2");
+            List.of("c-liburing", "fio", "filechannel", "async-fc", "java-handoff", "netty-iouring", "i2o2-netty", "i2o2");
     /** Backends that ratios are taken against, most preferred first. */
     public static final List<String> REFERENCES = List.of("c-liburing", "fio");
 
@@ -38,6 +39,8 @@ public final class BackendRegistry {
             case "async-fc", "afc", "asyncfilechannel" -> "async-fc";
             case "netty", "netty-iouring" -> "netty-iouring";
             case "i2o2" -> "i2o2";
+            case "java-handoff", "handoff" -> "java-handoff";
+            case "i2o2-netty", "i2o2-on-netty" -> "i2o2-netty";
             default -> throw new IllegalArgumentException("unknown backend '" + name + "' (one of "
                     + String.join(", ", NAMES) + ")");
         };
@@ -56,7 +59,9 @@ public final class BackendRegistry {
             case "filechannel" -> new FileChannelBackend();
             case "async-fc" -> new AsyncFileChannelBackend();
             case "netty-iouring" -> new NettyIoUringBackend();
-            case "i2o2" -> new I2o2Backend();
+            case "i2o2" -> new I2o2Backend(false);
+            case "java-handoff" -> new JavaHandoffBackend();
+            case "i2o2-netty" -> new I2o2Backend(true);
             default -> throw new IllegalArgumentException("unknown backend " + name);
         };
     }

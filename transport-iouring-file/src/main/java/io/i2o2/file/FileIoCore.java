@@ -10,7 +10,10 @@ import io.netty.channel.IoEventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocalThread;
 
-import java.util.concurrent.ConcurrentHashMap;
+import java.lang.ref.WeakReference;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -20,12 +23,18 @@ import java.util.concurrent.TimeUnit;
  * ({@link IoUringFileIo}) that the API hands out. Two kinds exist: {@link RingCore}, this library's own
  * ring as a Netty {@code IoHandler}, and {@link NettyRingCore}, the ring of Netty's own io_uring loop.
  *
- * <p>The cores of live loops are found by their loop ({@link #of}); a core leaves that registry when its
- * loop is done with it.
+ * <p>Cores are found by their loop ({@link #of}) for as long as the loop exists: the file API of a loop
+ * that shut down refuses every op rather than disappear.
  */
 abstract class FileIoCore {
     private static final System.Logger logger = System.getLogger(FileIoCore.class.getName());
-    private static final ConcurrentHashMap<EventExecutor, FileIoCore> CORES = new ConcurrentHashMap<>();
+    /**
+     * The live cores by loop. Both weakly: a loop holds its own core (our ring is its {@code IoHandler};
+     * Netty's keeps our registration), so a lookup works for as long as the loop exists, also after it shut
+     * down, and an entry goes away with its loop.
+     */
+    private static final Map<EventExecutor, WeakReference<FileIoCore>> CORES =
+            Collections.synchronizedMap(new WeakHashMap<>());
 
     private final IoEventLoop loop;
     final OpTable table;
@@ -42,17 +51,28 @@ abstract class FileIoCore {
 
     /** The core registered for {@code loop}, or null. */
     static FileIoCore of(EventExecutor loop) {
-        return CORES.get(loop);
+        WeakReference<FileIoCore> ref = CORES.get(loop);
+        return ref == null ? null : ref.get();
     }
 
     /** Makes this core findable by its loop; false if the loop already has one. */
     final boolean publish() {
-        return CORES.putIfAbsent(loop, this) == null;
+        synchronized (CORES) {
+            if (of(loop) != null) {
+                return false;
+            }
+            CORES.put(loop, new WeakReference<>(this));
+            return true;
+        }
     }
 
-    /** Removes this core from the registry (its loop is gone). */
+    /** Removes this core from the registry (it cannot serve its loop, which may get another). */
     final void unpublish() {
-        CORES.remove(loop, this);
+        synchronized (CORES) {
+            if (of(loop) == this) {
+                CORES.remove(loop);
+            }
+        }
     }
 
     /** The loop whose thread runs this core: completions, listeners of its own futures. */
@@ -69,6 +89,16 @@ abstract class FileIoCore {
     }
 
     // ---- what the ring can do ----
+
+    /** CQEs the kernel held back because the CQ was full, or 0 where that is not known. */
+    long cqOverflows() {
+        return 0;
+    }
+
+    /** The loop's counters, now. */
+    final IoUringLoopMetrics metrics() {
+        return table.counters.snapshot(table.inFlight(), table.handedOver(), cqOverflows());
+    }
 
     /** Whether the ring has 128-byte SQEs and 32-byte CQEs. */
     abstract boolean isPassthrough();
@@ -165,11 +195,14 @@ abstract class FileIoCore {
     /** Why a claim just failed. */
     private RuntimeException refusal(IoUringFile file) {
         if (!isAccepting()) {
+            table.counters.refusedShutdown.increment();
             return new RejectedExecutionException(this + " is shutting down or shut down");
         }
         if (file != null && !file.isOpen()) {
+            table.counters.refusedShutdown.increment();
             return new ClosedFileException(file + " is closed");
         }
+        table.counters.refusedOverload.increment();
         if (Thread.currentThread().isInterrupted()) {
             return new RejectedExecutionException("interrupted while waiting for room in " + this);
         }
@@ -186,8 +219,21 @@ abstract class FileIoCore {
         }
     }
 
-    /** Submits a filled op (the head of a chain). */
-    abstract void submit(OpSlot op);
+    /** Submits a filled op (the head of a chain), starting the JFR events of its file ops. */
+    final void submit(OpSlot op) {
+        for (OpSlot link = op; ; link = table.slot(link.next)) {
+            if (link.file != null) {
+                FileEvents.begin(link);
+            }
+            if (link.next < 0) {
+                break;
+            }
+        }
+        enter(op);
+    }
+
+    /** Takes a filled op (the head of a chain) to the ring: straight in on the loop thread, else handed over. */
+    abstract void enter(OpSlot op);
 
     /**
      * Whether every link of a chain may still enter the ring: each link's returned promise becomes
@@ -253,12 +299,12 @@ abstract class FileIoCore {
     // ---- files ----
 
     /** Turns a descriptor that an open returned into a file of this loop; loop thread. */
-    abstract IoUringFile adoptOpened(int fd, int flags, boolean register);
+    abstract IoUringFile adoptOpened(int fd, int flags, boolean register, FileLife life);
 
     /** A file of this loop over a descriptor an open returned, not in a registered slot. */
-    final IoUringFile newFile(int fd, int flags, int fixedSlot) throws UringException {
+    final IoUringFile newFile(int fd, int flags, int fixedSlot, FileLife life) throws UringException {
         Statx alignment = (flags & Linux.O_DIRECT) != 0 ? Statx.ofFd(fd) : null;
-        return new IoUringFile(this, fd, fixedSlot, flags, alignment, true);
+        return new IoUringFile(this, fd, fixedSlot, flags, alignment, life);
     }
 
     /** Frees a file's registered slot; loop thread. */

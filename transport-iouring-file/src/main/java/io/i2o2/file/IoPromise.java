@@ -1,8 +1,15 @@
 package io.i2o2.file;
 
+import io.netty.util.concurrent.BlockingOperationException;
 import io.netty.util.concurrent.DefaultPromise;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.Promise;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The promise an operation method returns: a Netty {@link DefaultPromise} that knows its operation.
@@ -14,9 +21,26 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  * {@code ECANCELED}. Either way the op's buffers stay pinned until the kernel is done with them.
  */
 non-sealed class IoPromise<V> extends DefaultPromise<V> implements Target {
+    private static final VarHandle WAITER;
+
+    static {
+        try {
+            WAITER = MethodHandles.lookup().findVarHandle(IoPromise.class, "waiter", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final FileIoCore core;
     private int slot = -1;
     private int generation;
+    /**
+     * The one thread blocked in {@link #await()} and friends, parked rather than in {@code Object.wait()}: a
+     * Netty promise's monitor wait inflates a monitor per promise, which for thousands of virtual threads each
+     * awaiting its own op cost more than the ops. A second concurrent waiter takes the monitor way.
+     */
+    @SuppressWarnings("unused")
+    private volatile Thread waiter;
 
     IoPromise(FileIoCore core) {
         super(core.executor());
@@ -59,9 +83,132 @@ non-sealed class IoPromise<V> extends DefaultPromise<V> implements Target {
         tryFailure(cause);
     }
 
+    // ---- completion wakes the parked waiter ----
+
+    @Override
+    public boolean trySuccess(V result) {
+        return woke(super.trySuccess(result));
+    }
+
+    @Override
+    public Promise<V> setSuccess(V result) {
+        super.setSuccess(result);
+        woke(true);
+        return this;
+    }
+
+    @Override
+    public boolean tryFailure(Throwable cause) {
+        return woke(super.tryFailure(cause));
+    }
+
+    @Override
+    public Promise<V> setFailure(Throwable cause) {
+        super.setFailure(cause);
+        woke(true);
+        return this;
+    }
+
+    /** After a completion (a volatile write), looks for a parked waiter: it looked at the state after parking in. */
+    private boolean woke(boolean completed) {
+        if (completed) {
+            Thread t = waiter;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+        return completed;
+    }
+
+    // ---- waiting without a monitor ----
+
+    @Override
+    public Promise<V> await() throws InterruptedException {
+        if (!isDone()) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException(toString());
+            }
+            if (!park(true, 0)) {
+                return super.await();
+            }
+        }
+        return this;
+    }
+
+    @Override
+    public Promise<V> awaitUninterruptibly() {
+        try {
+            if (!isDone() && !park(false, 0)) {
+                return super.awaitUninterruptibly();
+            }
+        } catch (InterruptedException cannot) {
+            throw new AssertionError("an uninterruptible park threw", cannot);
+        }
+        return this;
+    }
+
+    @Override
+    public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
+        if (isDone()) {
+            return true;
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException(toString());
+        }
+        long nanos = unit.toNanos(timeout);
+        if (nanos <= 0) {
+            return false;
+        }
+        return park(true, nanos) ? isDone() : super.await(timeout, unit);
+    }
+
+    /**
+     * Parks until done (or {@code nanos} passed, when {@code > 0}).
+     *
+     * @return false if another thread is already parked here: the caller waits the monitor way instead
+     * @throws InterruptedException if interruptible and interrupted
+     */
+    private boolean park(boolean interruptible, long nanos) throws InterruptedException {
+        if (executor().inEventLoop()) {
+            throw new BlockingOperationException(toString());
+        }
+        Thread me = Thread.currentThread();
+        if (!WAITER.compareAndSet(this, null, me)) {
+            return false;
+        }
+        boolean interrupted = false;
+        try {
+            long deadline = nanos > 0 ? System.nanoTime() + nanos : 0;
+            while (!isDone()) {
+                if (nanos > 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    LockSupport.parkNanos(this, left);
+                } else {
+                    LockSupport.park(this);
+                }
+                if (Thread.interrupted()) {
+                    if (interruptible) {
+                        throw new InterruptedException(toString());
+                    }
+                    interrupted = true;
+                }
+            }
+        } finally {
+            waiter = null;
+            if (interrupted) {
+                me.interrupt();
+            }
+        }
+        return true;
+    }
+
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         if (super.cancel(mayInterruptIfRunning)) {
+            woke(true);
             return true;
         }
         if (!isDone() && slot >= 0) {

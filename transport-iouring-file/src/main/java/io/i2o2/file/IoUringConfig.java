@@ -23,8 +23,14 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * <p>Flags are <em>preferred</em> by default: a kernel that lacks one runs without it (see
- * {@link IoUringEventLoop#ringFlags()}). {@link Builder#requireAllFlags(boolean)} turns every asked flag
+ * {@link IoUringFileIo#ringFlags()}). {@link Builder#requireAllFlags(boolean)} turns every asked flag
  * into a requirement that fails loop creation with a message naming it.
+ *
+ * <p>The defaults of ring entries, {@code maxInFlight}, the idle spin, the wake-up mechanism and the
+ * shutdown timeout can be set without code, as system properties: {@code -Dio.i2o2.ringEntries=512},
+ * {@code -Dio.i2o2.maxInFlight=8192}, {@code -Dio.i2o2.spinMicros=0}, {@code -Dio.i2o2.wakeup=eventfd},
+ * {@code -Dio.i2o2.shutdownTimeoutMillis=5000}. They are read once, logged at debug level, and overridden by
+ * the builder's methods; a bad value is ignored with a warning.
  */
 public final class IoUringConfig {
     /** The default {@link Builder#spin}: long enough to catch a submitter's next op, short against a sleep. */
@@ -88,9 +94,25 @@ public final class IoUringConfig {
         return ringEntries;
     }
 
-    /** CQ entries per ring (0: the kernel's default, twice the SQ). */
+    /**
+     * CQ entries per ring as configured; 0 (the default) sizes the CQ for {@link #maxInFlight()}: at least
+     * twice the SQ, and enough that every op in flight has room for its CQE. A CQ smaller than the ops in
+     * flight makes the kernel keep the extra CQEs in an allocated overflow list, which measured here cost
+     * half of the loop's time under load.
+     *
+     * @return the configured CQ size, or 0
+     */
     public int cqEntries() {
         return cqEntries;
+    }
+
+    /** The CQ size a ring gets: the configured one, or room for every op in flight. */
+    int effectiveCqEntries() {
+        if (cqEntries != 0) {
+            return cqEntries;
+        }
+        int forInFlight = Integer.highestOneBit(Math.max(maxInFlight, 1) - 1) << 1;
+        return Math.min(2 * RingParams.MAX_ENTRIES, Math.max(2 * ringEntries, Math.max(forInFlight, 1)));
     }
 
     /** The most operations one loop holds at once, queued or in flight; more fail with an overload error. */
@@ -145,7 +167,7 @@ public final class IoUringConfig {
 
     /** The ring parameters for one loop; {@code passthrough} adds {@code SQE128|CQE32} as requirements. */
     RingParams ringParams(boolean passthrough) {
-        RingParams.Builder p = RingParams.builder().entries(ringEntries).cqEntries(cqEntries).faults(faults)
+        RingParams.Builder p = RingParams.builder().entries(ringEntries).cqEntries(effectiveCqEntries()).faults(faults)
                 .startDisabled(true);
         if (passthrough) {
             p.require(SetupFlag.SQE128, SetupFlag.CQE32);
@@ -182,10 +204,10 @@ public final class IoUringConfig {
 
     /** Builds an {@link IoUringConfig}. */
     public static final class Builder {
-        private int ringEntries = 256;
+        private int ringEntries = ConfigProperties.RING_ENTRIES;
         private int cqEntries;
-        private int maxInFlight = 4096;
-        private long shutdownTimeoutNanos = TimeUnit.SECONDS.toNanos(15);
+        private int maxInFlight = ConfigProperties.MAX_IN_FLIGHT;
+        private long shutdownTimeoutNanos = ConfigProperties.SHUTDOWN_TIMEOUT_NANOS;
         private boolean sqPoll;
         private int sqPollIdleMillis;
         private int sqPollCpu = -1;
@@ -198,8 +220,8 @@ public final class IoUringConfig {
         private int fixedFileSlots;
         private ThreadFactory threadFactory;
         private int[] cpuAffinity = new int[0];
-        private boolean eventFdWakeup;
-        private long spinNanos = SPIN_DEFAULT_NANOS;
+        private boolean eventFdWakeup = ConfigProperties.EVENTFD_WAKEUP;
+        private long spinNanos = ConfigProperties.SPIN_NANOS;
         private KernelFaults faults = KernelFaults.none();
 
         private Builder() {
@@ -262,7 +284,7 @@ public final class IoUringConfig {
             return this;
         }
 
-        /** Register {@code count} buffers of {@code size} bytes per loop ({@link IoUringEventLoop#fixedBuffers()}). */
+        /** Register {@code count} buffers of {@code size} bytes per loop ({@link IoUringFileIo#fixedBuffers()}). */
         public Builder fixedBuffers(int count, int size) {
             this.fixedBufferCount = checkRange("count", count, 0, 16384);
             this.fixedBufferSize = checkRange("size", size, count == 0 ? 0 : 1, 1 << 30);

@@ -36,7 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * at once and are not retained.
  *
  * <p><b>Closing.</b> {@link #close()} refuses new operations at once and closes the descriptor after the
- * operations in flight complete, so an in-flight read never races a reused descriptor number.
+ * operations in flight complete, so an in-flight read never races a reused descriptor number. A file that
+ * owns its descriptor and is collected unclosed is reported by Netty's leak detector ({@code
+ * io.netty.leakDetection.level}), as a leaked buffer would be.
  */
 public final class IoUringFile {
     private static final int CLOSING = Integer.MIN_VALUE;
@@ -48,20 +50,9 @@ public final class IoUringFile {
     private final int memAlign;
     private final int offsetAlign;
     private final boolean blocking;
-    private final Lifecycle life;
+    private final FileLife life;
 
-    /** Open references (one for the open file, one per op in flight), and the close state. */
-    private static final class Lifecycle {
-        final AtomicInteger refs = new AtomicInteger(1);
-        final boolean ownsFd;
-        volatile Promise<Void> closed;
-
-        Lifecycle(boolean ownsFd) {
-            this.ownsFd = ownsFd;
-        }
-    }
-
-    IoUringFile(FileIoCore core, int fd, int fixedSlot, int openFlags, Statx alignment, boolean ownsFd) {
+    IoUringFile(FileIoCore core, int fd, int fixedSlot, int openFlags, Statx alignment, FileLife life) {
         this.core = core;
         this.fd = fd;
         this.fixedSlot = fixedSlot;
@@ -72,7 +63,8 @@ public final class IoUringFile {
         this.offsetAlign = !direct ? 1
                 : alignment != null && alignment.dioOffsetAlign() > 0 ? alignment.dioOffsetAlign() : 4096;
         this.blocking = false;
-        this.life = new Lifecycle(ownsFd);
+        this.life = life;
+        life.adopt();
     }
 
     private IoUringFile(IoUringFile of, boolean blocking) {
@@ -104,7 +96,7 @@ public final class IoUringFile {
         }
         int flags = FileDescriptors.statusFlags(fd);
         Statx alignment = (flags & Linux.O_DIRECT) != 0 ? Statx.ofFd(fd) : null;
-        return new IoUringFile(io.core(), fd, -1, flags, alignment, takeOwnership);
+        return new IoUringFile(io.core(), fd, -1, flags, alignment, FileLife.wrapping(takeOwnership));
     }
 
     /**
@@ -124,6 +116,11 @@ public final class IoUringFile {
     /** The file API of the loop this file's operations run on. */
     public IoUringFileIo io() {
         return core.api();
+    }
+
+    /** The path this file was opened by; null for a descriptor opened elsewhere ({@link #wrap}). */
+    String pathOrNull() {
+        return life.path;
     }
 
     /** The file descriptor. */
@@ -937,11 +934,12 @@ public final class IoUringFile {
      * closed (and its registered slot freed) once the operations in flight have completed. Idempotent.
      */
     public Future<Void> close() {
-        Lifecycle l = life;
+        FileLife l = life;
         if (l.closed == null) {
             synchronized (l) {
                 if (l.closed == null) {
-                    l.closed = core.executor().newPromise();
+                    l.closed = new IoPromise<>(core);
+                    l.closed();
                     int before = l.refs.getAndUpdate(r -> r < 0 ? r : (r - 1) | CLOSING);
                     if (before == 1) {
                         finishClose();

@@ -171,6 +171,16 @@ public final class IoUringFileIo {
         return core.capacity();
     }
 
+    /**
+     * What this loop's file IO has done so far: ops submitted, completed, failed, cancelled, refused, in
+     * flight and queued now, CQ overflows, wake-ups.
+     *
+     * @return a snapshot of the loop's counters
+     */
+    public IoUringLoopMetrics metrics() {
+        return core.metrics();
+    }
+
     /** Operations accepted and not yet completed, right now. */
     public int pendingOps() {
         return core.table.inUse();
@@ -337,6 +347,7 @@ public final class IoUringFileIo {
         OpSlot op = core.claim(null, target, false);
         if (op != null) {
             op.kind = register ? OpKind.OPENAT_REGISTERED : OpKind.OPENAT;
+            op.opening = FileLife.opening(path.toString());
             op.fd = Linux.AT_FDCWD;
             op.memory = name;
             op.addr = name.address();

@@ -31,8 +31,12 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>What Netty's public API cannot do is refused at once, naming the group to use instead: registered
  * buffers and files (its ring's descriptor is not public), 128-byte SQEs ({@code uring_cmd}), linked chains
- * (Netty may submit between two links of a chain and break it). Ops still in the kernel when Netty closes
- * its ring keep their buffers pinned forever rather than let the kernel write into reused memory.
+ * (Netty may submit between two links of a chain and break it).
+ *
+ * <p>Shutdown follows Netty's: when its loop starts shutting down it closes every registration, so ops still
+ * handed over (not yet in its ring) are refused with {@code RejectedExecutionException}, nothing kept; ops in
+ * its ring complete as Netty drains it, and any still in the kernel when Netty closes the ring keep their
+ * buffers pinned forever rather than let the kernel write into reused memory.
  */
 final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fields<IoUringIoOps> {
     private static final System.Logger logger = System.getLogger(NettyRingCore.class.getName());
@@ -135,7 +139,7 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
     // ---- submission ----
 
     @Override
-    void submit(OpSlot op) {
+    void enter(OpSlot op) {
         if (inEventLoop() && registration != null && !table.hasHandedOver()) {
             submitNow(op);
             return;
@@ -236,7 +240,6 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
 
     /** The loop terminated: what never came back from its ring stays pinned forever; the rest fails. */
     private void loopGone() {
-        unpublish();
         RejectedExecutionException cause = new RejectedExecutionException(this + " shut down");
         failQueued(cause);
         int abandoned = 0;
@@ -262,9 +265,9 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
     // ---- files ----
 
     @Override
-    IoUringFile adoptOpened(int fd, int flags, boolean register) {
+    IoUringFile adoptOpened(int fd, int flags, boolean register, FileLife life) {
         try {
-            return newFile(fd, flags, -1);
+            return newFile(fd, flags, -1, life);
         } catch (UringException | RuntimeException e) {
             closeQuietly(fd);
             throw new IllegalStateException(e);

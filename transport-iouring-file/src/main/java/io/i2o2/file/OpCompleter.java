@@ -34,6 +34,9 @@ final class OpCompleter {
 
     /** Completes {@code op} with {@code res}: from its CQE, or without the kernel (dropped before submission). */
     void finish(OpSlot op, int res, long extra0, long extra1) {
+        if (op.event != null) {
+            FileEvents.end(op, res);
+        }
         OpKind kind = op.kind;
         Target target = op.target;
         IoCallback callback = op.callback;
@@ -113,11 +116,15 @@ final class OpCompleter {
         if (op.file != null) {
             op.file.releaseOp();
         }
+        if (op.opening != null) {
+            op.opening.openEnded();
+        }
     }
 
     @SuppressWarnings("unchecked")
     private void deliver(OpKind kind, Target target, IoCallback callback, long tag, boolean ok, int res, Object value,
                          Throwable failure) {
+        table.counters.ended(ok, res == -Errno.ECANCELED);
         switch (target) {
             case IoPromise<?> p -> {
                 if (!ok) {

@@ -122,7 +122,7 @@ enum OpKind {
 
         @Override
         Object onSuccess(FileIoCore core, OpSlot op, int res, long x0, long x1) {
-            return core.adoptOpened(res, op.arg, false);
+            return core.adoptOpened(res, op.arg, false, op.opening);
         }
     },
     /** {@link #OPENAT}, then the new file goes into one of the loop's registered-file slots. */
@@ -134,7 +134,7 @@ enum OpKind {
 
         @Override
         Object onSuccess(FileIoCore core, OpSlot op, int res, long x0, long x1) {
-            return core.adoptOpened(res, op.arg, true);
+            return core.adoptOpened(res, op.arg, true, op.opening);
         }
     },
     CLOSE("close", Result.VOID, false, Moves.NOTHING) {
@@ -232,6 +232,11 @@ enum OpKind {
         VALUE
     }
 
+    /** Which JFR event ({@link FileEvents}) an op of this kind records. */
+    enum Events {
+        NONE, READ, WRITE, SYNC
+    }
+
     /** What a successful op does to its buffers' indexes. */
     enum Moves {
         /** It has no buffers, or leaves them alone. */
@@ -252,6 +257,17 @@ enum OpKind {
         this.result = result;
         this.hasOffset = hasOffset;
         this.moves = moves;
+    }
+
+    /** Which JFR event an op of this kind records: reads and writes by what they move, syncs by name. */
+    Events events() {
+        if (moves == Moves.INTO_BUFFERS) {
+            return Events.READ;
+        }
+        if (moves == Moves.OUT_OF_BUFFERS) {
+            return Events.WRITE;
+        }
+        return this == FSYNC || this == FDATASYNC || this == SYNC_FILE_RANGE ? Events.SYNC : Events.NONE;
     }
 
     /** What a promise for this op completes with. */

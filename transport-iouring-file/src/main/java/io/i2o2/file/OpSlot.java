@@ -68,6 +68,10 @@ final class OpSlot {
     ReferenceCounted guard;
     /** A raw op's closeable guard, closed at completion. */
     AutoCloseable closeable;
+    /** The JFR event of this op, when its type is enabled. */
+    FileEvents.FileIoEvent event;
+    /** The life of the file an open makes (made on the opening thread, so a leak report says where). */
+    FileLife opening;
     /** Native memory the kernel reads beyond the scratch (paths, long iovec arrays), reachable until completion. */
     MemorySegment memory;
 
@@ -101,5 +105,7 @@ final class OpSlot {
         guard = null;
         closeable = null;
         memory = null;
+        opening = null;
+        event = null;
     }
 }

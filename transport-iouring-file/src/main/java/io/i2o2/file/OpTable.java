@@ -34,6 +34,8 @@ final class OpTable {
     private final Condition room = roomLock.newCondition();
     /** Ops in SQEs whose CQE has not arrived. Loop thread. */
     private int inFlight;
+    /** What {@link IoUringLoopMetrics} reports. */
+    final LoopCounters counters = new LoopCounters();
 
     OpTable(int capacity) {
         this.slots = new OpSlot[capacity];
@@ -174,6 +176,12 @@ final class OpTable {
     void markInFlight(OpSlot s) {
         s.state = OpSlot.IN_FLIGHT;
         inFlight++;
+        counters.submitted();
+    }
+
+    /** Ops handed over and not yet taken by the loop, now. */
+    int handedOver() {
+        return submitted.size();
     }
 
     /** Ops in SQEs whose CQE has not arrived. Loop thread. */

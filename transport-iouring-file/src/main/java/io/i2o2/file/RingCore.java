@@ -97,6 +97,15 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
     }
 
     @Override
+    long cqOverflows() {
+        try {
+            return Integer.toUnsignedLong(ring.cq().overflowCount());
+        } catch (IllegalStateException closed) {
+            return 0;    // the ring's mapping is gone (its arena refuses the read): nothing overflows any more
+        }
+    }
+
+    @Override
     int maxChainLength() {
         return sqCapacity;
     }
@@ -146,6 +155,13 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
             }
             if (fixedFiles.capacity() > 0) {
                 ring.registerFilesSparse(fixedFiles.capacity());
+            }
+            if (logger.isLoggable(System.Logger.Level.DEBUG)) {
+                logger.log(System.Logger.Level.DEBUG, this + ": SQ " + ring.sq().capacity() + ", CQ "
+                        + ring.cq().capacity() + ", flags " + SetupFlag.describe(ring.flags())
+                        + (ring.droppedFlags().isEmpty() ? "" : ", without " + SetupFlag.describe(ring.droppedFlags())
+                        + " (this kernel lacks them)") + ", wake-ups by " + waker.mechanism() + ", " + capacity()
+                        + " ops at most" + (cpu >= 0 ? ", pinned to CPU " + cpu : ""));
             }
         } catch (Throwable t) {
             failures.die(t);
@@ -312,7 +328,6 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
     }
 
     private void close() {
-        unpublish();
         RingWaker w = waker;
         if (w != null) {
             w.close();
@@ -337,7 +352,7 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
     // ---- submission ----
 
     @Override
-    void submit(OpSlot op) {
+    void enter(OpSlot op) {
         submitter.submit(op);
     }
 
@@ -366,7 +381,7 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
     // ---- files ----
 
     @Override
-    IoUringFile adoptOpened(int fd, int flags, boolean register) {
+    IoUringFile adoptOpened(int fd, int flags, boolean register, FileLife life) {
         int slot = -1;
         try {
             if (register) {
@@ -376,7 +391,7 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
                 }
                 ring.updateFile(slot, fd);
             }
-            return newFile(fd, flags, slot);
+            return newFile(fd, flags, slot, life);
         } catch (Exception e) {
             if (slot >= 0) {
                 fixedFiles.give(slot);

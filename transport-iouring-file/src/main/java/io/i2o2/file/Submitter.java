@@ -78,6 +78,7 @@ final class Submitter {
     /** Wakes the loop if, and only if, it is parked and nobody woke it yet. */
     private void wakeIfParked() {
         if (parked != 0 && PARKED.compareAndSet(this, 1, 0)) {
+            table.counters.wakeupsSent.increment();
             RingWaker waker = core.waker();
             try {
                 waker.wake();

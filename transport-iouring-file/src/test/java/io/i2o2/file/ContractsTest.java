@@ -142,7 +142,7 @@ class ContractsTest {
         // A short graceful timeout: then the timer is cancelled, and completes as the loop drains.
         assertTrue(group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).await(30, TimeUnit.SECONDS));
         group = null;
-        assertTrue(timer.isDone(), "shutdown completes what was pending");
+        assertTrue(timer.await(10, TimeUnit.SECONDS), "shutdown completes what was pending");
         for (int i = 0; i < 3; i++) {
             done.addListener(f -> runs.incrementAndGet());
             timer.addListener(f -> runs.incrementAndGet());
@@ -212,6 +212,44 @@ class ContractsTest {
                     io.rename(dir.resolve("a"), inside, 0).await().cause());
         }
         awaitNoPendingOps(io);
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#all")
+    void waitersWakeOnceDoneAlsoManyVirtualThreadsAndTwoOnOnePromise(Groups type) throws Exception {
+        IoUringFileIo io = io(type);
+        AtomicInteger done = new AtomicInteger();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int t = 0; t < 200; t++) {
+                threads.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        io.nop().syncUninterruptibly();
+                        done.incrementAndGet();
+                    }
+                });
+            }
+        }
+        assertEquals(10_000, done.get());
+
+        // Two threads on one promise: the first parks, the second waits on the monitor; both wake.
+        Future<Void> timer = io.timeout(200, TimeUnit.MILLISECONDS);
+        CountDownLatch woke = new CountDownLatch(2);
+        for (int t = 0; t < 2; t++) {
+            Thread.ofPlatform().start(() -> {
+                timer.awaitUninterruptibly();
+                woke.countDown();
+            });
+        }
+        assertTrue(woke.await(10, TimeUnit.SECONDS));
+
+        // A timed wait that runs out says so; an interrupted wait throws and keeps nothing parked.
+        Future<Void> hour = io.timeout(1, TimeUnit.HOURS);
+        assertFalse(hour.await(20, TimeUnit.MILLISECONDS));
+        Thread.currentThread().interrupt();
+        assertThrows(InterruptedException.class, hour::await);
+        assertFalse(Thread.currentThread().isInterrupted());
+        assertFalse(hour.cancel(false), "in the ring: the kernel is asked instead");
+        assertTrue(hour.await(10, TimeUnit.SECONDS), "the kernel cancelled the timer");
     }
 
     private static void awaitNoPendingOps(IoUringFileIo io) throws InterruptedException {

@@ -125,6 +125,13 @@ class PinningTest {
         late.release();
         assertTrue(terminated.await(30, TimeUnit.SECONDS), "the group terminates");
         for (int i = 0; i < reads.size(); i++) {
+            if (type == Groups.NETTY && reads.get(i).cause() instanceof RejectedExecutionException) {
+                // Netty closes every registration when its loop starts shutting down: an op still handed over
+                // to it then never reached the ring, and is refused with nothing kept.
+                assertEquals(1, bufs.get(i).refCnt(), "refused op " + i + " released its buffer");
+                bufs.get(i).release();
+                continue;
+            }
             assertTrue(reads.get(i).isSuccess(), "op " + i + ": " + reads.get(i).cause());
             assertEquals(512, reads.get(i).resultAsInt());
             int off = (int) ((i * 512L) % data.length);
@@ -132,6 +139,7 @@ class PinningTest {
             assertEquals(1, bufs.get(i).refCnt(), "buffer " + i + " released exactly once");
             bufs.get(i).release();
         }
+        assertTrue(file.close().await(10, TimeUnit.SECONDS));
     }
 
     @ParameterizedTest
@@ -156,6 +164,7 @@ class PinningTest {
             assertEquals(1, bufs.get(i).refCnt(), "released when the cancelled read's CQE came");
             bufs.get(i).release();
         }
+        assertTrue(fifo.close().await(10, TimeUnit.SECONDS));
     }
 
     @ParameterizedTest
@@ -175,5 +184,6 @@ class PinningTest {
         java.util.concurrent.CompletableFuture<Throwable> heard = new java.util.concurrent.CompletableFuture<>();
         loop.stat(dir).addListener(f -> heard.complete(f.cause()));
         assertInstanceOf(RejectedExecutionException.class, heard.get(10, TimeUnit.SECONDS));
+        assertTrue(file.close().await(10, TimeUnit.SECONDS), "a file of a shut-down loop still closes");
     }
 }

@@ -15,6 +15,10 @@ import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
 import io.i2o2.file.IoUringOpenOption;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringIoHandlerConfig;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -25,7 +29,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The library itself (module transport-iouring-file): one {@link IoUringFileEventLoopGroup} loop per trial,
- * sized for it by {@link I2o2Setup}.
+ * sized for it by {@link I2o2Setup} ({@code i2o2}); or, as {@code i2o2-netty}, the same file API on a loop of
+ * Netty's own io_uring transport, the ring Netty's channels use, sized like the {@code netty-iouring} peer's
+ * (what registered buffers and files need is not there, as for that peer).
  *
  * <ul>
  *   <li>Reads, writes and the same-thread NOP run on the loop's thread through the allocation-free callback
@@ -44,24 +50,48 @@ import java.util.concurrent.TimeUnit;
  */
 public final class I2o2Backend implements Backend {
     private static final int ALIGN = 4096;
+    private final boolean onNettyRing;
 
-    /** Creates the backend. */
-    public I2o2Backend() {
+    /**
+     * Creates the backend.
+     *
+     * @param onNettyRing run the file API on Netty's io_uring loop instead of this library's ring
+     */
+    public I2o2Backend(boolean onNettyRing) {
+        this.onNettyRing = onNettyRing;
     }
 
     @Override
     public String name() {
-        return "i2o2";
+        return onNettyRing ? "i2o2-netty" : "i2o2";
     }
 
     @Override
     public String unavailable(BenchEnv env) {
         try {
-            new IoUringFileEventLoopGroup(1).shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            if (onNettyRing && !IoUring.isAvailable()) {
+                return "Netty io_uring unavailable: " + IoUring.unavailabilityCause();
+            }
+            newGroup(null).shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             return null;
         } catch (Throwable t) {
-            return "i2o2: no ring here: " + t;
+            return name() + ": no ring here: " + t;
         }
+    }
+
+    @Override
+    public String unsupported(Trial trial) {
+        return onNettyRing && trial.registered()
+                ? "Netty 4.2 has no public API to register buffers or files with its ring" : null;
+    }
+
+    private MultiThreadIoEventLoopGroup newGroup(Trial trial) {
+        if (onNettyRing) {
+            return new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory(
+                    trial == null ? new IoUringIoHandlerConfig() : NettyIoUringBackend.ringConfig(trial)));
+        }
+        return trial == null ? new IoUringFileEventLoopGroup(1)
+                : new IoUringFileEventLoopGroup(1, I2o2Setup.config(trial));
     }
 
     @Override
@@ -75,7 +105,7 @@ public final class I2o2Backend implements Backend {
 
     @Override
     public Measurement run(Trial trial, BenchEnv env) throws Exception {
-        IoUringFileEventLoopGroup group = new IoUringFileEventLoopGroup(1, I2o2Setup.config(trial));
+        MultiThreadIoEventLoopGroup group = newGroup(trial);
         List<ByteBuf> buffers = new ArrayList<>();
         IoUringFile file = null;
         try {

@@ -68,9 +68,7 @@ public final class NettyIoUringBackend implements Backend {
 
     @Override
     public Measurement run(Trial trial, BenchEnv env) throws Exception {
-        int inflight = trial.crossThread() ? trial.threads() * trial.perProducerWindow() : trial.qd();
-        int ring = Integer.highestOneBit(Math.max(MIN_RING, 2 * inflight - 1)) << 1;
-        IoUringIoHandlerConfig config = new IoUringIoHandlerConfig().setRingSize(Math.min(ring, 32768));
+        IoUringIoHandlerConfig config = ringConfig(trial);
         int[] fd = {-1};
         // The arena outlives the loop: buffers are freed only after the ring is gone, even on a failed trial.
         try (Arena arena = Arena.ofShared()) {
@@ -89,6 +87,13 @@ public final class NettyIoUringBackend implements Backend {
                 }
             }
         }
+    }
+
+    /** Netty's ring for a trial: big enough (SQ, and so CQ) for every op it keeps in flight. */
+    static IoUringIoHandlerConfig ringConfig(Trial trial) {
+        int inflight = trial.crossThread() ? trial.threads() * trial.perProducerWindow() : trial.qd();
+        int ring = Integer.highestOneBit(Math.max(MIN_RING, 2 * inflight - 1)) << 1;
+        return new IoUringIoHandlerConfig().setRingSize(Math.min(ring, 32768));
     }
 
     /** The loop-thread driver for a trial; opens the file into {@code fd[0]} and takes buffers from the arena. */

@@ -32,7 +32,8 @@ class I2o2BackendTest {
     @TempDir
     static Path dir;
     private static BenchEnv env;
-    private static final I2o2Backend BACKEND = new I2o2Backend();
+    private static final I2o2Backend BACKEND = new I2o2Backend(false);
+    private static final I2o2Backend ON_NETTY = new I2o2Backend(true);
 
     @BeforeAll
     static void files() throws Exception {
@@ -45,6 +46,7 @@ class I2o2BackendTest {
     @AfterAll
     static void close() {
         BACKEND.close();
+        ON_NETTY.close();
     }
 
     static Stream<Trial> trials() {
@@ -75,6 +77,24 @@ class I2o2BackendTest {
         assertTrue(m.ops() > 0, trial + ": " + m);
         assertTrue(m.wallNanos() >= env.durationNanos(), trial + ": " + m);
         assertTrue(m.cpuNanos() > 0, trial + ": " + m);
+        assertTrue(m.p50Nanos() > 0 && m.p50Nanos() <= m.p99Nanos(), trial + ": " + m);
+        assertEquals("", m.note());
+    }
+
+    /** The same file API on Netty's own io_uring loop: every trial but the registered ones. */
+    @ParameterizedTest
+    @MethodSource("trials")
+    void runsAndMeasuresOnNettysRing(Trial trial) throws Exception {
+        assumeTrue(ON_NETTY.unavailable(env) == null, () -> "Netty io_uring unavailable: " + ON_NETTY.unavailable(env));
+        if (trial.registered()) {
+            assertTrue(ON_NETTY.unsupported(trial).contains("register"), ON_NETTY.unsupported(trial));
+            return;
+        }
+        if (trial.workload() == Workload.SEQWRITE) {
+            DataFile.resetScratch(env.writeFile(), env.fileSize());
+        }
+        Measurement m = ON_NETTY.run(trial, env);
+        assertTrue(m.ops() > 0, trial + ": " + m);
         assertTrue(m.p50Nanos() > 0 && m.p50Nanos() <= m.p99Nanos(), trial + ": " + m);
         assertEquals("", m.note());
     }

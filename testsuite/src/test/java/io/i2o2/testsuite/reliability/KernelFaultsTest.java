@@ -236,6 +236,7 @@ class KernelFaultsTest {
             assertEquals(1, bufs.get(i).refCnt(), "read " + i + " never reached the kernel but stays pinned");
         }
         Kit.releaseAll(bufs);
+        assertTrue(file.close().await(Kit.HANG_SECONDS, TimeUnit.SECONDS), "a file of a dead loop still closes");
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 

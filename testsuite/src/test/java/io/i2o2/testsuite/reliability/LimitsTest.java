@@ -408,6 +408,7 @@ class LimitsTest {
         while (!lateListener.get() && System.nanoTime() < deadline) {
             Thread.sleep(1);
         }
+        assertTrue(file.close().await(Kit.HANG_SECONDS, TimeUnit.SECONDS));
         assertTrue(lateListener.get(), "a listener on a future refused by a terminated loop must still run");
     }
 }

@@ -1,0 +1,46 @@
+package io.i2o2.file;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.i2o2.file.FileOpsTest.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A file that owns its descriptor and is dropped unclosed is reported like a leaked buffer; a closed one is not. */
+class FileLeakTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anUnclosedFileIsReportedAClosedOneIsNot() throws Exception {
+        IoUringFileEventLoopGroup group = new IoUringFileEventLoopGroup(1);
+        try {
+            IoUringFileIo io = group.nextFileIo();
+            Path path = Files.write(dir.resolve("data"), new byte[16]);
+            LeakDetection.collect();
+            openAndDrop(io, path);
+            await(await(io.open(path)).close());       // closed: never reported
+            List<String> leaks = new ArrayList<>();
+            for (int i = 0; i < 10 && leaks.isEmpty(); i++) {
+                System.gc();
+                Thread.sleep(20);
+                // The detector looks for collected files when it tracks a new one.
+                await(await(io.open(path)).close());
+                leaks.addAll(LeakDetection.collect());
+            }
+            assertTrue(leaks.size() == 1 && leaks.get(0).contains("IoUringFile"),
+                    "exactly the dropped file is reported: " + leaks);
+        } finally {
+            Groups.shutdown(group);
+        }
+    }
+
+    private static void openAndDrop(IoUringFileIo io, Path path) throws Exception {
+        await(io.open(path));
+    }
+}
