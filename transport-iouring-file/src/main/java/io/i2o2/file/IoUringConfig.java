@@ -165,8 +165,25 @@ public final class IoUringConfig {
         return shutdownTimeoutNanos;
     }
 
+    /** Whether loops poll for completions ({@code IORING_SETUP_IOPOLL}, with a plain companion ring). */
+    boolean ioPoll() {
+        return ioPoll;
+    }
+
     /** The ring parameters for one loop; {@code passthrough} adds {@code SQE128|CQE32} as requirements. */
     RingParams ringParams(boolean passthrough) {
+        return ringParams(passthrough, ioPoll);
+    }
+
+    /**
+     * The parameters of an IOPOLL loop's companion ring: the same, without polling (it takes every op that
+     * cannot be polled, and the wake-ups).
+     */
+    RingParams companionParams(boolean passthrough) {
+        return ringParams(passthrough, false);
+    }
+
+    private RingParams ringParams(boolean passthrough, boolean polled) {
         RingParams.Builder p = RingParams.builder().entries(ringEntries).cqEntries(effectiveCqEntries()).faults(faults)
                 .startDisabled(true);
         if (passthrough) {
@@ -187,7 +204,7 @@ public final class IoUringConfig {
                 want(p, SetupFlag.DEFER_TASKRUN);
             }
         }
-        if (ioPoll) {
+        if (polled) {
             want(p, SetupFlag.IOPOLL);
         }
         want(p, SetupFlag.NO_SQARRAY);

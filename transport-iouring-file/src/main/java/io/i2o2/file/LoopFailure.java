@@ -5,6 +5,8 @@ import io.i2o2.uring.SetupFlag;
 import io.i2o2.uring.UringException;
 import io.i2o2.uring.UserData;
 
+import java.util.List;
+
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,7 +18,8 @@ final class LoopFailure {
     private static final System.Logger logger = System.getLogger(LoopFailure.class.getName());
 
     private final RingCore core;
-    private final Ring ring;
+    /** The loop's rings: one, or an IOPOLL loop's polled ring and its plain companion. */
+    private final List<Ring> rings;
     private final OpTable table;
     private final Submitter submitter;
     private final OpCompleter completer;
@@ -26,9 +29,9 @@ final class LoopFailure {
     /** A ring call that failed where it could not be thrown (writing SQEs, cancelling); the loop dies of it. */
     private UringException ringFailure;
 
-    LoopFailure(RingCore core, Ring ring, OpTable table, Submitter submitter, OpCompleter completer) {
+    LoopFailure(RingCore core, List<Ring> rings, OpTable table, Submitter submitter, OpCompleter completer) {
         this.core = core;
-        this.ring = ring;
+        this.rings = rings;
         this.table = table;
         this.submitter = submitter;
         this.completer = completer;
@@ -72,15 +75,19 @@ final class LoopFailure {
                 completer.fail(op, cause);
             }
             try {
-                ring.reap(core, Integer.MAX_VALUE);
+                for (Ring ring : rings) {
+                    ring.reap(core, Integer.MAX_VALUE);
+                }
             } catch (Throwable ignored) {
                 // Only a best effort to let finished ops release their memory.
             }
         } while (table.inUse() > table.inFlight() && System.nanoTime() < deadline);
-        if (!ring.flags().contains(SetupFlag.SQPOLL)) {
-            // Nobody enters this ring again and no kernel thread polls it: what the kernel has not consumed
-            // from the SQ never reached it, so it is released like a queued op instead of pinned for good.
-            ring.sq().forEachUnconsumed(userData -> failNeverSubmitted(userData, cause));
+        for (Ring ring : rings) {
+            if (!ring.flags().contains(SetupFlag.SQPOLL)) {
+                // Nobody enters this ring again and no kernel thread polls it: what the kernel has not consumed
+                // from the SQ never reached it, so it is released like a queued op instead of pinned for good.
+                ring.sq().forEachUnconsumed(userData -> failNeverSubmitted(userData, cause));
+            }
         }
         for (int i = 0; i < table.capacity(); i++) {
             OpSlot op = table.slot(i);

@@ -2,6 +2,7 @@ package io.i2o2.file;
 
 import io.i2o2.uring.Errno;
 import io.i2o2.uring.Linux;
+import io.i2o2.uring.NvmeUringCmd;
 import io.i2o2.uring.Sqe;
 import io.i2o2.uring.Statx;
 import io.netty.buffer.ByteBuf;
@@ -257,6 +258,19 @@ enum OpKind {
         this.result = result;
         this.hasOffset = hasOffset;
         this.moves = moves;
+    }
+
+    /**
+     * Whether {@code op} may go to the polled ring of an IOPOLL loop: O_DIRECT reads and writes, and NVMe
+     * I/O passthrough commands. Everything else (opens, stats, syncs, timers, admin commands) the kernel
+     * refuses on a polled ring.
+     */
+    boolean pollable(OpSlot op) {
+        return switch (this) {
+            case READ, WRITE, READ_FIXED, WRITE_FIXED, READV, WRITEV -> op.file != null && op.file.isDirect();
+            case URING_CMD -> op.cmdOp == NvmeUringCmd.CMD_IO || op.cmdOp == NvmeUringCmd.CMD_IO_VEC;
+            default -> false;
+        };
     }
 
     /** Which JFR event an op of this kind records: reads and writes by what they move, syncs by name. */

@@ -33,6 +33,8 @@ final class OpSlot {
     /** Bumped each time the slot is reused; part of {@code user_data}, so a stale CQE never hits a new op. */
     int generation;
     byte state;
+    /** Whether the op went to the polled ring of an IOPOLL loop (its CQE comes from there). */
+    boolean polled;
 
     OpKind kind;
     /** The file this op works on, or null; holds one of the file's op references until completion. */
@@ -83,6 +85,7 @@ final class OpSlot {
     /** Forgets the op, keeping index, scratch and generation. */
     void clear() {
         kind = null;
+        polled = false;
         file = null;
         fd = 0;
         fixedFile = false;

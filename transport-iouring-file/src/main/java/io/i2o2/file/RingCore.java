@@ -40,6 +40,14 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
     private final boolean passthrough;
     private final int cpu;
     private final Ring ring;
+    /**
+     * An IOPOLL loop's plain ring, for every op the kernel cannot poll (opens, stats, syncs, timers, admin
+     * commands, cancellations) and for the wake-ups: a polled ring cannot be slept on, and an eventfd read
+     * on it fails at once and keeps it from polling. Null on other loops.
+     */
+    private final Ring companion;
+    /** The ring the loop sleeps on and other threads wake: the companion when there is one. */
+    private final Ring sleepRing;
     private final int sqCapacity;
     private final Probe probe;
     private final Submitter submitter;
@@ -61,16 +69,23 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
         // Created on the thread that builds the loop, so a kernel that refuses fails the group's constructor;
         // it starts disabled and the loop thread enables it, becoming its single issuer.
         this.ring = Ring.open(config.ringParams(passthrough));
+        Ring plain = null;
         try {
-            this.sqCapacity = ring.sq().capacity();
+            plain = ring.flags().contains(SetupFlag.IOPOLL) ? Ring.open(config.companionParams(passthrough)) : null;
+            this.companion = plain;
+            this.sleepRing = plain != null ? plain : ring;
+            this.sqCapacity = Math.min(ring.sq().capacity(), sleepRing.sq().capacity());
             this.probe = ring.probe();
-            this.submitter = new Submitter(this, table, ring, completer);
-            this.failures = new LoopFailure(this, ring, table, submitter, completer);
+            this.submitter = new Submitter(this, table, ring, plain, completer);
+            this.failures = new LoopFailure(this, rings(), table, submitter, completer);
             this.fixedBuffers = config.fixedBufferCount() > 0
                     ? new FixedBufferPool(config.fixedBufferCount(), config.fixedBufferSize()) : null;
             this.fixedFiles = new FixedFileSlots(config.fixedFileSlots());
         } catch (UringException | RuntimeException | Error e) {
             // The probe is a system call too: a refusal must not leave the ring's fd and mappings behind.
+            if (plain != null) {
+                plain.close();
+            }
             ring.close();
             throw e;
         }
@@ -96,10 +111,16 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
         return null;
     }
 
+    /** The loop's rings: the one, or the polled one and its companion. */
+    private java.util.List<Ring> rings() {
+        return companion == null ? java.util.List.of(ring) : java.util.List.of(ring, companion);
+    }
+
     @Override
     long cqOverflows() {
         try {
-            return Integer.toUnsignedLong(ring.cq().overflowCount());
+            return Integer.toUnsignedLong(ring.cq().overflowCount())
+                    + (companion == null ? 0 : Integer.toUnsignedLong(companion.cq().overflowCount()));
         } catch (IllegalStateException closed) {
             return 0;    // the ring's mapping is gone (its arena refuses the read): nothing overflows any more
         }
@@ -146,16 +167,19 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
             if (cpu >= 0) {
                 FileDescriptors.pinCurrentThread(cpu);
             }
-            ring.enable();
-            ring.registerRingFd();
+            for (Ring r : rings()) {
+                r.enable();
+                r.registerRingFd();
+                // Ops go to either ring of an IOPOLL loop: both know the same registered buffers and files.
+                if (fixedBuffers != null) {
+                    fixedBuffers.register(r);
+                }
+                if (fixedFiles.capacity() > 0) {
+                    r.registerFilesSparse(fixedFiles.capacity());
+                }
+            }
             waker = config.eventFdWakeup() ? RingWaker.eventFd(WAKE_USER_DATA)
-                    : RingWaker.open(ring, WAKE_USER_DATA, config.ringParams(passthrough).faults());
-            if (fixedBuffers != null) {
-                fixedBuffers.register(ring);
-            }
-            if (fixedFiles.capacity() > 0) {
-                ring.registerFilesSparse(fixedFiles.capacity());
-            }
+                    : RingWaker.open(sleepRing, WAKE_USER_DATA, config.ringParams(passthrough).faults());
             if (logger.isLoggable(System.Logger.Level.DEBUG)) {
                 logger.log(System.Logger.Level.DEBUG, this + ": SQ " + ring.sq().capacity() + ", CQ "
                         + ring.cq().capacity() + ", flags " + SetupFlag.describe(ring.flags())
@@ -175,8 +199,7 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
             submitter.newTurn();
             int work = submitter.drain();
             failures.check();
-            ring.submitAndWait(0);
-            work += ring.reap(this, Integer.MAX_VALUE);
+            work += submitAndReap();
             if (!isAccepting()) {
                 cancelAtDeadline();
             }
@@ -193,11 +216,35 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
         }
     }
 
+    /**
+     * Submits what the SQs hold and hands every CQE to its op: one {@code io_uring_enter} for a plain ring
+     * (none when there is nothing to do); on an IOPOLL loop, a poll pass of the polled ring while polled ops
+     * are in flight (its completions exist only once someone polls for them), then the companion's turn.
+     */
+    private int submitAndReap() throws UringException {
+        if (companion == null) {
+            ring.submitAndWait(0);
+            return ring.reap(this, Integer.MAX_VALUE);
+        }
+        if (submitter.polling() || ring.sq().pending() > 0) {
+            ring.submitAndPoll();
+        }
+        companion.submitAndWait(0);
+        return ring.reap(this, Integer.MAX_VALUE) + companion.reap(this, Integer.MAX_VALUE);
+    }
+
     @Override
     public void onCompletion(long userData, int res, int flags, long extra0, long extra1) {
         switch (UserData.kind(userData)) {
-            case UserData.KIND_OP -> completer.complete(UserData.index(userData), UserData.generation(userData),
-                    res, extra0, extra1);
+            case UserData.KIND_OP -> {
+                int index = UserData.index(userData);
+                int generation = UserData.generation(userData);
+                OpSlot op = table.slot(index);
+                if (op.polled && op.generation == generation && op.state == OpSlot.IN_FLIGHT) {
+                    submitter.polledCompleted();
+                }
+                completer.complete(index, generation, res, extra0, extra1);
+            }
             case UserData.KIND_WAKE -> waker.onWakeCompletion();
             default -> {
                 // KIND_CANCEL: the cancel request's own result; the target op's CQE carries the outcome.
@@ -218,6 +265,10 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
             }
             timeout = timeout < 0 ? untilCancel : Math.min(timeout, untilCancel);
         }
+        if (submitter.polling()) {
+            // Polled ops complete only while someone polls: an IOPOLL loop with any in flight never sleeps.
+            return;
+        }
         if (spinForWork(timeout)) {
             return;
         }
@@ -225,8 +276,8 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
             return;
         }
         try {
-            if (ring.cq().ready() == 0 && waker.arm(ring.sq())) {
-                ring.submitAndWait(1, timeout);
+            if (ring.cq().ready() == 0 && sleepRing.cq().ready() == 0 && waker.arm(sleepRing.sq())) {
+                sleepRing.submitAndWait(1, timeout);
             }
         } finally {
             submitter.unparked();
@@ -322,8 +373,14 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
                 return;
             }
             long wait = cancelledAtDeadline ? giveUp - now : Math.max(shutdownDeadline - now, 1);
-            ring.submitAndWait(table.inFlight() > 0 ? 1 : 0, Math.min(wait, TimeUnit.MILLISECONDS.toNanos(100)));
-            ring.reap(this, Integer.MAX_VALUE);
+            if (submitter.polling()) {
+                submitAndReap();
+                Thread.onSpinWait();
+                continue;
+            }
+            sleepRing.submitAndWait(table.inFlight() > 0 ? 1 : 0,
+                    Math.min(wait, TimeUnit.MILLISECONDS.toNanos(100)));
+            submitAndReap();
         }
     }
 
@@ -331,6 +388,9 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
         RingWaker w = waker;
         if (w != null) {
             w.close();
+        }
+        if (companion != null) {
+            companion.close();
         }
         ring.close();
         if (!failures.hasFailed()) {
@@ -389,7 +449,9 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
                 if (slot < 0) {
                     throw new IllegalStateException("all " + fixedFiles.capacity() + " registered-file slots in use");
                 }
-                ring.updateFile(slot, fd);
+                for (Ring r : rings()) {
+                    r.updateFile(slot, fd);
+                }
             }
             return newFile(fd, flags, slot, life);
         } catch (Exception e) {
@@ -404,7 +466,9 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
     @Override
     void unregisterFile(int slot) {
         try {
-            ring.updateFile(slot, -1);
+            for (Ring r : rings()) {
+                r.updateFile(slot, -1);
+            }
         } catch (UringException e) {
             logger.log(System.Logger.Level.WARNING, this + ": could not empty registered-file slot " + slot, e);
         }

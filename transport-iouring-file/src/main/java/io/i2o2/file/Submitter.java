@@ -35,9 +35,13 @@ final class Submitter {
 
     private final RingCore core;
     private final OpTable table;
+    /** The ring for everything (or, on an IOPOLL loop, for the polled ops only). */
     private final Ring ring;
-    private final SubmissionQueue sq;
+    /** On an IOPOLL loop, the plain ring for every op that cannot be polled; else {@link #ring}. */
+    private final Ring plain;
     private final OpCompleter completer;
+    /** Polled ops in the polled ring whose CQE has not arrived: while any are, the loop polls, never sleeps. */
+    private int polledInFlight;
     @SuppressWarnings("unused")
     private volatile int parked;
     /** Set by Netty's wake-up for a task added from another thread; cleared at the start of each turn. */
@@ -45,11 +49,11 @@ final class Submitter {
     /** A handed-over op that found no room in the SQ; first in line next time. Loop thread. */
     private OpSlot carried;
 
-    Submitter(RingCore core, OpTable table, Ring ring, OpCompleter completer) {
+    Submitter(RingCore core, OpTable table, Ring ring, Ring companion, OpCompleter completer) {
         this.core = core;
         this.table = table;
         this.ring = ring;
-        this.sq = ring.sq();
+        this.plain = companion != null ? companion : ring;
         this.completer = completer;
     }
 
@@ -120,14 +124,16 @@ final class Submitter {
      * even after submitting. True when the chain is dealt with: in the SQ, or completed without the kernel.
      */
     private boolean encodeChain(OpSlot head) {
-        if (!roomFor(head)) {
+        boolean polled = plain != ring && allPollable(head);
+        Ring target = polled ? ring : plain;
+        if (!roomFor(head, target)) {
             return false;
         }
         if (!core.admit(head)) {
             return true;
         }
         for (OpSlot op = head; ; op = table.slot(op.next)) {
-            Sqe sqe = sq.next();
+            Sqe sqe = target.sq().next();
             try {
                 op.kind.encode(sqe, op);
             } catch (RuntimeException | Error e) {
@@ -143,24 +149,51 @@ final class Submitter {
             }
             sqe.userData(OpTable.userData(op));
             table.markInFlight(op);
+            op.polled = polled;
+            if (polled) {
+                polledInFlight++;
+            }
             if (op.next < 0) {
                 return true;
             }
         }
     }
 
+    /** Whether every link of a chain can go to the polled ring (one that cannot takes the chain to the plain one). */
+    private boolean allPollable(OpSlot head) {
+        for (OpSlot op = head; ; op = table.slot(op.next)) {
+            if (!op.kind.pollable(op)) {
+                return false;
+            }
+            if (op.next < 0) {
+                return true;
+            }
+        }
+    }
+
+    /** A polled op's CQE arrived. */
+    void polledCompleted() {
+        polledInFlight--;
+    }
+
+    /** Whether polled ops are in flight: the loop must keep polling for them instead of sleeping. */
+    boolean polling() {
+        return polledInFlight > 0;
+    }
+
     /** Whether the SQ has an entry for every link of a chain, submitting first if needed: links go back to back. */
-    private boolean roomFor(OpSlot head) {
+    private boolean roomFor(OpSlot head, Ring target) {
         int links = 1;
         for (OpSlot op = head; op.next >= 0; op = table.slot(op.next)) {
             links++;
         }
-        return sq.space() >= links || (submitQuietly() >= 0 && sq.space() >= links);
+        SubmissionQueue sq = target.sq();
+        return sq.space() >= links || (submitQuietly(target) >= 0 && sq.space() >= links);
     }
 
-    private int submitQuietly() {
+    private int submitQuietly(Ring target) {
         try {
-            return ring.submit();
+            return target.submit();
         } catch (UringException e) {
             core.ringFailed(e);
             return -1;
@@ -173,8 +206,14 @@ final class Submitter {
         if (op.generation != generation || op.state != OpSlot.IN_FLIGHT) {
             return;
         }
+        if (op.polled) {
+            // A cancellation is not pollable, and one on the plain ring cannot reach the polled ring's
+            // requests: a polled op is not cancelled; it completes on its own, in microseconds.
+            return;
+        }
+        SubmissionQueue sq = plain.sq();
         Sqe sqe = sq.next();
-        if (sqe == null && submitQuietly() >= 0) {
+        if (sqe == null && submitQuietly(plain) >= 0) {
             sqe = sq.next();
         }
         if (sqe != null) {
@@ -190,7 +229,10 @@ final class Submitter {
                 cancel(i, op.generation);
             }
         }
-        submitQuietly();
+        submitQuietly(ring);
+        if (plain != ring) {
+            submitQuietly(plain);
+        }
     }
 
     /** A new turn of the loop: tasks added so far will be run by Netty after it. */

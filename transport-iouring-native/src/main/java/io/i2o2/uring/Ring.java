@@ -318,6 +318,19 @@ public final class Ring implements AutoCloseable {
     }
 
     /**
+     * Submits and makes one pass over the polled requests of an {@link SetupFlag#IOPOLL} ring: always enters
+     * the kernel with {@code GETEVENTS} and {@code min_complete} 0, because on such a ring completions exist
+     * only once someone polls for them. Never waits.
+     *
+     * @return how many entries the kernel took
+     * @throws UringException if the kernel refuses the call for good
+     */
+    public int submitAndPoll() throws UringException {
+        checkOpen();
+        return enter(sq.flush(), 0, ENTER_GETEVENTS, 0, 0);
+    }
+
+    /**
      * Like {@link #submitAndWait(int)}, but gives up after {@code timeoutNanos} (5.11+ kernels; older ones
      * wait without a limit). Returns 0 when the time ran out.
      *
