@@ -15,6 +15,10 @@ public final class AlignedBuffers {
     /**
      * An empty buffer of exactly {@code capacity} bytes starting on an {@code alignment} boundary (a power of
      * two). Its memory is GC-managed: it is freed once the buffer is unreachable, never while it is in use.
+     *
+     * @param capacity the buffer's capacity in bytes
+     * @param alignment the alignment of its memory address in bytes (a power of two, e.g. 4096 for O_DIRECT)
+     * @return an empty buffer of exactly {@code capacity} bytes starting on an {@code alignment} boundary (a power of two)
      */
     public static ByteBuf allocate(int capacity, int alignment) {
         if (capacity < 0) {

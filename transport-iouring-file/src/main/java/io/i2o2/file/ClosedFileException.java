@@ -4,7 +4,11 @@ package io.i2o2.file;
 public class ClosedFileException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message which file */
+    /**
+     * A closed-file failure.
+     *
+     * @param message which file
+     */
     public ClosedFileException(String message) {
         super(message);
     }

@@ -46,23 +46,39 @@ public final class FixedBufferPool {
         ring.registerBuffers(buffers);
     }
 
-    /** A free registered buffer (empty, capacity {@link #bufferSize()}), or null when all are in use. */
+    /**
+     * A free registered buffer (empty, capacity {@link #bufferSize()}), or null when all are in use.
+     *
+     * @return a free registered buffer (empty, capacity {@link #bufferSize()}), or null when all are in use
+     */
     public ByteBuf tryAcquire() {
         int i = free.poll();
         return i < 0 ? null : new FixedBuffer(this, i, slices[i]);
     }
 
-    /** Size of each buffer. */
+    /**
+     * Size of each buffer.
+     *
+     * @return the size of each buffer
+     */
     public int bufferSize() {
         return bufferSize;
     }
 
-    /** Number of buffers. */
+    /**
+     * Number of buffers.
+     *
+     * @return the number of buffers
+     */
     public int count() {
         return slices.length;
     }
 
-    /** Buffers not handed out right now. */
+    /**
+     * Buffers not handed out right now.
+     *
+     * @return how many buffers are not handed out right now
+     */
     public int available() {
         return free.size();
     }

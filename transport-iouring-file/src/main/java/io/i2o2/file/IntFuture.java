@@ -11,6 +11,7 @@ public interface IntFuture extends Future<Integer> {
     /**
      * The result of a successful operation, unboxed.
      *
+     * @return the result of a successful operation, unboxed
      * @throws IllegalStateException if the operation has not completed successfully
      */
     int resultAsInt();

@@ -12,6 +12,8 @@ package io.i2o2.file;
 @FunctionalInterface
 public interface IoCallback {
     /**
+     * Called once with the operation's result, on the loop thread.
+     *
      * @param result what the system call returns ({@code pread(2)}'s byte count, ...), or {@code -errno}
      * @param tag    the value given at submission
      */

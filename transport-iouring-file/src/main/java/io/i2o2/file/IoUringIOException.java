@@ -11,12 +11,18 @@ import java.io.IOException;
 public class IoUringIOException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The operation that failed. */
     private final String op;
+    /** The positive error number. */
     private final int errno;
+    /** The file descriptor or registered slot, -1 for none. */
     private final int fd;
+    /** The file offset, -1 for none. */
     private final long offset;
 
     /**
+     * A failed operation.
+     *
      * @param op     the operation, e.g. {@code "read"}
      * @param errno  the positive error number
      * @param fd     the file descriptor (or registered slot), -1 for none
@@ -33,27 +39,47 @@ public class IoUringIOException extends IOException {
         this.offset = offset;
     }
 
-    /** The operation that failed, e.g. {@code "read"}. */
+    /**
+     * The operation that failed, e.g. {@code "read"}.
+     *
+     * @return the operation that failed, e.g. {@code "read"}
+     */
     public String op() {
         return op;
     }
 
-    /** The positive error number. */
+    /**
+     * The positive error number.
+     *
+     * @return the positive error number
+     */
     public int errno() {
         return errno;
     }
 
-    /** The error's symbolic name, e.g. {@code "EBADF"}. */
+    /**
+     * The error's symbolic name, e.g. {@code "EBADF"}.
+     *
+     * @return the error's symbolic name, e.g. {@code "EBADF"}
+     */
     public String errnoName() {
         return Errno.name(errno);
     }
 
-    /** The file descriptor or registered slot, or -1. */
+    /**
+     * The file descriptor or registered slot, or -1.
+     *
+     * @return the file descriptor or registered slot, or -1
+     */
     public int fd() {
         return fd;
     }
 
-    /** The file offset, or -1. */
+    /**
+     * The file offset, or -1.
+     *
+     * @return the file offset, or -1
+     */
     public long offset() {
         return offset;
     }

@@ -10,7 +10,11 @@ import java.util.concurrent.RejectedExecutionException;
 public class IoUringOverloadedException extends RejectedExecutionException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what was refused and why */
+    /**
+     * A refused submission.
+     *
+     * @param message what was refused and why
+     */
     public IoUringOverloadedException(String message) {
         super(message);
     }

@@ -39,22 +39,46 @@ public final class LinkedOps {
         this.core = core;
     }
 
-    /** Links a read ({@link IoUringFile#read(ByteBuf, long)}). */
+    /**
+     * Links a read ({@link IoUringFile#read(ByteBuf, long)}).
+     *
+     * @param file the file to read
+     * @param dst where to read into: its writable bytes
+     * @param offset the file offset in bytes
+     * @return the byte count read, once the chain runs
+     */
     public IntFuture read(IoUringFile file, ByteBuf dst, long offset) {
         return add(file, target -> file.prepareRead(dst, offset, target));
     }
 
-    /** Links a write ({@link IoUringFile#write(ByteBuf, long)}). */
+    /**
+     * Links a write ({@link IoUringFile#write(ByteBuf, long)}).
+     *
+     * @param file the file to write
+     * @param src the bytes to write: its readable bytes
+     * @param offset the file offset in bytes
+     * @return the byte count written, once the chain runs
+     */
     public IntFuture write(IoUringFile file, ByteBuf src, long offset) {
         return add(file, target -> file.prepareWrite(src, offset, target));
     }
 
-    /** Links an {@code fsync}. */
+    /**
+     * Links an {@code fsync}.
+     *
+     * @param file the file to sync
+     * @return the sync's result, once the chain runs
+     */
     public IntFuture fsync(IoUringFile file) {
         return add(file, target -> file.prepareSimple(OpKind.FSYNC, 0, 0, 0, 0, target));
     }
 
-    /** Links an {@code fdatasync}. */
+    /**
+     * Links an {@code fdatasync}.
+     *
+     * @param file the file to sync
+     * @return the sync's result, once the chain runs
+     */
     public IntFuture fdatasync(IoUringFile file) {
         return add(file, target -> file.prepareSimple(OpKind.FDATASYNC, 0, 0, 0, 0, target));
     }
@@ -62,6 +86,10 @@ public final class LinkedOps {
     /**
      * Bounds the link added just before: if it has not completed after {@code delay}, the kernel cancels it
      * (it fails with {@code ECANCELED}). Completes when the timer is done, either way.
+     *
+     * @param delay how long the previous link may take
+     * @param unit the unit of {@code delay}
+     * @return the timeout's own future
      */
     public Future<Void> timeoutPrevious(long delay, TimeUnit unit) {
         IoPromise<Void> p = new IoPromise<>(core);

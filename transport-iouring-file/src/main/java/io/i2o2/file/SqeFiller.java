@@ -11,6 +11,10 @@ import io.i2o2.uring.Sqe;
  */
 @FunctionalInterface
 public interface SqeFiller {
-    /** @param sqe the zeroed entry to fill */
+    /**
+     * Fills the entry's fields.
+     *
+     * @param sqe the zeroed entry to fill
+     */
     void fill(Sqe sqe);
 }

@@ -9,6 +9,8 @@ import java.lang.foreign.MemorySegment;
 @FunctionalInterface
 public interface UringCmdWriter {
     /**
+     * Writes the command.
+     *
      * @param command     the 80-byte command area, zeroed (for NVMe, a {@code struct nvme_uring_cmd})
      * @param dataAddress the address of the pinned data buffer's readable (writes) or writable (reads) bytes,
      *                    or 0 when there is none

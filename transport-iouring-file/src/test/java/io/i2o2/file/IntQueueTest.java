@@ -1,5 +1,6 @@
 package io.i2o2.file;
 
+import io.i2o2.uring.WithoutIoUring;
 import org.junit.jupiter.api.Test;
 
 import java.util.BitSet;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The lock-free queue behind the op table's free list and hand-over. */
+@WithoutIoUring
 class IntQueueTest {
 
     @Test

@@ -1,5 +1,6 @@
 package io.i2o2.file;
 
+import io.i2o2.uring.WithoutIoUring;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The leak check every test class runs under actually catches a leak. */
+@WithoutIoUring
 class LeakDetectionTest {
     @Test
     void anUnreleasedBufferIsReported() throws Exception {

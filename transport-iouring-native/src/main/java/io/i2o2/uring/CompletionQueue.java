@@ -48,12 +48,20 @@ public final class CompletionQueue {
         this.head = (int) INT.getAcquire(ring, khead);
     }
 
-    /** The number of CQEs waiting to be reaped. */
+    /**
+     * The number of CQEs waiting to be reaped.
+     *
+     * @return the number of CQEs waiting to be reaped
+     */
     public int ready() {
         return (int) INT.getAcquire(ring, ktail) - head;
     }
 
-    /** The number of entries the CQ holds. */
+    /**
+     * The number of entries the CQ holds.
+     *
+     * @return the number of entries the CQ holds
+     */
     public int capacity() {
         return entries;
     }
@@ -61,6 +69,8 @@ public final class CompletionQueue {
     /**
      * CQEs the kernel dropped because the CQ was full. Stays 0 on kernels with {@code IORING_FEAT_NODROP}
      * (5.5+), which hold overflowed CQEs back until {@link Ring#reap} flushes them.
+     *
+     * @return how many CQEs the kernel dropped because the CQ was full
      */
     public int overflowCount() {
         return (int) INT.getAcquire(ring, koverflow);
@@ -69,6 +79,8 @@ public final class CompletionQueue {
     /**
      * Hands up to {@code max} ready CQEs to {@code handler}, oldest first.
      *
+     * @param handler called for each completion
+     * @param max the most to take
      * @return how many were handed over
      */
     public int reap(CompletionHandler handler, int max) {

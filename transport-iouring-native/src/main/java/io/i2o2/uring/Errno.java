@@ -101,19 +101,32 @@ public final class Errno {
     /**
      * The symbolic name of an error number, such as {@code "ENOENT"}; accepts {@code errno} or the negative
      * result io_uring reports. Unknown values give {@code "errno N"}.
+     *
+     * @param errno the error number (positive)
+     * @return the symbolic name of an error number, such as {@code "ENOENT"}; accepts {@code errno} or the negative result io_uring reports
      */
     public static String name(int errno) {
         int e = Math.abs(errno);
         return e < MAX && NAMES[e] != null ? NAMES[e] : "errno " + e;
     }
 
-    /** The C library's description of an error number ({@code strerror}); accepts a negative result too. */
+    /**
+     * The C library's description of an error number ({@code strerror}); accepts a negative result too.
+     *
+     * @param errno the error number (positive)
+     * @return the C library's description of an error number ({@code strerror}); accepts a negative result too
+     */
     public static String describe(int errno) {
         int e = Math.abs(errno);
         return e < MAX && DESCRIPTIONS[e] != null ? DESCRIPTIONS[e] : "Unknown error " + e;
     }
 
-    /** {@code "ENOENT (No such file or directory)"}: the name with its description, for messages. */
+    /**
+     * {@code "ENOENT (No such file or directory)"}: the name with its description, for messages.
+     *
+     * @param errno the error number (positive)
+     * @return the name with its description, e.g. {@code "ENOENT (No such file or directory)"}
+     */
     public static String format(int errno) {
         return name(errno) + " (" + describe(errno) + ")";
     }

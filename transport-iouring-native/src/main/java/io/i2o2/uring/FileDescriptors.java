@@ -15,7 +15,12 @@ public final class FileDescriptors {
     private FileDescriptors() {
     }
 
-    /** {@code close(fd)} on the calling thread. */
+    /**
+     * {@code close(fd)} on the calling thread.
+     *
+     * @param fd the file descriptor (or registered file index with {@link SqeFlags#FIXED_FILE})
+     * @throws UringException when the kernel refuses the call (it carries the errno)
+     */
     public static void close(int fd) throws UringException {
         int ret = Syscalls.close(Syscalls.threadCallState(), fd);
         if (ret < 0) {
@@ -23,7 +28,13 @@ public final class FileDescriptors {
         }
     }
 
-    /** The file status flags of {@code fd} ({@code fcntl(F_GETFL)}): {@link Linux#O_DIRECT} and friends. */
+    /**
+     * The file status flags of {@code fd} ({@code fcntl(F_GETFL)}): {@link Linux#O_DIRECT} and friends.
+     *
+     * @param fd the file descriptor (or registered file index with {@link SqeFlags#FIXED_FILE})
+     * @return the file status flags of {@code fd} ({@code fcntl(F_GETFL)})
+     * @throws UringException when the kernel refuses the call (it carries the errno)
+     */
     public static int statusFlags(int fd) throws UringException {
         int ret = Syscalls.fcntl(Syscalls.threadCallState(), fd, LinuxUring.F_GETFL());
         if (ret < 0) {
@@ -32,7 +43,12 @@ public final class FileDescriptors {
         return ret;
     }
 
-    /** Pins the calling thread to one CPU ({@code sched_setaffinity}). */
+    /**
+     * Pins the calling thread to one CPU ({@code sched_setaffinity}).
+     *
+     * @param cpu the CPU number
+     * @throws UringException when the kernel refuses the call (it carries the errno)
+     */
     public static void pinCurrentThread(int cpu) throws UringException {
         if (cpu < 0 || cpu >= 4096) {
             throw new IllegalArgumentException("cpu must be 0..4095: " + cpu);

@@ -16,7 +16,14 @@ public final class Iovec {
     private Iovec() {
     }
 
-    /** Sets element {@code i} of the iovec array at {@code array} to ({@code address}, {@code length}). */
+    /**
+     * Sets element {@code i} of the iovec array at {@code array} to ({@code address}, {@code length}).
+     *
+     * @param array the array
+     * @param i the index
+     * @param address the address
+     * @param length the length in bytes
+     */
     public static void set(MemorySegment array, int i, long address, long length) {
         long at = (long) i * BYTES;
         array.set(JAVA_LONG, at + BASE, address);

@@ -36,17 +36,26 @@ public final class KernelFaults {
     private final Set<SetupFlag> hiddenFlags = EnumSet.noneOf(SetupFlag.class);
     private final boolean[] hiddenOpcodes = new boolean[256];
     private volatile KernelVersion simulated;
+    private volatile int simulatedDisabled = -1;
 
     private KernelFaults(boolean active) {
         this.active = active;
     }
 
-    /** The inert plan every ring uses unless told otherwise. */
+    /**
+     * The inert plan every ring uses unless told otherwise.
+     *
+     * @return this plan
+     */
     public static KernelFaults none() {
         return NONE;
     }
 
-    /** A new, empty plan to configure. */
+    /**
+     * A new, empty plan to configure.
+     *
+     * @return this plan
+     */
     public static KernelFaults plan() {
         return new KernelFaults(true);
     }
@@ -54,6 +63,9 @@ public final class KernelFaults {
     /**
      * Behave like the given kernel release: setup flags, opcodes and register calls newer than it fail
      * as that kernel fails them (EINVAL), and the probe does not report the opcodes.
+     *
+     * @param release a kernel release such as {@code "6.1"}
+     * @return this plan
      */
     public KernelFaults simulateKernel(String release) {
         checkMutable();
@@ -72,35 +84,81 @@ public final class KernelFaults {
         return this;
     }
 
-    /** The next {@code times} calls of {@code io_uring_setup} fail with {@code errno}. */
+    /**
+     * Behave as if {@code /proc/sys/kernel/io_uring_disabled} held {@code value}: with 1 (only members of
+     * {@code kernel.io_uring_group} may create rings, and this process is taken to be outside it) or 2
+     * (nobody may), every {@code io_uring_setup} fails with EPERM, as the kernel fails it; with 0 it works.
+     *
+     * @param value 0, 1 or 2
+     * @return this plan
+     */
+    public KernelFaults simulateIoUringDisabled(int value) {
+        checkMutable();
+        if (value < 0 || value > 2) {
+            throw new IllegalArgumentException("io_uring_disabled is 0, 1 or 2: " + value);
+        }
+        simulatedDisabled = value;
+        return this;
+    }
+
+    /**
+     * The next {@code times} calls of {@code io_uring_setup} fail with {@code errno}.
+     *
+     * @param errno the error number (positive)
+     * @param times how many calls fail
+     * @return this plan
+     */
     public KernelFaults failSetup(int errno, int times) {
         checkMutable();
         setup.arm(errno, times);
         return this;
     }
 
-    /** The next {@code times} calls of {@code io_uring_enter} fail with {@code errno}, submitting nothing. */
+    /**
+     * The next {@code times} calls of {@code io_uring_enter} fail with {@code errno}, submitting nothing.
+     *
+     * @param errno the error number (positive)
+     * @param times how many calls fail
+     * @return this plan
+     */
     public KernelFaults failEnter(int errno, int times) {
         checkMutable();
         enter.arm(errno, times);
         return this;
     }
 
-    /** The next {@code times} {@code io_uring_register} calls with this opcode ({@link RegisterOp}) fail. */
+    /**
+     * The next {@code times} {@code io_uring_register} calls with this opcode ({@link RegisterOp}) fail.
+     *
+     * @param registerOpcode the {@code io_uring_register} opcode ({@link RegisterOp})
+     * @param errno the error number (positive)
+     * @param times how many calls fail
+     * @return this plan
+     */
     public KernelFaults failRegister(int registerOpcode, int errno, int times) {
         checkMutable();
         register.computeIfAbsent(registerOpcode, k -> new Fault()).arm(errno, times);
         return this;
     }
 
-    /** The probe stops reporting the opcode, as on a kernel without it. */
+    /**
+     * The probe stops reporting the opcode, as on a kernel without it.
+     *
+     * @param opcode the opcode
+     * @return this plan
+     */
     public KernelFaults hideOpcode(int opcode) {
         checkMutable();
         hiddenOpcodes[opcode & 0xff] = true;
         return this;
     }
 
-    /** Setup with this flag fails with EINVAL, as on a kernel without it. */
+    /**
+     * Setup with this flag fails with EINVAL, as on a kernel without it.
+     *
+     * @param flag the setup flag
+     * @return this plan
+     */
     public KernelFaults hideSetupFlag(SetupFlag flag) {
         checkMutable();
         hiddenFlags.add(Objects.requireNonNull(flag, "flag"));
@@ -122,12 +180,25 @@ public final class KernelFaults {
         if (e != 0) {
             return e;
         }
+        if (simulatedDisabled > 0) {
+            return Errno.EPERM;
+        }
         for (SetupFlag f : hiddenFlags) {
             if ((flagBits & f.bit()) != 0) {
                 return Errno.EINVAL;
             }
         }
         return 0;
+    }
+
+    /** The kernel release this plan simulates, or {@code null} for the running one. */
+    KernelVersion simulatedKernel() {
+        return active ? simulated : null;
+    }
+
+    /** The simulated {@code io_uring_disabled} value, or -1 to read the real one. */
+    int simulatedIoUringDisabled() {
+        return active ? simulatedDisabled : -1;
     }
 
     /** The errno {@code io_uring_enter} must fail with, or 0. */

@@ -12,7 +12,12 @@ public final class KernelTimespec {
     private KernelTimespec() {
     }
 
-    /** Writes a relative time of {@code nanos} at the start of {@code at}. */
+    /**
+     * Writes a relative time of {@code nanos} at the start of {@code at}.
+     *
+     * @param at the position
+     * @param nanos the time in nanoseconds
+     */
     public static void write(MemorySegment at, long nanos) {
         __kernel_timespec.tv_sec(at, nanos / 1_000_000_000L);
         __kernel_timespec.tv_nsec(at, nanos % 1_000_000_000L);

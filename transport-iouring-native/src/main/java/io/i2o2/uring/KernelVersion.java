@@ -8,7 +8,12 @@ package io.i2o2.uring;
  */
 public record KernelVersion(int major, int minor) implements Comparable<KernelVersion> {
 
-    /** Parses {@code "6.1"} or a full release string such as {@code "6.18.44-fc-v657"}. */
+    /**
+     * Parses {@code "6.1"} or a full release string such as {@code "6.18.44-fc-v657"}.
+     *
+     * @param release a kernel release such as {@code "6.1"}
+     * @return the major and minor version
+     */
     public static KernelVersion parse(String release) {
         String[] parts = release.split("[.\\-+]");
         try {
@@ -18,7 +23,11 @@ public record KernelVersion(int major, int minor) implements Comparable<KernelVe
         }
     }
 
-    /** The running kernel's release, from {@code os.version}. */
+    /**
+     * The running kernel's release, from {@code os.version}.
+     *
+     * @return the running kernel's release, from {@code os.version}
+     */
     public static KernelVersion running() {
         return parse(System.getProperty("os.version"));
     }
@@ -28,7 +37,12 @@ public record KernelVersion(int major, int minor) implements Comparable<KernelVe
         return major != o.major ? Integer.compare(major, o.major) : Integer.compare(minor, o.minor);
     }
 
-    /** Whether this release is older than {@code other}. */
+    /**
+     * Whether this release is older than {@code other}.
+     *
+     * @param other the version to compare with
+     * @return whether this release is older than {@code other}
+     */
     public boolean isBefore(String other) {
         return compareTo(parse(other)) < 0;
     }

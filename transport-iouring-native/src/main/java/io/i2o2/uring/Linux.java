@@ -5,45 +5,52 @@ import io.i2o2.uring.gen.LinuxUring;
 /**
  * Constants of the Linux ABI that the ring's operations take, read from the generated bindings so they
  * match the header. Grouped by the call that uses them.
+ *
+ * <p>The {@code open(2)} flags come from the running architecture's own table (x86-64 and aarch64
+ * differ in {@code O_DIRECT}, {@code O_DIRECTORY}, {@code O_NOFOLLOW}, {@code O_LARGEFILE} and
+ * {@code O_TMPFILE}), chosen by {@code os.arch} when this class loads; on any other architecture loading
+ * it fails with an error naming the architecture.
  */
 public final class Linux {
     // ---- open(2) flags ----
     /** {@code O_RDONLY}. */
-    public static final int O_RDONLY = (int) LinuxUring.O_RDONLY();
+    public static final int O_RDONLY = Arch.current().oRdonly();
     /** {@code O_WRONLY}. */
-    public static final int O_WRONLY = (int) LinuxUring.O_WRONLY();
+    public static final int O_WRONLY = Arch.current().oWronly();
     /** {@code O_RDWR}. */
-    public static final int O_RDWR = (int) LinuxUring.O_RDWR();
+    public static final int O_RDWR = Arch.current().oRdwr();
     /** {@code O_ACCMODE}. */
-    public static final int O_ACCMODE = (int) LinuxUring.O_ACCMODE();
+    public static final int O_ACCMODE = Arch.current().oAccmode();
     /** {@code O_CREAT}. */
-    public static final int O_CREAT = (int) LinuxUring.O_CREAT();
+    public static final int O_CREAT = Arch.current().oCreat();
     /** {@code O_EXCL}. */
-    public static final int O_EXCL = (int) LinuxUring.O_EXCL();
+    public static final int O_EXCL = Arch.current().oExcl();
     /** {@code O_TRUNC}. */
-    public static final int O_TRUNC = (int) LinuxUring.O_TRUNC();
+    public static final int O_TRUNC = Arch.current().oTrunc();
     /** {@code O_APPEND}. */
-    public static final int O_APPEND = (int) LinuxUring.O_APPEND();
+    public static final int O_APPEND = Arch.current().oAppend();
     /** {@code O_NONBLOCK}. */
-    public static final int O_NONBLOCK = (int) LinuxUring.O_NONBLOCK();
+    public static final int O_NONBLOCK = Arch.current().oNonblock();
     /** {@code O_SYNC}. */
-    public static final int O_SYNC = (int) LinuxUring.O_SYNC();
+    public static final int O_SYNC = Arch.current().oSync();
     /** {@code O_DSYNC}. */
-    public static final int O_DSYNC = (int) LinuxUring.O_DSYNC();
+    public static final int O_DSYNC = Arch.current().oDsync();
     /** {@code O_DIRECT}. */
-    public static final int O_DIRECT = (int) LinuxUring.O_DIRECT();
+    public static final int O_DIRECT = Arch.current().oDirect();
     /** {@code O_DIRECTORY}. */
-    public static final int O_DIRECTORY = (int) LinuxUring.O_DIRECTORY();
+    public static final int O_DIRECTORY = Arch.current().oDirectory();
     /** {@code O_NOFOLLOW}. */
-    public static final int O_NOFOLLOW = (int) LinuxUring.O_NOFOLLOW();
+    public static final int O_NOFOLLOW = Arch.current().oNofollow();
+    /** {@code O_LARGEFILE} (the kernel sets it on 64-bit anyway). */
+    public static final int O_LARGEFILE = Arch.current().oLargefile();
     /** {@code O_CLOEXEC}. */
-    public static final int O_CLOEXEC = (int) LinuxUring.O_CLOEXEC();
+    public static final int O_CLOEXEC = Arch.current().oCloexec();
     /** {@code O_NOATIME}. */
-    public static final int O_NOATIME = (int) LinuxUring.O_NOATIME();
+    public static final int O_NOATIME = Arch.current().oNoatime();
     /** {@code O_PATH}. */
-    public static final int O_PATH = (int) LinuxUring.O_PATH();
+    public static final int O_PATH = Arch.current().oPath();
     /** {@code O_TMPFILE}. */
-    public static final int O_TMPFILE = (int) LinuxUring.O_TMPFILE();
+    public static final int O_TMPFILE = Arch.current().oTmpfile();
 
     // ---- *at(2) flags ----
     /** {@code AT_FDCWD}. */

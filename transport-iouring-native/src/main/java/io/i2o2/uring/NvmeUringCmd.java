@@ -81,6 +81,8 @@ public final class NvmeUringCmd {
     /**
      * A writer over the command at the start of {@code area}, normally {@link Sqe#commandArea()}.
      *
+     * @param area the memory area
+     * @return this command, for chaining
      * @throws IllegalArgumentException when {@code area} is shorter than {@link #SIZE} (a 64-byte SQE's
      *                                  area is 16 bytes: the ring needs {@link SetupFlag#SQE128})
      */
@@ -93,49 +95,90 @@ public final class NvmeUringCmd {
         return new NvmeUringCmd(area);
     }
 
-    /** The command's memory. */
+    /**
+     * The command's memory.
+     *
+     * @return the command's memory
+     */
     public MemorySegment segment() {
         return cmd.asSlice(0, SIZE);
     }
 
-    /** {@code opcode}: the NVMe command opcode (8 bits). */
+    /**
+     * {@code opcode}: the NVMe command opcode (8 bits).
+     *
+     * @param opcode the opcode
+     * @return this command, for chaining
+     */
     public NvmeUringCmd opcode(int opcode) {
         cmd.set(JAVA_BYTE, OPCODE, (byte) opcode);
         return this;
     }
 
-    /** {@code flags}: the NVMe command flags byte (fused operation, PRP/SGL selection; normally 0). */
+    /**
+     * {@code flags}: the NVMe command flags byte (fused operation, PRP/SGL selection; normally 0).
+     *
+     * @param flags the flag bits
+     * @return this command, for chaining
+     */
     public NvmeUringCmd flags(int flags) {
         cmd.set(JAVA_BYTE, FLAGS, (byte) flags);
         return this;
     }
 
-    /** {@code nsid}: the namespace id (unsigned 32 bits, as an int bit pattern). */
+    /**
+     * {@code nsid}: the namespace id (unsigned 32 bits, as an int bit pattern).
+     *
+     * @param nsid the NVMe namespace id
+     * @return this command, for chaining
+     */
     public NvmeUringCmd nsid(int nsid) {
         cmd.set(JAVA_INT, NSID, nsid);
         return this;
     }
 
-    /** {@code cdw2}. */
+    /**
+     * {@code cdw2}.
+     *
+     * @param value the value
+     * @return this command, for chaining
+     */
     public NvmeUringCmd cdw2(int value) {
         cmd.set(JAVA_INT, CDW2, value);
         return this;
     }
 
-    /** {@code cdw3}. */
+    /**
+     * {@code cdw3}.
+     *
+     * @param value the value
+     * @return this command, for chaining
+     */
     public NvmeUringCmd cdw3(int value) {
         cmd.set(JAVA_INT, CDW3, value);
         return this;
     }
 
-    /** {@code metadata} and {@code metadata_len}: a separate metadata buffer, for formats that have one. */
+    /**
+     * {@code metadata} and {@code metadata_len}: a separate metadata buffer, for formats that have one.
+     *
+     * @param addr the address of the memory the kernel reads or writes
+     * @param len the length in bytes
+     * @return this command, for chaining
+     */
     public NvmeUringCmd metadata(long addr, int len) {
         cmd.set(JAVA_LONG, METADATA, addr);
         cmd.set(JAVA_INT, METADATA_LEN, len);
         return this;
     }
 
-    /** {@code addr} and {@code data_len}: the data buffer (or iovec array and count, for the _VEC ops). */
+    /**
+     * {@code addr} and {@code data_len}: the data buffer (or iovec array and count, for the _VEC ops).
+     *
+     * @param addr the address of the memory the kernel reads or writes
+     * @param len the length in bytes
+     * @return this command, for chaining
+     */
     public NvmeUringCmd data(long addr, int len) {
         cmd.set(JAVA_LONG, ADDR, addr);
         cmd.set(JAVA_INT, DATA_LEN, len);
@@ -145,6 +188,9 @@ public final class NvmeUringCmd {
     /**
      * Command dword {@code 10 + (index - 10)}: {@code cdw(10, v)} through {@code cdw(15, v)}.
      *
+     * @param index the index
+     * @param value the value
+     * @return this command, for chaining
      * @throws IllegalArgumentException for an index outside 10..15
      */
     public NvmeUringCmd cdw(int index, int value) {
@@ -155,7 +201,12 @@ public final class NvmeUringCmd {
         return this;
     }
 
-    /** {@code timeout_ms}: the kernel's timeout for this command; 0 for the driver's default. */
+    /**
+     * {@code timeout_ms}: the kernel's timeout for this command; 0 for the driver's default.
+     *
+     * @param millis the time in milliseconds
+     * @return this command, for chaining
+     */
     public NvmeUringCmd timeoutMs(int millis) {
         cmd.set(JAVA_INT, TIMEOUT_MS, millis);
         return this;
@@ -167,6 +218,13 @@ public final class NvmeUringCmd {
      * An NVM Read, Write or other LBA-range command: {@code blocks} logical blocks from {@code slba}
      * (CDW10/11: starting LBA, CDW12: 0-based block count) with data at {@code addr}, {@code len} bytes.
      *
+     * @param opcode the opcode
+     * @param nsid the NVMe namespace id
+     * @param addr the address of the memory the kernel reads or writes
+     * @param len the length in bytes
+     * @param slba the first logical block
+     * @param blocks the number of logical blocks
+     * @return this command, for chaining
      * @throws IllegalArgumentException when {@code blocks} is not 1..65536
      */
     public NvmeUringCmd readWrite(int opcode, int nsid, long addr, int len, long slba, int blocks) {
@@ -177,7 +235,12 @@ public final class NvmeUringCmd {
                 .cdw(10, (int) slba).cdw(11, (int) (slba >>> 32)).cdw(12, blocks - 1);
     }
 
-    /** An NVM Flush of namespace {@code nsid}: makes completed writes durable. */
+    /**
+     * An NVM Flush of namespace {@code nsid}: makes completed writes durable.
+     *
+     * @param nsid the NVMe namespace id
+     * @return this command, for chaining
+     */
     public NvmeUringCmd flush(int nsid) {
         return opcode(OPC_FLUSH).nsid(nsid);
     }
@@ -185,22 +248,42 @@ public final class NvmeUringCmd {
     /**
      * An admin Identify: {@code cns} ({@link #CNS_CONTROLLER}, {@link #CNS_NAMESPACE}, ...) for {@code nsid}
      * into the {@link #IDENTIFY_SIZE}-byte buffer at {@code addr}.
+     *
+     * @param cns the Identify CNS value
+     * @param nsid the NVMe namespace id
+     * @param addr the address of the memory the kernel reads or writes
+     * @return this command, for chaining
      */
     public NvmeUringCmd identify(int cns, int nsid, long addr) {
         return opcode(OPC_IDENTIFY).nsid(nsid).data(addr, IDENTIFY_SIZE).cdw(10, cns & 0xff);
     }
 
-    /** Status code type (bits 8..10) of a positive {@code res}: 0 generic, 1 command specific, 2 media. */
+    /**
+     * Status code type (bits 8..10) of a positive {@code res}: 0 generic, 1 command specific, 2 media.
+     *
+     * @param res a CQE result: the value, or a negative errno
+     * @return the status code type (bits 8..10): 0 generic, 1 command specific, 2 media
+     */
     public static int statusCodeType(int res) {
         return (res >>> 8) & 0x7;
     }
 
-    /** Status code (bits 0..7) of a positive {@code res}, e.g. 0x80 "LBA Out of Range" in the generic type. */
+    /**
+     * Status code (bits 0..7) of a positive {@code res}, e.g. 0x80 "LBA Out of Range" in the generic type.
+     *
+     * @param res a CQE result: the value, or a negative errno
+     * @return the status code (bits 0..7)
+     */
     public static int statusCode(int res) {
         return res & 0xff;
     }
 
-    /** {@code "NVMe status 0x4080 (sct 0, sc 0x80, dnr)"}, or the errno name for a negative {@code res}. */
+    /**
+     * {@code "NVMe status 0x4080 (sct 0, sc 0x80, dnr)"}, or the errno name for a negative {@code res}.
+     *
+     * @param res a CQE result: the value, or a negative errno
+     * @return a description such as {@code "NVMe status 0x4080 (sct 0, sc 0x80, dnr)"}, or the errno name
+     */
     public static String describe(int res) {
         if (res < 0) {
             return Errno.format(-res);

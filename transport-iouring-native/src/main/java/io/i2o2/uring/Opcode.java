@@ -99,7 +99,12 @@ public final class Opcode {
     private Opcode() {
     }
 
-    /** The opcode's name without prefix, such as {@code "READ"}; {@code "OP_N"} when unknown. */
+    /**
+     * The opcode's name without prefix, such as {@code "READ"}; {@code "OP_N"} when unknown.
+     *
+     * @param opcode the opcode
+     * @return the opcode's name without prefix, such as {@code "READ"}; {@code "OP_N"} when unknown
+     */
     public static String name(int opcode) {
         return opcode >= 0 && opcode < TABLE && NAMES[opcode] != null ? NAMES[opcode] : "OP_" + opcode;
     }
@@ -107,6 +112,9 @@ public final class Opcode {
     /**
      * The Linux release that added the opcode, such as {@code "5.6"}; {@code "5.1"} for the original set, and
      * {@code "6.2"} (a lower bound) for an opcode past the end of the 6.1 header the bindings come from.
+     *
+     * @param opcode the opcode
+     * @return the Linux release that added the opcode, such as {@code "5.6"}; {@code "5.1"} for the original set, and {@code "6.2"} (a lower bound) for an opcode past the end of the 6.1 header the bindings come from
      */
     public static String since(int opcode) {
         String since = SINCE.get(name(opcode));

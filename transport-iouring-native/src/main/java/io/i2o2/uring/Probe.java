@@ -16,17 +16,30 @@ public final class Probe {
         this.lastOpcode = lastOpcode;
     }
 
-    /** Whether the kernel can run this opcode. */
+    /**
+     * Whether the kernel can run this opcode.
+     *
+     * @param opcode the opcode
+     * @return whether the kernel can run this opcode
+     */
     public boolean supports(int opcode) {
         return opcode >= 0 && opcode < supported.length && supported[opcode];
     }
 
-    /** The highest opcode this kernel knows, plus one ({@code IORING_OP_LAST} of the running kernel). */
+    /**
+     * The highest opcode this kernel knows, plus one ({@code IORING_OP_LAST} of the running kernel).
+     *
+     * @return the highest opcode this kernel knows, plus one ({@code IORING_OP_LAST} of the running kernel)
+     */
     public int lastOpcode() {
         return lastOpcode;
     }
 
-    /** Names of the supported opcodes, in opcode order. */
+    /**
+     * Names of the supported opcodes, in opcode order.
+     *
+     * @return the names of the supported opcodes, in opcode order
+     */
     public List<String> supportedNames() {
         List<String> names = new ArrayList<>();
         for (int op = 0; op < supported.length; op++) {
@@ -37,7 +50,13 @@ public final class Probe {
         return names;
     }
 
-    /** Throws a {@link UringException} naming the opcode and the release that added it, if unsupported. */
+    /**
+     * Throws a {@link UringException} naming the opcode and the release that added it, if unsupported.
+     *
+     * @param opcode the opcode
+     * @param what what is being checked, for the message
+     * @throws UringException when the kernel refuses the call (it carries the errno)
+     */
     public void require(int opcode, String what) throws UringException {
         if (!supports(opcode)) {
             throw new UringException(what, Errno.EINVAL, "this kernel (" + KernelVersion.running()

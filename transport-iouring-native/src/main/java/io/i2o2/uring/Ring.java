@@ -132,6 +132,8 @@ public final class Ring implements AutoCloseable {
     /**
      * Creates a ring.
      *
+     * @param params what ring to make
+     * @return the new ring, which the caller closes
      * @throws UringException when the kernel refuses: the message names the cause (io_uring unavailable or
      *                        disabled, memlock too low, a required flag this kernel lacks)
      */
@@ -192,48 +194,84 @@ public final class Ring implements AutoCloseable {
 
     // ---- what the ring is ----
 
-    /** The ring's file descriptor (for {@link RingWaker} and {@code MSG_RING}). */
+    /**
+     * The ring's file descriptor (for {@link RingWaker} and {@code MSG_RING}).
+     *
+     * @return the ring's file descriptor (for {@link RingWaker} and {@code MSG_RING})
+     */
     public int fd() {
         return fd;
     }
 
-    /** The setup flags the ring has. */
+    /**
+     * The setup flags the ring has.
+     *
+     * @return the setup flags the ring has
+     */
     public Set<SetupFlag> flags() {
         return flags;
     }
 
-    /** Optional flags the kernel refused and the ring was created without. */
+    /**
+     * Optional flags the kernel refused and the ring was created without.
+     *
+     * @return the optional flags the kernel refused and the ring was created without
+     */
     public Set<SetupFlag> droppedFlags() {
         return dropped;
     }
 
-    /** {@code io_uring_params.features}: the {@code IORING_FEAT_*} bits of this kernel. */
+    /**
+     * {@code io_uring_params.features}: the {@code IORING_FEAT_*} bits of this kernel.
+     *
+     * @return the {@code IORING_FEAT_*} bits of this kernel
+     */
     public int features() {
         return features;
     }
 
-    /** Whether the kernel holds back CQEs that overflow the CQ instead of dropping them (5.5+). */
+    /**
+     * Whether the kernel holds back CQEs that overflow the CQ instead of dropping them (5.5+).
+     *
+     * @return whether the kernel holds back CQEs that overflow the CQ instead of dropping them (5.5+)
+     */
     public boolean keepsOverflow() {
         return (features & FEAT_NODROP) != 0;
     }
 
-    /** SQE size: 64, or 128 with {@link SetupFlag#SQE128}. */
+    /**
+     * SQE size: 64, or 128 with {@link SetupFlag#SQE128}.
+     *
+     * @return the SQE size in bytes: 64, or 128 with {@link SetupFlag#SQE128}
+     */
     public int sqeSize() {
         return sqeSize;
     }
 
-    /** CQE size: 16, or 32 with {@link SetupFlag#CQE32}. */
+    /**
+     * CQE size: 16, or 32 with {@link SetupFlag#CQE32}.
+     *
+     * @return the CQE size in bytes: 16, or 32 with {@link SetupFlag#CQE32}
+     */
     public int cqeSize() {
         return cqeSize;
     }
 
-    /** The submission queue. */
+    /**
+     * The submission queue.
+     *
+     * @return the submission queue
+     */
     public SubmissionQueue sq() {
         checkOpen();
         return sq;
     }
 
-    /** The completion queue. */
+    /**
+     * The completion queue.
+     *
+     * @return the completion queue
+     */
     public CompletionQueue cq() {
         checkOpen();
         return cq;
@@ -246,6 +284,7 @@ public final class Ring implements AutoCloseable {
      *
      * @return how many the kernel took; 0 on a transient refusal ({@code EINTR}, {@code EAGAIN},
      *         {@code EBUSY}), leaving them queued for the next call: reap completions, then retry
+     * @throws UringException when the kernel refuses the call (it carries the errno)
      */
     public int submit() throws UringException {
         return submitAndWait(0);
@@ -254,6 +293,10 @@ public final class Ring implements AutoCloseable {
     /**
      * Submits, then waits until at least {@code minComplete} CQEs are ready (0: only runs pending
      * completion work, as {@link SetupFlag#DEFER_TASKRUN} rings need). Returns early with 0 on a signal.
+     *
+     * @param minComplete how many completions to wait for
+     * @return how many entries were submitted; 0 on a signal or when the time ran out
+     * @throws UringException when the kernel refuses the call (it carries the errno)
      */
     public int submitAndWait(int minComplete) throws UringException {
         checkOpen();
@@ -290,6 +333,11 @@ public final class Ring implements AutoCloseable {
     /**
      * Like {@link #submitAndWait(int)}, but gives up after {@code timeoutNanos} (5.11+ kernels; older ones
      * wait without a limit). Returns 0 when the time ran out.
+     *
+     * @param minComplete how many completions to wait for
+     * @param timeoutNanos the longest wait in nanoseconds
+     * @return how many entries were submitted; 0 on a signal or when the time ran out
+     * @throws UringException when the kernel refuses the call (it carries the errno)
      */
     public int submitAndWait(int minComplete, long timeoutNanos) throws UringException {
         checkOpen();
@@ -306,6 +354,11 @@ public final class Ring implements AutoCloseable {
     /**
      * Hands up to {@code max} completions to {@code handler}. When the CQ is empty but the kernel holds
      * overflowed CQEs or pending completion work, enters the kernel to flush them first, so none is lost.
+     *
+     * @param handler called for each completion
+     * @param max the most to take
+     * @return how many completions were handed over
+     * @throws UringException when the kernel refuses the call (it carries the errno)
      */
     public int reap(CompletionHandler handler, int max) throws UringException {
         checkOpen();
@@ -352,6 +405,8 @@ public final class Ring implements AutoCloseable {
     /**
      * Enables a ring created with {@link RingParams#startDisabled()}. With {@link SetupFlag#SINGLE_ISSUER},
      * the calling thread becomes the ring's only submitter.
+     *
+     * @throws UringException when the kernel refuses the call (it carries the errno)
      */
     public void enable() throws UringException {
         register(RegisterOp.ENABLE_RINGS, 0, 0, "ENABLE_RINGS");
@@ -384,7 +439,12 @@ public final class Ring implements AutoCloseable {
         }
     }
 
-    /** Which opcodes this kernel supports (asked once, then cached). */
+    /**
+     * Which opcodes this kernel supports (asked once, then cached).
+     *
+     * @return which opcodes this kernel supports (asked once, then cached)
+     * @throws UringException when the kernel refuses the call (it carries the errno)
+     */
     public Probe probe() throws UringException {
         if (probe == null) {
             try (Arena scratch = Arena.ofConfined()) {
@@ -408,6 +468,9 @@ public final class Ring implements AutoCloseable {
     /**
      * Registers buffers in slots 0..n-1 for {@code READ_FIXED}/{@code WRITE_FIXED}. The kernel pins their pages
      * until {@link #unregisterBuffers()} or close.
+     *
+     * @param buffers the buffers to register
+     * @throws UringException when the kernel refuses the call (it carries the errno)
      */
     public void registerBuffers(List<MemorySegment> buffers) throws UringException {
         try (Arena scratch = Arena.ofConfined()) {
@@ -421,7 +484,12 @@ public final class Ring implements AutoCloseable {
         }
     }
 
-    /** Reserves {@code slots} empty buffer slots (5.19+), filled later with {@link #updateBuffer}. */
+    /**
+     * Reserves {@code slots} empty buffer slots (5.19+), filled later with {@link #updateBuffer}.
+     *
+     * @param slots the number of slots
+     * @throws UringException when the kernel refuses the call (it carries the errno)
+     */
     public void registerBuffersSparse(int slots) throws UringException {
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment reg = scratch.allocate(io_uring_rsrc_register.layout());
@@ -432,7 +500,13 @@ public final class Ring implements AutoCloseable {
         }
     }
 
-    /** Puts {@code buffer} into registered buffer slot {@code slot} (the slot must be empty). */
+    /**
+     * Puts {@code buffer} into registered buffer slot {@code slot} (the slot must be empty).
+     *
+     * @param slot the slot index
+     * @param buffer the buffer
+     * @throws UringException when the kernel refuses the call (it carries the errno)
+     */
     public void updateBuffer(int slot, MemorySegment buffer) throws UringException {
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment v = scratch.allocate(iovec.layout());
@@ -447,7 +521,11 @@ public final class Ring implements AutoCloseable {
         }
     }
 
-    /** Unregisters all buffers. */
+    /**
+     * Unregisters all buffers.
+     *
+     * @throws UringException when the kernel refuses the call (it carries the errno)
+     */
     public void unregisterBuffers() throws UringException {
         register(RegisterOp.UNREGISTER_BUFFERS, 0, 0, "UNREGISTER_BUFFERS");
     }
@@ -455,6 +533,9 @@ public final class Ring implements AutoCloseable {
     /**
      * Reserves {@code slots} empty registered-file slots: sparse registration on 5.19+, a table of -1 on
      * older kernels.
+     *
+     * @param slots the number of slots
+     * @throws UringException when the kernel refuses the call (it carries the errno)
      */
     public void registerFilesSparse(int slots) throws UringException {
         try (Arena scratch = Arena.ofConfined()) {
@@ -475,7 +556,13 @@ public final class Ring implements AutoCloseable {
         }
     }
 
-    /** Puts file descriptor {@code fdToRegister} into slot {@code slot}; -1 empties the slot. */
+    /**
+     * Puts file descriptor {@code fdToRegister} into slot {@code slot}; -1 empties the slot.
+     *
+     * @param slot the slot index
+     * @param fdToRegister the descriptor to register
+     * @throws UringException when the kernel refuses the call (it carries the errno)
+     */
     public void updateFile(int slot, int fdToRegister) throws UringException {
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment fds = scratch.allocate(JAVA_INT);
@@ -492,14 +579,22 @@ public final class Ring implements AutoCloseable {
         }
     }
 
-    /** Unregisters all files. */
+    /**
+     * Unregisters all files.
+     *
+     * @throws UringException when the kernel refuses the call (it carries the errno)
+     */
     public void unregisterFiles() throws UringException {
         register(RegisterOp.UNREGISTER_FILES, 0, 0, "UNREGISTER_FILES");
     }
 
     // ---- lifetime ----
 
-    /** Whether {@link #close()} was called. */
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return whether {@link #close()} was called
+     */
     public boolean isClosed() {
         return closed;
     }

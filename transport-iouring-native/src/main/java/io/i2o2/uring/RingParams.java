@@ -46,37 +46,65 @@ public final class RingParams {
         this.faults = b.faults;
     }
 
-    /** A builder with the defaults: 128 entries, a CQ twice as large, no flags. */
+    /**
+     * A builder with the defaults: 128 entries, a CQ twice as large, no flags.
+     *
+     * @return this builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** SQ entries asked for (the kernel rounds up to a power of two). */
+    /**
+     * SQ entries asked for (the kernel rounds up to a power of two).
+     *
+     * @return the SQ entries asked for (the kernel rounds up to a power of two)
+     */
     public int entries() {
         return entries;
     }
 
-    /** CQ entries asked for; 0 lets the kernel pick twice the SQ size. */
+    /**
+     * CQ entries asked for; 0 lets the kernel pick twice the SQ size.
+     *
+     * @return the CQ entries asked for; 0 lets the kernel pick twice the SQ size
+     */
     public int cqEntries() {
         return cqEntries;
     }
 
-    /** Flags the ring must have. */
+    /**
+     * Flags the ring must have.
+     *
+     * @return the flags the ring must have
+     */
     public Set<SetupFlag> required() {
         return required;
     }
 
-    /** Flags the ring gets when the kernel has them. */
+    /**
+     * Flags the ring gets when the kernel has them.
+     *
+     * @return the flags the ring gets when the kernel has them
+     */
     public Set<SetupFlag> optional() {
         return optional;
     }
 
-    /** SQPOLL thread idle time before it sleeps, in milliseconds; 0 for the kernel default. */
+    /**
+     * SQPOLL thread idle time before it sleeps, in milliseconds; 0 for the kernel default.
+     *
+     * @return the SQPOLL thread's idle time before it sleeps, in milliseconds; 0 for the kernel default
+     */
     public int sqThreadIdleMillis() {
         return sqThreadIdleMillis;
     }
 
-    /** CPU the SQPOLL thread is pinned to, or -1 for none. */
+    /**
+     * CPU the SQPOLL thread is pinned to, or -1 for none.
+     *
+     * @return the CPU the SQPOLL thread is pinned to, or -1 for none
+     */
     public int sqThreadCpu() {
         return sqThreadCpu;
     }
@@ -84,12 +112,18 @@ public final class RingParams {
     /**
      * Whether the ring starts disabled ({@code IORING_SETUP_R_DISABLED}) until {@link Ring#enable()}: with
      * {@link SetupFlag#SINGLE_ISSUER}, the thread that enables it becomes its one submitter.
+     *
+     * @return whether the ring starts disabled ({@code IORING_SETUP_R_DISABLED}) until {@link Ring#enable()}
      */
     public boolean startDisabled() {
         return startDisabled;
     }
 
-    /** The fault plan the ring's system calls go through; {@link KernelFaults#none()} in production. */
+    /**
+     * The fault plan the ring's system calls go through; {@link KernelFaults#none()} in production.
+     *
+     * @return this plan
+     */
     public KernelFaults faults() {
         return faults;
     }
@@ -108,7 +142,12 @@ public final class RingParams {
         private Builder() {
         }
 
-        /** SQ entries, 1 to {@link #MAX_ENTRIES}; rounded up to a power of two by the kernel. */
+        /**
+         * SQ entries, 1 to {@link #MAX_ENTRIES}; rounded up to a power of two by the kernel.
+         *
+         * @param entries the number of SQ entries
+         * @return the SQ entries asked for (the kernel rounds up to a power of two)
+         */
         public Builder entries(int entries) {
             if (entries < 1 || entries > MAX_ENTRIES) {
                 throw new IllegalArgumentException("entries must be 1.." + MAX_ENTRIES + ": " + entries);
@@ -117,7 +156,12 @@ public final class RingParams {
             return this;
         }
 
-        /** CQ entries, at least the SQ entries; 0 for twice the SQ size. */
+        /**
+         * CQ entries, at least the SQ entries; 0 for twice the SQ size.
+         *
+         * @param cqEntries the number of CQ entries
+         * @return the CQ entries asked for; 0 lets the kernel pick twice the SQ size
+         */
         public Builder cqEntries(int cqEntries) {
             if (cqEntries < 0 || cqEntries > 2 * MAX_ENTRIES) {
                 throw new IllegalArgumentException("cqEntries must be 0.." + 2 * MAX_ENTRIES + ": " + cqEntries);
@@ -126,7 +170,12 @@ public final class RingParams {
             return this;
         }
 
-        /** Flags the ring must have: setup fails, naming the flag, when the kernel lacks one. */
+        /**
+         * Flags the ring must have: setup fails, naming the flag, when the kernel lacks one.
+         *
+         * @param flags the flag bits
+         * @return this builder
+         */
         public Builder require(SetupFlag... flags) {
             for (SetupFlag f : flags) {
                 required.add(Objects.requireNonNull(f, "flag"));
@@ -134,7 +183,12 @@ public final class RingParams {
             return this;
         }
 
-        /** Flags the ring should have when the kernel supports them; dropped otherwise. */
+        /**
+         * Flags the ring should have when the kernel supports them; dropped otherwise.
+         *
+         * @param flags the flag bits
+         * @return this builder
+         */
         public Builder prefer(SetupFlag... flags) {
             for (SetupFlag f : flags) {
                 optional.add(Objects.requireNonNull(f, "flag"));
@@ -142,7 +196,12 @@ public final class RingParams {
             return this;
         }
 
-        /** SQPOLL idle time in milliseconds before the poller sleeps (0: kernel default). */
+        /**
+         * SQPOLL idle time in milliseconds before the poller sleeps (0: kernel default).
+         *
+         * @param millis the time in milliseconds
+         * @return the SQPOLL thread's idle time before it sleeps, in milliseconds; 0 for the kernel default
+         */
         public Builder sqThreadIdleMillis(int millis) {
             if (millis < 0) {
                 throw new IllegalArgumentException("sqThreadIdleMillis must be >= 0: " + millis);
@@ -151,7 +210,12 @@ public final class RingParams {
             return this;
         }
 
-        /** Pin the SQPOLL thread to a CPU (-1: no pinning). */
+        /**
+         * Pin the SQPOLL thread to a CPU (-1: no pinning).
+         *
+         * @param cpu the CPU number
+         * @return the CPU the SQPOLL thread is pinned to, or -1 for none
+         */
         public Builder sqThreadCpu(int cpu) {
             if (cpu < -1) {
                 throw new IllegalArgumentException("sqThreadCpu must be >= -1: " + cpu);
@@ -160,19 +224,33 @@ public final class RingParams {
             return this;
         }
 
-        /** Start the ring disabled; {@link Ring#enable()} on the submitting thread turns it on. */
+        /**
+         * Start the ring disabled; {@link Ring#enable()} on the submitting thread turns it on.
+         *
+         * @param startDisabled whether the ring starts disabled ({@code IORING_SETUP_R_DISABLED})
+         * @return this builder
+         */
         public Builder startDisabled(boolean startDisabled) {
             this.startDisabled = startDisabled;
             return this;
         }
 
-        /** Route the ring's system calls through a fault plan (tests only). */
+        /**
+         * Route the ring's system calls through a fault plan (tests only).
+         *
+         * @param faults the fault plan
+         * @return this builder
+         */
         public Builder faults(KernelFaults faults) {
             this.faults = Objects.requireNonNull(faults, "faults");
             return this;
         }
 
-        /** The immutable parameters. */
+        /**
+         * The immutable parameters.
+         *
+         * @return the immutable parameters
+         */
         public RingParams build() {
             if (cqEntries != 0 && cqEntries < entries) {
                 throw new IllegalArgumentException("cqEntries (" + cqEntries + ") must be >= entries (" + entries + ")");

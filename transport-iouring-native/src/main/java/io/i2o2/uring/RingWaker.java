@@ -42,6 +42,12 @@ public abstract sealed class RingWaker implements AutoCloseable {
     /**
      * The best waker this kernel offers for {@code ring}. Call it on the ring's thread, after the ring is
      * enabled; a {@code MSG_RING} test message with {@code wakeUserData} may land on the ring.
+     *
+     * @param ring the ring
+     * @param wakeUserData the {@code user_data} of the CQE the target ring gets
+     * @param faults the fault plan
+     * @return the best waker this kernel offers for {@code ring}
+     * @throws UringException when the kernel refuses the call (it carries the errno)
      */
     public static RingWaker open(Ring ring, long wakeUserData, KernelFaults faults) throws UringException {
         MsgRing msgRing = new MsgRing(ring.fd(), wakeUserData, faults);
@@ -56,17 +62,31 @@ public abstract sealed class RingWaker implements AutoCloseable {
         return eventFd(wakeUserData);
     }
 
-    /** An eventfd waker, whatever the kernel: works on every kernel io_uring runs on. */
+    /**
+     * An eventfd waker, whatever the kernel: works on every kernel io_uring runs on.
+     *
+     * @param wakeUserData the {@code user_data} of the CQE the target ring gets
+     * @return an eventfd waker, whatever the kernel
+     * @throws UringException when the kernel refuses the call (it carries the errno)
+     */
     public static RingWaker eventFd(long wakeUserData) throws UringException {
         return new EventFd(wakeUserData);
     }
 
-    /** The {@code user_data} of the CQEs this waker makes. */
+    /**
+     * The {@code user_data} of the CQEs this waker makes.
+     *
+     * @return the {@code user_data} of the CQEs this waker makes
+     */
     public long wakeUserData() {
         return wakeUserData;
     }
 
-    /** {@code "msg_ring"} or {@code "eventfd"}. */
+    /**
+     * {@code "msg_ring"} or {@code "eventfd"}.
+     *
+     * @return {@code "msg_ring"} or {@code "eventfd"}
+     */
     public abstract String mechanism();
 
     /**
@@ -93,6 +113,7 @@ public abstract sealed class RingWaker implements AutoCloseable {
      * Makes sure a wake-up can complete: for the eventfd mechanism, puts a read of the eventfd on the
      * ring if none is pending. Call on the ring's thread before waiting.
      *
+     * @param sq the submission queue
      * @return false if an entry was needed and the SQ had no room (submit, then call again)
      */
     public abstract boolean arm(SubmissionQueue sq);

@@ -37,8 +37,9 @@ final class SetupFailure {
             detail = "io_uring is not available: the kernel was built without it, or a seccomp filter"
                     + " (e.g. a container's default profile) blocks io_uring_setup";
         } else if (errno == Errno.EPERM) {
+            int simulated = params.faults().simulatedIoUringDisabled();
             detail = "io_uring is forbidden for this process: /proc/sys/kernel/io_uring_disabled is "
-                    + readSysctl("/proc/sys/kernel/io_uring_disabled")
+                    + (simulated >= 0 ? String.valueOf(simulated) : readSysctl("/proc/sys/kernel/io_uring_disabled"))
                     + " (1: only members of kernel.io_uring_group, 2: nobody), or a seccomp/LSM policy denies it";
         } else if (errno == Errno.ENOMEM) {
             detail = "the ring could not be allocated; kernels before 5.12 charge it to RLIMIT_MEMLOCK ("
@@ -77,15 +78,16 @@ final class SetupFailure {
                 + "1.." + RingParams.MAX_ENTRIES + ", cqEntries >= entries)";
     }
 
-    private static String readSysctl(String file) {
+    /** A /proc file's content, trimmed ({@code Files.readString} can stop after one byte of some /proc files). */
+    static String readSysctl(String file) {
         try {
-            return Files.readString(Path.of(file)).trim();
+            return String.join("\n", Files.readAllLines(Path.of(file))).trim();
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }
     }
 
-    private static String lockedMemoryLimit() {
+    static String lockedMemoryLimit() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
                 if (line.startsWith("Max locked memory")) {

@@ -44,17 +44,30 @@ public enum SetupFlag {
         this.since = since;
     }
 
-    /** The flag's bit in {@code io_uring_params.flags}. */
+    /**
+     * The flag's bit in {@code io_uring_params.flags}.
+     *
+     * @return the flag's bit in {@code io_uring_params.flags}
+     */
     public int bit() {
         return bit;
     }
 
-    /** The first Linux release that accepts the flag, e.g. {@code "5.19"}. */
+    /**
+     * The first Linux release that accepts the flag, e.g. {@code "5.19"}.
+     *
+     * @return the first Linux release that accepts the flag, e.g. {@code "5.19"}
+     */
     public String since() {
         return since;
     }
 
-    /** The flags whose bits are set in {@code bits}, in declaration order. */
+    /**
+     * The flags whose bits are set in {@code bits}, in declaration order.
+     *
+     * @param bits the flag bits
+     * @return the flags whose bits are set in {@code bits}, in declaration order
+     */
     public static Set<SetupFlag> fromBits(int bits) {
         java.util.EnumSet<SetupFlag> set = java.util.EnumSet.noneOf(SetupFlag.class);
         for (SetupFlag f : values()) {
@@ -65,7 +78,12 @@ public enum SetupFlag {
         return set;
     }
 
-    /** All the bits of {@code flags} or'ed together. */
+    /**
+     * All the bits of {@code flags} or'ed together.
+     *
+     * @param flags the flag bits
+     * @return all the bits of {@code flags} or'ed together
+     */
     public static int toBits(Set<SetupFlag> flags) {
         int bits = 0;
         for (SetupFlag f : flags) {
@@ -74,7 +92,12 @@ public enum SetupFlag {
         return bits;
     }
 
-    /** {@code "SQE128|CQE32"}, or {@code "none"}. */
+    /**
+     * {@code "SQE128|CQE32"}, or {@code "none"}.
+     *
+     * @param flags the flag bits
+     * @return the names joined by {@code |}, e.g. {@code "SQE128|CQE32"}, or {@code "none"}
+     */
     public static String describe(Set<SetupFlag> flags) {
         if (flags.isEmpty()) {
             return "none";

@@ -72,7 +72,11 @@ public final class Sqe {
         entry.fill((byte) 0);
     }
 
-    /** The fields of an SQE as a ring's submit call takes them, {@code user_data} left to that ring. */
+    /**
+     * The fields of an SQE as a ring's submit call takes them, {@code user_data} left to that ring.
+     *
+     * @param <T> what is built from the fields
+     */
     @FunctionalInterface
     public interface Fields<T> {
         /**
@@ -118,7 +122,11 @@ public final class Sqe {
         entry.fill((byte) 0);
     }
 
-    /** The entry size: 64 bytes, or 128 on an {@link SetupFlag#SQE128} ring. */
+    /**
+     * The entry size: 64 bytes, or 128 on an {@link SetupFlag#SQE128} ring.
+     *
+     * @return the entry size
+     */
     public int size() {
         return size;
     }
@@ -126,6 +134,8 @@ public final class Sqe {
     /**
      * The command area of a {@code uring_cmd} ({@code sqe->cmd}): 80 bytes on a 128-byte ring, 16 on a
      * 64-byte one. Valid until the next {@link SubmissionQueue#next()}.
+     *
+     * @return the command area of a {@code uring_cmd} ({@code sqe->cmd})
      */
     public MemorySegment commandArea() {
         return entry.asSlice(COMMAND_OFFSET, size - COMMAND_OFFSET);
@@ -133,91 +143,166 @@ public final class Sqe {
 
     // ---- fields ----
 
-    /** {@code sqe->opcode}. */
+    /**
+     * {@code sqe->opcode}.
+     *
+     * @param opcode the opcode
+     * @return this writer, for chaining
+     */
     public Sqe opcode(int opcode) {
         entry.set(JAVA_BYTE, OPCODE, (byte) opcode);
         return this;
     }
 
-    /** {@code sqe->flags}: {@link SqeFlags}. */
+    /**
+     * {@code sqe->flags}: {@link SqeFlags}.
+     *
+     * @param flags the flag bits
+     * @return this writer, for chaining
+     */
     public Sqe flags(int flags) {
         entry.set(JAVA_BYTE, FLAGS, (byte) flags);
         return this;
     }
 
-    /** Adds {@link SqeFlags} to those already set. */
+    /**
+     * Adds {@link SqeFlags} to those already set.
+     *
+     * @param flags the flag bits
+     * @return this writer, for chaining
+     */
     public Sqe addFlags(int flags) {
         entry.set(JAVA_BYTE, FLAGS, (byte) (entry.get(JAVA_BYTE, FLAGS) | flags));
         return this;
     }
 
-    /** {@code sqe->ioprio}. */
+    /**
+     * {@code sqe->ioprio}.
+     *
+     * @param ioprio the I/O priority
+     * @return this writer, for chaining
+     */
     public Sqe ioprio(int ioprio) {
         entry.set(JAVA_SHORT_UNALIGNED, IOPRIO, (short) ioprio);
         return this;
     }
 
-    /** {@code sqe->fd}: a file descriptor, or a registered file index with {@link SqeFlags#FIXED_FILE}. */
+    /**
+     * {@code sqe->fd}: a file descriptor, or a registered file index with {@link SqeFlags#FIXED_FILE}.
+     *
+     * @param fd the file descriptor (or registered file index with {@link SqeFlags#FIXED_FILE})
+     * @return this writer, for chaining
+     */
     public Sqe fd(int fd) {
         entry.set(JAVA_INT_UNALIGNED, FD, fd);
         return this;
     }
 
-    /** {@code sqe->off} (also {@code addr2}). */
+    /**
+     * {@code sqe->off} (also {@code addr2}).
+     *
+     * @param off the offset
+     * @return this writer, for chaining
+     */
     public Sqe off(long off) {
         entry.set(JAVA_LONG_UNALIGNED, OFF, off);
         return this;
     }
 
-    /** {@code sqe->addr}. */
+    /**
+     * {@code sqe->addr}.
+     *
+     * @param addr the address of the memory the kernel reads or writes
+     * @return this writer, for chaining
+     */
     public Sqe addr(long addr) {
         entry.set(JAVA_LONG_UNALIGNED, ADDR, addr);
         return this;
     }
 
-    /** {@code sqe->len}. */
+    /**
+     * {@code sqe->len}.
+     *
+     * @param len the length in bytes
+     * @return this writer, for chaining
+     */
     public Sqe len(int len) {
         entry.set(JAVA_INT_UNALIGNED, LEN, len);
         return this;
     }
 
-    /** The per-opcode flags word ({@code rw_flags}, {@code fsync_flags}, {@code open_flags}, ...). */
+    /**
+     * The per-opcode flags word ({@code rw_flags}, {@code fsync_flags}, {@code open_flags}, ...).
+     *
+     * @param flags the flag bits
+     * @return this writer, for chaining
+     */
     public Sqe opFlags(int flags) {
         entry.set(JAVA_INT_UNALIGNED, OP_FLAGS, flags);
         return this;
     }
 
-    /** {@code sqe->user_data}: comes back unchanged in the request's CQE. */
+    /**
+     * {@code sqe->user_data}: comes back unchanged in the request's CQE.
+     *
+     * @param userData the {@code user_data} the CQE carries back
+     * @return this writer, for chaining
+     */
     public Sqe userData(long userData) {
         entry.set(JAVA_LONG_UNALIGNED, USER_DATA, userData);
         return this;
     }
 
-    /** {@code sqe->buf_index}: the registered buffer of a fixed read or write. */
+    /**
+     * {@code sqe->buf_index}: the registered buffer of a fixed read or write.
+     *
+     * @param index the index
+     * @return this writer, for chaining
+     */
     public Sqe bufIndex(int index) {
         entry.set(JAVA_SHORT_UNALIGNED, BUF_INDEX, (short) index);
         return this;
     }
 
-    /** {@code sqe->personality}. */
+    /**
+     * {@code sqe->personality}.
+     *
+     * @param personality the registered personality id
+     * @return this writer, for chaining
+     */
     public Sqe personality(int personality) {
         entry.set(JAVA_SHORT_UNALIGNED, PERSONALITY, (short) personality);
         return this;
     }
 
-    /** {@code sqe->file_index} (also {@code splice_fd_in}). */
+    /**
+     * {@code sqe->file_index} (also {@code splice_fd_in}).
+     *
+     * @param index the index
+     * @return this writer, for chaining
+     */
     public Sqe fileIndex(int index) {
         entry.set(JAVA_INT_UNALIGNED, FILE_INDEX, index);
         return this;
     }
 
-    /** {@code sqe->addr3}. */
+    /**
+     * {@code sqe->addr3}.
+     *
+     * @param addr3 the value for {@code sqe->addr3}
+     * @return this writer, for chaining
+     */
     public Sqe addr3(long addr3) {
         entry.set(JAVA_LONG_UNALIGNED, ADDR3, addr3);
         return this;
     }
 
-    /** {@code sqe->cmd_op}, a 32-bit pattern ({@code NVME_URING_CMD_IO} is 0xC0484E80: pass it as an int). */
+    /**
+     * {@code sqe->cmd_op}, a 32-bit pattern ({@code NVME_URING_CMD_IO} is 0xC0484E80: pass it as an int).
+     *
+     * @param cmdOp the {@code cmd_op} of the command (a 32-bit pattern)
+     * @return this writer, for chaining
+     */
     public Sqe cmdOp(int cmdOp) {
         entry.set(JAVA_INT_UNALIGNED, CMD_OP, cmdOp);
         return this;
@@ -225,7 +310,16 @@ public final class Sqe {
 
     // ---- preps, one per opcode ----
 
-    /** The common read/write shape: {@code opcode, fd, addr, len, off}. */
+    /**
+     * The common read/write shape: {@code opcode, fd, addr, len, off}.
+     *
+     * @param opcode the opcode
+     * @param fd the file descriptor (or registered file index with {@link SqeFlags#FIXED_FILE})
+     * @param addr the address of the memory the kernel reads or writes
+     * @param len the length in bytes
+     * @param off the offset
+     * @return this writer, for chaining
+     */
     public Sqe prepRw(int opcode, int fd, long addr, int len, long off) {
         entry.set(JAVA_BYTE, OPCODE, (byte) opcode);
         entry.set(JAVA_INT_UNALIGNED, FD, fd);
@@ -249,103 +343,250 @@ public final class Sqe {
     /** The size in bytes of a {@code uring_cmd} payload on a 128-byte SQE ({@link #commandArea()}). */
     public static final int URING_CMD_BYTES = 80;
 
-    /** {@code IORING_OP_NOP}. */
+    /**
+     * {@code IORING_OP_NOP}.
+     *
+     * @return this writer, for chaining
+     */
     public Sqe prepNop() {
         return prepRw(Opcode.NOP, -1, 0, 0, 0);
     }
 
-    /** {@code IORING_OP_READ}: {@code pread(fd, addr, len, offset)}; offset -1 reads at the file position. */
+    /**
+     * {@code IORING_OP_READ}: {@code pread(fd, addr, len, offset)}; offset -1 reads at the file position.
+     *
+     * @param fd the file descriptor (or registered file index with {@link SqeFlags#FIXED_FILE})
+     * @param addr the address of the memory the kernel reads or writes
+     * @param len the length in bytes
+     * @param offset the file offset in bytes
+     * @return this writer, for chaining
+     */
     public Sqe prepRead(int fd, long addr, int len, long offset) {
         return prepRw(Opcode.READ, fd, addr, len, offset);
     }
 
-    /** {@code IORING_OP_WRITE}: {@code pwrite(fd, addr, len, offset)}. */
+    /**
+     * {@code IORING_OP_WRITE}: {@code pwrite(fd, addr, len, offset)}.
+     *
+     * @param fd the file descriptor (or registered file index with {@link SqeFlags#FIXED_FILE})
+     * @param addr the address of the memory the kernel reads or writes
+     * @param len the length in bytes
+     * @param offset the file offset in bytes
+     * @return this writer, for chaining
+     */
     public Sqe prepWrite(int fd, long addr, int len, long offset) {
         return prepRw(Opcode.WRITE, fd, addr, len, offset);
     }
 
-    /** {@code IORING_OP_READV} over {@code count} iovecs at {@code iovecs}. */
+    /**
+     * {@code IORING_OP_READV} over {@code count} iovecs at {@code iovecs}.
+     *
+     * @param fd the file descriptor (or registered file index with {@link SqeFlags#FIXED_FILE})
+     * @param iovecs the address of the {@code struct iovec} array
+     * @param count the number of entries
+     * @param offset the file offset in bytes
+     * @return this writer, for chaining
+     */
     public Sqe prepReadv(int fd, long iovecs, int count, long offset) {
         return prepRw(Opcode.READV, fd, iovecs, count, offset);
     }
 
-    /** {@code IORING_OP_WRITEV} over {@code count} iovecs at {@code iovecs}. */
+    /**
+     * {@code IORING_OP_WRITEV} over {@code count} iovecs at {@code iovecs}.
+     *
+     * @param fd the file descriptor (or registered file index with {@link SqeFlags#FIXED_FILE})
+     * @param iovecs the address of the {@code struct iovec} array
+     * @param count the number of entries
+     * @param offset the file offset in bytes
+     * @return this writer, for chaining
+     */
     public Sqe prepWritev(int fd, long iovecs, int count, long offset) {
         return prepRw(Opcode.WRITEV, fd, iovecs, count, offset);
     }
 
-    /** {@code IORING_OP_READ_FIXED} into registered buffer {@code bufIndex} (addr must lie inside it). */
+    /**
+     * {@code IORING_OP_READ_FIXED} into registered buffer {@code bufIndex} (addr must lie inside it).
+     *
+     * @param fd the file descriptor (or registered file index with {@link SqeFlags#FIXED_FILE})
+     * @param addr the address of the memory the kernel reads or writes
+     * @param len the length in bytes
+     * @param offset the file offset in bytes
+     * @param bufIndex the registered buffer index
+     * @return this writer, for chaining
+     */
     public Sqe prepReadFixed(int fd, long addr, int len, long offset, int bufIndex) {
         return prepRw(Opcode.READ_FIXED, fd, addr, len, offset).bufIndex(bufIndex);
     }
 
-    /** {@code IORING_OP_WRITE_FIXED} from registered buffer {@code bufIndex}. */
+    /**
+     * {@code IORING_OP_WRITE_FIXED} from registered buffer {@code bufIndex}.
+     *
+     * @param fd the file descriptor (or registered file index with {@link SqeFlags#FIXED_FILE})
+     * @param addr the address of the memory the kernel reads or writes
+     * @param len the length in bytes
+     * @param offset the file offset in bytes
+     * @param bufIndex the registered buffer index
+     * @return this writer, for chaining
+     */
     public Sqe prepWriteFixed(int fd, long addr, int len, long offset, int bufIndex) {
         return prepRw(Opcode.WRITE_FIXED, fd, addr, len, offset).bufIndex(bufIndex);
     }
 
-    /** {@code IORING_OP_FSYNC}; {@code datasync} makes it {@code fdatasync}. */
+    /**
+     * {@code IORING_OP_FSYNC}; {@code datasync} makes it {@code fdatasync}.
+     *
+     * @param fd the file descriptor (or registered file index with {@link SqeFlags#FIXED_FILE})
+     * @param datasync whether to sync data only ({@code fdatasync})
+     * @return this writer, for chaining
+     */
     public Sqe prepFsync(int fd, boolean datasync) {
         return prepRw(Opcode.FSYNC, fd, 0, 0, 0).opFlags(datasync ? Linux.IORING_FSYNC_DATASYNC : 0);
     }
 
-    /** {@code IORING_OP_SYNC_FILE_RANGE}: {@code sync_file_range(fd, offset, len, flags)}. */
+    /**
+     * {@code IORING_OP_SYNC_FILE_RANGE}: {@code sync_file_range(fd, offset, len, flags)}.
+     *
+     * @param fd the file descriptor (or registered file index with {@link SqeFlags#FIXED_FILE})
+     * @param len the length in bytes
+     * @param offset the file offset in bytes
+     * @param flags the flag bits
+     * @return this writer, for chaining
+     */
     public Sqe prepSyncFileRange(int fd, int len, long offset, int flags) {
         return prepRw(Opcode.SYNC_FILE_RANGE, fd, 0, len, offset).opFlags(flags);
     }
 
-    /** {@code IORING_OP_FALLOCATE}: {@code fallocate(fd, mode, offset, len)}. */
+    /**
+     * {@code IORING_OP_FALLOCATE}: {@code fallocate(fd, mode, offset, len)}.
+     *
+     * @param fd the file descriptor (or registered file index with {@link SqeFlags#FIXED_FILE})
+     * @param mode the mode bits
+     * @param offset the file offset in bytes
+     * @param len the length in bytes
+     * @return this writer, for chaining
+     */
     public Sqe prepFallocate(int fd, int mode, long offset, long len) {
         // The kernel takes the length in addr and the mode in len.
         return prepRw(Opcode.FALLOCATE, fd, len, mode, offset);
     }
 
-    /** {@code IORING_OP_FTRUNCATE} (6.9): {@code ftruncate(fd, length)}. */
+    /**
+     * {@code IORING_OP_FTRUNCATE} (6.9): {@code ftruncate(fd, length)}.
+     *
+     * @param fd the file descriptor (or registered file index with {@link SqeFlags#FIXED_FILE})
+     * @param length the length in bytes
+     * @return this writer, for chaining
+     */
     public Sqe prepFtruncate(int fd, long length) {
         return prepRw(Opcode.FTRUNCATE, fd, 0, 0, length);
     }
 
-    /** {@code IORING_OP_FADVISE}: {@code posix_fadvise(fd, offset, len, advice)}. */
+    /**
+     * {@code IORING_OP_FADVISE}: {@code posix_fadvise(fd, offset, len, advice)}.
+     *
+     * @param fd the file descriptor (or registered file index with {@link SqeFlags#FIXED_FILE})
+     * @param offset the file offset in bytes
+     * @param len the length in bytes
+     * @param advice the advice ({@code POSIX_FADV_*} or {@code MADV_*})
+     * @return this writer, for chaining
+     */
     public Sqe prepFadvise(int fd, long offset, int len, int advice) {
         return prepRw(Opcode.FADVISE, fd, 0, len, offset).opFlags(advice);
     }
 
-    /** {@code IORING_OP_MADVISE}: {@code madvise(addr, len, advice)}. */
+    /**
+     * {@code IORING_OP_MADVISE}: {@code madvise(addr, len, advice)}.
+     *
+     * @param addr the address of the memory the kernel reads or writes
+     * @param len the length in bytes
+     * @param advice the advice ({@code POSIX_FADV_*} or {@code MADV_*})
+     * @return this writer, for chaining
+     */
     public Sqe prepMadvise(long addr, int len, int advice) {
         return prepRw(Opcode.MADVISE, -1, addr, len, 0).opFlags(advice);
     }
 
-    /** {@code IORING_OP_OPENAT}: {@code openat(dirfd, path, flags, mode)}; {@code path} is a C string. */
+    /**
+     * {@code IORING_OP_OPENAT}: {@code openat(dirfd, path, flags, mode)}; {@code path} is a C string.
+     *
+     * @param dirfd the directory descriptor the path is relative to, or {@link Linux#AT_FDCWD}
+     * @param path the path, as NUL-terminated native memory
+     * @param flags the flag bits
+     * @param mode the mode bits
+     * @return this writer, for chaining
+     */
     public Sqe prepOpenat(int dirfd, long path, int flags, int mode) {
         return prepRw(Opcode.OPENAT, dirfd, path, mode, 0).opFlags(flags);
     }
 
-    /** {@code IORING_OP_CLOSE} of a plain file descriptor. */
+    /**
+     * {@code IORING_OP_CLOSE} of a plain file descriptor.
+     *
+     * @param fd the file descriptor (or registered file index with {@link SqeFlags#FIXED_FILE})
+     * @return this writer, for chaining
+     */
     public Sqe prepClose(int fd) {
         return prepRw(Opcode.CLOSE, fd, 0, 0, 0);
     }
 
-    /** {@code IORING_OP_CLOSE} of a registered file slot (frees the slot). */
+    /**
+     * {@code IORING_OP_CLOSE} of a registered file slot (frees the slot).
+     *
+     * @param slot the slot index
+     * @return this writer, for chaining
+     */
     public Sqe prepCloseFixed(int slot) {
         return prepRw(Opcode.CLOSE, 0, 0, 0, 0).fileIndex(slot + 1);
     }
 
-    /** {@code IORING_OP_STATX}: {@code statx(dirfd, path, flags, mask, statxbuf)}. */
+    /**
+     * {@code IORING_OP_STATX}: {@code statx(dirfd, path, flags, mask, statxbuf)}.
+     *
+     * @param dirfd the directory descriptor the path is relative to, or {@link Linux#AT_FDCWD}
+     * @param path the path, as NUL-terminated native memory
+     * @param flags the flag bits
+     * @param mask the mask bits
+     * @param statxBuf the address of a {@code struct statx} to fill
+     * @return this writer, for chaining
+     */
     public Sqe prepStatx(int dirfd, long path, int flags, int mask, long statxBuf) {
         return prepRw(Opcode.STATX, dirfd, path, mask, statxBuf).opFlags(flags);
     }
 
-    /** {@code IORING_OP_UNLINKAT}: {@code unlinkat(dirfd, path, flags)}. */
+    /**
+     * {@code IORING_OP_UNLINKAT}: {@code unlinkat(dirfd, path, flags)}.
+     *
+     * @param dirfd the directory descriptor the path is relative to, or {@link Linux#AT_FDCWD}
+     * @param path the path, as NUL-terminated native memory
+     * @param flags the flag bits
+     * @return this writer, for chaining
+     */
     public Sqe prepUnlinkat(int dirfd, long path, int flags) {
         return prepRw(Opcode.UNLINKAT, dirfd, path, 0, 0).opFlags(flags);
     }
 
-    /** {@code IORING_OP_RENAMEAT}: {@code renameat2(olddirfd, oldpath, newdirfd, newpath, flags)}. */
+    /**
+     * {@code IORING_OP_RENAMEAT}: {@code renameat2(olddirfd, oldpath, newdirfd, newpath, flags)}.
+     *
+     * @param oldDirfd the directory descriptor {@code oldPath} is relative to
+     * @param oldPath the existing path, as NUL-terminated native memory
+     * @param newDirfd the directory descriptor {@code newPath} is relative to
+     * @param newPath the new path, as NUL-terminated native memory
+     * @param flags the flag bits
+     * @return this writer, for chaining
+     */
     public Sqe prepRenameat(int oldDirfd, long oldPath, int newDirfd, long newPath, int flags) {
         return prepRw(Opcode.RENAMEAT, oldDirfd, oldPath, newDirfd, newPath).opFlags(flags);
     }
 
-    /** {@code IORING_OP_MKDIRAT}: {@code mkdirat(dirfd, path, mode)}. */
+    /**
+     * {@code IORING_OP_MKDIRAT}: {@code mkdirat(dirfd, path, mode)}.
+     *
+     * @param dirfd the directory descriptor the path is relative to, or {@link Linux#AT_FDCWD}
+     * @param path the path, as NUL-terminated native memory
+     * @param mode the mode bits
+     * @return this writer, for chaining
+     */
     public Sqe prepMkdirat(int dirfd, long path, int mode) {
         return prepRw(Opcode.MKDIRAT, dirfd, path, mode, 0);
     }
@@ -353,22 +594,47 @@ public final class Sqe {
     /**
      * {@code IORING_OP_TIMEOUT}: completes with {@code -ETIME} when the {@code __kernel_timespec} at
      * {@code timespec} has passed, or with 0 after {@code count} other completions (0: time only).
+     *
+     * @param timespec the address of a {@code struct __kernel_timespec}
+     * @param count the number of entries
+     * @param flags the flag bits
+     * @return this writer, for chaining
      */
     public Sqe prepTimeout(long timespec, int count, int flags) {
         return prepRw(Opcode.TIMEOUT, -1, timespec, 1, count).opFlags(flags);
     }
 
-    /** {@code IORING_OP_LINK_TIMEOUT}: bounds the previous, linked entry. */
+    /**
+     * {@code IORING_OP_LINK_TIMEOUT}: bounds the previous, linked entry.
+     *
+     * @param timespec the address of a {@code struct __kernel_timespec}
+     * @param flags the flag bits
+     * @return this writer, for chaining
+     */
     public Sqe prepLinkTimeout(long timespec, int flags) {
         return prepRw(Opcode.LINK_TIMEOUT, -1, timespec, 1, 0).opFlags(flags);
     }
 
-    /** {@code IORING_OP_ASYNC_CANCEL} of the request submitted with {@code targetUserData}. */
+    /**
+     * {@code IORING_OP_ASYNC_CANCEL} of the request submitted with {@code targetUserData}.
+     *
+     * @param targetUserData the {@code user_data} to match
+     * @param flags the flag bits
+     * @return this writer, for chaining
+     */
     public Sqe prepCancel(long targetUserData, int flags) {
         return prepRw(Opcode.ASYNC_CANCEL, -1, targetUserData, 0, 0).opFlags(flags);
     }
 
-    /** {@code IORING_OP_MSG_RING}: posts a CQE with {@code res} and {@code userData} to ring {@code ringFd}. */
+    /**
+     * {@code IORING_OP_MSG_RING}: posts a CQE with {@code res} and {@code userData} to ring {@code ringFd}.
+     *
+     * @param ringFd the target ring's descriptor
+     * @param res a CQE result: the value, or a negative errno
+     * @param userData the {@code user_data} the CQE carries back
+     * @param flags the flag bits
+     * @return this writer, for chaining
+     */
     public Sqe prepMsgRing(int ringFd, int res, long userData, int flags) {
         return prepRw(Opcode.MSG_RING, ringFd, Linux.IORING_MSG_DATA, res, userData).opFlags(flags);
     }
@@ -376,6 +642,10 @@ public final class Sqe {
     /**
      * {@code IORING_OP_URING_CMD}: {@code cmdOp} for the driver behind {@code fd}; write the payload into
      * {@link #commandArea()}.
+     *
+     * @param cmdOp the {@code cmd_op} of the command (a 32-bit pattern)
+     * @param fd the file descriptor (or registered file index with {@link SqeFlags#FIXED_FILE})
+     * @return this writer, for chaining
      */
     public Sqe prepUringCmd(int cmdOp, int fd) {
         return prepRw(Opcode.URING_CMD, fd, 0, 0, 0).cmdOp(cmdOp);

@@ -39,7 +39,12 @@ public record Statx(int mask, int mode, int nlink, int uid, int gid, long inode,
     private static final int S_IFREG = 0100000;
     private static final int S_IFDIR = 0040000;
 
-    /** Reads a {@code struct statx} the kernel wrote at the start of {@code buf}. */
+    /**
+     * Reads a {@code struct statx} the kernel wrote at the start of {@code buf}.
+     *
+     * @param buf the buffer
+     * @return the attributes, copied out of {@code buf}
+     */
     public static Statx read(MemorySegment buf) {
         int mask = io.i2o2.uring.gen.statx.stx_mask(buf);
         boolean hasBirth = (mask & Linux.STATX_BTIME) != 0;
@@ -61,7 +66,13 @@ public record Statx(int mask, int mode, int nlink, int uid, int gid, long inode,
                 hasDio ? io.i2o2.uring.gen.statx.stx_dio_offset_align(buf) : 0);
     }
 
-    /** {@code statx(fd, "", AT_EMPTY_PATH, MASK_ALL)} right now, on the calling thread (no IO, no ring). */
+    /**
+     * {@code statx(fd, "", AT_EMPTY_PATH, MASK_ALL)} right now, on the calling thread (no IO, no ring).
+     *
+     * @param fd the file descriptor (or registered file index with {@link SqeFlags#FIXED_FILE})
+     * @return the file's attributes
+     * @throws UringException when the kernel refuses the call (it carries the errno)
+     */
     public static Statx ofFd(int fd) throws UringException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(BYTES, 8);
@@ -78,12 +89,20 @@ public record Statx(int mask, int mode, int nlink, int uid, int gid, long inode,
         return Instant.ofEpochSecond(statx_timestamp.tv_sec(ts), Integer.toUnsignedLong(statx_timestamp.tv_nsec(ts)));
     }
 
-    /** Whether this is a regular file. */
+    /**
+     * Whether this is a regular file.
+     *
+     * @return whether this is a regular file
+     */
     public boolean isRegularFile() {
         return (mode & S_IFMT) == S_IFREG;
     }
 
-    /** Whether this is a directory. */
+    /**
+     * Whether this is a directory.
+     *
+     * @return whether this is a directory
+     */
     public boolean isDirectory() {
         return (mode & S_IFMT) == S_IFDIR;
     }

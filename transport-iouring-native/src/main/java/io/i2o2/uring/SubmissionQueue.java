@@ -60,6 +60,8 @@ public final class SubmissionQueue {
     /**
      * The next free entry, zeroed, or {@code null} when all {@link #capacity()} entries are written and not
      * yet consumed by the kernel (submit, then try again).
+     *
+     * @return this writer, for chaining
      */
     public Sqe next() {
         if (tail - head == entries) {
@@ -73,13 +75,21 @@ public final class SubmissionQueue {
         return sqe;
     }
 
-    /** How many entries can be handed out before the queue is full. */
+    /**
+     * How many entries can be handed out before the queue is full.
+     *
+     * @return how many entries can be handed out before the queue is full
+     */
     public int space() {
         head = (int) INT.getAcquire(ring, khead);
         return entries - (tail - head);
     }
 
-    /** The number of entries the SQ holds. */
+    /**
+     * The number of entries the SQ holds.
+     *
+     * @return the number of entries the SQ holds
+     */
     public int capacity() {
         return entries;
     }
@@ -99,6 +109,9 @@ public final class SubmissionQueue {
      * Hands the {@code user_data} of every entry written and not consumed by the kernel (published or not) to
      * {@code action}, oldest first; returns how many. Once nothing will enter the ring again (and no SQPOLL
      * thread reads it), these entries are known never to reach the kernel.
+     *
+     * @param action what to run
+     * @return how many entries were handed to {@code action}
      */
     public int forEachUnconsumed(LongConsumer action) {
         head = (int) INT.getAcquire(ring, khead);
@@ -108,7 +121,11 @@ public final class SubmissionQueue {
         return tail - head;
     }
 
-    /** Entries written and not yet consumed by the kernel (published or not). */
+    /**
+     * Entries written and not yet consumed by the kernel (published or not).
+     *
+     * @return how many entries are written and not yet consumed by the kernel
+     */
     public int pending() {
         head = (int) INT.getAcquire(ring, khead);
         return tail - head;
@@ -123,17 +140,29 @@ public final class SubmissionQueue {
         return ((int) INT.getOpaque(ring, kflags) & NEED_WAKEUP) != 0;
     }
 
-    /** Whether completions overflowed the CQ and wait in the kernel to be flushed. */
+    /**
+     * Whether completions overflowed the CQ and wait in the kernel to be flushed.
+     *
+     * @return whether completions overflowed the CQ and wait in the kernel to be flushed
+     */
     public boolean cqOverflow() {
         return ((int) INT.getOpaque(ring, kflags) & CQ_OVERFLOW) != 0;
     }
 
-    /** Whether task work is pending ({@code TASKRUN_FLAG} rings): enter the kernel to get completions. */
+    /**
+     * Whether task work is pending ({@code TASKRUN_FLAG} rings): enter the kernel to get completions.
+     *
+     * @return whether task work is pending ({@code TASKRUN_FLAG} rings)
+     */
     public boolean taskrunPending() {
         return ((int) INT.getOpaque(ring, kflags) & TASKRUN) != 0;
     }
 
-    /** Entries the kernel dropped as invalid since the ring was created. */
+    /**
+     * Entries the kernel dropped as invalid since the ring was created.
+     *
+     * @return how many entries the kernel dropped as invalid since the ring was created
+     */
     public int dropped() {
         return (int) INT.getAcquire(ring, kdropped);
     }

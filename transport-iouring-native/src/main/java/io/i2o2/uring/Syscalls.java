@@ -32,9 +32,9 @@ final class Syscalls {
             CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno")).withInvokeExactBehavior();
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
-    private static final long NR_SETUP = LinuxUring.SYS_io_uring_setup();
-    private static final long NR_ENTER = LinuxUring.SYS_io_uring_enter();
-    private static final long NR_REGISTER = LinuxUring.SYS_io_uring_register();
+    private static final long NR_SETUP = Arch.current().nrIoUringSetup();
+    private static final long NR_ENTER = Arch.current().nrIoUringEnter();
+    private static final long NR_REGISTER = Arch.current().nrIoUringRegister();
 
     private static final MethodHandle SYSCALL_2 = syscall(2);
     private static final MethodHandle SYSCALL_4 = syscall(4);

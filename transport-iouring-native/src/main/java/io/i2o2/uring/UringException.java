@@ -10,10 +10,14 @@ import java.io.IOException;
 public class UringException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The call that failed, with its arguments. */
     private final String call;
+    /** The positive error number. */
     private final int errno;
 
     /**
+     * A failure of {@code call} with {@code errno}.
+     *
      * @param call   the call that failed, with its arguments, e.g. {@code "io_uring_setup(entries=128, flags=SQE128)"}
      * @param errno  the positive error number
      * @param detail what it means here; {@code null} for the plain description
@@ -24,17 +28,29 @@ public class UringException extends IOException {
         this.errno = Math.abs(errno);
     }
 
-    /** The failed call and its arguments. */
+    /**
+     * The failed call and its arguments.
+     *
+     * @return the failed call and its arguments
+     */
     public String call() {
         return call;
     }
 
-    /** The positive error number. */
+    /**
+     * The positive error number.
+     *
+     * @return the positive error number
+     */
     public int errno() {
         return errno;
     }
 
-    /** The error's symbolic name, such as {@code "EINVAL"}. */
+    /**
+     * The error's symbolic name, such as {@code "EINVAL"}.
+     *
+     * @return the error's symbolic name, such as {@code "EINVAL"}
+     */
     public String errnoName() {
         return Errno.name(errno);
     }

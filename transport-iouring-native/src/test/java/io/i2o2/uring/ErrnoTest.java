@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link Errno} and {@link UringException}: names, descriptions and messages for error numbers. */
+@WithoutIoUring
 class ErrnoTest {
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link KernelVersion}: parsing release strings and comparing them as numbers, not text. */
+@WithoutIoUring
 class KernelVersionTest {
 
     @Test

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * The NVMe command writer against {@code struct nvme_uring_cmd} as {@code <linux/nvme_ioctl.h>} lays it out;
  * the device side is tested in the guest (testsuite {@code NvmeRingGuestTest}).
  */
+@WithoutIoUring
 class NvmeUringCmdTest {
     @Test
     void commandOpsAreTheHeadersUnsignedBitPatterns() {

@@ -28,7 +28,13 @@ public final class NvmeController {
         this.device = device;
     }
 
-    /** Opens the controller device on {@code loop}, which must be an {@code IoUringPassthroughEventLoopGroup}'s. */
+    /**
+     * Opens the controller device on {@code loop}, which must be an {@code IoUringPassthroughEventLoopGroup}'s.
+     *
+     * @param loop the file API of a loop with 128-byte SQEs (an {@code IoUringPassthroughEventLoopGroup}'s)
+     * @param controllerDevice the controller's character device, e.g. {@code /dev/nvme0}
+     * @return the controller, once opened
+     */
     public static Future<NvmeController> open(IoUringFileIo loop, Path controllerDevice) {
         Objects.requireNonNull(controllerDevice, "controllerDevice");
         if (!loop.isPassthrough()) {
@@ -39,17 +45,30 @@ public final class NvmeController {
                 StandardOpenOption.WRITE)).thenApply(NvmeController::new), loop.newPromise());
     }
 
-    /** The controller's device. */
+    /**
+     * The controller's device.
+     *
+     * @return the controller's device
+     */
     public IoUringFile device() {
         return device;
     }
 
-    /** Identify Controller: model, serial, transfer limit, optional commands. */
+    /**
+     * Identify Controller: model, serial, transfer limit, optional commands.
+     *
+     * @return the controller's identify data, once read
+     */
     public Future<NvmeControllerInfo> identify() {
         return identifyInto(NvmeUringCmd.CNS_CONTROLLER, 0, NvmeControllerInfo::parse);
     }
 
-    /** Identify Namespace {@code nsid}: size and LBA format. */
+    /**
+     * Identify Namespace {@code nsid}: size and LBA format.
+     *
+     * @param nsid the NVMe namespace id
+     * @return the namespace's identify data, once read
+     */
     public Future<NvmeNamespaceInfo> identifyNamespace(int nsid) {
         if (nsid <= 0) {
             return device.io().newFailedFuture(new IllegalArgumentException("nsid must be >= 1: " + nsid));
@@ -70,6 +89,13 @@ public final class NvmeController {
      * Any admin command: {@code opcode} for {@code nsid} with command dwords 10.. from {@code cdws}, moving
      * {@code data} (may be null) to the device or, with {@code dataIn}, from it. The future fails with
      * {@link NvmeStatusException} on an NVMe error status.
+     *
+     * @param opcode the opcode
+     * @param nsid the NVMe namespace id
+     * @param data the data buffer (pinned until the command completes), or {@code null} for none
+     * @param dataIn {@code true} when the controller writes into {@code data} (e.g. Identify), {@code false} when it reads it
+     * @param cdws command dwords 10 onwards
+     * @return the command's result: the CQE's {@code res} and its two extra words
      */
     public Future<UringCmdResult> admin(int opcode, int nsid, ByteBuf data, boolean dataIn, int... cdws) {
         if (cdws.length > 6) {
@@ -84,7 +110,11 @@ public final class NvmeController {
                 }, r -> r);
     }
 
-    /** Closes the device. */
+    /**
+     * Closes the device.
+     *
+     * @return a future that completes when the device is closed
+     */
     public Future<Void> close() {
         return device.close();
     }

@@ -56,6 +56,10 @@ public final class NvmeNamespace {
     /**
      * Opens {@code /dev/ngXnY}, identifying it through {@code /dev/nvmeX} as namespace Y. {@code loop} must be a
      * passthrough loop.
+     *
+     * @param loop the file API of a loop with 128-byte SQEs (an {@code IoUringPassthroughEventLoopGroup}'s)
+     * @param genericDevice the namespace's generic character device, e.g. {@code /dev/ng0n1}
+     * @return the namespace, once identified
      */
     public static Future<NvmeNamespace> open(IoUringFileIo loop, Path genericDevice) {
         Matcher m = GENERIC_DEVICE.matcher(genericDevice.getFileName().toString());
@@ -66,7 +70,15 @@ public final class NvmeNamespace {
         return open(loop, genericDevice, genericDevice.resolveSibling("nvme" + m.group(1)), Integer.parseInt(m.group(2)));
     }
 
-    /** Opens namespace {@code nsid} at {@code genericDevice}, identified through {@code controllerDevice}. */
+    /**
+     * Opens namespace {@code nsid} at {@code genericDevice}, identified through {@code controllerDevice}.
+     *
+     * @param loop the file API of a loop with 128-byte SQEs (an {@code IoUringPassthroughEventLoopGroup}'s)
+     * @param genericDevice the namespace's generic character device, e.g. {@code /dev/ng0n1}
+     * @param controllerDevice the controller's character device, e.g. {@code /dev/nvme0}
+     * @param nsid the NVMe namespace id
+     * @return the namespace, once identified
+     */
     public static Future<NvmeNamespace> open(IoUringFileIo loop, Path genericDevice, Path controllerDevice, int nsid) {
         Objects.requireNonNull(genericDevice, "genericDevice");
         CompletableFuture<NvmeNamespace> opened = NvmeCommands.stage(NvmeController.open(loop, controllerDevice))
@@ -87,27 +99,47 @@ public final class NvmeNamespace {
                                 .thenApply(dev -> new NvmeNamespace(dev, ctrl, ctrlInfo, nsInfo))));
     }
 
-    /** Identify data of this namespace. */
+    /**
+     * Identify data of this namespace.
+     *
+     * @return the identify data of this namespace
+     */
     public NvmeNamespaceInfo info() {
         return info;
     }
 
-    /** Identify data of its controller. */
+    /**
+     * Identify data of its controller.
+     *
+     * @return the identify data of its controller
+     */
     public NvmeControllerInfo controllerInfo() {
         return controllerInfo;
     }
 
-    /** Bytes per logical block. */
+    /**
+     * Bytes per logical block.
+     *
+     * @return the bytes per logical block
+     */
     public int lbaSize() {
         return info.lbaSize();
     }
 
-    /** Size in logical blocks. */
+    /**
+     * Size in logical blocks.
+     *
+     * @return the size in logical blocks
+     */
     public long lbaCount() {
         return info.lbaCount();
     }
 
-    /** The generic device this namespace is read and written through. */
+    /**
+     * The generic device this namespace is read and written through.
+     *
+     * @return the generic device this namespace is read and written through
+     */
     public IoUringFile device() {
         return device;
     }
@@ -115,6 +147,11 @@ public final class NvmeNamespace {
     /**
      * Reads {@code blocks} logical blocks from {@code lba} into {@code dst}'s writable bytes; completes with the
      * byte count and advances {@code dst}'s writer index by it.
+     *
+     * @param lba the first logical block
+     * @param blocks the number of logical blocks
+     * @param dst where to read into: its writable bytes
+     * @return the byte count read
      */
     public Future<Integer> read(long lba, int blocks, ByteBuf dst) {
         Objects.requireNonNull(dst, "dst");
@@ -134,6 +171,10 @@ public final class NvmeNamespace {
     /**
      * Writes {@code src}'s readable bytes, a whole number of blocks, from {@code lba}; completes with the byte
      * count and advances {@code src}'s reader index by it.
+     *
+     * @param lba the first logical block
+     * @param src the data: its readable bytes, a whole number of blocks
+     * @return the byte count written
      */
     public Future<Integer> write(long lba, ByteBuf src) {
         Objects.requireNonNull(src, "src");
@@ -155,13 +196,23 @@ public final class NvmeNamespace {
                 });
     }
 
-    /** Flush: completes when every completed write is on stable media. */
+    /**
+     * Flush: completes when every completed write is on stable media.
+     *
+     * @return a future that completes when every completed write is on stable media
+     */
     public Future<Void> flush() {
         return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme flush", -1, null, false,
                 (cmd, addr, len) -> NvmeUringCmd.over(cmd).flush(info.nsid()), r -> null);
     }
 
-    /** Write Zeroes: {@code blocks} blocks from {@code lba} read back as zeroes, without moving data. */
+    /**
+     * Write Zeroes: {@code blocks} blocks from {@code lba} read back as zeroes, without moving data.
+     *
+     * @param lba the first logical block
+     * @param blocks the number of logical blocks
+     * @return a future that completes when the blocks read as zeroes
+     */
     public Future<Void> writeZeroes(long lba, int blocks) {
         RuntimeException bad = checkRange(lba, blocks);
         if (bad == null && !controllerInfo.writeZeroes()) {
@@ -175,7 +226,13 @@ public final class NvmeNamespace {
                         .cdw(10, (int) lba).cdw(11, (int) (lba >>> 32)).cdw(12, blocks - 1), r -> null);
     }
 
-    /** Dataset Management with Deallocate ("trim"): the device may forget {@code blocks} blocks from {@code lba}. */
+    /**
+     * Dataset Management with Deallocate ("trim"): the device may forget {@code blocks} blocks from {@code lba}.
+     *
+     * @param lba the first logical block
+     * @param blocks the number of logical blocks
+     * @return a future that completes when the device has taken the hint
+     */
     public Future<Void> trim(long lba, int blocks) {
         RuntimeException bad = checkRange(lba, blocks);
         if (bad == null && !controllerInfo.datasetManagement()) {
@@ -225,7 +282,11 @@ public final class NvmeNamespace {
         return null;
     }
 
-    /** Closes the namespace device and its controller device. */
+    /**
+     * Closes the namespace device and its controller device.
+     *
+     * @return a future that completes when both devices are closed
+     */
     public Future<Void> close() {
         Promise<Void> done = device.io().newPromise();
         device.close().addListener(f -> controller.close().addListener(g -> done.trySuccess(null)));

@@ -11,9 +11,12 @@ import io.i2o2.uring.Errno;
 public class NvmeStatusException extends IoUringIOException {
     private static final long serialVersionUID = 1L;
 
+    /** The raw NVMe status field. */
     private final int status;
 
     /**
+     * A command that completed with an NVMe error status.
+     *
      * @param op     the command, e.g. {@code "nvme read"}
      * @param status the NVMe status field from {@code res} (status code type and status code, DNR, More)
      * @param fd     the device descriptor
@@ -24,27 +27,48 @@ public class NvmeStatusException extends IoUringIOException {
         this.status = status;
     }
 
-    /** The raw status field. */
+    /**
+     * The raw status field.
+     *
+     * @return the raw status field
+     */
     public int status() {
         return status;
     }
 
-    /** Status code type: 0 generic, 1 command specific, 2 media and data integrity, 3 path related. */
+    /**
+     * Status code type: 0 generic, 1 command specific, 2 media and data integrity, 3 path related.
+     *
+     * @return the status code type: 0 generic, 1 command specific, 2 media and data integrity, 3 path related
+     */
     public int statusCodeType() {
         return (status >>> 8) & 0x7;
     }
 
-    /** Status code within its type. */
+    /**
+     * Status code within its type.
+     *
+     * @return the status code within its type
+     */
     public int statusCode() {
         return status & 0xff;
     }
 
-    /** Whether the device says retrying the same command will fail again (DNR). */
+    /**
+     * Whether the device says retrying the same command will fail again (DNR).
+     *
+     * @return whether the device says retrying the same command will fail again (DNR)
+     */
     public boolean doNotRetry() {
         return (status & 0x4000) != 0;
     }
 
-    /** {@code "LBA Out of Range (sct 0, sc 0x80, dnr)"}. */
+    /**
+     * {@code "LBA Out of Range (sct 0, sc 0x80, dnr)"}.
+     *
+     * @param status the NVMe status field
+     * @return a description such as {@code "LBA Out of Range (sct 0, sc 0x80, dnr)"}
+     */
     public static String describe(int status) {
         int sct = (status >>> 8) & 0x7;
         int sc = status & 0xff;

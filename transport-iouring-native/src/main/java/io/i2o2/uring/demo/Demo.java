@@ -1,4 +1,15 @@
-package io.i2o2.uring;
+package io.i2o2.uring.demo;
+
+import io.i2o2.uring.Errno;
+import io.i2o2.uring.IoUringProbe;
+import io.i2o2.uring.Linux;
+import io.i2o2.uring.Opcode;
+import io.i2o2.uring.Probe;
+import io.i2o2.uring.Ring;
+import io.i2o2.uring.RingParams;
+import io.i2o2.uring.SetupFlag;
+import io.i2o2.uring.Sqe;
+import io.i2o2.uring.UringException;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -40,6 +51,7 @@ public final class Demo {
      * @param args ignored
      */
     public static void main(String[] args) {
+        IoUringProbe.exitIfUnavailable("i2o2 demo");
         try {
             run();
             System.out.println("\nAll steps passed.");
