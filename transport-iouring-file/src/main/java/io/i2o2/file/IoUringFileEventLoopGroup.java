@@ -38,6 +38,8 @@ public final class IoUringFileEventLoopGroup extends IoUringEventLoopGroup {
      * @return a factory making one ring per loop
      */
     public static IoHandlerFactory newIoHandlerFactory(IoUringConfig config) {
+        // A machine without io_uring fails here, with the reason as the message, not at the first ring.
+        IoUring.ensureAvailability();
         return new RingCoreFactory(java.util.Objects.requireNonNull(config, "config"), false);
     }
 }

@@ -31,6 +31,8 @@ public final class IoUringPassthroughEventLoopGroup extends IoUringEventLoopGrou
      * @return a factory making one ring per loop
      */
     public static IoHandlerFactory newIoHandlerFactory(IoUringConfig config) {
+        // A machine without io_uring fails here, with the reason as the message, not at the first ring.
+        IoUring.ensureAvailability();
         return new RingCoreFactory(java.util.Objects.requireNonNull(config, "config"), true);
     }
 }
