@@ -13,6 +13,7 @@ import io.netty.util.concurrent.Promise;
 import java.io.EOFException;
 import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A region of a file as a {@link ChunkedInput} of {@link ByteBuf}s read through io_uring: what Netty's
@@ -32,6 +33,10 @@ import java.util.Objects;
  * {@code readChunk}, which {@code ChunkedWriteHandler} calls only while the channel is writable: memory held
  * is bounded by {@code readAhead * chunkSize} per transfer.
  *
+ * <p>A read the loop refuses for being full ({@link IoUringOverloadedException}) is retried a millisecond
+ * later, for up to about ten seconds; any other failure, or a file that ends early, fails the transfer on
+ * the next {@code readChunk}.
+ *
  * <p>Not thread-safe: every method must run on {@code executor}, which also runs the read completions
  * (the executor of the {@code ChunkedWriteHandler}). {@link #close()} releases the buffers already read,
  * lets reads in flight release theirs when they complete, and runs {@code onClose} (by default: closes the
@@ -42,6 +47,8 @@ public final class IoUringChunkedFile implements ChunkedInput<ByteBuf> {
     public static final int DEFAULT_CHUNK_SIZE = 64 * 1024;
     /** The default read-ahead: two reads in flight. */
     public static final int DEFAULT_READ_AHEAD = 2;
+    /** Reads refused for a full loop are retried every millisecond, this many times (about ten seconds). */
+    private static final int MAX_REFUSALS = 10_000;
 
     private final IoUringFile file;
     private final long start;
@@ -68,6 +75,7 @@ public final class IoUringChunkedFile implements ChunkedInput<ByteBuf> {
         final int length;
         final ByteBuf buf;
         boolean done;
+        int refusals;
 
         Slot(long offset, int length, ByteBuf buf) {
             this.offset = offset;
@@ -178,6 +186,18 @@ public final class IoUringChunkedFile implements ChunkedInput<ByteBuf> {
     private void completed(Slot slot, Future<Integer> f) {
         if (closed) {
             slot.buf.release();
+            return;
+        }
+        if (!f.isSuccess() && f.cause() instanceof IoUringOverloadedException && ++slot.refusals <= MAX_REFUSALS) {
+            // The loop holds its maximum of operations and took nothing: ask again shortly.
+            long at = slot.offset + slot.buf.readableBytes();
+            executor.schedule(() -> {
+                if (closed) {
+                    slot.buf.release();
+                } else {
+                    submit(slot, at);
+                }
+            }, 1, TimeUnit.MILLISECONDS);
             return;
         }
         if (!f.isSuccess() || f.getNow() <= 0) {

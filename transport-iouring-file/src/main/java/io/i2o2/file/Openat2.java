@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 
 import java.nio.charset.StandardCharsets;
@@ -80,7 +81,7 @@ public final class Openat2 {
         }
         long pathAddr = how + Sqe.OPEN_HOW_BYTES;
         IntFuture f = loop.submitRaw(sqe -> sqe.prepOpenat2(dirFd, pathAddr, how), mem);
-        f.addListener((FutureListener<Integer>) done -> {
+        FutureListener<Integer> relay = done -> {
             if (done.isSuccess()) {
                 if (!promise.trySuccess(done.getNow())) {
                     // Nobody takes the descriptor (the promise was cancelled): do not leak it.
@@ -89,8 +90,25 @@ public final class Openat2 {
             } else {
                 promise.tryFailure(done.cause());
             }
-        });
+        };
+        whenDone(f, relay);
         return promise;
+    }
+
+    /**
+     * Runs {@code listener} once {@code f} is done: at once, here, when it already is (refused at once; a
+     * listener added then would be notified on the refusing loop, never if that loop has terminated).
+     */
+    static <V> void whenDone(Future<V> f, FutureListener<V> listener) {
+        if (f.isDone()) {
+            try {
+                listener.operationComplete(f);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        } else {
+            f.addListener(listener);
+        }
     }
 
     /**
@@ -99,7 +117,8 @@ public final class Openat2 {
      */
     public static Future<IoUringFile> openFile(IoUringEventLoop loop, int dirFd, String path, long flags,
                                                long resolve, Promise<IoUringFile> promise) {
-        open(loop, dirFd, path, flags, 0, resolve, loop.newPromise()).addListener((Future<Integer> fd) -> {
+        Promise<Integer> opened = ImmediateEventExecutor.INSTANCE.newPromise();
+        open(loop, dirFd, path, flags, 0, resolve, opened).addListener((Future<Integer> fd) -> {
             if (!fd.isSuccess()) {
                 promise.tryFailure(fd.cause());
                 return;

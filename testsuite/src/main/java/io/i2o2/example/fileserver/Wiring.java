@@ -1,20 +1,56 @@
 package io.i2o2.example.fileserver;
 
+import io.i2o2.file.IoUringEventLoop;
+import io.i2o2.file.IoUringFile;
+import io.i2o2.file.IoUringFileEventLoopGroup;
+import io.i2o2.file.Openat2;
+import io.i2o2.uring.Statx;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+
 import java.util.Locale;
 
-/** Where the file-serving handler runs, and so which thread submits its io_uring reads. */
+/**
+ * Where the file-serving handler runs, and which ring runs its file operations: the small pluggable piece
+ * that turns a handler's executor into a {@link FileAccess}.
+ */
 public enum Wiring {
     /**
      * The handler is added with {@code pipeline.addLast(fileGroup, handler)}: it runs on an io_uring loop,
-     * so its reads go straight into that loop's submission queue and complete on the same thread. Netty 4.2
-     * deprecates that {@code addLast} overload (its next major version drops it).
+     * so its operations go straight into that loop's submission queue and complete on the same thread. Netty
+     * 4.2 deprecates that {@code addLast} overload (its next major version drops it).
      */
-    URING,
+    URING {
+        @Override
+        FileAccess access(EventExecutor handlerExecutor, IoUringFileEventLoopGroup files) {
+            IoUringEventLoop own = (IoUringEventLoop) handlerExecutor;
+            return new RingAccess(() -> own);
+        }
+
+        @Override
+        boolean handlerOnFileLoop() {
+            return true;
+        }
+    },
     /**
-     * The handler runs on the channel's own event loop and submits reads to files of
-     * {@code fileGroup.next()}, passing {@code ctx.executor().newPromise()} so completions come back to it.
+     * The handler runs on the channel's own event loop and submits to loops of {@code fileGroup.next()},
+     * passing promises of its own executor so completions come back to it.
      */
-    CHANNEL;
+    CHANNEL {
+        @Override
+        FileAccess access(EventExecutor handlerExecutor, IoUringFileEventLoopGroup files) {
+            return new RingAccess(() -> (IoUringEventLoop) files.next());
+        }
+    };
+
+    /** The file access of a handler running on {@code handlerExecutor}. */
+    abstract FileAccess access(EventExecutor handlerExecutor, IoUringFileEventLoopGroup files);
+
+    /** Whether the handler goes on an io_uring loop ({@code addLast(group, ...)}). */
+    boolean handlerOnFileLoop() {
+        return false;
+    }
 
     /** The name on the command line: {@code uring} or {@code channel}. */
     public String cliName() {
@@ -33,5 +69,36 @@ public enum Wiring {
             }
         }
         throw new IllegalArgumentException("--wiring must be uring or channel: " + name);
+    }
+
+    /** Opens and stats through a ring that {@code loops} picks per operation; reads go to the file's own loop. */
+    private record RingAccess(java.util.function.Supplier<IoUringEventLoop> loops) implements FileAccess {
+        private static final long FLAGS = Openat2.O_RDONLY | Openat2.O_NONBLOCK | Openat2.O_NOCTTY
+                | Openat2.O_CLOEXEC;
+
+        @Override
+        public Future<IoUringFile> openBeneath(int dirFd, String relative, long resolve,
+                                               Promise<IoUringFile> promise) {
+            return Openat2.openFile(loops.get(), dirFd, relative, FLAGS, Openat2.RESOLVE_BENEATH | resolve, promise);
+        }
+
+        @Override
+        public Future<Statx> stat(IoUringFile file, Promise<Statx> promise) {
+            Future<Statx> f = file.stat();
+            Runnable relay = () -> {
+                if (f.isSuccess()) {
+                    promise.trySuccess(f.getNow());
+                } else {
+                    promise.tryFailure(f.cause());
+                }
+            };
+            if (f.isDone()) {
+                // Refused at once: a listener would be notified on the refusing loop, never if it terminated.
+                relay.run();
+            } else {
+                f.addListener(done -> relay.run());
+            }
+            return promise;
+        }
     }
 }
