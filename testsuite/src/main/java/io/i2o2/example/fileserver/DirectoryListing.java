@@ -23,7 +23,7 @@ final class DirectoryListing {
     /**
      * Renders the listing of {@code dir}, reached by the decoded request path {@code segments}, into a
      * buffer of {@code alloc}; blocking, so it runs off the event loops. Leaves out dot files (unless
-     * {@code hidden}), and symbolic links that lead out of {@code root}, dangle, or (policy
+     * {@code hidden}), and symbolic links that lead out of {@code root}, are absolute, dangle, or (policy
      * {@link ServerConfig.LinkPolicy#NONE}) any link at all, since those would be refused when requested.
      *
      * @throws IOException also when {@code dir} itself is no longer inside {@code root}
@@ -47,7 +47,8 @@ final class DirectoryListing {
                         continue;
                     }
                     try {
-                        if (!entry.toRealPath().startsWith(root)) {
+                        // openat2's RESOLVE_BENEATH refuses absolute links even into the root.
+                        if (Files.readSymbolicLink(entry).isAbsolute() || !entry.toRealPath().startsWith(root)) {
                             continue;
                         }
                     } catch (IOException dangling) {

@@ -108,6 +108,13 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
         try {
             if (msg instanceof HttpRequest request) {
                 reading = FileRequest.of(request);
+                if (request.decoderResult().isFailure() && !(msg instanceof LastHttpContent)) {
+                    // The decoder gave up on this request (a bad header, say): no content follows.
+                    FileRequest r = reading;
+                    reading = null;
+                    accept(r);
+                    return;
+                }
             }
             // Request bodies are read and dropped: only GET and HEAD are served. A malformed one (bad chunked
             // encoding) makes its request a 400, and the decoder takes nothing more from this connection.
@@ -322,7 +329,8 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
         ChunkedWriteHandler handler = (ChunkedWriteHandler) chunked.handler();
         IoUringChunkedFile body = new IoUringChunkedFile(f.file, first, length, chunkSize, server.config().readAhead(),
                 chunked.executor(), handler::resumeTransfer, f::release);
-        ChannelFuture done = ctx.writeAndFlush(new BodyChunks(body));
+        BodyChunks chunks = new BodyChunks(body);
+        ChannelFuture done = ctx.writeAndFlush(chunks);
         done.addListener(w -> {
             if (w.isSuccess()) {
                 if (ctx.executor().inEventLoop()) {
@@ -331,6 +339,15 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
                     ctx.executor().execute(() -> finish(r, done));
                 }
             } else {
+                // If the channel was gone before ChunkedWriteHandler queued the body, nothing closed it: close
+                // it here (idempotent), on the executor that owns it, so its file reference goes back.
+                chunked.executor().execute(() -> {
+                    try {
+                        chunks.close();
+                    } catch (Exception e) {
+                        logger.debug("closing a body", e);
+                    }
+                });
                 // The status line is out: the only way left to say "incomplete" is to close. A client that
                 // left is routine; a file that failed or shrank under an open connection is worth a warning.
                 if (ctx.channel().isActive()) {
