@@ -224,6 +224,7 @@ public final class FileServer implements AutoCloseable {
             throw new IOException("not a directory: " + options.root().toAbsolutePath());
         }
         this.paths = new SafePaths(options.root());
+        preload();
         this.fileGroup = new IoUringFileEventLoopGroup(options.fileThreads(), options.fileConfig());
         ServerConfig config = options.config();
         this.cache = config.openFileCache() ? new OpenFileCache(config.openFileCacheMax()) : null;
@@ -271,6 +272,21 @@ public final class FileServer implements AutoCloseable {
             shutDown(fileGroup);
             throw e;
         }
+    }
+
+    /**
+     * Loads now what the JDK would otherwise open a file for on first use: with every descriptor taken
+     * (EMFILE), the first log line's time stamp would fail to load the time-zone database, and the Error
+     * would kill the event loop that logged it.
+     */
+    private static void preload() {
+        java.util.TimeZone.getDefault().getRawOffset();
+        java.time.ZoneId.systemDefault().getRules();
+        java.time.ZonedDateTime.now().toString();
+        HttpDate.now();
+        ContentTypes.size();
+        new java.util.logging.SimpleFormatter().format(new java.util.logging.LogRecord(java.util.logging.Level.INFO,
+                "preload"));
     }
 
     /**

@@ -414,6 +414,9 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers a failed operation: 404, 403, 503 when the ring or the descriptors are full, 500 for the rest. */
     private void fail(FileRequest r, Throwable cause) {
+        if (closed) {
+            return;
+        }
         HttpResponseStatus status = statusOf(cause);
         if (status == HttpResponseStatus.INTERNAL_SERVER_ERROR) {
             logger.warn("{}: {} failed", ctx.channel(), r.target(), cause);
@@ -547,8 +550,9 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Runs {@code ok} or {@code failed} once {@code f} (a promise of this handler's executor) completes,
-     * unless the channel closed meanwhile: then what it produced is released.
+     * Runs {@code ok} or {@code failed} once {@code f} (a promise of this handler's executor) completes;
+     * if the channel closed meanwhile, what it produced is released and {@code failed} runs with a
+     * {@link ClosedChannelException}, so the stage releases what it holds.
      */
     private <T> void then(Future<T> f, Consumer<T> ok, Consumer<Throwable> failed, Class<T> type) {
         f.addListener((Future<T> done) -> {
@@ -561,12 +565,14 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
                         ReferenceCountUtil.release(v);
                     }
                 }
+                // Lets the stage clean up what it holds (the file being stat'ed, say); fail() sends nothing.
+                failed.accept(new ClosedChannelException());
                 return;
             }
             if (done.isSuccess()) {
                 ok.accept(type.cast(done.getNow()));
             } else {
-                failed.accept(done.cause() instanceof ClosedChannelException c ? c : done.cause());
+                failed.accept(done.cause());
             }
         });
     }

@@ -40,7 +40,7 @@ public enum Wiring {
     CHANNEL {
         @Override
         FileAccess access(EventExecutor handlerExecutor, IoUringFileEventLoopGroup files) {
-            return new RingAccess(() -> (IoUringEventLoop) files.next());
+            return new RingAccess(files::next);
         }
     };
 
