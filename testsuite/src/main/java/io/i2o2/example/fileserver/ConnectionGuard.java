@@ -42,6 +42,8 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     private State state = State.HEADER;
     private ScheduledFuture<?> timer;
     private long lastActivity;
+    private long deadline;
+    private long timerDue;
     private int started;
     private int finished;
 
@@ -118,9 +120,24 @@ final class ConnectionGuard extends ChannelDuplexHandler {
         }
     }
 
+    /**
+     * Sets the deadline of the current state. Cheap on the hot path: a timer already due no later than the
+     * new deadline stays (when it fires early it re-arms for what is left), so a busy connection schedules
+     * about one task per timeout period, not two per request.
+     */
     private void arm(long nanos) {
+        long now = System.nanoTime();
+        lastActivity = now;
+        deadline = now + nanos;
+        if (timer != null && timerDue - deadline <= 0) {
+            return;
+        }
         cancel();
-        lastActivity = System.nanoTime();
+        schedule(nanos);
+    }
+
+    private void schedule(long nanos) {
+        timerDue = System.nanoTime() + nanos;
         timer = ctx.executor().schedule(this::expired, nanos, TimeUnit.NANOSECONDS);
     }
 
@@ -134,6 +151,11 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     private void expired() {
         timer = null;
         if (!ctx.channel().isActive()) {
+            return;
+        }
+        long left = deadline - System.nanoTime();
+        if (state != State.BUSY && left > 0) {
+            schedule(left);
             return;
         }
         switch (state) {

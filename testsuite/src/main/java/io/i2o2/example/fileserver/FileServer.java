@@ -54,13 +54,18 @@ public final class FileServer implements AutoCloseable {
     /** The address the server binds. */
     public static final String HOST = "127.0.0.1";
     private static final String USAGE = "usage: ./i2o2 serve [DIR] [--port N] [--wiring uring|channel] [--threads N]\n"
-            + "                     [--open-file-cache] [--no-symlinks]\n"
+            + "                     [--open-file-cache [--no-memory-cache] [--sendfile]]\n"
+            + "                     [--no-symlinks]\n"
             + "  DIR               the directory to serve (default: the current directory)\n"
             + "  --port            the port on 127.0.0.1 (default 8080; 0 picks a free one)\n"
             + "  --wiring          uring: the file handler runs on an io_uring loop (default);\n"
             + "                    channel: it runs on the channel's loop and sends its ops to io_uring loops\n"
             + "  --threads         socket loops and io_uring loops, N of each (default: one per processor)\n"
             + "  --open-file-cache keep descriptors and metadata of served files (checked again every 60 s)\n"
+            + "  --no-memory-cache with the cache, still read small files each time (default: files to 16 KiB\n"
+            + "                    stay in memory while their cache entry lives)\n"
+            + "  --sendfile        with the cache, send files with sendfile (zero copy, but it blocks the loop\n"
+            + "                    when the pages are not in memory) instead of io_uring reads\n"
             + "  --no-symlinks     refuse every path with a symbolic link in it (default: links inside DIR)";
 
     /**
@@ -114,6 +119,8 @@ public final class FileServer implements AutoCloseable {
             Integer threads = null;
             boolean cache = false;
             boolean noLinks = false;
+            boolean noMemory = false;
+            boolean sendfile = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -122,6 +129,8 @@ public final class FileServer implements AutoCloseable {
                     case "--threads" -> threads = parseCount(value(args, ++i, a));
                     case "--open-file-cache" -> cache = true;
                     case "--no-symlinks" -> noLinks = true;
+                    case "--no-memory-cache" -> noMemory = true;
+                    case "--sendfile" -> sendfile = true;
                     default -> {
                         if (a.startsWith("-") || root != null) {
                             throw new IllegalArgumentException("unexpected argument: " + a);
@@ -138,6 +147,12 @@ public final class FileServer implements AutoCloseable {
             ServerConfig.Builder c = o.config().toBuilder().openFileCache(cache);
             if (noLinks) {
                 c.links(ServerConfig.LinkPolicy.NONE);
+            }
+            if (noMemory) {
+                c.memoryCacheMaxFileSize(0);
+            }
+            if (sendfile) {
+                c.zeroCopy(true);
             }
             return o.withConfig(c.build());
         }

@@ -166,6 +166,8 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
             FullHttpResponse res = text(r, HttpResponseStatus.METHOD_NOT_ALLOWED);
             res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
             send(r, res);
+        } else if (SafePaths.quickKey(r.target()) instanceof String key) {
+            lookUp(r, key, null, false);
         } else {
             switch (server.paths().parse(r.target())) {
                 case SafePaths.Found found -> {
@@ -206,13 +208,13 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
                     if (!index && indexFile != null) {
                         lookUp(r, key.equals(".") ? indexFile : key + "/" + indexFile, segments, true);
                     } else {
-                        listDirectory(r, segments);
+                        listDirectory(r, segments, dirKey(key, index));
                     }
                 } else if (!s.isRegularFile()) {
                     // FIFOs, sockets and devices (opened with O_NONBLOCK, never read): refused.
                     file.close();
                     if (index) {
-                        listDirectory(r, segments);
+                        listDirectory(r, segments, dirKey(key, index));
                     } else {
                         respond(r, HttpResponseStatus.FORBIDDEN);
                     }
@@ -221,6 +223,20 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
                     OpenFile f = new OpenFile(file, s, name, server.cacheValidNanos());
                     if (cache != null) {
                         cache.put(key, f);
+                        if (server.config().zeroCopy()) {
+                            f.retain();
+                            try {
+                                server.listings().execute(() -> {
+                                    try {
+                                        f.attachChannel();
+                                    } finally {
+                                        f.release();
+                                    }
+                                });
+                            } catch (RejectedExecutionException e) {
+                                f.release();
+                            }
+                        }
                     }
                     sendFile(r, f, key);
                 }
@@ -230,7 +246,7 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
             }, Statx.class);
         }, cause -> {
             if (index && statusOf(cause) == HttpResponseStatus.NOT_FOUND) {
-                listDirectory(r, segments);
+                listDirectory(r, segments, dirKey(key, index));
             } else {
                 fail(r, cause);
             }
@@ -288,8 +304,33 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
             finish(r, ctx.writeAndFlush(res));
             return;
         }
-        // One read, then the headers and the body in one write and one flush.
         int n = (int) length;
+        ByteBuf kept = f.content();
+        if (kept != null) {
+            // A small cached file: its content is in memory, no operation at all.
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                    kept.retainedSlice(kept.readerIndex() + (int) first, n), HEADERS, TRAILERS);
+            fileHeaders(res.headers(), f, contentRange, n);
+            f.release();
+            keepAliveHeaders(r, res.headers());
+            finish(r, ctx.writeAndFlush(res));
+            return;
+        }
+        java.nio.channels.FileChannel fc = f.channel();
+        if (fc != null) {
+            // Zero copy (config zeroCopy): sendfile from the cached file's channel; headers, region and end in
+            // one flush. The region holds this response's reference to the file.
+            HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, HEADERS);
+            fileHeaders(res.headers(), f, contentRange, n);
+            keepAliveHeaders(r, res.headers());
+            ctx.write(res);
+            ctx.write(f.region(fc, first, n));
+            finish(r, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
+            return;
+        }
+        boolean keep = server.cache() != null && first == 0 && n == size
+                && size <= server.config().memoryCacheMaxFileSize();
+        // One read, then the headers and the body in one write and one flush.
         ByteBuf body = ctx.alloc().directBuffer(n, n);
         Promise<Integer> read = ctx.executor().newPromise();
         access.read(f.file, body, first, read);
@@ -302,6 +343,9 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (done.isSuccess() && body.readableBytes() == n) {
+                if (keep) {
+                    f.keepContent(body);
+                }
                 FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, st, body, HEADERS, TRAILERS);
                 fileHeaders(res.headers(), f, cr, n);
                 f.release();
@@ -381,7 +425,8 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void listDirectory(FileRequest r, List<String> segments) {
+    private void listDirectory(FileRequest r, List<String> known, String key) {
+        List<String> segments = known != null ? known : key.equals(".") ? List.of() : List.of(key.split("/"));
         Path dir = server.paths().root();
         for (String s : segments) {
             dir = dir.resolve(s);
@@ -410,6 +455,15 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
             cacheControl(res.headers());
             send(r, res);
         }, cause -> fail(r, cause), ByteBuf.class);
+    }
+
+    /** The directory's own key, from the key of it or (index) of its index file. */
+    private String dirKey(String key, boolean index) {
+        if (!index) {
+            return key;
+        }
+        int slash = key.lastIndexOf('/');
+        return slash < 0 ? "." : key.substring(0, slash);
     }
 
     /** Answers a failed operation: 404, 403, 503 when the ring or the descriptors are full, 500 for the rest. */

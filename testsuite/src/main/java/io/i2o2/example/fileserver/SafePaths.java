@@ -102,6 +102,29 @@ public final class SafePaths {
         return new Found(root, List.copyOf(segments));
     }
 
+    /**
+     * The root-relative key of a target that needs no decoding or checking beyond its characters (the
+     * common case: {@code /a/b.txt}), or null when {@link #parse} must look at it: only letters, digits and
+     * {@code -_.~/}, no empty, {@code .} or {@code ..} segment, no trailing slash.
+     */
+    static String quickKey(String target) {
+        int n = target.length();
+        if (n < 2 || target.charAt(0) != '/' || target.charAt(n - 1) == '/') {
+            return null;
+        }
+        char prev = '/';
+        for (int i = 1; i < n; i++) {
+            char c = target.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+                    || c == '~' || c == '.' || c == '/';
+            if (!ok || c == '/' && prev == '/' || c == '.' && prev == '/') {
+                return null;
+            }
+            prev = c;
+        }
+        return target.substring(1);
+    }
+
     /** Printable ASCII only: decodes to itself. */
     private static boolean plain(String raw) {
         for (int i = 0; i < raw.length(); i++) {

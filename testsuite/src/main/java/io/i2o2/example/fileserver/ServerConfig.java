@@ -29,12 +29,17 @@ import java.util.Objects;
  * @param readAhead        reads in flight per streamed body ({@link IoUringChunkedFile})
  * @param wholeBodyLimit   bodies up to this many bytes are read in one read and sent with their headers in
  *                         one write; larger ones stream in chunks
+ * @param memoryCacheMaxFileSize with the open-file cache on, files up to this size keep their content in
+ *                         memory after their first whole read (until the entry goes); 0 for never
+ * @param zeroCopy         with the open-file cache on, send cached files with {@code sendfile}
+ *                         ({@code DefaultFileRegion}) instead of io_uring reads; off by default, since
+ *                         {@code sendfile} blocks the event loop whenever the pages are not in memory
  */
 public record ServerConfig(Duration headerTimeout, Duration keepAliveTimeout, Duration idleTimeout,
                            int maxConnections, int maxInitialLineLength, int maxHeaderSize, LinkPolicy links,
                            boolean openFileCache, int openFileCacheMax, Duration openFileCacheValid,
                            String cacheControl, String indexFile, boolean listHidden, int readAhead,
-                           int wholeBodyLimit) {
+                           int wholeBodyLimit, int memoryCacheMaxFileSize, boolean zeroCopy) {
     /** Which symbolic links path resolution may follow; escapes from the root are refused either way. */
     public enum LinkPolicy {
         /** None at all ({@code RESOLVE_NO_SYMLINKS}): a path with a link in it gets 403. */
@@ -55,7 +60,8 @@ public record ServerConfig(Duration headerTimeout, Duration keepAliveTimeout, Du
             throw new IllegalArgumentException("timeouts must be positive");
         }
         if (maxConnections < 1 || maxInitialLineLength < 16 || maxHeaderSize < 64 || openFileCacheMax < 1
-                || readAhead < 1 || wholeBodyLimit < 0) {
+                || readAhead < 1 || wholeBodyLimit < 0 || memoryCacheMaxFileSize < 0
+                || memoryCacheMaxFileSize > wholeBodyLimit) {
             throw new IllegalArgumentException("limits out of range: " + maxConnections + ", " + maxInitialLineLength
                     + ", " + maxHeaderSize + ", " + openFileCacheMax + ", " + readAhead + ", " + wholeBodyLimit);
         }
@@ -65,12 +71,13 @@ public record ServerConfig(Duration headerTimeout, Duration keepAliveTimeout, Du
      * nginx-like defaults: 60 s header and idle timeouts, 75 s keep-alive, 10 000 connections, 8 KiB request
      * line and headers, links inside the root, no open-file cache (nginx's default too; 10 000 entries
      * trusted 60 s when on), {@code Cache-Control: no-cache} (revalidate with the ETag), {@code index.html},
-     * dot files hidden, two reads ahead, bodies to 128 KiB in one write.
+     * dot files hidden, two reads ahead, bodies to 1 MiB in one read and one write, and (with the cache on)
+     * files to 16 KiB kept in memory.
      */
     public static ServerConfig defaults() {
         return new ServerConfig(Duration.ofSeconds(60), Duration.ofSeconds(75), Duration.ofSeconds(60), 10_000,
                 8192, 8192, LinkPolicy.INSIDE_ROOT, false, 10_000, Duration.ofSeconds(60), "no-cache",
-                "index.html", false, IoUringChunkedFile.DEFAULT_READ_AHEAD, 128 * 1024);
+                "index.html", false, IoUringChunkedFile.DEFAULT_READ_AHEAD, 1 << 20, 16 * 1024, false);
     }
 
     /** A builder starting from these values. */
@@ -95,6 +102,8 @@ public record ServerConfig(Duration headerTimeout, Duration keepAliveTimeout, Du
         private boolean listHidden;
         private int readAhead;
         private int wholeBodyLimit;
+        private int memoryCacheMaxFileSize;
+        private boolean zeroCopy;
 
         private Builder(ServerConfig c) {
             headerTimeout = c.headerTimeout;
@@ -112,6 +121,8 @@ public record ServerConfig(Duration headerTimeout, Duration keepAliveTimeout, Du
             listHidden = c.listHidden;
             readAhead = c.readAhead;
             wholeBodyLimit = c.wholeBodyLimit;
+            memoryCacheMaxFileSize = c.memoryCacheMaxFileSize;
+            zeroCopy = c.zeroCopy;
         }
 
         /** @see ServerConfig#headerTimeout() */
@@ -204,11 +215,24 @@ public record ServerConfig(Duration headerTimeout, Duration keepAliveTimeout, Du
             return this;
         }
 
+        /** @see ServerConfig#memoryCacheMaxFileSize() */
+        public Builder memoryCacheMaxFileSize(int n) {
+            memoryCacheMaxFileSize = n;
+            return this;
+        }
+
+        /** @see ServerConfig#zeroCopy() */
+        public Builder zeroCopy(boolean on) {
+            zeroCopy = on;
+            return this;
+        }
+
         /** The config. */
         public ServerConfig build() {
             return new ServerConfig(headerTimeout, keepAliveTimeout, idleTimeout, maxConnections,
                     maxInitialLineLength, maxHeaderSize, links, openFileCache, openFileCacheMax, openFileCacheValid,
-                    cacheControl, indexFile, listHidden, readAhead, wholeBodyLimit);
+                    cacheControl, indexFile, listHidden, readAhead, wholeBodyLimit, memoryCacheMaxFileSize,
+                    zeroCopy);
         }
     }
 }
