@@ -266,6 +266,36 @@ class FileServerPublicTest {
                 () -> ServerFixture.openFilesUnder(server.root()).isEmpty());
     }
 
+    @ParameterizedTest
+    @EnumSource(Wiring.class)
+    void memoryCacheAndSendfileServeExactBytesAndRanges(Wiring wiring) throws Exception {
+        start(wiring, config().openFileCache(true).zeroCopy(true).build());
+        byte[] small = ServerFixture.write(server.root().resolve("small.bin"), 4096, 11);
+        byte[] mid = ServerFixture.write(server.root().resolve("mid.bin"), 300_000, 12);
+        RawHttp c = connect();
+        for (int i = 0; i < 5; i++) {
+            // The first request reads through io_uring; later ones come from memory (small) or sendfile (mid).
+            assertArrayEquals(small, c.request("GET", "/small.bin").body());
+            assertArrayEquals(mid, c.request("GET", "/mid.bin").body());
+            RawHttp.Response part = c.request("GET", "/mid.bin", "Range: bytes=1000-1999");
+            assertEquals(206, part.status());
+            assertArrayEquals(java.util.Arrays.copyOfRange(mid, 1000, 2000), part.body());
+            RawHttp.Response smallPart = c.request("GET", "/small.bin", "Range: bytes=-10");
+            assertArrayEquals(java.util.Arrays.copyOfRange(small, 4086, 4096), smallPart.body());
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void quickKeysAreOnlyPlainTargets() {
+        assertEquals("a/b.txt", SafePaths.quickKey("/a/b.txt"));
+        assertEquals("4k.bin", SafePaths.quickKey("/4k.bin"));
+        for (String t : List.of("/", "/a/", "//a", "/./a", "/../a", "/a/../b", "/.hidden", "/a%20b", "/a?x=1",
+                "a", "/a b", "/a\\b", "/\u00e9")) {
+            assertEquals(null, SafePaths.quickKey(t), t);
+        }
+    }
+
     private boolean closedWithoutResponse(RawHttp c) throws IOException {
         try {
             return c.closedByServer();
