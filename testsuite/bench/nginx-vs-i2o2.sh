@@ -3,11 +3,14 @@
 #
 #   testsuite/bench/nginx-vs-i2o2.sh                 # 3 rounds x 10 s per point and server
 #   ROUNDS=2 DURATION=5 testsuite/bench/nginx-vs-i2o2.sh
+#   I2O2_VARIANTS="i2o2=--threads 1 --open-file-cache;sendfile=--threads 1 --open-file-cache --sendfile" ...
 #
 # Installs nginx and wrk with apt when missing. Points: a 4 KiB file with 50 connections, a 1 MiB file with
 # 20, and random 4 KiB ranges of a 64 MiB file with 50. nginx: 1 worker (master_process off, so its one PID
-# is the worker), sendfile on, access_log off, defaults otherwise. i2o2: FileServer with I2O2_ARGS (default:
-# --threads 1 --open-file-cache). Per round and server: req/s, MiB/s, p99 latency, and CPU microseconds per
+# is the worker), sendfile on, access_log off, defaults otherwise. i2o2: one FileServer per variant of
+# I2O2_VARIANTS ("name=args;name=args", default "i2o2=--threads 1 --open-file-cache --wiring channel"), run
+# with Netty's leak detector off as in production. Per round and server (the order rotates each round):
+# req/s, MiB/s, p99 latency, and CPU microseconds per
 # request from /proc/PID/stat (utime+stime of the whole process, all threads) over the run. Prints a
 # markdown table of the medians of the rounds.
 set -euo pipefail
@@ -17,7 +20,7 @@ DURATION=${DURATION:-10}
 WRK_THREADS=${WRK_THREADS:-2}
 NGINX_PORT=${NGINX_PORT:-18080}
 I2O2_PORT=${I2O2_PORT:-18081}
-I2O2_ARGS=${I2O2_ARGS:---threads 1 --open-file-cache}
+I2O2_VARIANTS=${I2O2_VARIANTS:-i2o2=--threads 1 --open-file-cache --wiring channel}
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 
 need() {
@@ -81,19 +84,33 @@ trap cleanup EXIT
 "$NGINX" -c "$WORK/nginx.conf" -p "$WORK" 2>"$WORK/logs/nginx.stderr" &
 NGINX_PID=$!
 PIDS+=("$NGINX_PID")
-# shellcheck disable=SC2086
-"$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -cp "$CP" io.i2o2.example.fileserver.FileServer \
-  "$WWW" --port "$I2O2_PORT" $I2O2_ARGS > "$WORK/logs/i2o2.out" 2>&1 &
-I2O2_PID=$!
-PIDS+=("$I2O2_PID")
-for port in "$NGINX_PORT" "$I2O2_PORT"; do
+declare -A PID PORT
+PID[nginx]=$NGINX_PID
+PORT[nginx]=$NGINX_PORT
+SERVERS=(nginx)
+IFS=';' read -r -a VARIANTS <<<"$I2O2_VARIANTS"
+port=$I2O2_PORT
+for v in "${VARIANTS[@]}"; do
+  name=${v%%=*}
+  args=${v#*=}
+  # shellcheck disable=SC2086
+  "$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled \
+    -cp "$CP" io.i2o2.example.fileserver.FileServer "$WWW" --port "$port" $args > "$WORK/logs/$name.out" 2>&1 &
+  PID[$name]=$!
+  PORT[$name]=$port
+  PIDS+=("$!")
+  SERVERS+=("$name")
+  port=$((port + 1))
+done
+for s in "${SERVERS[@]}"; do
   for _ in $(seq 100); do
-    curl -fsS -o /dev/null "http://127.0.0.1:$port/4k.bin" 2>/dev/null && break
+    curl -fsS -o /dev/null "http://127.0.0.1:${PORT[$s]}/4k.bin" 2>/dev/null && break
     sleep 0.2
   done
+  curl -fsS -o /dev/null "http://127.0.0.1:${PORT[$s]}/4k.bin" || { cat "$WORK/logs/$s.out" >&2; exit 1; }
 done
-curl -fsS -o /dev/null "http://127.0.0.1:$I2O2_PORT/4k.bin" || { cat "$WORK/logs/i2o2.out" >&2; exit 1; }
 
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 TICK=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # wrk output -> "reqs req_per_s mib_per_s p99_ms"
@@ -132,11 +149,11 @@ declare -A R
 for round in $(seq "$ROUNDS"); do
   for point in "${POINTS[@]}"; do
     IFS='|' read -r name path conns script <<<"$point"
-    # Alternate which server goes first each round.
-    if (( round % 2 )); then order="nginx i2o2"; else order="i2o2 nginx"; fi
-    for server in $order; do
-      if [[ $server == nginx ]]; then pid=$NGINX_PID; port=$NGINX_PORT; else pid=$I2O2_PID; port=$I2O2_PORT; fi
-      res=$(measure "$pid" "http://127.0.0.1:$port$path" "$conns" "$script")
+    # Rotate which server goes first each round.
+    n=${#SERVERS[@]}
+    for k in $(seq 0 $((n - 1))); do
+      server=${SERVERS[$(((k + round) % n))]}
+      res=$(measure "${PID[$server]}" "http://127.0.0.1:${PORT[$server]}$path" "$conns" "$script")
       echo "round $round $name $server: req/s MiB/s p99(ms) cpu-us/req = $res" >&2
       R[$name,$server]+="$res"$'\n'
     done
@@ -151,7 +168,7 @@ for point in "${POINTS[@]}"; do
   IFS='|' read -r name path conns script <<<"$point"
   n_rps=$(printf '%s' "${R[$name,nginx]}" | col 1)
   n_cpu=$(printf '%s' "${R[$name,nginx]}" | col 4)
-  for server in nginx i2o2; do
+  for server in "${SERVERS[@]}"; do
     rows=${R[$name,$server]}
     rps=$(printf '%s' "$rows" | col 1); mb=$(printf '%s' "$rows" | col 2)
     p99=$(printf '%s' "$rows" | col 3); cpu=$(printf '%s' "$rows" | col 4)
@@ -161,4 +178,4 @@ for point in "${POINTS[@]}"; do
   done
 done
 echo
-echo "rounds=$ROUNDS duration=${DURATION}s wrk threads=$WRK_THREADS i2o2 args: $I2O2_ARGS; $(nproc) CPUs; $(uname -r)"
+echo "rounds=$ROUNDS duration=${DURATION}s wrk threads=$WRK_THREADS; variants: $I2O2_VARIANTS; $(nproc) CPUs; $(uname -r); load before: $LOAD0"
