@@ -12,11 +12,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -63,7 +60,7 @@ public final class FileServer implements AutoCloseable {
     public static final String HOST = "127.0.0.1";
     private static final String USAGE = "usage: ./i2o2 serve [DIR] [--port N] [--wiring uring|channel] [--threads N]\n"
             + "                     [--open-file-cache [--no-memory-cache] [--sendfile]]\n"
-            + "                     [--no-symlinks]\n"
+            + "                     [--chunk-size N] [--read-ahead N] [--no-symlinks]\n"
             + "  DIR               the directory to serve (default: the current directory)\n"
             + "  --port            the port on 127.0.0.1 (default 8080; 0 picks a free one)\n"
             + "  --wiring          uring: the file handler runs on an io_uring loop (default);\n"
@@ -74,6 +71,8 @@ public final class FileServer implements AutoCloseable {
             + "                    stay in memory while their cache entry lives)\n"
             + "  --sendfile        with the cache, send files with sendfile (zero copy, but it blocks the loop\n"
             + "                    when the pages are not in memory) instead of io_uring reads\n"
+            + "  --chunk-size N    bytes per read of a streamed body (default 65536)\n"
+            + "  --read-ahead N    reads in flight per streamed body (default 2)\n"
             + "  --no-symlinks     refuse every path with a symbolic link in it (default: links inside DIR)";
 
     /**
@@ -130,16 +129,20 @@ public final class FileServer implements AutoCloseable {
             boolean noLinks = false;
             boolean noMemory = false;
             boolean sendfile = false;
+            Integer chunk = null;
+            Integer readAhead = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
                     case "--port" -> port = parsePort(value(args, ++i, a));
                     case "--wiring" -> wiring = Wiring.fromCliName(value(args, ++i, a));
-                    case "--threads" -> threads = parseCount(value(args, ++i, a));
+                    case "--threads" -> threads = parseCount(value(args, ++i, a), a);
                     case "--open-file-cache" -> cache = true;
                     case "--no-symlinks" -> noLinks = true;
                     case "--no-memory-cache" -> noMemory = true;
                     case "--sendfile" -> sendfile = true;
+                    case "--chunk-size" -> chunk = parseCount(value(args, ++i, a), a);
+                    case "--read-ahead" -> readAhead = parseCount(value(args, ++i, a), a);
                     default -> {
                         if (a.startsWith("-") || root != null) {
                             throw new IllegalArgumentException("unexpected argument: " + a);
@@ -163,10 +166,16 @@ public final class FileServer implements AutoCloseable {
             if (sendfile) {
                 c.zeroCopy(true);
             }
+            if (readAhead != null) {
+                c.readAhead(readAhead);
+            }
+            if (chunk != null) {
+                o = o.withChunkSize(chunk);
+            }
             return o.withConfig(c.build());
         }
 
-        private static int parseCount(String s) {
+        private static int parseCount(String s, String option) {
             try {
                 int n = Integer.parseInt(s);
                 if (n >= 1) {
@@ -175,7 +184,7 @@ public final class FileServer implements AutoCloseable {
             } catch (NumberFormatException e) {
                 // below
             }
-            throw new IllegalArgumentException("--threads must be a number >= 1: " + s);
+            throw new IllegalArgumentException(option + " must be a number >= 1: " + s);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -264,7 +273,7 @@ public final class FileServer implements AutoCloseable {
                         opened.cause());
             }
             dir = opened.getNow();
-            io = new MultiThreadIoEventLoopGroup(options.ioThreads(), NioIoHandler.newFactory());
+            io = options.wiring().newSocketGroup(options.ioThreads());
             long resolve = config.links() == ServerConfig.LinkPolicy.NONE ? Openat2.RESOLVE_NO_SYMLINKS
                     : Openat2.RESOLVE_NO_MAGICLINKS;
             ServerContext context = new ServerContext(paths, config, options.wiring(), fileGroup, dir.fd(), resolve,
@@ -272,7 +281,7 @@ public final class FileServer implements AutoCloseable {
             this.initializer = new FileServerInitializer(context, options.chunkSize(), channels);
             ChannelFuture bound = new ServerBootstrap()
                     .group(io)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(options.wiring().serverChannelType())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.ALLOCATOR, options.allocator())
                     .childOption(ChannelOption.ALLOCATOR, options.allocator())

@@ -50,10 +50,6 @@ final class OpenFile extends AbstractReferenceCounted {
         this.expiresAt = System.nanoTime() + validNanos;
     }
 
-    boolean sameFileAs(Statx other) {
-        return other.inode() == stat.inode() && other.size() == stat.size()
-                && other.modifyTime().equals(stat.modifyTime());
-    }
 
     /** The cached content, or null. */
     ByteBuf content() {

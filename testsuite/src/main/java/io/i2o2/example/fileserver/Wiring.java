@@ -5,6 +5,11 @@ import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
 import io.i2o2.file.Openat2;
 import io.i2o2.uring.Statx;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -13,7 +18,12 @@ import java.util.Locale;
 
 /**
  * Where the file-serving handler runs, and which ring runs its file operations: the small pluggable piece
- * that turns a handler's executor into a {@link FileAccess}.
+ * that turns a handler's executor into a {@link FileAccess}, and says which socket transport goes with it.
+ *
+ * <p>A {@code NETTY_URING} wiring (channels on Netty's io_uring transport, file ops on the channel's own
+ * ring) is one more constant: {@link #newSocketGroup} gives io_uring loops, {@link #serverChannelType} their
+ * server channel, and {@link #access} a {@link FileAccess} that submits {@code openat2}, {@code statx} and
+ * reads to the ring of {@code handlerExecutor}, completing on that same thread.
  */
 public enum Wiring {
     /**
@@ -46,6 +56,16 @@ public enum Wiring {
 
     /** The file access of a handler running on {@code handlerExecutor}. */
     abstract FileAccess access(EventExecutor handlerExecutor, IoUringFileEventLoopGroup files);
+
+    /** The loops of the sockets: NIO for both wirings of today. */
+    EventLoopGroup newSocketGroup(int threads) {
+        return new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+    }
+
+    /** The listening socket's channel type, for {@link #newSocketGroup}'s loops. */
+    Class<? extends ServerChannel> serverChannelType() {
+        return NioServerSocketChannel.class;
+    }
 
     /** Whether the handler goes on an io_uring loop ({@code addLast(group, ...)}). */
     boolean handlerOnFileLoop() {

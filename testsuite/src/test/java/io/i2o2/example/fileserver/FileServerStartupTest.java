@@ -78,6 +78,24 @@ class FileServerStartupTest {
         System.out.println(line);
     }
 
+    @Test
+    void theNewOptionsAreRead() {
+        FileServer.Options o = FileServer.Options.parse("www", "--open-file-cache", "--sendfile", "--no-symlinks",
+                "--no-memory-cache", "--threads", "3", "--chunk-size", "1000", "--read-ahead", "4");
+        assertTrue(o.config().openFileCache());
+        assertTrue(o.config().zeroCopy());
+        assertEquals(ServerConfig.LinkPolicy.NONE, o.config().links());
+        assertEquals(0, o.config().memoryCacheMaxFileSize());
+        assertEquals(3, o.ioThreads());
+        assertEquals(3, o.fileThreads());
+        assertEquals(1000, o.chunkSize());
+        assertEquals(4, o.config().readAhead());
+        FileServer.Options d = FileServer.Options.parse();
+        assertFalse(d.config().openFileCache());
+        assertFalse(d.config().zeroCopy());
+        assertThrows(IllegalArgumentException.class, () -> FileServer.Options.parse("--read-ahead", "0"));
+    }
+
     /** The real main, in a child JVM: a busy port exits non-zero with one line and nothing else. */
     @Test
     void mainExitsNonZeroWithOneLine() throws Exception {
