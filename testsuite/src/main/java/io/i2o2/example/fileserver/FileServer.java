@@ -71,7 +71,7 @@ public final class FileServer implements AutoCloseable {
             + "                    stay in memory while their cache entry lives)\n"
             + "  --sendfile        with the cache, send files with sendfile (zero copy, but it blocks the loop\n"
             + "                    when the pages are not in memory) instead of io_uring reads\n"
-            + "  --chunk-size N    bytes per read of a streamed body (default 65536)\n"
+            + "  --chunk-size N    bytes per read of a streamed body (default 262144)\n"
             + "  --read-ahead N    reads in flight per streamed body (default 2)\n"
             + "  --no-symlinks     refuse every path with a symbolic link in it (default: links inside DIR)";
 
@@ -107,7 +107,7 @@ public final class FileServer implements AutoCloseable {
 
         /**
          * Serves {@code root} on port 8080 with the {@link Wiring#URING} wiring, one NIO and one io_uring
-         * loop per processor, 64 KiB chunks, the shared pooled allocator and {@link ServerConfig#defaults()}.
+         * loop per processor, 256 KiB chunks, the shared pooled allocator and {@link ServerConfig#defaults()}.
          */
         public static Options of(Path root) {
             int cpus = Runtime.getRuntime().availableProcessors();
