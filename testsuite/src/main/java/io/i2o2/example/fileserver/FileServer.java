@@ -60,7 +60,8 @@ public final class FileServer implements AutoCloseable {
     public static final String HOST = "127.0.0.1";
     private static final String USAGE = "usage: ./i2o2 serve [DIR] [--port N] [--wiring uring|channel] [--threads N]\n"
             + "                     [--open-file-cache [--no-memory-cache] [--sendfile]]\n"
-            + "                     [--chunk-size N] [--read-ahead N] [--no-symlinks]\n"
+            + "                     [--chunk-size N] [--read-ahead N] [--spin-us N]\n"
+            + "                     [--no-symlinks]\n"
             + "  DIR               the directory to serve (default: the current directory)\n"
             + "  --port            the port on 127.0.0.1 (default 8080; 0 picks a free one)\n"
             + "  --wiring          uring: the file handler runs on an io_uring loop (default);\n"
@@ -73,6 +74,7 @@ public final class FileServer implements AutoCloseable {
             + "                    when the pages are not in memory) instead of io_uring reads\n"
             + "  --chunk-size N    bytes per read of a streamed body (default 262144)\n"
             + "  --read-ahead N    reads in flight per streamed body (default 2)\n"
+            + "  --spin-us N       how long an idle io_uring loop spins before it sleeps (default 20)\n"
             + "  --no-symlinks     refuse every path with a symbolic link in it (default: links inside DIR)";
 
     /**
@@ -131,6 +133,7 @@ public final class FileServer implements AutoCloseable {
             boolean sendfile = false;
             Integer chunk = null;
             Integer readAhead = null;
+            Integer spinMicros = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -143,6 +146,7 @@ public final class FileServer implements AutoCloseable {
                     case "--sendfile" -> sendfile = true;
                     case "--chunk-size" -> chunk = parseCount(value(args, ++i, a), a);
                     case "--read-ahead" -> readAhead = parseCount(value(args, ++i, a), a);
+                    case "--spin-us" -> spinMicros = parseCount(value(args, ++i, a), a, 0);
                     default -> {
                         if (a.startsWith("-") || root != null) {
                             throw new IllegalArgumentException("unexpected argument: " + a);
@@ -172,19 +176,26 @@ public final class FileServer implements AutoCloseable {
             if (chunk != null) {
                 o = o.withChunkSize(chunk);
             }
+            if (spinMicros != null) {
+                o = o.withFileConfig(IoUringConfig.builder().spin(spinMicros, TimeUnit.MICROSECONDS).build());
+            }
             return o.withConfig(c.build());
         }
 
         private static int parseCount(String s, String option) {
+            return parseCount(s, option, 1);
+        }
+
+        private static int parseCount(String s, String option, int min) {
             try {
                 int n = Integer.parseInt(s);
-                if (n >= 1) {
+                if (n >= min) {
                     return n;
                 }
             } catch (NumberFormatException e) {
                 // below
             }
-            throw new IllegalArgumentException(option + " must be a number >= 1: " + s);
+            throw new IllegalArgumentException(option + " must be a number >= " + min + ": " + s);
         }
 
         private static String value(String[] args, int i, String option) {

@@ -94,6 +94,9 @@ class FileServerStartupTest {
         assertFalse(d.config().openFileCache());
         assertFalse(d.config().zeroCopy());
         assertThrows(IllegalArgumentException.class, () -> FileServer.Options.parse("--read-ahead", "0"));
+        assertEquals(0, FileServer.Options.parse("--spin-us", "0").fileConfig().spinNanos());
+        assertEquals(5_000, FileServer.Options.parse("--spin-us", "5").fileConfig().spinNanos());
+        assertThrows(IllegalArgumentException.class, () -> FileServer.Options.parse("--spin-us", "-1"));
     }
 
     /** The real main, in a child JVM: a busy port exits non-zero with one line and nothing else. */
