@@ -61,6 +61,7 @@ public final class FileServer implements AutoCloseable {
     private static final String USAGE = "usage: ./i2o2 serve [DIR] [--port N] [--wiring uring|channel] [--threads N]\n"
             + "                     [--open-file-cache [--no-memory-cache] [--sendfile]]\n"
             + "                     [--chunk-size N] [--read-ahead N] [--spin-us N]\n"
+            + "                     [--whole-body-limit N]\n"
             + "                     [--no-symlinks]\n"
             + "  DIR               the directory to serve (default: the current directory)\n"
             + "  --port            the port on 127.0.0.1 (default 8080; 0 picks a free one)\n"
@@ -74,6 +75,7 @@ public final class FileServer implements AutoCloseable {
             + "                    when the pages are not in memory) instead of io_uring reads\n"
             + "  --chunk-size N    bytes per read of a streamed body (default 262144)\n"
             + "  --read-ahead N    reads in flight per streamed body (default 2)\n"
+            + "  --whole-body-limit N  bodies to N bytes go in one read and one write (default 1048576)\n"
             + "  --spin-us N       how long an idle io_uring loop spins before it sleeps (default 20)\n"
             + "  --no-symlinks     refuse every path with a symbolic link in it (default: links inside DIR)";
 
@@ -134,6 +136,7 @@ public final class FileServer implements AutoCloseable {
             Integer chunk = null;
             Integer readAhead = null;
             Integer spinMicros = null;
+            Integer wholeLimit = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -147,6 +150,7 @@ public final class FileServer implements AutoCloseable {
                     case "--chunk-size" -> chunk = parseCount(value(args, ++i, a), a);
                     case "--read-ahead" -> readAhead = parseCount(value(args, ++i, a), a);
                     case "--spin-us" -> spinMicros = parseCount(value(args, ++i, a), a, 0);
+                    case "--whole-body-limit" -> wholeLimit = parseCount(value(args, ++i, a), a, 0);
                     default -> {
                         if (a.startsWith("-") || root != null) {
                             throw new IllegalArgumentException("unexpected argument: " + a);
@@ -172,6 +176,10 @@ public final class FileServer implements AutoCloseable {
             }
             if (readAhead != null) {
                 c.readAhead(readAhead);
+            }
+            if (wholeLimit != null) {
+                c.wholeBodyLimit(wholeLimit).memoryCacheMaxFileSize(Math.min(wholeLimit,
+                        o.config().memoryCacheMaxFileSize()));
             }
             if (chunk != null) {
                 o = o.withChunkSize(chunk);
