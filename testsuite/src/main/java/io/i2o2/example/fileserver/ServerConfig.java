@@ -69,14 +69,14 @@ public record ServerConfig(Duration headerTimeout, Duration keepAliveTimeout, Du
 
     /**
      * nginx-like defaults: 60 s header and idle timeouts, 75 s keep-alive, 10 000 connections, 8 KiB request
-     * line and headers, links inside the root, no open-file cache (nginx's default too; 10 000 entries
-     * trusted 60 s when on), {@code Cache-Control: no-cache} (revalidate with the ETag), {@code index.html},
+     * line and headers, links inside the root, no open-file cache (nginx's default too; 1 000 entries
+     * trusted 60 s when on, so at most 16 MiB of small files in memory), {@code Cache-Control: no-cache} (revalidate with the ETag), {@code index.html},
      * dot files hidden, two reads ahead, bodies to 1 MiB in one read and one write, and (with the cache on)
      * files to 16 KiB kept in memory.
      */
     public static ServerConfig defaults() {
         return new ServerConfig(Duration.ofSeconds(60), Duration.ofSeconds(75), Duration.ofSeconds(60), 10_000,
-                8192, 8192, LinkPolicy.INSIDE_ROOT, false, 10_000, Duration.ofSeconds(60), "no-cache",
+                8192, 8192, LinkPolicy.INSIDE_ROOT, false, 1_000, Duration.ofSeconds(60), "no-cache",
                 "index.html", false, IoUringChunkedFile.DEFAULT_READ_AHEAD, 1 << 20, 16 * 1024, false);
     }
 
