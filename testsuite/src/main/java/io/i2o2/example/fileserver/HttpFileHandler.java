@@ -308,12 +308,13 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
         ByteBuf kept = f.content();
         if (kept != null) {
             // A small cached file: its content is in memory, no operation at all.
-            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                    kept.retainedSlice(kept.readerIndex() + (int) first, n), HEADERS, TRAILERS);
+            HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, HEADERS);
             fileHeaders(res.headers(), f, contentRange, n);
+            ByteBuf slice = kept.retainedSlice(kept.readerIndex() + (int) first, n);
             f.release();
             keepAliveHeaders(r, res.headers());
-            finish(r, ctx.writeAndFlush(res));
+            ctx.write(res);
+            finish(r, ctx.writeAndFlush(new LastBody(slice)));
             return;
         }
         java.nio.channels.FileChannel fc = f.channel();
@@ -346,11 +347,12 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
                 if (keep) {
                     f.keepContent(body);
                 }
-                FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, st, body, HEADERS, TRAILERS);
+                HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, st, HEADERS);
                 fileHeaders(res.headers(), f, cr, n);
                 f.release();
                 keepAliveHeaders(r, res.headers());
-                finish(r, ctx.writeAndFlush(res));
+                ctx.write(res);
+                finish(r, ctx.writeAndFlush(new LastBody(body)));
             } else {
                 body.release();
                 // A short read: the file shrank since its statx (a cached one, say). Nothing is sent yet.
