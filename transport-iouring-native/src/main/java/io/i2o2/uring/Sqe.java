@@ -519,6 +519,24 @@ public final class Sqe {
         return prepRw(Opcode.OPENAT, dirfd, path, mode, 0).opFlags(flags);
     }
 
+    /** {@code IORING_OP_OPENAT2} (Linux 5.6; opcode 28). */
+    public static final int OPENAT2 = 28;
+    /** Size of {@code struct open_how}: {@code u64 flags, u64 mode, u64 resolve}. */
+    public static final int OPEN_HOW_BYTES = 24;
+
+    /**
+     * {@code IORING_OP_OPENAT2}: {@code openat2(dirfd, path, how, sizeof(how))}; {@code path} is a C string,
+     * {@code how} the address of a 24-byte {@code struct open_how}. Both must stay valid until the CQE.
+     *
+     * @param dirfd the directory the path is resolved from
+     * @param path the address of the NUL-terminated path
+     * @param how the address of the {@code struct open_how}
+     * @return this writer, for chaining
+     */
+    public Sqe prepOpenat2(int dirfd, long path, long how) {
+        return prepRw(OPENAT2, dirfd, path, OPEN_HOW_BYTES, how);
+    }
+
     /**
      * {@code IORING_OP_CLOSE} of a plain file descriptor.
      *

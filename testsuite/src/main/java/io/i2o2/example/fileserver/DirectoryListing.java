@@ -22,15 +22,39 @@ final class DirectoryListing {
 
     /**
      * Renders the listing of {@code dir}, reached by the decoded request path {@code segments}, into a
-     * buffer of {@code alloc}; blocking.
+     * buffer of {@code alloc}; blocking, so it runs off the event loops. Leaves out dot files (unless
+     * {@code hidden}), and symbolic links that lead out of {@code root}, are absolute, dangle, or (policy
+     * {@link ServerConfig.LinkPolicy#NONE}) any link at all, since those would be refused when requested.
+     *
+     * @throws IOException also when {@code dir} itself is no longer inside {@code root}
      */
-    static ByteBuf render(ByteBufAllocator alloc, List<String> segments, Path dir) throws IOException {
+    static ByteBuf render(ByteBufAllocator alloc, List<String> segments, Path dir, Path root, boolean hidden,
+                          ServerConfig.LinkPolicy links) throws IOException {
+        if (!dir.toRealPath().startsWith(root)) {
+            throw new java.nio.file.AccessDeniedException(dir.toString(), null, "no longer inside the root");
+        }
         String base = href(segments);
         List<String> dirs = new ArrayList<>();
         List<String> files = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
+                if (!hidden && name.startsWith(".")) {
+                    continue;
+                }
+                if (Files.isSymbolicLink(entry)) {
+                    if (links == ServerConfig.LinkPolicy.NONE) {
+                        continue;
+                    }
+                    try {
+                        // openat2's RESOLVE_BENEATH refuses absolute links even into the root.
+                        if (Files.readSymbolicLink(entry).isAbsolute() || !entry.toRealPath().startsWith(root)) {
+                            continue;
+                        }
+                    } catch (IOException dangling) {
+                        continue;
+                    }
+                }
                 (Files.isDirectory(entry) ? dirs : files).add(name);
             }
         }

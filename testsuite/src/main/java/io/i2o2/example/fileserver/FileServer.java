@@ -1,6 +1,9 @@
 package io.i2o2.example.fileserver;
 
+import io.i2o2.file.IoUringChunkedFile;
 import io.i2o2.file.IoUringConfig;
+import io.i2o2.file.IoUringFile;
+import io.i2o2.file.Openat2;
 import io.i2o2.file.IoUringFileEventLoopGroup;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
@@ -9,12 +12,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -26,14 +27,24 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A static HTTP/1.1 file server on Netty's NIO transport whose every file read goes through io_uring
- * ({@link IoUringFileEventLoopGroup}), into pooled direct buffers of the channel's allocator that are then
- * written to the socket as they are. Binds 127.0.0.1.
+ * A static HTTP/1.1 file server on Netty's NIO transport whose every file operation goes through io_uring
+ * ({@link IoUringFileEventLoopGroup}): paths are opened with {@code openat2} beneath the root's descriptor
+ * ({@code RESOLVE_BENEATH}), stat'ed with {@code statx} on the descriptor, and read into pooled direct
+ * buffers of the channel's allocator that are then written to the socket as they are; large bodies stream
+ * through {@code ChunkedWriteHandler} and {@link io.i2o2.file.IoUringChunkedFile}. Nothing blocks an event
+ * loop (directory listings render on a separate executor). Binds 127.0.0.1.
+ *
+ * <p>What a public server needs, configured in one {@link ServerConfig}: header, keep-alive and idle
+ * timeouts, a bound on connections, an accept loop that survives EMFILE, RFC 9112 checks (Host, version,
+ * 414, 431, bad bodies), ETag / Last-Modified / Cache-Control, a full MIME table, {@code index.html}, an
+ * optional open-file cache (nginx's {@code open_file_cache}).
  *
  * <pre>{@code
  * try (FileServer server = FileServer.start(FileServer.Options.of(Path.of("www")).withPort(0))) {
@@ -47,11 +58,26 @@ public final class FileServer implements AutoCloseable {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(FileServer.class);
     /** The address the server binds. */
     public static final String HOST = "127.0.0.1";
-    private static final String USAGE = "usage: ./i2o2 serve [DIR] [--port N] [--wiring uring|channel]\n"
-            + "  DIR       the directory to serve (default: the current directory)\n"
-            + "  --port    the port on 127.0.0.1 (default 8080; 0 picks a free one)\n"
-            + "  --wiring  uring: the file handler runs on an io_uring loop (default);\n"
-            + "            channel: it runs on the channel's loop and sends its reads to io_uring loops";
+    private static final String USAGE = "usage: ./i2o2 serve [DIR] [--port N] [--wiring uring|channel] [--threads N]\n"
+            + "                     [--open-file-cache [--no-memory-cache] [--sendfile]]\n"
+            + "                     [--chunk-size N] [--read-ahead N] [--spin-us N]\n"
+            + "                     [--whole-body-limit N]\n"
+            + "                     [--no-symlinks]\n"
+            + "  DIR               the directory to serve (default: the current directory)\n"
+            + "  --port            the port on 127.0.0.1 (default 8080; 0 picks a free one)\n"
+            + "  --wiring          uring: the file handler runs on an io_uring loop (default);\n"
+            + "                    channel: it runs on the channel's loop and sends its ops to io_uring loops\n"
+            + "  --threads         socket loops and io_uring loops, N of each (default: one per processor)\n"
+            + "  --open-file-cache keep descriptors and metadata of served files (checked again every 60 s)\n"
+            + "  --no-memory-cache with the cache, still read small files each time (default: files to 16 KiB\n"
+            + "                    stay in memory while their cache entry lives)\n"
+            + "  --sendfile        with the cache, send files with sendfile (zero copy, but it blocks the loop\n"
+            + "                    when the pages are not in memory) instead of io_uring reads\n"
+            + "  --chunk-size N    bytes per read of a streamed body (default 262144)\n"
+            + "  --read-ahead N    reads in flight per streamed body (default 2)\n"
+            + "  --whole-body-limit N  bodies to N bytes go in one read and one write (default 1048576)\n"
+            + "  --spin-us N       how long an idle io_uring loop spins before it sleeps (default 20)\n"
+            + "  --no-symlinks     refuse every path with a symbolic link in it (default: links inside DIR)";
 
     /**
      * How to run a server; immutable, change it with the {@code with...} methods.
@@ -64,15 +90,17 @@ public final class FileServer implements AutoCloseable {
      * @param chunkSize   the most bytes per read of a response body
      * @param fileConfig  how the io_uring loops set up their rings
      * @param allocator   the buffers' allocator, for the sockets and the file reads alike
+     * @param config      the HTTP behaviour: timeouts, limits, link policy, caches ({@link ServerConfig})
      */
     public record Options(Path root, int port, Wiring wiring, int ioThreads, int fileThreads, int chunkSize,
-                          IoUringConfig fileConfig, ByteBufAllocator allocator) {
+                          IoUringConfig fileConfig, ByteBufAllocator allocator, ServerConfig config) {
         /** Validates the values. */
         public Options {
             Objects.requireNonNull(root, "root");
             Objects.requireNonNull(wiring, "wiring");
             Objects.requireNonNull(fileConfig, "fileConfig");
             Objects.requireNonNull(allocator, "allocator");
+            Objects.requireNonNull(config, "config");
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0..65535: " + port);
             }
@@ -83,12 +111,12 @@ public final class FileServer implements AutoCloseable {
 
         /**
          * Serves {@code root} on port 8080 with the {@link Wiring#URING} wiring, one NIO and one io_uring
-         * loop per processor, 64 KiB chunks and the shared pooled allocator.
+         * loop per processor, 256 KiB chunks, the shared pooled allocator and {@link ServerConfig#defaults()}.
          */
         public static Options of(Path root) {
             int cpus = Runtime.getRuntime().availableProcessors();
-            return new Options(root, 8080, Wiring.URING, cpus, cpus, 64 * 1024, IoUringConfig.defaults(),
-                    PooledByteBufAllocator.DEFAULT);
+            return new Options(root, 8080, Wiring.URING, cpus, cpus, IoUringChunkedFile.DEFAULT_CHUNK_SIZE,
+                    IoUringConfig.defaults(), PooledByteBufAllocator.DEFAULT, ServerConfig.defaults());
         }
 
         /**
@@ -100,11 +128,29 @@ public final class FileServer implements AutoCloseable {
             Path root = null;
             Integer port = null;
             Wiring wiring = null;
+            Integer threads = null;
+            boolean cache = false;
+            boolean noLinks = false;
+            boolean noMemory = false;
+            boolean sendfile = false;
+            Integer chunk = null;
+            Integer readAhead = null;
+            Integer spinMicros = null;
+            Integer wholeLimit = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
                     case "--port" -> port = parsePort(value(args, ++i, a));
                     case "--wiring" -> wiring = Wiring.fromCliName(value(args, ++i, a));
+                    case "--threads" -> threads = parseCount(value(args, ++i, a), a);
+                    case "--open-file-cache" -> cache = true;
+                    case "--no-symlinks" -> noLinks = true;
+                    case "--no-memory-cache" -> noMemory = true;
+                    case "--sendfile" -> sendfile = true;
+                    case "--chunk-size" -> chunk = parseCount(value(args, ++i, a), a);
+                    case "--read-ahead" -> readAhead = parseCount(value(args, ++i, a), a);
+                    case "--spin-us" -> spinMicros = parseCount(value(args, ++i, a), a, 0);
+                    case "--whole-body-limit" -> wholeLimit = parseCount(value(args, ++i, a), a, 0);
                     default -> {
                         if (a.startsWith("-") || root != null) {
                             throw new IllegalArgumentException("unexpected argument: " + a);
@@ -114,7 +160,50 @@ public final class FileServer implements AutoCloseable {
                 }
             }
             Options o = of(root != null ? root : Path.of(""));
-            return o.withPort(port != null ? port : o.port()).withWiring(wiring != null ? wiring : o.wiring());
+            o = o.withPort(port != null ? port : o.port()).withWiring(wiring != null ? wiring : o.wiring());
+            if (threads != null) {
+                o = o.withThreads(threads, threads);
+            }
+            ServerConfig.Builder c = o.config().toBuilder().openFileCache(cache);
+            if (noLinks) {
+                c.links(ServerConfig.LinkPolicy.NONE);
+            }
+            if (noMemory) {
+                c.memoryCacheMaxFileSize(0);
+            }
+            if (sendfile) {
+                c.zeroCopy(true);
+            }
+            if (readAhead != null) {
+                c.readAhead(readAhead);
+            }
+            if (wholeLimit != null) {
+                c.wholeBodyLimit(wholeLimit).memoryCacheMaxFileSize(Math.min(wholeLimit,
+                        o.config().memoryCacheMaxFileSize()));
+            }
+            if (chunk != null) {
+                o = o.withChunkSize(chunk);
+            }
+            if (spinMicros != null) {
+                o = o.withFileConfig(IoUringConfig.builder().spin(spinMicros, TimeUnit.MICROSECONDS).build());
+            }
+            return o.withConfig(c.build());
+        }
+
+        private static int parseCount(String s, String option) {
+            return parseCount(s, option, 1);
+        }
+
+        private static int parseCount(String s, String option, int min) {
+            try {
+                int n = Integer.parseInt(s);
+                if (n >= min) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+            throw new IllegalArgumentException(option + " must be a number >= " + min + ": " + s);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -134,32 +223,37 @@ public final class FileServer implements AutoCloseable {
 
         /** The same options with another port. */
         public Options withPort(int port) {
-            return new Options(root, port, wiring, ioThreads, fileThreads, chunkSize, fileConfig, allocator);
+            return new Options(root, port, wiring, ioThreads, fileThreads, chunkSize, fileConfig, allocator, config);
         }
 
         /** The same options with another wiring. */
         public Options withWiring(Wiring wiring) {
-            return new Options(root, port, wiring, ioThreads, fileThreads, chunkSize, fileConfig, allocator);
+            return new Options(root, port, wiring, ioThreads, fileThreads, chunkSize, fileConfig, allocator, config);
         }
 
         /** The same options with other thread counts. */
         public Options withThreads(int ioThreads, int fileThreads) {
-            return new Options(root, port, wiring, ioThreads, fileThreads, chunkSize, fileConfig, allocator);
+            return new Options(root, port, wiring, ioThreads, fileThreads, chunkSize, fileConfig, allocator, config);
         }
 
         /** The same options with another chunk size. */
         public Options withChunkSize(int chunkSize) {
-            return new Options(root, port, wiring, ioThreads, fileThreads, chunkSize, fileConfig, allocator);
+            return new Options(root, port, wiring, ioThreads, fileThreads, chunkSize, fileConfig, allocator, config);
         }
 
         /** The same options with another ring configuration. */
         public Options withFileConfig(IoUringConfig fileConfig) {
-            return new Options(root, port, wiring, ioThreads, fileThreads, chunkSize, fileConfig, allocator);
+            return new Options(root, port, wiring, ioThreads, fileThreads, chunkSize, fileConfig, allocator, config);
+        }
+
+        /** The same options with another HTTP behaviour. */
+        public Options withConfig(ServerConfig config) {
+            return new Options(root, port, wiring, ioThreads, fileThreads, chunkSize, fileConfig, allocator, config);
         }
 
         /** The same options with another allocator. */
         public Options withAllocator(ByteBufAllocator allocator) {
-            return new Options(root, port, wiring, ioThreads, fileThreads, chunkSize, fileConfig, allocator);
+            return new Options(root, port, wiring, ioThreads, fileThreads, chunkSize, fileConfig, allocator, config);
         }
     }
 
@@ -172,6 +266,9 @@ public final class FileServer implements AutoCloseable {
     private final Channel serverChannel;
     private final SafePaths paths;
     private final FileServerInitializer initializer;
+    private final IoUringFile rootDir;
+    private final OpenFileCache cache;
+    private final ExecutorService listings;
 
     private FileServer(Options options) throws IOException, InterruptedException {
         this.options = options;
@@ -179,26 +276,69 @@ public final class FileServer implements AutoCloseable {
             throw new IOException("not a directory: " + options.root().toAbsolutePath());
         }
         this.paths = new SafePaths(options.root());
+        preload();
         this.fileGroup = new IoUringFileEventLoopGroup(options.fileThreads(), options.fileConfig());
-        this.ioGroup = new MultiThreadIoEventLoopGroup(options.ioThreads(), NioIoHandler.newFactory());
-        this.initializer = new FileServerInitializer(paths, fileGroup, options.wiring(), options.chunkSize(), stats,
-                channels);
+        ServerConfig config = options.config();
+        this.cache = config.openFileCache() ? new OpenFileCache(config.openFileCacheMax()) : null;
+        this.listings = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("file-server-listing-", 0)
+                .daemon().factory());
+        IoUringFile dir = null;
+        EventLoopGroup io = null;
         try {
+            // The root's descriptor: every path is opened beneath it (openat2, RESOLVE_BENEATH).
+            Future<IoUringFile> opened = fileGroup.nextFileIo().open(paths.root()).awaitUninterruptibly();
+            if (!opened.isSuccess()) {
+                throw new IOException("cannot open " + paths.root() + ": " + opened.cause().getMessage(),
+                        opened.cause());
+            }
+            dir = opened.getNow();
+            io = options.wiring().newSocketGroup(options.ioThreads());
+            long resolve = config.links() == ServerConfig.LinkPolicy.NONE ? Openat2.RESOLVE_NO_SYMLINKS
+                    : Openat2.RESOLVE_NO_MAGICLINKS;
+            ServerContext context = new ServerContext(paths, config, options.wiring(), fileGroup, dir.fd(), resolve,
+                    cache, config.openFileCacheValid().toNanos(), listings, stats);
+            this.initializer = new FileServerInitializer(context, options.chunkSize(), channels);
             ChannelFuture bound = new ServerBootstrap()
-                    .group(ioGroup)
-                    .channel(NioServerSocketChannel.class)
+                    .group(io)
+                    .channel(options.wiring().serverChannelType())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.ALLOCATOR, options.allocator())
                     .childOption(ChannelOption.ALLOCATOR, options.allocator())
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    // Netty's acceptor already survives EMFILE: an accept error never closes a server channel;
+                    // ServerBootstrapAcceptor stops accepting for a second, then tries again.
                     .childHandler(initializer)
                     .bind(HOST, options.port())
                     .sync();
             this.serverChannel = bound.channel();
+            this.ioGroup = io;
+            this.rootDir = dir;
         } catch (Exception | Error e) {
-            shutDownGroups();
+            if (dir != null) {
+                dir.close();
+            }
+            listings.shutdownNow();
+            if (io != null) {
+                shutDown(io);
+            }
+            shutDown(fileGroup);
             throw e;
         }
+    }
+
+    /**
+     * Loads now what the JDK would otherwise open a file for on first use: with every descriptor taken
+     * (EMFILE), the first log line's time stamp would fail to load the time-zone database, and the Error
+     * would kill the event loop that logged it.
+     */
+    private static void preload() {
+        java.util.TimeZone.getDefault().getRawOffset();
+        java.time.ZoneId.systemDefault().getRules();
+        java.time.ZonedDateTime.now().toString();
+        HttpDate.now();
+        ContentTypes.size();
+        new java.util.logging.SimpleFormatter().format(new java.util.logging.LogRecord(java.util.logging.Level.INFO,
+                "preload"));
     }
 
     /**
@@ -268,12 +408,28 @@ public final class FileServer implements AutoCloseable {
         while (initializer.livePipelines() > 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
-        shutDownGroups();
-    }
-
-    private void shutDownGroups() {
+        if (cache != null) {
+            cache.clear();
+        }
+        rootDir.close();
+        listings.shutdownNow();
         shutDown(fileGroup);
         shutDown(ioGroup);
+    }
+
+    /**
+     * Empties the open-file cache (when on): each cached descriptor closes once no response uses it.
+     * For tests that count open files.
+     */
+    public void dropCachedFiles() {
+        if (cache != null) {
+            cache.clear();
+        }
+    }
+
+    /** How many files the open-file cache holds (0 when off). */
+    public int cachedFiles() {
+        return cache == null ? 0 : cache.size();
     }
 
     /** Graceful within 5 s; a group still running 10 s later is reported, not waited for forever. */
@@ -284,19 +440,27 @@ public final class FileServer implements AutoCloseable {
     }
 
     /**
-     * Runs the server from the command line until Ctrl+C.
+     * Runs the server from the command line until Ctrl+C. Any start-up failure (a busy port, a missing
+     * root, no io_uring) is one line on stderr and exit status 1; bad arguments give the usage and 2.
      *
-     * @param args {@code [DIR] [--port N] [--wiring uring|channel]}
+     * @param args {@code [DIR] [--port N] [--wiring uring|channel] ...}
      */
-    public static void main(String[] args) throws Exception {
-        int status = run(args, System.out, System.err);
+    public static void main(String[] args) {
+        int status;
+        try {
+            status = run(args, System.out, System.err);
+        } catch (Throwable t) {
+            System.err.println("i2o2 serve: " + oneLine(t));
+            System.err.flush();
+            status = 1;
+        }
         if (status != 0) {
             System.exit(status);
         }
     }
 
     /** {@link #main} without the exit: the exit status, after the server stopped (2 for bad arguments). */
-    static int run(String[] args, PrintStream out, PrintStream err) throws IOException, InterruptedException {
+    static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
             out.println(USAGE);
             return 0;
@@ -305,18 +469,55 @@ public final class FileServer implements AutoCloseable {
         try {
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
+            err.println(clean(e.getMessage()));
             err.println(USAGE);
             return 2;
         }
-        FileServer server = start(options);
+        FileServer server;
+        try {
+            server = start(options);
+        } catch (Exception | LinkageError e) {
+            err.println("i2o2 serve: cannot start: " + oneLine(e));
+            err.flush();
+            return 1;
+        }
         Thread hook = new Thread(server::close, "file-server-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.println("serving " + server.root() + " at " + server.uri() + " (" + options.wiring().cliName()
-                + " wiring, reads through io_uring)");
+        out.println("serving " + clean(server.root().toString()) + " at " + server.uri() + " ("
+                + options.wiring().cliName() + " wiring, file ops through io_uring)");
         out.println("press Ctrl+C to stop");
         out.flush();
         server.closeFuture().syncUninterruptibly();
         return 0;
+    }
+
+    /**
+     * A failure as one line: its message, and that of its deepest cause when it says more (a busy port is
+     * "Address already in use", no io_uring the errno of io_uring_setup), control characters replaced.
+     */
+    static String oneLine(Throwable t) {
+        String top = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String msg = top;
+        if (root != t && root.getMessage() != null && !top.contains(root.getMessage())) {
+            msg = top + ": " + root.getMessage();
+        }
+        if (t instanceof java.net.BindException || root instanceof java.net.BindException) {
+            msg = "cannot listen on " + HOST + ": " + msg;
+        }
+        return clean(msg);
+    }
+
+    /** Replaces control characters (newlines, terminal escapes) so a message is one plain line. */
+    static String clean(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            b.append(c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ? '?' : c);
+        }
+        return b.toString();
     }
 }

@@ -1,6 +1,5 @@
 package io.i2o2.example.fileserver;
 
-import io.i2o2.file.IoUringFileEventLoopGroup;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -8,37 +7,34 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Sets up each accepted connection: the HTTP/1.1 codec on the channel's loop, then an
- * {@link HttpFileHandler}, on an io_uring loop or on the channel's loop as the {@link Wiring} says.
+ * Sets up each accepted connection, or closes it at once beyond {@link ServerConfig#maxConnections()}:
+ * the timeouts ({@link ConnectionGuard}), the HTTP/1.1 codec, chunk accounting and
+ * {@link ChunkedWriteHandler} on the channel's loop, then an {@link HttpFileHandler}, on an io_uring loop
+ * or on the channel's loop as the {@link Wiring} says.
  */
 public final class FileServerInitializer extends ChannelInitializer<SocketChannel> {
-    private final SafePaths paths;
-    private final IoUringFileEventLoopGroup files;
-    private final Wiring wiring;
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(FileServerInitializer.class);
+    private final ServerContext server;
     private final int chunkSize;
-    private final FileServerStats stats;
     private final ChannelGroup channels;
     private final AtomicInteger livePipelines = new AtomicInteger();
+    private final AtomicInteger liveConnections = new AtomicInteger();
 
     /**
-     * @param paths     resolves request targets under the served root
-     * @param files     the io_uring loops that read the files
-     * @param wiring    where the file handler runs
-     * @param chunkSize the most bytes per read of a body
-     * @param stats     counts connections and buffered chunk bytes
+     * @param server    what the connections share
+     * @param chunkSize the most bytes per read of a streamed body
      * @param channels  every accepted channel is added, so the server can close them all
      */
-    public FileServerInitializer(SafePaths paths, IoUringFileEventLoopGroup files, Wiring wiring, int chunkSize,
-                                 FileServerStats stats, ChannelGroup channels) {
-        this.paths = paths;
-        this.files = files;
-        this.wiring = wiring;
+    FileServerInitializer(ServerContext server, int chunkSize, ChannelGroup channels) {
+        this.server = server;
         this.chunkSize = chunkSize;
-        this.stats = stats;
         this.channels = channels;
     }
 
@@ -47,18 +43,32 @@ public final class FileServerInitializer extends ChannelInitializer<SocketChanne
     // branch removed them): the URING wiring depends on them, the CHANNEL wiring does not.
     @SuppressWarnings("deprecation")
     protected void initChannel(SocketChannel ch) {
+        FileServerStats stats = server.stats();
         stats.connectionOpened();
         ch.closeFuture().addListener(f -> stats.connectionClosed());
+        if (liveConnections.incrementAndGet() > server.config().maxConnections()) {
+            liveConnections.decrementAndGet();
+            logger.debug("{}: over {} connections: closed", ch, server.config().maxConnections());
+            ch.close();
+            return;
+        }
+        ch.closeFuture().addListener(f -> liveConnections.decrementAndGet());
         channels.add(ch);
+        ServerConfig config = server.config();
         ChannelPipeline p = ch.pipeline();
-        p.addLast("http", new HttpServerCodec());
-        HttpFileHandler handler = new HttpFileHandler(paths, files, chunkSize, stats);
+        ConnectionGuard guard = new ConnectionGuard(config);
+        p.addLast("guard", guard);
+        p.addLast("http", new HttpServerCodec(config.maxInitialLineLength(), config.maxHeaderSize(), 8192));
+        p.addLast("headers", guard.headersHandler());
+        p.addLast("accounting", new BodyChunks.Accounting(stats));
+        p.addLast("chunked", new ChunkedWriteHandler());
+        HttpFileHandler handler = new HttpFileHandler(server, chunkSize);
         livePipelines.incrementAndGet();
-        if (wiring == Wiring.URING) {
-            // Runs the handler on one of the group's io_uring loops: its reads go straight into that ring.
-            // The end marker goes on the same loop (one loop per group per pipeline).
-            p.addLast(files, "files", handler);
-            p.addLast(files, "end", new PipelineEnd());
+        if (server.wiring().handlerOnFileLoop()) {
+            // Runs the handler on one of the group's io_uring loops: its operations go straight into that
+            // ring. The end marker goes on the same loop (one loop per group per pipeline).
+            p.addLast(server.files(), "files", handler);
+            p.addLast(server.files(), "end", new PipelineEnd());
         } else {
             p.addLast("files", handler);
             p.addLast("end", new PipelineEnd());

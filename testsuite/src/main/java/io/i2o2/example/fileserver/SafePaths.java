@@ -71,6 +71,72 @@ public final class SafePaths {
     }
 
     /**
+     * The decoded segments of a request target, checked by name only (no IO, for an event loop): a
+     * {@link Found} whose path is the root joined with them but not yet checked on disk, or a
+     * {@link Forbidden}. The server then opens them beneath the root's descriptor with {@code openat2}
+     * ({@code RESOLVE_BENEATH}), which refuses every way out, links included, without blocking.
+     */
+    public Resolution parse(String target) {
+        String rawPath = rawPath(target);
+        if (rawPath == null) {
+            return new Forbidden("not an absolute path: " + target);
+        }
+        String lower = rawPath.toLowerCase(Locale.ROOT);
+        if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00")) {
+            return new Forbidden("encoded slash, backslash or NUL");
+        }
+        List<String> segments = new ArrayList<>(4);
+        for (String raw : rawPath.split("/")) {
+            String segment = raw.indexOf('%') < 0 && plain(raw) ? raw : decode(raw);
+            if (segment == null) {
+                return new Forbidden("malformed percent-encoding or a control character");
+            }
+            if (segment.equals("..") || segment.indexOf('/') >= 0 || segment.indexOf('\0') >= 0
+                    || segment.indexOf('%') >= 0 && ESCAPE.matcher(segment).find()) {
+                return new Forbidden("parent, slash, NUL or double encoding in a segment");
+            }
+            if (!segment.isEmpty() && !segment.equals(".")) {
+                segments.add(segment);
+            }
+        }
+        return new Found(root, List.copyOf(segments));
+    }
+
+    /**
+     * The root-relative key of a target that needs no decoding or checking beyond its characters (the
+     * common case: {@code /a/b.txt}), or null when {@link #parse} must look at it: only letters, digits and
+     * {@code -_.~/}, no empty, {@code .} or {@code ..} segment, no trailing slash.
+     */
+    static String quickKey(String target) {
+        int n = target.length();
+        if (n < 2 || target.charAt(0) != '/' || target.charAt(n - 1) == '/') {
+            return null;
+        }
+        char prev = '/';
+        for (int i = 1; i < n; i++) {
+            char c = target.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+                    || c == '~' || c == '.' || c == '/';
+            if (!ok || c == '/' && prev == '/' || c == '.' && prev == '/') {
+                return null;
+            }
+            prev = c;
+        }
+        return target.substring(1);
+    }
+
+    /** Printable ASCII only: decodes to itself. */
+    private static boolean plain(String raw) {
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Resolves a request target ({@code /a/b%20c?q}, or an absolute URI) against the root. Blocking: it
      * asks the file system for the real path.
      */

@@ -81,14 +81,15 @@ public final class ServerFixture {
         return s.toString();
     }
 
-    /** This process's open descriptors that point under {@code dir} (from {@code /proc/self/fd}). */
+    /** This process's open descriptors that point below {@code dir} (from {@code /proc/self/fd}). */
     static List<Path> openFilesUnder(Path dir) {
         List<Path> open = new ArrayList<>();
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
             for (Path fd : fds) {
                 try {
                     Path target = Files.readSymbolicLink(fd);
-                    if (target.startsWith(dir)) {
+                    // The root itself stays open for the server's life: paths are opened beneath it.
+                    if (target.startsWith(dir) && !target.equals(dir)) {
                         open.add(target);
                     }
                 } catch (IOException gone) {

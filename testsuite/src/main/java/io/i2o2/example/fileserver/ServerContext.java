@@ -1,0 +1,24 @@
+package io.i2o2.example.fileserver;
+
+import io.i2o2.file.IoUringFileEventLoopGroup;
+
+import java.util.concurrent.Executor;
+
+/**
+ * What every connection of one server shares.
+ *
+ * @param paths           checks request targets by name
+ * @param config          the HTTP behaviour
+ * @param wiring          where handlers run and which ring runs their file operations
+ * @param files           the io_uring loops
+ * @param rootFd          a descriptor of the root directory, for {@code openat2} beneath it
+ * @param resolveFlags    {@code RESOLVE_*} flags added to {@code RESOLVE_BENEATH} (the link policy)
+ * @param cache           the open-file cache, or null when off
+ * @param cacheValidNanos how long a cached file is trusted
+ * @param listings        where directory listings are rendered (blocking, off the loops)
+ * @param stats           the counters
+ */
+record ServerContext(SafePaths paths, ServerConfig config, Wiring wiring, IoUringFileEventLoopGroup files,
+                     int rootFd, long resolveFlags, OpenFileCache cache, long cacheValidNanos, Executor listings,
+                     FileServerStats stats) {
+}
