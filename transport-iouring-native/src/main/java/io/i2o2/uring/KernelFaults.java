@@ -1,5 +1,8 @@
 package io.i2o2.uring;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
@@ -29,6 +32,10 @@ public final class KernelFaults {
             RegisterOp.FILES_UPDATE, "5.5", RegisterOp.BUFFERS2, "5.13", RegisterOp.BUFFERS_UPDATE, "5.13",
             RegisterOp.RING_FDS, "5.18", RegisterOp.SEND_MSG_RING, "6.13");
 
+    /** Sysctls this library reads, and the releases that added them. */
+    private static final Map<String, String> SYSCTL_SINCE = Map.of(
+            "/proc/sys/kernel/io_uring_disabled", "6.6", "/proc/sys/kernel/io_uring_group", "6.6");
+
     private final boolean active;
     private final Fault setup = new Fault();
     private final Fault enter = new Fault();
@@ -53,7 +60,8 @@ public final class KernelFaults {
 
     /**
      * Behave like the given kernel release: setup flags, opcodes and register calls newer than it fail
-     * as that kernel fails them (EINVAL), and the probe does not report the opcodes.
+     * as that kernel fails them (EINVAL), the probe does not report the opcodes, and sysctls newer than it
+     * are absent (the {@code io_uring_disabled} one is 6.6).
      */
     public KernelFaults simulateKernel(String release) {
         checkMutable();
@@ -147,6 +155,23 @@ public final class KernelFaults {
         }
         Fault f = register.get(opcode);
         return f == null ? 0 : f.take();
+    }
+
+    /**
+     * The value of a sysctl file as this (possibly simulated) kernel shows it, trimmed, or {@code null} when
+     * the kernel has no such sysctl: a simulated kernel older than the release that added it has none.
+     */
+    String readSysctl(String path) {
+        KernelVersion v = active ? simulated : null;
+        String since = SYSCTL_SINCE.get(path);
+        if (v != null && since != null && v.isBefore(since)) {
+            return null;
+        }
+        try {
+            return Files.readString(Path.of(path)).trim();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Whether the probe must hide this opcode. */

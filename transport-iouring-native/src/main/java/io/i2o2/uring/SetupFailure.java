@@ -37,9 +37,12 @@ final class SetupFailure {
             detail = "io_uring is not available: the kernel was built without it, or a seccomp filter"
                     + " (e.g. a container's default profile) blocks io_uring_setup";
         } else if (errno == Errno.EPERM) {
-            detail = "io_uring is forbidden for this process: /proc/sys/kernel/io_uring_disabled is "
-                    + readSysctl("/proc/sys/kernel/io_uring_disabled")
-                    + " (1: only members of kernel.io_uring_group, 2: nobody), or a seccomp/LSM policy denies it";
+            String disabled = params.faults().readSysctl("/proc/sys/kernel/io_uring_disabled");
+            detail = disabled != null
+                    ? "io_uring is forbidden for this process: /proc/sys/kernel/io_uring_disabled is " + disabled
+                            + " (1: only members of kernel.io_uring_group, 2: nobody), or a seccomp/LSM policy denies it"
+                    : "io_uring is forbidden for this process by a seccomp/LSM policy (this kernel has no"
+                            + " /proc/sys/kernel/io_uring_disabled: that sysctl came in Linux 6.6)";
         } else if (errno == Errno.ENOMEM) {
             detail = "the ring could not be allocated; kernels before 5.12 charge it to RLIMIT_MEMLOCK ("
                     + lockedMemoryLimit() + "): raise it with ulimit -l or ask for fewer entries";
@@ -75,14 +78,6 @@ final class SetupFailure {
         }
         return "the kernel accepts each flag alone but not this combination, or the sizes (entries must be "
                 + "1.." + RingParams.MAX_ENTRIES + ", cqEntries >= entries)";
-    }
-
-    private static String readSysctl(String file) {
-        try {
-            return Files.readString(Path.of(file)).trim();
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
     }
 
     private static String lockedMemoryLimit() {
