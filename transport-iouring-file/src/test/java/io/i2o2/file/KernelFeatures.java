@@ -1,5 +1,6 @@
 package io.i2o2.file;
 
+import io.i2o2.uring.Errno;
 import io.i2o2.uring.KernelFaults;
 import io.i2o2.uring.KernelVersion;
 import io.i2o2.uring.Linux;
@@ -55,7 +56,7 @@ final class KernelFeatures {
 
     static String noSocketUringCmd() {
         return "socket uring_cmd (SOCKET_URING_OP_*, Linux 6.7+) is refused by this kernel ("
-                + KernelVersion.running() + "): a bare ring's SIOCINQ got " + socketUringCmdResult();
+                + KernelVersion.running() + "): a bare ring's SIOCINQ got " + Errno.format(socketUringCmdResult());
     }
 
     private static int socketUringCmdResult() {
