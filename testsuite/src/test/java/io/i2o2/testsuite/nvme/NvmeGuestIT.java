@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Boots the NVMe guest ({@code testsuite/guest/run-in-guest.sh}: Debian kernel under QEMU/TCG with an emulated
- * NVMe controller) and runs {@link NvmeRingGuestTest} inside it with this JVM's JDK and this module's test
+ * NVMe controller, one polled queue) and runs {@link NvmeRingGuestTest}, {@link NvmeNamespaceGuestTest} and
+ * {@link NvmeIopollGuestTest} inside it with this JVM's JDK and this module's test
  * classpath, through the JUnit Platform Console Launcher. The guest writes its JUnit XML report to
  * {@code target/nvme-guest/junit}; this test reads it back.
  *
@@ -67,8 +68,9 @@ class NvmeGuestIT {
         Files.writeString(suite, guestSuite(java, suiteDir, out, bench));
 
         // Through bash: a checkout that lost the executable bit still runs.
+        // One polled NVMe queue (nvme poll_queues=1), for NvmeIopollGuestTest; the other tests use the normal ones.
         List<String> command = new ArrayList<>(List.of("bash", script.toString(), "-k", kernel, "-o",
-                out.toString(), "-t", Integer.toString(GUEST_LIMIT_SECONDS)));
+                out.toString(), "-t", Integer.toString(GUEST_LIMIT_SECONDS), "-q", "1"));
         String cache = System.getProperty("i2o2.guest.cache");
         if (cache != null && !cache.isBlank()) {
             command.addAll(List.of("-c", cache));
@@ -222,6 +224,7 @@ class NvmeGuestIT {
                 .append(" org.junit.platform.console.ConsoleLauncher execute")
                 .append(" --select-class ").append(NvmeRingGuestTest.class.getName())
                 .append(" --select-class ").append(NvmeNamespaceGuestTest.class.getName())
+                .append(" --select-class ").append(NvmeIopollGuestTest.class.getName())
                 .append(" --reports-dir ").append(quote(out + "/junit"))
                 .append(" --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests\n");
         s.append("rc=$?\n");
