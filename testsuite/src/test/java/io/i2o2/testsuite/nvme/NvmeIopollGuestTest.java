@@ -64,6 +64,7 @@ class NvmeIopollGuestTest {
     /** An IOPOLL|SQE128|CQE32 ring: polled uring_cmd only. */
     private Ring polled;
     private int ngFd = -1;
+    private int ctrlFd = -1;
     private MemorySegment buffer;
 
     @BeforeAll
@@ -79,13 +80,17 @@ class NvmeIopollGuestTest {
         MemorySegment path = arena.allocateFrom("/dev/ng0n1");
         ngFd = one(companion, s -> s.prepOpenat(Linux.AT_FDCWD, path.address(), Linux.O_RDWR | Linux.O_CLOEXEC, 0));
         assertTrue(ngFd >= 0, "openat on the plain ring: " + Errno.format(-ngFd));
+        MemorySegment ctrl = arena.allocateFrom("/dev/nvme0");
+        ctrlFd = one(companion, s -> s.prepOpenat(Linux.AT_FDCWD, ctrl.address(), Linux.O_RDWR | Linux.O_CLOEXEC, 0));
+        assertTrue(ctrlFd >= 0, "openat on the plain ring: " + Errno.format(-ctrlFd));
     }
 
     @AfterAll
     void close() throws Exception {
-        if (ngFd >= 0) {
-            int fd = ngFd;
-            one(companion, s -> s.prepClose(fd));
+        for (int fd : new int[] {ngFd, ctrlFd}) {
+            if (fd >= 0) {
+                one(companion, s -> s.prepClose(fd));
+            }
         }
         for (Ring r : new Ring[] {polled, companion}) {
             if (r != null) {
@@ -103,6 +108,19 @@ class NvmeIopollGuestTest {
         int res = one(polled, s -> s.prepOpenat(Linux.AT_FDCWD, path.address(), Linux.O_RDWR | Linux.O_CLOEXEC, 0));
         System.out.println("openat on the IOPOLL ring: " + Errno.format(res));
         assertEquals(-Errno.EINVAL, res, "openat is not pollable: " + Errno.format(res));
+    }
+
+    /** Admin commands go to the admin queue, which is never polled: they belong on the companion ring. */
+    @Test
+    void anAdminCommandIsRefusedOnThePolledRingAndRunsOnTheCompanion() throws Exception {
+        MemorySegment id = arena.allocate(NvmeUringCmd.IDENTIFY_SIZE, PAGE);
+        Prep identify = s -> NvmeUringCmd.over(s.prepUringCmd(NvmeUringCmd.CMD_ADMIN, ctrlFd).commandArea())
+                .identify(NvmeUringCmd.CNS_CONTROLLER, 0, id.address());
+        int onPolled = one(polled, identify);
+        System.out.println("Identify Controller on the IOPOLL ring: " + (onPolled < 0 ? Errno.format(onPolled)
+                : NvmeUringCmd.describe(onPolled)));
+        assertEquals(-Errno.EOPNOTSUPP, onPolled, "the controller device has no uring_cmd_iopoll");
+        assertEquals(0, one(companion, identify), "the same command on the plain ring");
     }
 
     @Test

@@ -4,7 +4,9 @@ import io.i2o2.file.AlignedBuffers;
 import io.i2o2.file.IoUringPassthroughEventLoopGroup;
 import io.i2o2.file.nvme.NvmeController;
 import io.i2o2.file.nvme.NvmeControllerInfo;
+import io.i2o2.file.nvme.NvmeErrorLogEntry;
 import io.i2o2.file.nvme.NvmeNamespace;
+import io.i2o2.file.nvme.NvmeSmartLog;
 import io.i2o2.file.nvme.NvmeStatusException;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Future;
@@ -173,6 +175,39 @@ class NvmeNamespaceGuestTest {
         } finally {
             await(ctrl.close());
         }
+    }
+
+    /** Log pages and features as typed results, on the namespace's own controller, after the I/O above. */
+    @Test
+    @Order(5)
+    void logPagesAndFeatures() throws Exception {
+        NvmeController ctrl = ns.controller();
+        NvmeSmartLog smart = await(ctrl.smartLog());
+        System.out.println("guest: " + smart);
+        assertTrue(smart.hostWriteCommands() > 0 && smart.hostReadCommands() > 0, "the tests above did I/O: " + smart);
+        assertTrue(smart.temperatureKelvin() > 200 && smart.temperatureKelvin() < 400, "temperature " + smart);
+        assertTrue(smart.availableSparePct() <= 100, smart.toString());
+        List<NvmeErrorLogEntry> errors = await(ctrl.errorLog(4));
+        System.out.println("guest: error log " + errors);
+        errors.forEach(e -> assertTrue(e.errorCount() > 0, e.toString()));
+        int[] queues = await(ctrl.queueCount());
+        System.out.println("guest: I/O queues " + queues[0] + " submission, " + queues[1] + " completion");
+        assertTrue(queues[0] >= 1 && queues[1] >= 1);
+        Future<Boolean> vwc = ctrl.volatileWriteCache().await();
+        if (vwc.isSuccess()) {
+            boolean was = vwc.getNow();
+            await(ctrl.setVolatileWriteCache(!was));
+            assertEquals(!was, await(ctrl.volatileWriteCache()), "set features took");
+            await(ctrl.setVolatileWriteCache(was));
+            assertEquals(was, await(ctrl.volatileWriteCache()));
+            System.out.println("guest: volatile write cache " + was + ", toggled and restored");
+        } else {
+            NvmeStatusException e = assertInstanceOf(NvmeStatusException.class, vwc.cause());
+            System.out.println("guest: no volatile write cache feature: " + e.getMessage());
+        }
+        Future<ByteBuf> badLog = ctrl.logPage(0x7e, 0xffffffff, 512).await();
+        System.out.println("guest: log page 0x7e: " + badLog.cause());
+        assertInstanceOf(NvmeStatusException.class, badLog.cause());
     }
 
     /**

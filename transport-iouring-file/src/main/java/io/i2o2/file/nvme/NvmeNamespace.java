@@ -92,6 +92,11 @@ public final class NvmeNamespace {
         return info;
     }
 
+    /** Its controller, for admin commands (log pages, features); closed with the namespace. */
+    public NvmeController controller() {
+        return controller;
+    }
+
     /** Identify data of its controller. */
     public NvmeControllerInfo controllerInfo() {
         return controllerInfo;
