@@ -5,9 +5,11 @@ import io.i2o2.file.IoUringPassthroughEventLoopGroup;
 import io.i2o2.file.nvme.NvmeController;
 import io.i2o2.file.nvme.NvmeControllerInfo;
 import io.i2o2.file.nvme.NvmeErrorLogEntry;
+import io.i2o2.file.nvme.NvmeLbaRange;
 import io.i2o2.file.nvme.NvmeNamespace;
 import io.i2o2.file.nvme.NvmeSmartLog;
 import io.i2o2.file.nvme.NvmeStatusException;
+import io.i2o2.file.nvme.NvmeSysfs;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
@@ -24,11 +26,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -144,6 +148,30 @@ class NvmeNamespaceGuestTest {
         if (ns.controllerInfo().datasetManagement()) {
             assertTrue(await(ns.trim(lba, 4)) == null);
         }
+    }
+
+    @Test
+    @Order(3)
+    void fuaWriteMultiRangeTrimAndTheControllerFromSysfs() throws Exception {
+        assertEquals(Optional.of(new NvmeSysfs(Path.of("/dev/nvme0"), 1)), NvmeSysfs.locate(DEVICE),
+                "sysfs names the controller and the namespace id");
+        ByteBuf pattern = blocks(2);
+        for (int i = 0; pattern.isWritable(); i++) {
+            pattern.writeByte(i * 7);
+        }
+        long lba = 4096;
+        assertEquals(2 * ns.lbaSize(), await(ns.write(lba, pattern, true)), "FUA write");
+        ByteBuf back = blocks(2);
+        await(ns.read(lba, 2, back));
+        assertEquals(pattern.readerIndex(0), back, "read back after a FUA write");
+        pattern.release();
+        back.release();
+        if (ns.controllerInfo().datasetManagement()) {
+            assertNull(await(ns.trim(List.of(new NvmeLbaRange(lba, 2), new NvmeLbaRange(lba + 64, 8),
+                    new NvmeLbaRange(lba + 1024, 1)))), "three ranges in one Dataset Management");
+        }
+        Future<Void> tooMany = ns.trim(java.util.Collections.nCopies(257, new NvmeLbaRange(lba, 1)));
+        assertInstanceOf(IllegalArgumentException.class, tooMany.cause(), "at most 256 ranges, before submission");
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.netty.util.concurrent.Promise;
 
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
@@ -37,6 +38,10 @@ public final class NvmeNamespace {
     private static final int MAX_BLOCKS_PER_COMMAND = 65536;
     private static final int DSM_RANGE_BYTES = 16;
     private static final int DSM_DEALLOCATE = 1 << 2;
+    /** Dataset Management takes up to 256 ranges (NR is 0-based, 8 bits). */
+    private static final int MAX_DSM_RANGES = 256;
+    /** Force Unit Access, CDW12 bit 30 of Read and Write. */
+    private static final int FUA = 1 << 30;
     private static final int OPC_WRITE_ZEROES = 0x08;
     private static final int OPC_DATASET_MANAGEMENT = 0x09;
 
@@ -54,8 +59,9 @@ public final class NvmeNamespace {
     }
 
     /**
-     * Opens {@code /dev/ngXnY}, identifying it through {@code /dev/nvmeX} as namespace Y. {@code loop} must be a
-     * passthrough loop.
+     * Opens {@code /dev/ngXnY}, identifying it through its controller as its namespace: both found through sysfs
+     * ({@link NvmeSysfs}: right with native multipath too), else by the name ({@code /dev/nvmeX}, namespace Y).
+     * {@code loop} must be a passthrough loop.
      */
     public static Future<NvmeNamespace> open(IoUringEventLoop loop, Path genericDevice) {
         Matcher m = GENERIC_DEVICE.matcher(genericDevice.getFileName().toString());
@@ -63,7 +69,9 @@ public final class NvmeNamespace {
             return loop.newFailedFuture(new IllegalArgumentException("not an NVMe generic device name (ngXnY): "
                     + genericDevice + "; use open(loop, device, controllerDevice, nsid)"));
         }
-        return open(loop, genericDevice, genericDevice.resolveSibling("nvme" + m.group(1)), Integer.parseInt(m.group(2)));
+        NvmeSysfs where = NvmeSysfs.locate(genericDevice).orElse(new NvmeSysfs(
+                genericDevice.resolveSibling("nvme" + m.group(1)), Integer.parseInt(m.group(2))));
+        return open(loop, genericDevice, where.controllerDevice(), where.nsid());
     }
 
     /** Opens namespace {@code nsid} at {@code genericDevice}, identified through {@code controllerDevice}. */
@@ -158,6 +166,62 @@ public final class NvmeNamespace {
                     src.readerIndex(src.readerIndex() + bytes);
                     return bytes;
                 });
+    }
+
+    /**
+     * Like {@link #write(long, ByteBuf)}, with Force Unit Access when {@code fua}: the command completes only once
+     * the data is on stable media (CDW12 bit 30), so no flush is needed for it.
+     */
+    public Future<Integer> write(long lba, ByteBuf src, boolean fua) {
+        if (!fua) {
+            return write(lba, src);
+        }
+        Objects.requireNonNull(src, "src");
+        int bytes = src.readableBytes();
+        if (bytes == 0 || bytes % lbaSize() != 0) {
+            return device.loop().newFailedFuture(new IllegalArgumentException("write needs a whole number of "
+                    + lbaSize() + "-byte blocks, not " + bytes + " bytes"));
+        }
+        int blocks = bytes / lbaSize();
+        RuntimeException bad = check(lba, blocks, src, bytes, false);
+        if (bad != null) {
+            return device.loop().newFailedFuture(bad);
+        }
+        return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme write fua", lba, src, false,
+                (cmd, addr, len) -> NvmeUringCmd.over(cmd).readWrite(NvmeUringCmd.OPC_WRITE, info.nsid(), addr, bytes,
+                        lba, blocks).cdw(12, (blocks - 1) | FUA), r -> {
+                    src.readerIndex(src.readerIndex() + bytes);
+                    return bytes;
+                });
+    }
+
+    /**
+     * Dataset Management with Deallocate over several ranges in one command (1 to 256): the device may forget
+     * them all. Each range is checked as {@link #trim(long, int)} checks its one.
+     */
+    public Future<Void> trim(List<NvmeLbaRange> ranges) {
+        Objects.requireNonNull(ranges, "ranges");
+        RuntimeException bad = ranges.isEmpty() || ranges.size() > MAX_DSM_RANGES
+                ? new IllegalArgumentException("1.." + MAX_DSM_RANGES + " ranges: " + ranges.size()) : null;
+        for (int i = 0; bad == null && i < ranges.size(); i++) {
+            bad = checkRange(ranges.get(i).lba(), ranges.get(i).blocks());
+        }
+        if (bad == null && !controllerInfo.datasetManagement()) {
+            bad = new UnsupportedOperationException("this controller does not support Dataset Management (ONCS)");
+        }
+        if (bad != null) {
+            return device.loop().newFailedFuture(bad);
+        }
+        ByteBuf list = Unpooled.directBuffer(DSM_RANGE_BYTES * ranges.size());
+        for (NvmeLbaRange r : ranges) {
+            list.writeIntLE(0).writeIntLE(r.blocks()).writeLongLE(r.lba());
+        }
+        Future<Void> done = NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme trim", ranges.getFirst().lba(),
+                list, false, (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_DATASET_MANAGEMENT)
+                        .nsid(info.nsid()).data(addr, len).cdw(10, ranges.size() - 1).cdw(11, DSM_DEALLOCATE),
+                r -> null);
+        done.addListener(f -> list.release());
+        return done;
     }
 
     /** Flush: completes when every completed write is on stable media. */
