@@ -175,6 +175,48 @@ class NvmeNamespaceGuestTest {
     }
 
     @Test
+    @Order(3)
+    void compareVerifyAndCopyWhereTheControllerHasThem() throws Exception {
+        NvmeControllerInfo c = ns.controllerInfo();
+        System.out.printf("guest: ONCS 0x%x: compare %b, verify %b, copy %b%n", c.optionalCommands(), c.compare(),
+                c.verify(), c.copy());
+        long lba = 8192;
+        ByteBuf pattern = blocks(2);
+        for (int i = 0; pattern.isWritable(); i++) {
+            pattern.writeByte(i * 13 + 1);
+        }
+        await(ns.write(lba, pattern));
+        if (c.compare()) {
+            assertTrue(await(ns.compare(lba, pattern.readerIndex(0))), "the same bytes compare equal");
+            ByteBuf other = blocks(2);
+            other.writeZero(other.writableBytes());
+            assertEquals(Boolean.FALSE, await(ns.compare(lba, other)), "Compare Failure is false, not an error");
+            other.release();
+        } else {
+            assertInstanceOf(UnsupportedOperationException.class, ns.compare(lba, pattern.readerIndex(0)).cause());
+        }
+        if (c.verify()) {
+            assertNull(await(ns.verify(lba, 2)));
+        }
+        System.out.println("guest: copy limits " + ns.info().copyLimits());
+        if (c.copy() && ns.info().copyLimits().maxRanges() < 2) {
+            Future<Void> refused = ns.copy(List.of(new NvmeLbaRange(lba + 1, 1), new NvmeLbaRange(lba, 1)), lba + 256);
+            assertTrue(refused.isDone() && refused.cause() instanceof RuntimeException, "refused before submission: "
+                    + refused.cause());
+        } else if (c.copy()) {
+            long dst = lba + 256;
+            assertNull(await(ns.copy(List.of(new NvmeLbaRange(lba + 1, 1), new NvmeLbaRange(lba, 1)), dst)));
+            ByteBuf back = blocks(2);
+            await(ns.read(dst, 2, back));
+            int b = ns.lbaSize();
+            assertEquals(pattern.slice(b, b), back.slice(0, b), "first source range first");
+            assertEquals(pattern.slice(0, b), back.slice(b, b), "then the second");
+            back.release();
+        }
+        pattern.release();
+    }
+
+    @Test
     @Order(4)
     void badInputFailsBeforeSubmission() throws Exception {
         ByteBuf one = blocks(1);

@@ -40,6 +40,12 @@ public final class NvmeNamespace {
     private static final int DSM_DEALLOCATE = 1 << 2;
     /** Dataset Management takes up to 256 ranges (NR is 0-based, 8 bits). */
     private static final int MAX_DSM_RANGES = 256;
+    private static final int OPC_COMPARE = 0x05;
+    private static final int OPC_VERIFY = 0x0c;
+    private static final int OPC_COPY = 0x19;
+    private static final int COPY_RANGE_BYTES = 32;
+    /** Copy's NR is 0-based and 8 bits. */
+    private static final int MAX_COPY_RANGES = 256;
     /** Force Unit Access, CDW12 bit 30 of Read and Write. */
     private static final int FUA = 1 << 30;
     private static final int OPC_WRITE_ZEROES = 0x08;
@@ -219,6 +225,106 @@ public final class NvmeNamespace {
         Future<Void> done = NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme trim", ranges.getFirst().lba(),
                 list, false, (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_DATASET_MANAGEMENT)
                         .nsid(info.nsid()).data(addr, len).cdw(10, ranges.size() - 1).cdw(11, DSM_DEALLOCATE),
+                r -> null);
+        done.addListener(f -> list.release());
+        return done;
+    }
+
+    /**
+     * Compare: the device reads {@code expected}'s readable bytes' worth of blocks from {@code lba} and compares
+     * them with it, moving nothing back. Completes with true when they match, false on a Compare Failure
+     * (status 0x285); other errors fail the future. Needs ONCS Compare.
+     */
+    public Future<Boolean> compare(long lba, ByteBuf expected) {
+        Objects.requireNonNull(expected, "expected");
+        int bytes = expected.readableBytes();
+        RuntimeException bad = bytes == 0 || bytes % lbaSize() != 0 ? new IllegalArgumentException(
+                "compare needs a whole number of " + lbaSize() + "-byte blocks, not " + bytes + " bytes")
+                : check(lba, bytes / lbaSize(), expected, bytes, false);
+        if (bad == null && !controllerInfo.compare()) {
+            bad = new UnsupportedOperationException("this controller does not support Compare (ONCS)");
+        }
+        if (bad != null) {
+            return device.loop().newFailedFuture(bad);
+        }
+        int blocks = bytes / lbaSize();
+        Promise<Boolean> result = device.loop().newPromise();
+        NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme compare", lba, expected, false,
+                (cmd, addr, len) -> NvmeUringCmd.over(cmd).readWrite(OPC_COMPARE, info.nsid(), addr, bytes, lba,
+                        blocks), r -> Boolean.TRUE).addListener((Future<Boolean> f) -> {
+                            if (f.isSuccess()) {
+                                result.trySuccess(true);
+                            } else if (f.cause() instanceof NvmeStatusException e && e.statusCodeType() == 2
+                                    && e.statusCode() == 0x85) {
+                                result.trySuccess(false);
+                            } else {
+                                result.tryFailure(f.cause());
+                            }
+                        });
+        return result;
+    }
+
+    /**
+     * Verify: the device checks that {@code blocks} blocks from {@code lba} can be read (and their protection
+     * information, if any), returning no data. Needs ONCS Verify.
+     */
+    public Future<Void> verify(long lba, int blocks) {
+        RuntimeException bad = checkRange(lba, blocks);
+        if (bad == null && !controllerInfo.verify()) {
+            bad = new UnsupportedOperationException("this controller does not support Verify (ONCS)");
+        }
+        if (bad != null) {
+            return device.loop().newFailedFuture(bad);
+        }
+        return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme verify", lba, null, false,
+                (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_VERIFY).nsid(info.nsid())
+                        .cdw(10, (int) lba).cdw(11, (int) (lba >>> 32)).cdw(12, blocks - 1), r -> null);
+    }
+
+    /**
+     * Copy (simple copy, source range format 0): the device copies {@code sources}, in order, to consecutive
+     * blocks from {@code destination}, inside this namespace, moving no data through the host. Needs ONCS Copy
+     * and fails before submission beyond the namespace's limits ({@link NvmeNamespaceInfo#copyLimits()}).
+     */
+    public Future<Void> copy(List<NvmeLbaRange> sources, long destination) {
+        Objects.requireNonNull(sources, "sources");
+        RuntimeException bad = sources.isEmpty() || sources.size() > MAX_COPY_RANGES
+                ? new IllegalArgumentException("1.." + MAX_COPY_RANGES + " source ranges: " + sources.size()) : null;
+        long total = 0;
+        for (int i = 0; bad == null && i < sources.size(); i++) {
+            bad = checkRange(sources.get(i).lba(), sources.get(i).blocks());
+            total += sources.get(i).blocks();
+        }
+        if (bad == null && total > MAX_BLOCKS_PER_COMMAND) {
+            bad = new IllegalArgumentException("at most " + MAX_BLOCKS_PER_COMMAND + " blocks in all: " + total);
+        }
+        if (bad == null) {
+            bad = checkRange(destination, (int) total);
+        }
+        if (bad == null && !controllerInfo.copy()) {
+            bad = new UnsupportedOperationException("this controller does not support Copy (ONCS)");
+        }
+        NvmeNamespaceInfo.CopyLimits limits = info.copyLimits();
+        if (bad == null && limits.maxRanges() == 0) {
+            bad = new UnsupportedOperationException("this namespace takes no Copy: its limits are MSSRL "
+                    + limits.maxRangeBlocks() + ", MCL " + limits.maxBlocks());
+        }
+        if (bad == null && (sources.size() > limits.maxRanges() || total > limits.maxBlocks()
+                || sources.stream().anyMatch(r -> r.blocks() > limits.maxRangeBlocks()))) {
+            bad = new IllegalArgumentException("beyond this namespace's Copy limits " + limits + ": "
+                    + sources.size() + " ranges, " + total + " blocks");
+        }
+        if (bad != null) {
+            return device.loop().newFailedFuture(bad);
+        }
+        // Source Range Entries, format 0, 32 bytes each: bytes 8-15 SLBA, 16-17 NLB (0-based).
+        ByteBuf list = Unpooled.directBuffer(COPY_RANGE_BYTES * sources.size());
+        for (NvmeLbaRange r : sources) {
+            list.writeLongLE(0).writeLongLE(r.lba()).writeShortLE(r.blocks() - 1).writeZero(14);
+        }
+        Future<Void> done = NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme copy", destination, list, false,
+                (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_COPY).nsid(info.nsid()).data(addr, len)
+                        .cdw(10, (int) destination).cdw(11, (int) (destination >>> 32)).cdw(12, sources.size() - 1),
                 r -> null);
         done.addListener(f -> list.release());
         return done;
