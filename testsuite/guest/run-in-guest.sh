@@ -286,7 +286,8 @@ boot() {
         -nographic -no-reboot -nic none -kernel "$kdir/vmlinuz" -initrd "$work/initramfs.cpio.gz" \
         -append "console=ttyS0 quiet panic=-1 i2o2.out=$out $kargs" \
         -drive file="$img",if=none,id=nvm,format=raw,cache=unsafe \
-        -device nvme,serial=i2o2guest01,drive=nvm \
+        -device nvme,serial=i2o2guest01,id=nvme0 \
+        -device nvme-ns,drive=nvm,bus=nvme0,nsid=1,mssrl=128,mcl=128,msrc=127 \
         -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
         -virtfs local,path="$out",mount_tag=results,security_model=none \
         < /dev/null > "$out/console.log" 2>&1 &
