@@ -19,7 +19,8 @@
 #
 # The guest sees the host's root file system read-only (the host's JDK, ~/.m2 and build output work
 # unchanged), a writable tmpfs on /dev/shm, and these devices: /dev/nvme0 (controller), /dev/nvme0n1 and /dev/ng0n1
-# (namespace 1, block and generic char device) on a scratch sparse image deleted afterwards.
+# (namespace 1, block and generic char device) on a scratch sparse image deleted afterwards, and a zoned namespace 2
+# (/dev/ng0n2: 8 zones of 8 MiB, for the zone commands) on a second one.
 # COMMAND runs under bash with HOME=TMPDIR=/dev/shm and I2O2_GUEST=1 in the environment (tests use it as their guard).
 #
 # I2O2_GUEST_KVM=1 tries KVM first where /dev/kvm is writable; when KVM cannot boot the guest (QEMU reports
@@ -207,6 +208,7 @@ rel=$(cat "$kdir/release")
 # ---- initramfs: static busybox, the modules, and an init that mounts the shares and runs COMMAND ----
 work=$(mktemp -d "$cache/run.XXXXXX")
 img=$work/nvme.img
+zimg=$work/zoned.img
 qemu_pid=
 cleanup() {
     # qemu_pid is timeout(1)'s, which runs QEMU in its own process group and passes the signal on.
@@ -275,6 +277,7 @@ rm -f "$out"/guest-started "$out"/guest-exit-status "$out"/guest-summary "$out"/
 printf '%q ' "$@" > "$out/.guest-cmd"
 echo >> "$out/.guest-cmd"
 truncate -s "$disk" "$img"
+truncate -s 64M "$zimg"
 # Boots the guest once: boot ACCEL LIMIT. Sets qemu_rc. With ACCEL=kvm it watches the boot and gives up early
 # (qemu_rc=kvm-failed) when KVM cannot run the guest: QEMU reports "KVM internal error" and then sits paused,
 # or exits, or the guest has not reached its init within $kvm_boot_limit seconds.
@@ -288,6 +291,8 @@ boot() {
         -drive file="$img",if=none,id=nvm,format=raw,cache=unsafe \
         -device nvme,serial=i2o2guest01,id=nvme0 \
         -device nvme-ns,drive=nvm,bus=nvme0,nsid=1,mssrl=128,mcl=128,msrc=127 \
+        -drive file="$zimg",if=none,id=zns,format=raw,cache=unsafe \
+        -device nvme-ns,drive=zns,bus=nvme0,nsid=2,zoned=on,zoned.zone_size=8M,zoned.zone_capacity=8M \
         -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
         -virtfs local,path="$out",mount_tag=results,security_model=none \
         < /dev/null > "$out/console.log" 2>&1 &
@@ -338,7 +343,7 @@ if [ "${I2O2_GUEST_KVM:-0}" = 1 ]; then
             say "KVM could not boot the guest ($kvm_why): running it under TCG instead"
             mv "$out/console.log" "$out/console-kvm.log"
             rm -f "$out/guest-started"
-            truncate -s 0 "$img" && truncate -s "$disk" "$img"
+            truncate -s 0 "$img" && truncate -s "$disk" "$img" && truncate -s 0 "$zimg" && truncate -s 64M "$zimg"
         else
             accel=kvm
         fi

@@ -225,6 +225,7 @@ class NvmeGuestIT {
                 .append(" --select-class ").append(NvmeRingGuestTest.class.getName())
                 .append(" --select-class ").append(NvmeNamespaceGuestTest.class.getName())
                 .append(" --select-class ").append(NvmeIopollGuestTest.class.getName())
+                .append(" --select-class ").append(NvmeZonedGuestTest.class.getName())
                 .append(" --reports-dir ").append(quote(out + "/junit"))
                 .append(" --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests\n");
         s.append("rc=$?\n");

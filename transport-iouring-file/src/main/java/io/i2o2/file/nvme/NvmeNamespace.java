@@ -1,5 +1,6 @@
 package io.i2o2.file.nvme;
 
+import io.i2o2.file.AlignedBuffers;
 import io.i2o2.file.IoUringEventLoop;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.uring.NvmeUringCmd;
@@ -10,7 +11,9 @@ import io.netty.util.concurrent.Promise;
 
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
@@ -41,6 +44,9 @@ public final class NvmeNamespace {
     /** Dataset Management takes up to 256 ranges (NR is 0-based, 8 bits). */
     private static final int MAX_DSM_RANGES = 256;
     private static final int OPC_COMPARE = 0x05;
+    private static final int OPC_ZONE_MGMT_SEND = 0x79;
+    private static final int OPC_ZONE_MGMT_RECV = 0x7a;
+    private static final int OPC_ZONE_APPEND = 0x7d;
     private static final int OPC_VERIFY = 0x0c;
     private static final int OPC_COPY = 0x19;
     private static final int COPY_RANGE_BYTES = 32;
@@ -328,6 +334,86 @@ public final class NvmeNamespace {
                 r -> null);
         done.addListener(f -> list.release());
         return done;
+    }
+
+    /** Zone Send Actions (Zone Management Send, CDW13 bits 0-7). */
+    public enum ZoneAction {
+        CLOSE(0x1), FINISH(0x2), OPEN(0x3), RESET(0x4);
+
+        final int code;
+
+        ZoneAction(int code) {
+            this.code = code;
+        }
+    }
+
+    /**
+     * Report Zones (Zone Management Receive, zoned namespaces only): up to {@code maxZones} zones from the one
+     * holding {@code lba}, in LBA order.
+     */
+    public Future<List<NvmeZone>> reportZones(long lba, int maxZones) {
+        if (maxZones < 1 || maxZones > 1024) {
+            return device.loop().newFailedFuture(new IllegalArgumentException("1..1024 zones: " + maxZones));
+        }
+        RuntimeException bad = checkRange(lba, 1);
+        if (bad != null) {
+            return device.loop().newFailedFuture(bad);
+        }
+        int bytes = NvmeZone.HEADER_SIZE + maxZones * NvmeZone.DESCRIPTOR_SIZE;
+        ByteBuf report = AlignedBuffers.allocate(bytes, 4096);
+        Future<List<NvmeZone>> result = NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme report zones", lba,
+                report, true, (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_ZONE_MGMT_RECV).nsid(info.nsid())
+                        .data(addr, len).cdw(10, (int) lba).cdw(11, (int) (lba >>> 32)).cdw(12, bytes / 4 - 1)
+                        .cdw(13, 0 | 1 << 16), r -> {
+                    report.writerIndex(bytes);
+                    int n = (int) Math.min(report.getLongLE(0), maxZones);
+                    List<NvmeZone> zones = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) {
+                        zones.add(NvmeZone.parse(report, i));
+                    }
+                    return List.copyOf(zones);
+                });
+        result.addListener(f -> report.release());
+        return result;
+    }
+
+    /** Zone Management Send: {@code action} on the zone starting at {@code zoneStartLba}. */
+    public Future<Void> manageZone(long zoneStartLba, ZoneAction action) {
+        Objects.requireNonNull(action, "action");
+        RuntimeException bad = checkRange(zoneStartLba, 1);
+        if (bad != null) {
+            return device.loop().newFailedFuture(bad);
+        }
+        return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme zone " + action.name().toLowerCase(
+                Locale.ROOT), zoneStartLba, null, false,
+                (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_ZONE_MGMT_SEND).nsid(info.nsid())
+                        .cdw(10, (int) zoneStartLba).cdw(11, (int) (zoneStartLba >>> 32)).cdw(13, action.code),
+                r -> null);
+    }
+
+    /**
+     * Zone Append: writes {@code src}'s readable bytes (whole blocks) at the zone's write pointer, wherever it is,
+     * and completes with the LBA the data landed at (from the completion's result dwords). Advances {@code src}'s
+     * reader index.
+     */
+    public Future<Long> zoneAppend(long zoneStartLba, ByteBuf src) {
+        Objects.requireNonNull(src, "src");
+        int bytes = src.readableBytes();
+        if (bytes == 0 || bytes % lbaSize() != 0) {
+            return device.loop().newFailedFuture(new IllegalArgumentException("zone append needs a whole number of "
+                    + lbaSize() + "-byte blocks, not " + bytes + " bytes"));
+        }
+        int blocks = bytes / lbaSize();
+        RuntimeException bad = check(zoneStartLba, blocks, src, bytes, false);
+        if (bad != null) {
+            return device.loop().newFailedFuture(bad);
+        }
+        return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme zone append", zoneStartLba, src, false,
+                (cmd, addr, len) -> NvmeUringCmd.over(cmd).readWrite(OPC_ZONE_APPEND, info.nsid(), addr, bytes,
+                        zoneStartLba, blocks), r -> {
+                    src.readerIndex(src.readerIndex() + bytes);
+                    return r.extra0();
+                });
     }
 
     /** Flush: completes when every completed write is on stable media. */
