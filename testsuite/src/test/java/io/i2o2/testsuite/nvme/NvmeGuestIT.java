@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Boots the NVMe guest ({@code testsuite/guest/run-in-guest.sh}: Debian kernel under QEMU/TCG with an emulated
- * NVMe controller, one polled queue) and runs {@link NvmeRingGuestTest}, {@link NvmeNamespaceGuestTest} and
+ * NVMe controller, one polled queue, a zoned namespace 2) and runs {@link NvmeRingGuestTest},
+ * {@link NvmeNamespaceGuestTest}, {@link NvmeZonedGuestTest} and
  * {@link NvmeIopollGuestTest} inside it with this JVM's JDK and this module's test
  * classpath, through the JUnit Platform Console Launcher. The guest writes its JUnit XML report to
  * {@code target/nvme-guest/junit}; this test reads it back.
