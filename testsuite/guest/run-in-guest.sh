@@ -12,13 +12,20 @@
 #   -t  hard limit for the whole guest run, boot included (default 480 s)
 #   -c  cache for the unpacked kernels (default $I2O2_GUEST_CACHE or /var/tmp/i2o2-guest)
 #   -m  guest memory (default 2G); -s guest CPUs (default 2); -d NVMe namespace size (default 1G)
+#   -q  polled NVMe queues: the nvme driver is loaded with poll_queues=N (default 0: none), which
+#       IORING_SETUP_IOPOLL rings need to poll /dev/ng0n1 and O_DIRECT /dev/nvme0n1
 #   -p  a Debian package COMMAND needs (e.g. fio): installed on the host first, since the guest runs the
 #       host's binaries; repeatable
 #
 # The guest sees the host's root file system read-only (the host's JDK, ~/.m2 and build output work
 # unchanged), a writable tmpfs on /dev/shm, and these devices: /dev/nvme0 (controller), /dev/nvme0n1 and /dev/ng0n1
-# (namespace 1, block and generic char device) on a scratch sparse image deleted afterwards.
+# (namespace 1, block and generic char device) on a scratch sparse image deleted afterwards, and a zoned namespace 2
+# (/dev/ng0n2: 8 zones of 8 MiB, for the zone commands) on a second one.
 # COMMAND runs under bash with HOME=TMPDIR=/dev/shm and I2O2_GUEST=1 in the environment (tests use it as their guard).
+#
+# I2O2_GUEST_KVM=1 tries KVM first where /dev/kvm is writable; when KVM cannot boot the guest (QEMU reports
+# "KVM internal error", exits, or the guest's init has not started after I2O2_GUEST_KVM_BOOT_LIMIT seconds,
+# default 10; TCG reaches it in 3-6 s) the same run goes on under TCG, and guest-summary's kvm= line says why.
 #
 # Exit status (the caller tells a test failure from a broken guest by it):
 #   0  COMMAND ran and exited 0
@@ -51,7 +58,8 @@ mem=2G
 cpus=2
 disk=1G
 extra=
-while getopts k:o:t:c:m:s:d:p:h opt; do
+pollq=0
+while getopts k:o:t:c:m:s:d:p:q:h opt; do
     case $opt in
         k) series=$OPTARG ;;
         o) out=$OPTARG ;;
@@ -61,6 +69,7 @@ while getopts k:o:t:c:m:s:d:p:h opt; do
         s) cpus=$OPTARG ;;
         d) disk=$OPTARG ;;
         p) extra="$extra $OPTARG" ;;
+        q) pollq=$OPTARG ;;
         *) usage ;;
     esac
 done
@@ -69,6 +78,9 @@ shift $((OPTIND - 1))
 [ $# -gt 0 ] || usage
 case $series in 6.1 | 6.12) ;; *) echo "run-in-guest: kernel series '$series': use 6.1 or 6.12" >&2; exit 2 ;; esac
 case $limit in '' | *[!0-9]*) echo "run-in-guest: -t wants seconds: '$limit'" >&2; exit 2 ;; esac
+case $pollq in '' | *[!0-9]*) echo "run-in-guest: -q wants a number of queues: '$pollq'" >&2; exit 2 ;; esac
+# Read by the guest's init (busybox insmod takes module options as arguments; /proc/cmdline is not read).
+kargs="i2o2.pollq=$pollq"
 mkdir -p "$out"
 out=$(cd "$out" && pwd -P)
 # The folder's path goes to the guest on the kernel command line, which splits at spaces.
@@ -196,6 +208,7 @@ rel=$(cat "$kdir/release")
 # ---- initramfs: static busybox, the modules, and an init that mounts the shares and runs COMMAND ----
 work=$(mktemp -d "$cache/run.XXXXXX")
 img=$work/nvme.img
+zimg=$work/zoned.img
 qemu_pid=
 cleanup() {
     # qemu_pid is timeout(1)'s, which runs QEMU in its own process group and passes the signal on.
@@ -216,8 +229,11 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 stop() { echo "i2o2-guest: $*"; sync; poweroff -f; }
+pollq=$(sed -n 's/.* i2o2\.pollq=\([0-9]*\).*/\1/p' /proc/cmdline)
 for m in $(cat /mods/order); do
-    insmod "/mods/$m" || echo "i2o2-guest: insmod $m failed"
+    opts=
+    [ "$m" = nvme.ko ] && [ "${pollq:-0}" != 0 ] && opts="poll_queues=$pollq"
+    insmod "/mods/$m" $opts || echo "i2o2-guest: insmod $m $opts failed"
 done
 out=$(sed -n 's/.* i2o2\.out=\([^ ]*\).*/\1/p' /proc/cmdline)
 [ -n "$out" ] || stop "no i2o2.out= on the kernel command line"
@@ -233,10 +249,13 @@ mount -t devtmpfs dev /host/dev
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results "/host$out" \
     || stop "cannot mount the results share at $out"
 mkdir -p /host/dev/shm && mount -t tmpfs shm /host/dev/shm
+# Loopback is down in a fresh guest: socket tests would fail with ENETUNREACH.
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up || echo "i2o2-guest: cannot bring lo up"
 i=0
 while [ ! -e /dev/ng0n1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 up=$(cut -d' ' -f1 /proc/uptime)
-echo "i2o2-guest: kernel $(uname -r) up after ${up}s; nvme: $(ls /dev/nvme0 /dev/nvme0n1 /dev/ng0n1 2>&1 | tr '\n' ' ')"
+echo "i2o2-guest: kernel $(uname -r) up after ${up}s; nvme: $(ls /dev/nvme0 /dev/nvme0n1 /dev/ng0n1 2>&1 | tr '\n' ' ')"\
+"poll_queues=$(cat /sys/module/nvme/parameters/poll_queues 2>/dev/null || echo ?)"
 echo "kernel=$(uname -r)" > "/host$out/guest-started"
 echo "boot_s=$up" >> "/host$out/guest-started"
 # stdin is /dev/null: the serial console is a terminal, and programs that see one on stdin probe it (a JVM's
@@ -253,33 +272,90 @@ chmod +x "$ir/init"
 (cd "$ir" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initramfs.cpio.gz"
 
 # ---- the run ----
-rm -f "$out"/guest-started "$out"/guest-exit-status "$out"/guest-summary "$out"/console.log "$out"/.guest-cmd
+rm -f "$out"/guest-started "$out"/guest-exit-status "$out"/guest-summary "$out"/console.log "$out"/.guest-cmd \
+    "$out"/console-kvm.log
 printf '%q ' "$@" > "$out/.guest-cmd"
 echo >> "$out/.guest-cmd"
 truncate -s "$disk" "$img"
+truncate -s 64M "$zimg"
+# Boots the guest once: boot ACCEL LIMIT. Sets qemu_rc. With ACCEL=kvm it watches the boot and gives up early
+# (qemu_rc=kvm-failed) when KVM cannot run the guest: QEMU reports "KVM internal error" and then sits paused,
+# or exits, or the guest has not reached its init within $kvm_boot_limit seconds.
+boot() {
+    local accel=$1 lim=$2 waited=0 tail_pid
+    # panic=-1 reboots at once on a panic, and -no-reboot turns that reboot into QEMU exiting.
+    # The console goes straight to a file (complete once QEMU exits) and is followed live on stdout.
+    timeout --kill-after=10 "$lim" qemu-system-x86_64 -accel "$accel" -m "$mem" -smp "$cpus" \
+        -nographic -no-reboot -nic none -kernel "$kdir/vmlinuz" -initrd "$work/initramfs.cpio.gz" \
+        -append "console=ttyS0 quiet panic=-1 i2o2.out=$out $kargs" \
+        -drive file="$img",if=none,id=nvm,format=raw,cache=unsafe \
+        -device nvme,serial=i2o2guest01,id=nvme0 \
+        -device nvme-ns,drive=nvm,bus=nvme0,nsid=1,mssrl=128,mcl=128,msrc=127 \
+        -drive file="$zimg",if=none,id=zns,format=raw,cache=unsafe \
+        -device nvme-ns,drive=zns,bus=nvme0,nsid=2,zoned=on,zoned.zone_size=8M,zoned.zone_capacity=8M \
+        -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+        -virtfs local,path="$out",mount_tag=results,security_model=none \
+        < /dev/null > "$out/console.log" 2>&1 &
+    qemu_pid=$!
+    tail -n +1 -f --pid="$qemu_pid" "$out/console.log" &
+    tail_pid=$!
+    if [ "$accel" = kvm ]; then
+        # Deciseconds, so a KVM that fails at once costs well under a second.
+        while :; do
+            if [ -f "$out/guest-started" ]; then break; fi
+            if ! kill -0 "$qemu_pid" 2>/dev/null \
+                    || grep -q -e 'KVM internal error' -e 'emulation failure' -e 'failed to set MSR' \
+                        -e 'Could not access KVM' "$out/console.log" \
+                    || [ "$waited" -ge $((kvm_boot_limit * 10)) ]; then
+                kvm_why=$(grep -m1 -e 'KVM' -e 'kvm' "$out/console.log" | cut -c1-160)
+                [ -n "$kvm_why" ] || kvm_why="guest not at its init after ${kvm_boot_limit}s"
+                kill "$qemu_pid" 2>/dev/null || true
+                wait "$qemu_pid" 2>/dev/null || true
+                wait "$tail_pid" 2>/dev/null || true
+                qemu_pid=
+                qemu_rc=kvm-failed
+                return 0
+            fi
+            sleep 0.1
+            waited=$((waited + 1))
+        done
+    fi
+    qemu_rc=0
+    wait "$qemu_pid" || qemu_rc=$?
+    qemu_pid=
+    wait "$tail_pid" || true
+}
 # Single-threaded TCG: multi-threaded TCG raced on cross-modifying code here (kernel text patching oopses,
-# SIGILL in freshly patched JIT code). KVM only when asked for, and only where /dev/kvm is writable.
+# SIGILL in freshly patched JIT code). KVM only when asked for (I2O2_GUEST_KVM=1), only where /dev/kvm is
+# writable, and it fails fast: these machines' KVM is paravirtual (kvm_pvm) and has stopped a guest in its
+# decompressor with "KVM internal error"; then the same run goes on under TCG.
 accel=tcg,thread=single
-if [ "${I2O2_GUEST_KVM:-0}" = 1 ] && [ -w /dev/kvm ]; then accel=kvm; fi
-say "booting $pkg ($rel), accel=$accel, limit ${limit}s, results in $out"
+kvm_boot_limit=${I2O2_GUEST_KVM_BOOT_LIMIT:-10}
+kvm_note=
 boot_started=$(date +%s)
-# panic=-1 reboots at once on a panic, and -no-reboot turns that reboot into QEMU exiting.
-# The console goes straight to a file (complete once QEMU exits) and is followed live on stdout.
-timeout --kill-after=10 "$limit" qemu-system-x86_64 -accel "$accel" -m "$mem" -smp "$cpus" \
-    -nographic -no-reboot -nic none -kernel "$kdir/vmlinuz" -initrd "$work/initramfs.cpio.gz" \
-    -append "console=ttyS0 quiet panic=-1 i2o2.out=$out" \
-    -drive file="$img",if=none,id=nvm,format=raw,cache=unsafe \
-    -device nvme,serial=i2o2guest01,drive=nvm \
-    -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-    -virtfs local,path="$out",mount_tag=results,security_model=none \
-    < /dev/null > "$out/console.log" 2>&1 &
-qemu_pid=$!
-tail -n +1 -f --pid="$qemu_pid" "$out/console.log" &
-tail_pid=$!
-qemu_rc=0
-wait "$qemu_pid" || qemu_rc=$?
-qemu_pid=
-wait "$tail_pid" || true
+if [ "${I2O2_GUEST_KVM:-0}" = 1 ]; then
+    if [ -w /dev/kvm ]; then
+        say "booting $pkg ($rel), accel=kvm (falls back to TCG if KVM cannot boot it), limit ${limit}s, results in $out"
+        kvm_why=
+        boot kvm "$limit"
+        if [ "$qemu_rc" = kvm-failed ]; then
+            kvm_note="kvm failed after $(($(date +%s) - boot_started))s: $kvm_why"
+            say "KVM could not boot the guest ($kvm_why): running it under TCG instead"
+            mv "$out/console.log" "$out/console-kvm.log"
+            rm -f "$out/guest-started"
+            truncate -s 0 "$img" && truncate -s "$disk" "$img" && truncate -s 0 "$zimg" && truncate -s 64M "$zimg"
+        else
+            accel=kvm
+        fi
+    else
+        kvm_note="kvm asked for, /dev/kvm not writable"
+        say "I2O2_GUEST_KVM=1 but /dev/kvm is not writable here: TCG"
+    fi
+fi
+if [ "$accel" != kvm ]; then
+    say "booting $pkg ($rel), accel=$accel, limit $((limit - ($(date +%s) - boot_started)))s, results in $out"
+    boot "$accel" "$((limit - ($(date +%s) - boot_started)))"
+fi
 ended=$(date +%s)
 
 # ---- verdict ----
@@ -304,6 +380,7 @@ crashes=$(cd "$out" && ls hs_err_pid*.log 2>/dev/null | tr '\n' ' ' || true)
     echo "package=$pkg"
     echo "kernel=$rel"
     echo "accel=$accel"
+    echo "kvm=$kvm_note"
     echo "boot_s=${boot_s:-}"
     echo "run_s=$((ended - boot_started))"
     echo "total_s=$((ended - started))"

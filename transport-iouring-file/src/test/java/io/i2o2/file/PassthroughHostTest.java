@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,6 +105,7 @@ class PassthroughHostTest {
 
     @Test
     void siocinqMatchesTheIoctl() throws Throwable {
+        Assumptions.assumeTrue(KernelFeatures.socketUringCmd(), KernelFeatures::noSocketUringCmd);
         SocketChannel[] pair = connectedPair();
         try {
             pair[0].write(ByteBuffer.wrap(new byte[12345]));
@@ -123,6 +125,7 @@ class PassthroughHostTest {
 
     @Test
     void siocoutqMatchesTheIoctlWhileThePeerDoesNotRead() throws Throwable {
+        Assumptions.assumeTrue(KernelFeatures.socketUringCmd(), KernelFeatures::noSocketUringCmd);
         SocketChannel[] pair = connectedPair();
         try {
             pair[1].setOption(StandardSocketOptions.SO_RCVBUF, 4096);
@@ -148,6 +151,7 @@ class PassthroughHostTest {
 
     @Test
     void getsockoptThroughARawSqeMatchesGetsockopt() throws Throwable {
+        Assumptions.assumeTrue(KernelFeatures.socketUringCmd(), KernelFeatures::noSocketUringCmd);
         SocketChannel[] pair = connectedPair();
         try (Arena arena = Arena.ofShared()) {
             int fd = fdOf(pair[0]);

@@ -1,5 +1,12 @@
 package io.i2o2.uring;
 
+import io.i2o2.uring.gen.LinuxUring;
+import io.i2o2.uring.gen.io_uring_sqe;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
@@ -7,13 +14,18 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+
 /**
  * A test seam in front of the ring's system calls: makes {@code io_uring_setup}, {@code io_uring_enter}
- * and {@code io_uring_register} fail with chosen error numbers, and hides opcodes and setup flags so a
- * ring behaves as on an older kernel (as i2o2's fail points do).
+ * and {@code io_uring_register} fail with chosen error numbers, and hides opcodes, setup flags, register
+ * calls, {@code uring_cmd} sub-commands and sysctls so a ring behaves as on an older kernel (as i2o2's fail
+ * points do).
  *
  * <p>A plan can only make calls fail or features disappear; it never fabricates a result, so no plan can
- * make the ring touch memory it does not own. Production rings use {@link #none()}, which costs one
+ * make the ring touch memory it does not own. (A hidden {@code uring_cmd} is failed by the real kernel: the
+ * entry goes to a descriptor whose driver has no {@code uring_cmd}.) Production rings use {@link #none()}, which costs one
  * field read per call.
  *
  * <pre>{@code
@@ -29,7 +41,34 @@ public final class KernelFaults {
             RegisterOp.FILES_UPDATE, "5.5", RegisterOp.BUFFERS2, "5.13", RegisterOp.BUFFERS_UPDATE, "5.13",
             RegisterOp.RING_FDS, "5.18", RegisterOp.SEND_MSG_RING, "6.13");
 
+    /** Sysctls this library reads, and the releases that added them. */
+    private static final Map<String, String> SYSCTL_SINCE = Map.of(
+            "/proc/sys/kernel/io_uring_disabled", "6.6", "/proc/sys/kernel/io_uring_group", "6.6");
+
+    /**
+     * {@code uring_cmd} sub-commands ({@code sqe->cmd_op}) this library sends, and the releases whose drivers
+     * took them: socket commands 6.7; NVMe I/O on the generic namespace device 5.19, admin on the controller
+     * device 6.0, the vectored forms 6.1.
+     */
+    private static final Map<Integer, String> URING_CMD_SINCE = Map.of(
+            Linux.SOCKET_URING_OP_SIOCINQ, "6.7", Linux.SOCKET_URING_OP_SIOCOUTQ, "6.7",
+            Linux.SOCKET_URING_OP_GETSOCKOPT, "6.7", Linux.SOCKET_URING_OP_SETSOCKOPT, "6.7",
+            NvmeUringCmd.CMD_IO, "5.19", NvmeUringCmd.CMD_ADMIN, "6.0",
+            NvmeUringCmd.CMD_IO_VEC, "6.1", NvmeUringCmd.CMD_ADMIN_VEC, "6.1");
+    /** {@code IORING_URING_CMD_FIXED} (registered buffers for {@code uring_cmd}) came in 6.1. */
+    private static final String URING_CMD_FIXED_SINCE = "6.1";
+    /** A {@code uring_cmd_flags} bit no kernel knows: its prep fails the command with EINVAL. */
+    private static final int UNKNOWN_URING_CMD_FLAG = 1 << 30;
+    private static final long SQE_OPCODE = io_uring_sqe.opcode$offset();
+    private static final long SQE_FLAGS = io_uring_sqe.flags$offset();
+    private static final long SQE_FD = io_uring_sqe.fd$offset();
+    private static final long SQE_CMD_OP = io_uring_sqe.cmd_op$offset();
+    private static final long SQE_CMD_FLAGS = io_uring_sqe.rw_flags$offset();
+
     private final boolean active;
+    private final Set<Integer> hiddenUringCmds = ConcurrentHashMap.newKeySet();
+    /** An eventfd: a descriptor whose driver has no {@code uring_cmd}, so the kernel answers EOPNOTSUPP. */
+    private volatile int noUringCmdFd = -1;
     private final Fault setup = new Fault();
     private final Fault enter = new Fault();
     private final Map<Integer, Fault> register = new ConcurrentHashMap<>();
@@ -62,7 +101,8 @@ public final class KernelFaults {
 
     /**
      * Behave like the given kernel release: setup flags, opcodes and register calls newer than it fail
-     * as that kernel fails them (EINVAL), and the probe does not report the opcodes.
+     * as that kernel fails them (EINVAL), the probe does not report the opcodes, and sysctls newer than it
+     * are absent (the {@code io_uring_disabled} one is 6.6).
      *
      * @param release a kernel release such as {@code "6.1"}
      * @return this plan
@@ -81,6 +121,26 @@ public final class KernelFaults {
                 hiddenOpcodes[op] = true;
             }
         }
+        URING_CMD_SINCE.forEach((cmdOp, since) -> {
+            if (v.isBefore(since)) {
+                hiddenUringCmds.add(cmdOp);
+            }
+        });
+        return this;
+    }
+
+    /**
+     * {@code uring_cmd}s with this {@code cmd_op} fail as on a kernel whose driver lacks it: the entry is sent
+     * to a descriptor without {@code uring_cmd} support, so the real kernel completes it with
+     * {@code -EOPNOTSUPP} and touches none of its buffers. (A simulated kernel hides the socket commands
+     * before 6.7, NVMe admin before 6.0, the vectored NVMe forms before 6.1, NVMe I/O before 5.19; a driver
+     * that has {@code uring_cmd} but not the sub-command would say {@code -ENOTTY} or {@code -EOPNOTSUPP}:
+     * both mean "not here".) Configure the plan before the ring opens: the ring decides then whether it
+     * looks at the entries it publishes.
+     */
+    public KernelFaults hideUringCmd(int cmdOp) {
+        checkMutable();
+        hiddenUringCmds.add(cmdOp);
         return this;
     }
 
@@ -218,6 +278,71 @@ public final class KernelFaults {
         }
         Fault f = register.get(opcode);
         return f == null ? 0 : f.take();
+    }
+
+    /**
+     * The value of a sysctl file as this (possibly simulated) kernel shows it, trimmed, or {@code null} when
+     * the kernel has no such sysctl: a simulated kernel older than the release that added it has none.
+     */
+    String readSysctl(String path) {
+        KernelVersion v = active ? simulated : null;
+        String since = SYSCTL_SINCE.get(path);
+        if (v != null && since != null && v.isBefore(since)) {
+            return null;
+        }
+        try {
+            // Not Files.readString: it can stop after one byte of some /proc files.
+            return String.join("\n", Files.readAllLines(Path.of(path))).trim();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Whether this plan rewrites entries at submission (hidden uring_cmd sub-commands or flags). */
+    boolean rewritesEntries() {
+        return active && (!hiddenUringCmds.isEmpty() || simulatedBefore(URING_CMD_FIXED_SINCE));
+    }
+
+    private boolean simulatedBefore(String release) {
+        KernelVersion v = simulated;
+        return v != null && v.isBefore(release);
+    }
+
+    /**
+     * Called for each entry about to be published to the kernel (only when {@link #rewritesEntries()}): turns a
+     * {@code uring_cmd} this kernel would refuse into one the real kernel refuses the same way.
+     */
+    void onPublish(MemorySegment entry) {
+        if ((entry.get(JAVA_BYTE, SQE_OPCODE) & 0xff) != Opcode.URING_CMD) {
+            return;
+        }
+        if (hiddenUringCmds.contains(entry.get(JAVA_INT_UNALIGNED, SQE_CMD_OP))) {
+            entry.set(JAVA_BYTE, SQE_FLAGS, (byte) (entry.get(JAVA_BYTE, SQE_FLAGS) & ~SqeFlags.FIXED_FILE));
+            entry.set(JAVA_INT_UNALIGNED, SQE_FD, noUringCmdFd());
+        } else if (simulatedBefore(URING_CMD_FIXED_SINCE)
+                && (entry.get(JAVA_INT_UNALIGNED, SQE_CMD_FLAGS) & Linux.IORING_URING_CMD_FIXED) != 0) {
+            // 5.19 and 6.0 refuse any uring_cmd_flags: so does every kernel for an unknown bit.
+            entry.set(JAVA_INT_UNALIGNED, SQE_CMD_FLAGS,
+                    entry.get(JAVA_INT_UNALIGNED, SQE_CMD_FLAGS) | UNKNOWN_URING_CMD_FLAG);
+        }
+    }
+
+    private int noUringCmdFd() {
+        int fd = noUringCmdFd;
+        if (fd < 0) {
+            synchronized (this) {
+                fd = noUringCmdFd;
+                if (fd < 0) {
+                    // Never closed: a plan lives as long as its test, and an entry may still name it.
+                    fd = Syscalls.eventfd(Syscalls.threadCallState(), LinuxUring.EFD_CLOEXEC());
+                    if (fd < 0) {
+                        throw new IllegalStateException("eventfd for the fault plan: " + Errno.format(fd));
+                    }
+                    noUringCmdFd = fd;
+                }
+            }
+        }
+        return fd;
     }
 
     /** Whether the probe must hide this opcode. */

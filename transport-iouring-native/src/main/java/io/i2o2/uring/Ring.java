@@ -122,7 +122,7 @@ public final class Ring implements AutoCloseable {
         this.sq = new SubmissionQueue(sqRing, io_sqring_offsets.head(sqOff), io_sqring_offsets.tail(sqOff),
                 io_sqring_offsets.flags(sqOff), io_sqring_offsets.dropped(sqOff),
                 sqRing.get(JAVA_INT, io_sqring_offsets.ring_mask(sqOff)),
-                sqRing.get(JAVA_INT, io_sqring_offsets.ring_entries(sqOff)), sqes, sqeSize);
+                sqRing.get(JAVA_INT, io_sqring_offsets.ring_entries(sqOff)), sqes, sqeSize, faults);
         this.cq = new CompletionQueue(cqRing, io_cqring_offsets.head(cqOff), io_cqring_offsets.tail(cqOff),
                 io_cqring_offsets.overflow(cqOff), io_cqring_offsets.cqes(cqOff),
                 cqRing.get(JAVA_INT, io_cqring_offsets.ring_mask(cqOff)),

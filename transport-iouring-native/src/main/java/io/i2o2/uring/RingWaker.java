@@ -18,6 +18,28 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * eventfd that the ring keeps a read pending on ({@link #arm}), which a write completes. Which one is in
  * use is {@link #mechanism()}. Deciding <em>when</em> to wake (only when the ring's thread asked) is the
  * caller's business; this class only delivers.
+ *
+ * <p><b>Never wake an {@link SetupFlag#IOPOLL} ring with it; wake a companion ring.</b> On a polled ring the
+ * eventfd read is refused at once ({@code -EOPNOTSUPP}: a polled read needs O_DIRECT and {@code ->iopoll}), and
+ * while that CQE is pending {@code io_uring_enter(GETEVENTS)} returns without polling ({@code io_iopoll_check}),
+ * so a thread that arms the read each time it waits never polls, and its polled commands never complete. An
+ * idle polled ring cannot be slept on either: its wait ignores the timeout and returns at once when nothing
+ * polled is in flight, so even a {@code MSG_RING} waker (6.13+) leaves such a thread spinning. Shown on 6.1 and
+ * 6.12 by {@code NvmeIopollGuestTest}. A thread that owns a polled ring therefore also owns a plain companion
+ * ring, and:
+ * <ul>
+ *   <li>puts on the polled ring only pollable requests: {@code uring_cmd} I/O on an NVMe generic device
+ *       ({@code NVME_URING_CMD_IO}, 6.1+), O_DIRECT reads and writes on a block device with poll queues, NOPs;
+ *       everything else (open, close, statx, fsync, timeouts, cancel, admin commands, this waker) goes to the
+ *       companion ring, where the kernel would refuse it with {@code -EINVAL} or {@code -EOPNOTSUPP};</li>
+ *   <li>while polled requests are in flight, never sleeps: it submits and reaps the polled ring with
+ *       {@code GETEVENTS} and {@code min_complete} 0 (one poll pass) when other work waits (hand-over queue,
+ *       tasks, the companion ring's CQEs), or between 1 and the number in flight (the kernel spins until that
+ *       many complete, a signal or a reschedule; never more than are in flight), and checks the companion
+ *       ring's CQ without waiting; producers need not wake it;</li>
+ *   <li>with nothing polled in flight, arms this waker on the companion ring (or targets the companion ring
+ *       with {@code MSG_RING}) and sleeps there with {@code min_complete} 1 and its timeout, as on any ring.</li>
+ * </ul>
  */
 public abstract sealed class RingWaker implements AutoCloseable {
     /** The value every eventfd wake-up writes; the kernel only reads it. */

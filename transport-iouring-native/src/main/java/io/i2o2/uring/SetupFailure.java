@@ -38,9 +38,13 @@ final class SetupFailure {
                     + " (e.g. a container's default profile) blocks io_uring_setup";
         } else if (errno == Errno.EPERM) {
             int simulated = params.faults().simulatedIoUringDisabled();
-            detail = "io_uring is forbidden for this process: /proc/sys/kernel/io_uring_disabled is "
-                    + (simulated >= 0 ? String.valueOf(simulated) : readSysctl("/proc/sys/kernel/io_uring_disabled"))
-                    + " (1: only members of kernel.io_uring_group, 2: nobody), or a seccomp/LSM policy denies it";
+            String disabled = simulated >= 0 ? String.valueOf(simulated)
+                    : params.faults().readSysctl("/proc/sys/kernel/io_uring_disabled");
+            detail = disabled != null
+                    ? "io_uring is forbidden for this process: /proc/sys/kernel/io_uring_disabled is " + disabled
+                            + " (1: only members of kernel.io_uring_group, 2: nobody), or a seccomp/LSM policy denies it"
+                    : "io_uring is forbidden for this process by a seccomp/LSM policy (this kernel has no"
+                            + " /proc/sys/kernel/io_uring_disabled: that sysctl came in Linux 6.6)";
         } else if (errno == Errno.ENOMEM) {
             detail = "the ring could not be allocated; kernels before 5.12 charge it to RLIMIT_MEMLOCK ("
                     + lockedMemoryLimit() + "): raise it with ulimit -l or ask for fewer entries";

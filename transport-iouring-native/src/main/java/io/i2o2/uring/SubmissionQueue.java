@@ -35,6 +35,9 @@ public final class SubmissionQueue {
     private final int sqeShift;
     private final Sqe sqe;
     private final MemorySegment sqes;
+    private final int sqeSize;
+    /** A fault plan that rewrites entries before they are published, or null (production: one field read). */
+    private final KernelFaults rewriter;
 
     /** Next entry to hand out; entries before it are written, those before the kernel's head consumed. */
     private int tail;
@@ -42,7 +45,7 @@ public final class SubmissionQueue {
     private int head;
 
     SubmissionQueue(MemorySegment ring, long khead, long ktail, long kflags, long kdropped, int mask, int entries,
-                    MemorySegment sqes, int sqeSize) {
+                    MemorySegment sqes, int sqeSize, KernelFaults faults) {
         this.ring = ring;
         this.khead = khead;
         this.ktail = ktail;
@@ -53,6 +56,8 @@ public final class SubmissionQueue {
         this.sqeShift = Integer.numberOfTrailingZeros(sqeSize);
         this.sqe = new Sqe(sqes, sqeSize);
         this.sqes = sqes;
+        this.sqeSize = sqeSize;
+        this.rewriter = faults.rewritesEntries() ? faults : null;
         this.tail = (int) INT.getAcquire(ring, ktail);
         this.head = (int) INT.getAcquire(ring, khead);
     }
@@ -100,6 +105,11 @@ public final class SubmissionQueue {
      * @return how many entries the kernel has not consumed yet: what {@code io_uring_enter} should submit
      */
     int flush() {
+        if (rewriter != null) {
+            for (int i = (int) INT.get(ring, ktail); i != tail; i++) {
+                rewriter.onPublish(sqes.asSlice((long) (i & mask) << sqeShift, sqeSize));
+            }
+        }
         INT.setRelease(ring, ktail, tail);
         head = (int) INT.getAcquire(ring, khead);
         return tail - head;

@@ -1,6 +1,7 @@
 package io.i2o2.uring;
 
 import io.i2o2.uring.gen.LinuxUring;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -73,8 +74,9 @@ class ProbeTest {
             }
         }
         try (Ring real = Ring.open(RingParams.builder().entries(2).build())) {
-            assertTrue(real.probe().supports(LinuxUring.IORING_OP_LAST()),
-                    "this kernel has opcodes newer than the bindings' 6.1 header, so the check above means something");
+            // The check above means something only where the real kernel has an opcode newer than 5.15.
+            Assumptions.assumeTrue(real.probe().supports(LinuxUring.IORING_OP_LINKAT() + 1),
+                    "this kernel (" + KernelVersion.running() + ") has no opcode newer than 5.15's");
         }
     }
 

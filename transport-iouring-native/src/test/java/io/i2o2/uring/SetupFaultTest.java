@@ -2,6 +2,7 @@ package io.i2o2.uring;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -24,10 +25,24 @@ class SetupFaultTest {
     }
 
     @Test
-    void epermSaysIoUringIsForbiddenAndShowsTheSysctl() {
+    void epermSaysIoUringIsForbiddenAndShowsTheSysctl() throws Exception {
         UringException e = failedSetup(Errno.EPERM);
-        assertTrue(e.getMessage().contains("forbidden") && e.getMessage().contains("io_uring_disabled is 0"),
-                e.getMessage());
+        assertTrue(e.getMessage().contains("forbidden"), e.getMessage());
+        if (KernelFeatures.ioUringDisabledSysctl()) {
+            String value = Files.readString(KernelFeatures.IO_URING_DISABLED).trim();
+            assertTrue(e.getMessage().contains("io_uring_disabled is " + value), e.getMessage());
+        } else {
+            assertTrue(e.getMessage().contains("has no /proc/sys/kernel/io_uring_disabled"), e.getMessage());
+        }
+    }
+
+    @Test
+    void epermOnASimulatedKernelWithoutTheSysctlSaysSo() {
+        KernelFaults faults = KernelFaults.plan().simulateKernel("6.1").failSetup(Errno.EPERM, 1);
+        UringException e = assertThrows(UringException.class,
+                () -> Ring.open(RingParams.builder().entries(4).faults(faults).build()));
+        assertTrue(e.getMessage().contains("forbidden") && e.getMessage().contains("came in Linux 6.6")
+                && !e.getMessage().contains("io_uring_disabled is"), e.getMessage());
     }
 
     @Test

@@ -28,7 +28,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Boots the NVMe guest ({@code testsuite/guest/run-in-guest.sh}: Debian kernel under QEMU/TCG with an emulated
- * NVMe controller) and runs {@link NvmeRingGuestTest} inside it with this JVM's JDK and this module's test
+ * NVMe controller, one polled queue, a zoned namespace 2) and runs {@link NvmeRingGuestTest},
+ * {@link NvmeNamespaceGuestTest}, {@link NvmeZonedGuestTest} and
+ * {@link NvmeIopollGuestTest} inside it with this JVM's JDK and this module's test
  * classpath, through the JUnit Platform Console Launcher. The guest writes its JUnit XML report to
  * {@code target/nvme-guest/junit}; this test reads it back.
  *
@@ -67,8 +69,9 @@ class NvmeGuestIT {
         Files.writeString(suite, guestSuite(java, suiteDir, out, bench));
 
         // Through bash: a checkout that lost the executable bit still runs.
+        // One polled NVMe queue (nvme poll_queues=1), for NvmeIopollGuestTest; the other tests use the normal ones.
         List<String> command = new ArrayList<>(List.of("bash", script.toString(), "-k", kernel, "-o",
-                out.toString(), "-t", Integer.toString(GUEST_LIMIT_SECONDS)));
+                out.toString(), "-t", Integer.toString(GUEST_LIMIT_SECONDS), "-q", "1"));
         String cache = System.getProperty("i2o2.guest.cache");
         if (cache != null && !cache.isBlank()) {
             command.addAll(List.of("-c", cache));
@@ -89,13 +92,18 @@ class NvmeGuestIT {
     }
 
     /** Runs run-in-guest.sh to its end, or kills it (and QEMU under it) past its own limit. */
-    private static int runHarness(List<String> command, Path log) throws IOException, InterruptedException {
+    static int runHarness(List<String> command, Path log) throws IOException, InterruptedException {
+        return runHarness(command, log, GUEST_LIMIT_SECONDS);
+    }
+
+    /** The same, for a guest run limited to {@code limitSeconds}. */
+    static int runHarness(List<String> command, Path log, int limitSeconds) throws IOException, InterruptedException {
         Process harness = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         try {
-            if (!harness.waitFor(GUEST_LIMIT_SECONDS + 40, TimeUnit.SECONDS)) {
-                fail("guest infrastructure failure: run-in-guest.sh did not end within " + (GUEST_LIMIT_SECONDS + 40)
-                        + " s (its own limit is " + GUEST_LIMIT_SECONDS + " s); output in " + log);
+            if (!harness.waitFor(limitSeconds + 40, TimeUnit.SECONDS)) {
+                fail("guest infrastructure failure: run-in-guest.sh did not end within " + (limitSeconds + 40)
+                        + " s (its own limit is " + limitSeconds + " s); output in " + log);
             }
             return harness.exitValue();
         } finally {
@@ -172,7 +180,7 @@ class NvmeGuestIT {
     }
 
     /** This module's test classpath: its own classes first, then what Maven resolved (guest-classpath.txt). */
-    private static String guestClasspath(Path suiteDir) throws IOException {
+    static String guestClasspath(Path suiteDir) throws IOException {
         Path file = Path.of(System.getProperty("i2o2.guest.classpath",
                 suiteDir.resolve("target/guest-classpath.txt").toString()));
         if (!Files.isRegularFile(file)) {
@@ -187,7 +195,7 @@ class NvmeGuestIT {
      * The guest sees the host's root read-only, except that it mounts its own /proc, /sys and /dev: a JDK, jar
      * or class folder in one of those is not there. Fail early with the reason.
      */
-    private static void checkVisibleInGuest(String paths) {
+    static void checkVisibleInGuest(String paths) {
         for (String p : paths.split(":")) {
             for (String hidden : List.of("/proc/", "/sys/", "/dev/")) {
                 if (p.startsWith(hidden)) {
@@ -217,6 +225,8 @@ class NvmeGuestIT {
                 .append(" org.junit.platform.console.ConsoleLauncher execute")
                 .append(" --select-class ").append(NvmeRingGuestTest.class.getName())
                 .append(" --select-class ").append(NvmeNamespaceGuestTest.class.getName())
+                .append(" --select-class ").append(NvmeIopollGuestTest.class.getName())
+                .append(" --select-class ").append(NvmeZonedGuestTest.class.getName())
                 .append(" --reports-dir ").append(quote(out + "/junit"))
                 .append(" --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests\n");
         s.append("rc=$?\n");
@@ -246,11 +256,11 @@ class NvmeGuestIT {
                 v.getOrDefault("i2o2", "-"), v.getOrDefault("fio", "-")));
     }
 
-    private record Report(int tests, int failures, int errors, int skipped, List<String> problems) {
+    record Report(int tests, int failures, int errors, int skipped, List<String> problems, List<String> skips) {
     }
 
     /** Sums every {@code TEST-*.xml} the Console Launcher wrote; {@code null} when there is none. */
-    private static Report readReports(Path dir) throws Exception {
+    static Report readReports(Path dir) throws Exception {
         if (!Files.isDirectory(dir)) {
             return null;
         }
@@ -266,6 +276,7 @@ class NvmeGuestIT {
         int errors = 0;
         int skipped = 0;
         List<String> problems = new ArrayList<>();
+        List<String> skips = new ArrayList<>();
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         for (Path file : files) {
             Element suite = factory.newDocumentBuilder().parse(file.toFile()).getDocumentElement();
@@ -283,9 +294,18 @@ class NvmeGuestIT {
                         problems.add(c.getAttribute("name") + ": " + kind + ": " + b.getAttribute("message"));
                     }
                 }
+                NodeList skip = c.getElementsByTagName("skipped");
+                if (skip.getLength() > 0) {
+                    String cls = c.getAttribute("classname");
+                    Element sk = (Element) skip.item(0);
+                    String why = sk.getAttribute("message").isEmpty() ? sk.getTextContent().strip().split("\n")[0]
+                            : sk.getAttribute("message");
+                    skips.add(cls.substring(cls.lastIndexOf('.') + 1) + "." + c.getAttribute("name") + ": "
+                            + why.replace("org.opentest4j.TestAbortedException: ", ""));
+                }
             }
         }
-        return new Report(tests, failures, errors, skipped, problems);
+        return new Report(tests, failures, errors, skipped, problems, skips);
     }
 
     private static int intAttr(Element e, String name) {
@@ -293,7 +313,7 @@ class NvmeGuestIT {
         return v.isEmpty() ? 0 : Integer.parseInt(v);
     }
 
-    private static Map<String, String> readSummary(Path file) {
+    static Map<String, String> readSummary(Path file) {
         Map<String, String> map = new LinkedHashMap<>();
         for (String line : readOrEmpty(file).split("\n")) {
             int eq = line.indexOf('=');
@@ -304,13 +324,13 @@ class NvmeGuestIT {
         return map;
     }
 
-    private static List<String> hsErrFiles(Path out) throws IOException {
+    static List<String> hsErrFiles(Path out) throws IOException {
         try (Stream<Path> s = Files.list(out)) {
             return s.filter(p -> p.getFileName().toString().startsWith("hs_err_pid")).map(Path::toString).toList();
         }
     }
 
-    private static String readOrEmpty(Path file) {
+    static String readOrEmpty(Path file) {
         try {
             return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
@@ -318,20 +338,20 @@ class NvmeGuestIT {
         }
     }
 
-    private static String tail(String text, int lines) {
+    static String tail(String text, int lines) {
         String[] all = text.strip().split("\n");
         return String.join("\n", List.of(all).subList(Math.max(0, all.length - lines), all.length));
     }
 
     /** Quotes for bash and for a java @argfile alike (neither sees a double quote or a backslash in our paths). */
-    private static String quote(String s) {
+    static String quote(String s) {
         if (s.contains("\"") || s.contains("\\") || s.contains("$") || s.contains("`")) {
             throw new IllegalArgumentException("path with a quote, backslash, $ or backquote: " + s);
         }
         return "\"" + s + "\"";
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -4,8 +4,12 @@ import io.i2o2.file.AlignedBuffers;
 import io.i2o2.file.IoUringPassthroughEventLoopGroup;
 import io.i2o2.file.nvme.NvmeController;
 import io.i2o2.file.nvme.NvmeControllerInfo;
+import io.i2o2.file.nvme.NvmeErrorLogEntry;
+import io.i2o2.file.nvme.NvmeLbaRange;
 import io.i2o2.file.nvme.NvmeNamespace;
+import io.i2o2.file.nvme.NvmeSmartLog;
 import io.i2o2.file.nvme.NvmeStatusException;
+import io.i2o2.file.nvme.NvmeSysfs;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
@@ -22,11 +26,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -145,6 +151,72 @@ class NvmeNamespaceGuestTest {
     }
 
     @Test
+    @Order(3)
+    void fuaWriteMultiRangeTrimAndTheControllerFromSysfs() throws Exception {
+        assertEquals(Optional.of(new NvmeSysfs(Path.of("/dev/nvme0"), 1)), NvmeSysfs.locate(DEVICE),
+                "sysfs names the controller and the namespace id");
+        ByteBuf pattern = blocks(2);
+        for (int i = 0; pattern.isWritable(); i++) {
+            pattern.writeByte(i * 7);
+        }
+        long lba = 4096;
+        assertEquals(2 * ns.lbaSize(), await(ns.write(lba, pattern, true)), "FUA write");
+        ByteBuf back = blocks(2);
+        await(ns.read(lba, 2, back));
+        assertEquals(pattern.readerIndex(0), back, "read back after a FUA write");
+        pattern.release();
+        back.release();
+        if (ns.controllerInfo().datasetManagement()) {
+            assertNull(await(ns.trim(List.of(new NvmeLbaRange(lba, 2), new NvmeLbaRange(lba + 64, 8),
+                    new NvmeLbaRange(lba + 1024, 1)))), "three ranges in one Dataset Management");
+        }
+        Future<Void> tooMany = ns.trim(java.util.Collections.nCopies(257, new NvmeLbaRange(lba, 1)));
+        assertInstanceOf(IllegalArgumentException.class, tooMany.cause(), "at most 256 ranges, before submission");
+    }
+
+    @Test
+    @Order(3)
+    void compareVerifyAndCopyWhereTheControllerHasThem() throws Exception {
+        NvmeControllerInfo c = ns.controllerInfo();
+        System.out.printf("guest: ONCS 0x%x: compare %b, verify %b, copy %b%n", c.optionalCommands(), c.compare(),
+                c.verify(), c.copy());
+        long lba = 8192;
+        ByteBuf pattern = blocks(2);
+        for (int i = 0; pattern.isWritable(); i++) {
+            pattern.writeByte(i * 13 + 1);
+        }
+        await(ns.write(lba, pattern));
+        if (c.compare()) {
+            assertTrue(await(ns.compare(lba, pattern.readerIndex(0))), "the same bytes compare equal");
+            ByteBuf other = blocks(2);
+            other.writeZero(other.writableBytes());
+            assertEquals(Boolean.FALSE, await(ns.compare(lba, other)), "Compare Failure is false, not an error");
+            other.release();
+        } else {
+            assertInstanceOf(UnsupportedOperationException.class, ns.compare(lba, pattern.readerIndex(0)).cause());
+        }
+        if (c.verify()) {
+            assertNull(await(ns.verify(lba, 2)));
+        }
+        System.out.println("guest: copy limits " + ns.info().copyLimits());
+        if (c.copy() && ns.info().copyLimits().maxRanges() < 2) {
+            Future<Void> refused = ns.copy(List.of(new NvmeLbaRange(lba + 1, 1), new NvmeLbaRange(lba, 1)), lba + 256);
+            assertTrue(refused.isDone() && refused.cause() instanceof RuntimeException, "refused before submission: "
+                    + refused.cause());
+        } else if (c.copy()) {
+            long dst = lba + 256;
+            assertNull(await(ns.copy(List.of(new NvmeLbaRange(lba + 1, 1), new NvmeLbaRange(lba, 1)), dst)));
+            ByteBuf back = blocks(2);
+            await(ns.read(dst, 2, back));
+            int b = ns.lbaSize();
+            assertEquals(pattern.slice(b, b), back.slice(0, b), "first source range first");
+            assertEquals(pattern.slice(0, b), back.slice(b, b), "then the second");
+            back.release();
+        }
+        pattern.release();
+    }
+
+    @Test
     @Order(4)
     void badInputFailsBeforeSubmission() throws Exception {
         ByteBuf one = blocks(1);
@@ -173,6 +245,39 @@ class NvmeNamespaceGuestTest {
         } finally {
             await(ctrl.close());
         }
+    }
+
+    /** Log pages and features as typed results, on the namespace's own controller, after the I/O above. */
+    @Test
+    @Order(5)
+    void logPagesAndFeatures() throws Exception {
+        NvmeController ctrl = ns.controller();
+        NvmeSmartLog smart = await(ctrl.smartLog());
+        System.out.println("guest: " + smart);
+        assertTrue(smart.hostWriteCommands() > 0 && smart.hostReadCommands() > 0, "the tests above did I/O: " + smart);
+        assertTrue(smart.temperatureKelvin() > 200 && smart.temperatureKelvin() < 400, "temperature " + smart);
+        assertTrue(smart.availableSparePct() <= 100, smart.toString());
+        List<NvmeErrorLogEntry> errors = await(ctrl.errorLog(4));
+        System.out.println("guest: error log " + errors);
+        errors.forEach(e -> assertTrue(e.errorCount() > 0, e.toString()));
+        int[] queues = await(ctrl.queueCount());
+        System.out.println("guest: I/O queues " + queues[0] + " submission, " + queues[1] + " completion");
+        assertTrue(queues[0] >= 1 && queues[1] >= 1);
+        Future<Boolean> vwc = ctrl.volatileWriteCache().await();
+        if (vwc.isSuccess()) {
+            boolean was = vwc.getNow();
+            await(ctrl.setVolatileWriteCache(!was));
+            assertEquals(!was, await(ctrl.volatileWriteCache()), "set features took");
+            await(ctrl.setVolatileWriteCache(was));
+            assertEquals(was, await(ctrl.volatileWriteCache()));
+            System.out.println("guest: volatile write cache " + was + ", toggled and restored");
+        } else {
+            NvmeStatusException e = assertInstanceOf(NvmeStatusException.class, vwc.cause());
+            System.out.println("guest: no volatile write cache feature: " + e.getMessage());
+        }
+        Future<ByteBuf> badLog = ctrl.logPage(0x7e, 0xffffffff, 512).await();
+        System.out.println("guest: log page 0x7e: " + badLog.cause());
+        assertInstanceOf(NvmeStatusException.class, badLog.cause());
     }
 
     /**

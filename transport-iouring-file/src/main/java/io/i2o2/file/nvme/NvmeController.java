@@ -7,10 +7,14 @@ import io.i2o2.file.UringCmdResult;
 import io.i2o2.uring.NvmeUringCmd;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * An NVMe controller's character device ({@code /dev/nvmeX}), for admin commands
@@ -28,13 +32,7 @@ public final class NvmeController {
         this.device = device;
     }
 
-    /**
-     * Opens the controller device on {@code loop}, which must be an {@code IoUringPassthroughEventLoopGroup}'s.
-     *
-     * @param loop the file API of a loop with 128-byte SQEs (an {@code IoUringPassthroughEventLoopGroup}'s)
-     * @param controllerDevice the controller's character device, e.g. {@code /dev/nvme0}
-     * @return the controller, once opened
-     */
+    /** Opens the controller device on {@code loop}, which must be an {@code IoUringPassthroughEventLoopGroup}'s. */
     public static Future<NvmeController> open(IoUringFileIo loop, Path controllerDevice) {
         Objects.requireNonNull(controllerDevice, "controllerDevice");
         if (!loop.isPassthrough()) {
@@ -45,30 +43,17 @@ public final class NvmeController {
                 StandardOpenOption.WRITE)).thenApply(NvmeController::new), loop.newPromise());
     }
 
-    /**
-     * The controller's device.
-     *
-     * @return the controller's device
-     */
+    /** The controller's device. */
     public IoUringFile device() {
         return device;
     }
 
-    /**
-     * Identify Controller: model, serial, transfer limit, optional commands.
-     *
-     * @return the controller's identify data, once read
-     */
+    /** Identify Controller: model, serial, transfer limit, optional commands. */
     public Future<NvmeControllerInfo> identify() {
         return identifyInto(NvmeUringCmd.CNS_CONTROLLER, 0, NvmeControllerInfo::parse);
     }
 
-    /**
-     * Identify Namespace {@code nsid}: size and LBA format.
-     *
-     * @param nsid the NVMe namespace id
-     * @return the namespace's identify data, once read
-     */
+    /** Identify Namespace {@code nsid}: size and LBA format. */
     public Future<NvmeNamespaceInfo> identifyNamespace(int nsid) {
         if (nsid <= 0) {
             return device.io().newFailedFuture(new IllegalArgumentException("nsid must be >= 1: " + nsid));
@@ -76,7 +61,7 @@ public final class NvmeController {
         return identifyInto(NvmeUringCmd.CNS_NAMESPACE, nsid, data -> NvmeNamespaceInfo.parse(nsid, data));
     }
 
-    private <T> Future<T> identifyInto(int cns, int nsid, java.util.function.Function<ByteBuf, T> parse) {
+    private <T> Future<T> identifyInto(int cns, int nsid, Function<ByteBuf, T> parse) {
         ByteBuf data = AlignedBuffers.allocate(NvmeUringCmd.IDENTIFY_SIZE, 4096);
         Future<T> result = NvmeCommands.submit(device, NvmeUringCmd.CMD_ADMIN, "nvme identify", -1, data, true,
                 (cmd, addr, len) -> NvmeUringCmd.over(cmd).identify(cns, nsid, addr),
@@ -89,13 +74,6 @@ public final class NvmeController {
      * Any admin command: {@code opcode} for {@code nsid} with command dwords 10.. from {@code cdws}, moving
      * {@code data} (may be null) to the device or, with {@code dataIn}, from it. The future fails with
      * {@link NvmeStatusException} on an NVMe error status.
-     *
-     * @param opcode the opcode
-     * @param nsid the NVMe namespace id
-     * @param data the data buffer (pinned until the command completes), or {@code null} for none
-     * @param dataIn {@code true} when the controller writes into {@code data} (e.g. Identify), {@code false} when it reads it
-     * @param cdws command dwords 10 onwards
-     * @return the command's result: the CQE's {@code res} and its two extra words
      */
     public Future<UringCmdResult> admin(int opcode, int nsid, ByteBuf data, boolean dataIn, int... cdws) {
         if (cdws.length > 6) {
@@ -110,11 +88,139 @@ public final class NvmeController {
                 }, r -> r);
     }
 
+    /** Admin opcode Get Log Page. */
+    static final int OPC_GET_LOG_PAGE = 0x02;
+    /** Admin opcode Set Features. */
+    static final int OPC_SET_FEATURES = 0x09;
+    /** Admin opcode Get Features. */
+    static final int OPC_GET_FEATURES = 0x0a;
+    /** Log Identifier: Error Information. */
+    public static final int LOG_ERROR = 0x01;
+    /** Log Identifier: SMART / Health Information. */
+    public static final int LOG_SMART = 0x02;
+    /** Feature Identifier: Temperature Threshold. */
+    public static final int FEATURE_TEMPERATURE_THRESHOLD = 0x04;
+    /** Feature Identifier: Volatile Write Cache. */
+    public static final int FEATURE_VOLATILE_WRITE_CACHE = 0x06;
+    /** Feature Identifier: Number of Queues. */
+    public static final int FEATURE_NUMBER_OF_QUEUES = 0x07;
+    /** The NSID that means "the controller, all namespaces". */
+    private static final int ALL_NAMESPACES = 0xffffffff;
+
     /**
-     * Closes the device.
-     *
-     * @return a future that completes when the device is closed
+     * Get Log Page {@code logId} for {@code nsid}: {@code bytes} (a multiple of 4, at least 4) from the page's start,
+     * into a new 4 KiB-aligned buffer the caller releases.
      */
+    public Future<ByteBuf> logPage(int logId, int nsid, int bytes) {
+        if (bytes < 4 || bytes % 4 != 0 || (logId & ~0xff) != 0) {
+            return device.io().newFailedFuture(new IllegalArgumentException(
+                    "log id 0..255 and a length that is a positive multiple of 4: " + logId + ", " + bytes));
+        }
+        ByteBuf data = AlignedBuffers.allocate(bytes, 4096);
+        int numd = bytes / 4 - 1;
+        Future<ByteBuf> result = NvmeCommands.submit(device, NvmeUringCmd.CMD_ADMIN,
+                "nvme get log page 0x" + Integer.toHexString(logId), -1, data, true,
+                (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_GET_LOG_PAGE).nsid(nsid).data(addr, len)
+                        .cdw(10, logId | (numd & 0xffff) << 16).cdw(11, numd >>> 16),
+                r -> data.writerIndex(bytes));
+        result.addListener(f -> {
+            if (!f.isSuccess()) {
+                data.release();
+            }
+        });
+        return result;
+    }
+
+    /** The SMART / Health Information log page, controller-wide. */
+    public Future<NvmeSmartLog> smartLog() {
+        return parsed(logPage(LOG_SMART, ALL_NAMESPACES, NvmeSmartLog.SIZE), NvmeSmartLog::parse);
+    }
+
+    /**
+     * The first {@code entries} entries of the Error Information log page, newest first; empty entries (error
+     * count 0) are left out. The controller keeps ELPE + 1 entries (Identify Controller).
+     */
+    public Future<List<NvmeErrorLogEntry>> errorLog(int entries) {
+        if (entries < 1 || entries > 256) {
+            return device.io().newFailedFuture(new IllegalArgumentException("1..256 entries: " + entries));
+        }
+        return parsed(logPage(LOG_ERROR, ALL_NAMESPACES, entries * NvmeErrorLogEntry.SIZE), page -> {
+            List<NvmeErrorLogEntry> list = new ArrayList<>();
+            for (int i = 0; i < entries; i++) {
+                NvmeErrorLogEntry e = NvmeErrorLogEntry.parse(page, i);
+                if (e.errorCount() != 0) {
+                    list.add(e);
+                }
+            }
+            return List.copyOf(list);
+        });
+    }
+
+    /** Get Features {@code featureId} (current value) for {@code nsid} (0 for controller-wide): dword 0 of the result. */
+    public Future<Integer> feature(int featureId, int nsid) {
+        return NvmeCommands.submit(device, NvmeUringCmd.CMD_ADMIN, "nvme get features 0x"
+                + Integer.toHexString(featureId), -1, null, false,
+                (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_GET_FEATURES).nsid(nsid).cdw(10, featureId & 0xff),
+                r -> (int) r.extra0());
+    }
+
+    /**
+     * Set Features {@code featureId} to {@code value} (dword 11) for {@code nsid} (0: controller-wide); with
+     * {@code save}, the value persists across resets where the feature is saveable. Gives dword 0 of the result.
+     */
+    public Future<Integer> setFeature(int featureId, int nsid, int value, boolean save) {
+        return NvmeCommands.submit(device, NvmeUringCmd.CMD_ADMIN, "nvme set features 0x"
+                + Integer.toHexString(featureId), -1, null, false,
+                (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_SET_FEATURES).nsid(nsid)
+                        .cdw(10, (featureId & 0xff) | (save ? 1 << 31 : 0)).cdw(11, value),
+                r -> (int) r.extra0());
+    }
+
+    /** Whether the volatile write cache is on (Get Features 06h); fails where the controller has none. */
+    public Future<Boolean> volatileWriteCache() {
+        return parsedValue(feature(FEATURE_VOLATILE_WRITE_CACHE, 0), v -> (v & 1) != 0);
+    }
+
+    /** Turns the volatile write cache on or off (Set Features 06h, not saved). */
+    public Future<Boolean> setVolatileWriteCache(boolean enabled) {
+        return parsedValue(setFeature(FEATURE_VOLATILE_WRITE_CACHE, 0, enabled ? 1 : 0, false), v -> enabled);
+    }
+
+    /**
+     * The I/O queues the controller allocated (Get Features 07h): {@code [submission, completion]}, each the
+     * count, not the 0-based value the command returns.
+     */
+    public Future<int[]> queueCount() {
+        return parsedValue(feature(FEATURE_NUMBER_OF_QUEUES, 0), v -> new int[] {(v & 0xffff) + 1, (v >>> 16) + 1});
+    }
+
+    private <T> Future<T> parsed(Future<ByteBuf> page, Function<ByteBuf, T> parse) {
+        return parsedValue(page, buf -> {
+            try {
+                return parse.apply(buf);
+            } finally {
+                buf.release();
+            }
+        });
+    }
+
+    private <V, T> Future<T> parsedValue(Future<V> f, Function<V, T> parse) {
+        Promise<T> promise = device.io().newPromise();
+        f.addListener((Future<V> g) -> {
+            if (!g.isSuccess()) {
+                promise.tryFailure(g.cause());
+                return;
+            }
+            try {
+                promise.trySuccess(parse.apply(g.getNow()));
+            } catch (RuntimeException e) {
+                promise.tryFailure(e);
+            }
+        });
+        return promise;
+    }
+
+    /** Closes the device. */
     public Future<Void> close() {
         return device.close();
     }

@@ -15,9 +15,26 @@ import java.nio.charset.StandardCharsets;
  * @param namespaceCount    number of namespaces (NN)
  * @param writeZeroes       whether Write Zeroes is supported (ONCS bit 3)
  * @param datasetManagement whether Dataset Management (deallocate, "trim") is supported (ONCS bit 2)
+ * @param optionalCommands  ONCS itself: bit 0 Compare, 2 Dataset Management, 3 Write Zeroes, 7 Verify, 8 Copy
  */
 public record NvmeControllerInfo(int vendorId, String serial, String model, String firmware, long maxTransferBytes,
-                                 int namespaceCount, boolean writeZeroes, boolean datasetManagement) {
+                                 int namespaceCount, boolean writeZeroes, boolean datasetManagement,
+                                 int optionalCommands) {
+    /** Whether Compare is supported (ONCS bit 0). */
+    public boolean compare() {
+        return (optionalCommands & 0x1) != 0;
+    }
+
+    /** Whether Verify is supported (ONCS bit 7). */
+    public boolean verify() {
+        return (optionalCommands & 0x80) != 0;
+    }
+
+    /** Whether Copy is supported (ONCS bit 8). */
+    public boolean copy() {
+        return (optionalCommands & 0x100) != 0;
+    }
+
 
     /** Parses the 4096-byte Identify Controller data structure. */
     static NvmeControllerInfo parse(ByteBuf data) {
@@ -25,7 +42,7 @@ public record NvmeControllerInfo(int vendorId, String serial, String model, Stri
         int oncs = data.getUnsignedShortLE(520);
         return new NvmeControllerInfo(data.getUnsignedShortLE(0), ascii(data, 4, 20), ascii(data, 24, 40),
                 ascii(data, 64, 8), mdts == 0 ? 0 : 4096L << mdts, (int) data.getUnsignedIntLE(516),
-                (oncs & 0x8) != 0, (oncs & 0x4) != 0);
+                (oncs & 0x8) != 0, (oncs & 0x4) != 0, oncs);
     }
 
     private static String ascii(ByteBuf data, int offset, int length) {

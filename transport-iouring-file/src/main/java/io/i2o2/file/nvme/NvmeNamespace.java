@@ -1,5 +1,6 @@
 package io.i2o2.file.nvme;
 
+import io.i2o2.file.AlignedBuffers;
 import io.i2o2.file.IoUringFileIo;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.uring.NvmeUringCmd;
@@ -10,6 +11,9 @@ import io.netty.util.concurrent.Promise;
 
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
@@ -37,6 +41,19 @@ public final class NvmeNamespace {
     private static final int MAX_BLOCKS_PER_COMMAND = 65536;
     private static final int DSM_RANGE_BYTES = 16;
     private static final int DSM_DEALLOCATE = 1 << 2;
+    /** Dataset Management takes up to 256 ranges (NR is 0-based, 8 bits). */
+    private static final int MAX_DSM_RANGES = 256;
+    private static final int OPC_COMPARE = 0x05;
+    private static final int OPC_ZONE_MGMT_SEND = 0x79;
+    private static final int OPC_ZONE_MGMT_RECV = 0x7a;
+    private static final int OPC_ZONE_APPEND = 0x7d;
+    private static final int OPC_VERIFY = 0x0c;
+    private static final int OPC_COPY = 0x19;
+    private static final int COPY_RANGE_BYTES = 32;
+    /** Copy's NR is 0-based and 8 bits. */
+    private static final int MAX_COPY_RANGES = 256;
+    /** Force Unit Access, CDW12 bit 30 of Read and Write. */
+    private static final int FUA = 1 << 30;
     private static final int OPC_WRITE_ZEROES = 0x08;
     private static final int OPC_DATASET_MANAGEMENT = 0x09;
 
@@ -54,12 +71,9 @@ public final class NvmeNamespace {
     }
 
     /**
-     * Opens {@code /dev/ngXnY}, identifying it through {@code /dev/nvmeX} as namespace Y. {@code loop} must be a
-     * passthrough loop.
-     *
-     * @param loop the file API of a loop with 128-byte SQEs (an {@code IoUringPassthroughEventLoopGroup}'s)
-     * @param genericDevice the namespace's generic character device, e.g. {@code /dev/ng0n1}
-     * @return the namespace, once identified
+     * Opens {@code /dev/ngXnY}, identifying it through its controller as its namespace: both found through sysfs
+     * ({@link NvmeSysfs}: right with native multipath too), else by the name ({@code /dev/nvmeX}, namespace Y).
+     * {@code loop} must be a passthrough loop.
      */
     public static Future<NvmeNamespace> open(IoUringFileIo loop, Path genericDevice) {
         Matcher m = GENERIC_DEVICE.matcher(genericDevice.getFileName().toString());
@@ -67,18 +81,12 @@ public final class NvmeNamespace {
             return loop.newFailedFuture(new IllegalArgumentException("not an NVMe generic device name (ngXnY): "
                     + genericDevice + "; use open(loop, device, controllerDevice, nsid)"));
         }
-        return open(loop, genericDevice, genericDevice.resolveSibling("nvme" + m.group(1)), Integer.parseInt(m.group(2)));
+        NvmeSysfs where = NvmeSysfs.locate(genericDevice).orElse(new NvmeSysfs(
+                genericDevice.resolveSibling("nvme" + m.group(1)), Integer.parseInt(m.group(2))));
+        return open(loop, genericDevice, where.controllerDevice(), where.nsid());
     }
 
-    /**
-     * Opens namespace {@code nsid} at {@code genericDevice}, identified through {@code controllerDevice}.
-     *
-     * @param loop the file API of a loop with 128-byte SQEs (an {@code IoUringPassthroughEventLoopGroup}'s)
-     * @param genericDevice the namespace's generic character device, e.g. {@code /dev/ng0n1}
-     * @param controllerDevice the controller's character device, e.g. {@code /dev/nvme0}
-     * @param nsid the NVMe namespace id
-     * @return the namespace, once identified
-     */
+    /** Opens namespace {@code nsid} at {@code genericDevice}, identified through {@code controllerDevice}. */
     public static Future<NvmeNamespace> open(IoUringFileIo loop, Path genericDevice, Path controllerDevice, int nsid) {
         Objects.requireNonNull(genericDevice, "genericDevice");
         CompletableFuture<NvmeNamespace> opened = NvmeCommands.stage(NvmeController.open(loop, controllerDevice))
@@ -99,47 +107,32 @@ public final class NvmeNamespace {
                                 .thenApply(dev -> new NvmeNamespace(dev, ctrl, ctrlInfo, nsInfo))));
     }
 
-    /**
-     * Identify data of this namespace.
-     *
-     * @return the identify data of this namespace
-     */
+    /** Identify data of this namespace. */
     public NvmeNamespaceInfo info() {
         return info;
     }
 
-    /**
-     * Identify data of its controller.
-     *
-     * @return the identify data of its controller
-     */
+    /** Its controller, for admin commands (log pages, features); closed with the namespace. */
+    public NvmeController controller() {
+        return controller;
+    }
+
+    /** Identify data of its controller. */
     public NvmeControllerInfo controllerInfo() {
         return controllerInfo;
     }
 
-    /**
-     * Bytes per logical block.
-     *
-     * @return the bytes per logical block
-     */
+    /** Bytes per logical block. */
     public int lbaSize() {
         return info.lbaSize();
     }
 
-    /**
-     * Size in logical blocks.
-     *
-     * @return the size in logical blocks
-     */
+    /** Size in logical blocks. */
     public long lbaCount() {
         return info.lbaCount();
     }
 
-    /**
-     * The generic device this namespace is read and written through.
-     *
-     * @return the generic device this namespace is read and written through
-     */
+    /** The generic device this namespace is read and written through. */
     public IoUringFile device() {
         return device;
     }
@@ -147,11 +140,6 @@ public final class NvmeNamespace {
     /**
      * Reads {@code blocks} logical blocks from {@code lba} into {@code dst}'s writable bytes; completes with the
      * byte count and advances {@code dst}'s writer index by it.
-     *
-     * @param lba the first logical block
-     * @param blocks the number of logical blocks
-     * @param dst where to read into: its writable bytes
-     * @return the byte count read
      */
     public Future<Integer> read(long lba, int blocks, ByteBuf dst) {
         Objects.requireNonNull(dst, "dst");
@@ -171,10 +159,6 @@ public final class NvmeNamespace {
     /**
      * Writes {@code src}'s readable bytes, a whole number of blocks, from {@code lba}; completes with the byte
      * count and advances {@code src}'s reader index by it.
-     *
-     * @param lba the first logical block
-     * @param src the data: its readable bytes, a whole number of blocks
-     * @return the byte count written
      */
     public Future<Integer> write(long lba, ByteBuf src) {
         Objects.requireNonNull(src, "src");
@@ -197,22 +181,248 @@ public final class NvmeNamespace {
     }
 
     /**
-     * Flush: completes when every completed write is on stable media.
-     *
-     * @return a future that completes when every completed write is on stable media
+     * Like {@link #write(long, ByteBuf)}, with Force Unit Access when {@code fua}: the command completes only once
+     * the data is on stable media (CDW12 bit 30), so no flush is needed for it.
      */
+    public Future<Integer> write(long lba, ByteBuf src, boolean fua) {
+        if (!fua) {
+            return write(lba, src);
+        }
+        Objects.requireNonNull(src, "src");
+        int bytes = src.readableBytes();
+        if (bytes == 0 || bytes % lbaSize() != 0) {
+            return device.io().newFailedFuture(new IllegalArgumentException("write needs a whole number of "
+                    + lbaSize() + "-byte blocks, not " + bytes + " bytes"));
+        }
+        int blocks = bytes / lbaSize();
+        RuntimeException bad = check(lba, blocks, src, bytes, false);
+        if (bad != null) {
+            return device.io().newFailedFuture(bad);
+        }
+        return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme write fua", lba, src, false,
+                (cmd, addr, len) -> NvmeUringCmd.over(cmd).readWrite(NvmeUringCmd.OPC_WRITE, info.nsid(), addr, bytes,
+                        lba, blocks).cdw(12, (blocks - 1) | FUA), r -> {
+                    src.readerIndex(src.readerIndex() + bytes);
+                    return bytes;
+                });
+    }
+
+    /**
+     * Dataset Management with Deallocate over several ranges in one command (1 to 256): the device may forget
+     * them all. Each range is checked as {@link #trim(long, int)} checks its one.
+     */
+    public Future<Void> trim(List<NvmeLbaRange> ranges) {
+        Objects.requireNonNull(ranges, "ranges");
+        RuntimeException bad = ranges.isEmpty() || ranges.size() > MAX_DSM_RANGES
+                ? new IllegalArgumentException("1.." + MAX_DSM_RANGES + " ranges: " + ranges.size()) : null;
+        for (int i = 0; bad == null && i < ranges.size(); i++) {
+            bad = checkRange(ranges.get(i).lba(), ranges.get(i).blocks());
+        }
+        if (bad == null && !controllerInfo.datasetManagement()) {
+            bad = new UnsupportedOperationException("this controller does not support Dataset Management (ONCS)");
+        }
+        if (bad != null) {
+            return device.io().newFailedFuture(bad);
+        }
+        ByteBuf list = Unpooled.directBuffer(DSM_RANGE_BYTES * ranges.size());
+        for (NvmeLbaRange r : ranges) {
+            list.writeIntLE(0).writeIntLE(r.blocks()).writeLongLE(r.lba());
+        }
+        Future<Void> done = NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme trim", ranges.getFirst().lba(),
+                list, false, (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_DATASET_MANAGEMENT)
+                        .nsid(info.nsid()).data(addr, len).cdw(10, ranges.size() - 1).cdw(11, DSM_DEALLOCATE),
+                r -> null);
+        done.addListener(f -> list.release());
+        return done;
+    }
+
+    /**
+     * Compare: the device reads {@code expected}'s readable bytes' worth of blocks from {@code lba} and compares
+     * them with it, moving nothing back. Completes with true when they match, false on a Compare Failure
+     * (status 0x285); other errors fail the future. Needs ONCS Compare.
+     */
+    public Future<Boolean> compare(long lba, ByteBuf expected) {
+        Objects.requireNonNull(expected, "expected");
+        int bytes = expected.readableBytes();
+        RuntimeException bad = bytes == 0 || bytes % lbaSize() != 0 ? new IllegalArgumentException(
+                "compare needs a whole number of " + lbaSize() + "-byte blocks, not " + bytes + " bytes")
+                : check(lba, bytes / lbaSize(), expected, bytes, false);
+        if (bad == null && !controllerInfo.compare()) {
+            bad = new UnsupportedOperationException("this controller does not support Compare (ONCS)");
+        }
+        if (bad != null) {
+            return device.io().newFailedFuture(bad);
+        }
+        int blocks = bytes / lbaSize();
+        Promise<Boolean> result = device.io().newPromise();
+        NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme compare", lba, expected, false,
+                (cmd, addr, len) -> NvmeUringCmd.over(cmd).readWrite(OPC_COMPARE, info.nsid(), addr, bytes, lba,
+                        blocks), r -> Boolean.TRUE).addListener((Future<Boolean> f) -> {
+                            if (f.isSuccess()) {
+                                result.trySuccess(true);
+                            } else if (f.cause() instanceof NvmeStatusException e && e.statusCodeType() == 2
+                                    && e.statusCode() == 0x85) {
+                                result.trySuccess(false);
+                            } else {
+                                result.tryFailure(f.cause());
+                            }
+                        });
+        return result;
+    }
+
+    /**
+     * Verify: the device checks that {@code blocks} blocks from {@code lba} can be read (and their protection
+     * information, if any), returning no data. Needs ONCS Verify.
+     */
+    public Future<Void> verify(long lba, int blocks) {
+        RuntimeException bad = checkRange(lba, blocks);
+        if (bad == null && !controllerInfo.verify()) {
+            bad = new UnsupportedOperationException("this controller does not support Verify (ONCS)");
+        }
+        if (bad != null) {
+            return device.io().newFailedFuture(bad);
+        }
+        return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme verify", lba, null, false,
+                (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_VERIFY).nsid(info.nsid())
+                        .cdw(10, (int) lba).cdw(11, (int) (lba >>> 32)).cdw(12, blocks - 1), r -> null);
+    }
+
+    /**
+     * Copy (simple copy, source range format 0): the device copies {@code sources}, in order, to consecutive
+     * blocks from {@code destination}, inside this namespace, moving no data through the host. Needs ONCS Copy
+     * and fails before submission beyond the namespace's limits ({@link NvmeNamespaceInfo#copyLimits()}).
+     */
+    public Future<Void> copy(List<NvmeLbaRange> sources, long destination) {
+        Objects.requireNonNull(sources, "sources");
+        RuntimeException bad = sources.isEmpty() || sources.size() > MAX_COPY_RANGES
+                ? new IllegalArgumentException("1.." + MAX_COPY_RANGES + " source ranges: " + sources.size()) : null;
+        long total = 0;
+        for (int i = 0; bad == null && i < sources.size(); i++) {
+            bad = checkRange(sources.get(i).lba(), sources.get(i).blocks());
+            total += sources.get(i).blocks();
+        }
+        if (bad == null && total > MAX_BLOCKS_PER_COMMAND) {
+            bad = new IllegalArgumentException("at most " + MAX_BLOCKS_PER_COMMAND + " blocks in all: " + total);
+        }
+        if (bad == null) {
+            bad = checkRange(destination, (int) total);
+        }
+        if (bad == null && !controllerInfo.copy()) {
+            bad = new UnsupportedOperationException("this controller does not support Copy (ONCS)");
+        }
+        NvmeNamespaceInfo.CopyLimits limits = info.copyLimits();
+        if (bad == null && limits.maxRanges() == 0) {
+            bad = new UnsupportedOperationException("this namespace takes no Copy: its limits are MSSRL "
+                    + limits.maxRangeBlocks() + ", MCL " + limits.maxBlocks());
+        }
+        if (bad == null && (sources.size() > limits.maxRanges() || total > limits.maxBlocks()
+                || sources.stream().anyMatch(r -> r.blocks() > limits.maxRangeBlocks()))) {
+            bad = new IllegalArgumentException("beyond this namespace's Copy limits " + limits + ": "
+                    + sources.size() + " ranges, " + total + " blocks");
+        }
+        if (bad != null) {
+            return device.io().newFailedFuture(bad);
+        }
+        // Source Range Entries, format 0, 32 bytes each: bytes 8-15 SLBA, 16-17 NLB (0-based).
+        ByteBuf list = Unpooled.directBuffer(COPY_RANGE_BYTES * sources.size());
+        for (NvmeLbaRange r : sources) {
+            list.writeLongLE(0).writeLongLE(r.lba()).writeShortLE(r.blocks() - 1).writeZero(14);
+        }
+        Future<Void> done = NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme copy", destination, list, false,
+                (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_COPY).nsid(info.nsid()).data(addr, len)
+                        .cdw(10, (int) destination).cdw(11, (int) (destination >>> 32)).cdw(12, sources.size() - 1),
+                r -> null);
+        done.addListener(f -> list.release());
+        return done;
+    }
+
+    /** Zone Send Actions (Zone Management Send, CDW13 bits 0-7). */
+    public enum ZoneAction {
+        CLOSE(0x1), FINISH(0x2), OPEN(0x3), RESET(0x4);
+
+        final int code;
+
+        ZoneAction(int code) {
+            this.code = code;
+        }
+    }
+
+    /**
+     * Report Zones (Zone Management Receive, zoned namespaces only): up to {@code maxZones} zones from the one
+     * holding {@code lba}, in LBA order.
+     */
+    public Future<List<NvmeZone>> reportZones(long lba, int maxZones) {
+        if (maxZones < 1 || maxZones > 1024) {
+            return device.io().newFailedFuture(new IllegalArgumentException("1..1024 zones: " + maxZones));
+        }
+        RuntimeException bad = checkRange(lba, 1);
+        if (bad != null) {
+            return device.io().newFailedFuture(bad);
+        }
+        int bytes = NvmeZone.HEADER_SIZE + maxZones * NvmeZone.DESCRIPTOR_SIZE;
+        ByteBuf report = AlignedBuffers.allocate(bytes, 4096);
+        Future<List<NvmeZone>> result = NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme report zones", lba,
+                report, true, (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_ZONE_MGMT_RECV).nsid(info.nsid())
+                        .data(addr, len).cdw(10, (int) lba).cdw(11, (int) (lba >>> 32)).cdw(12, bytes / 4 - 1)
+                        .cdw(13, 0 | 1 << 16), r -> {
+                    report.writerIndex(bytes);
+                    int n = (int) Math.min(report.getLongLE(0), maxZones);
+                    List<NvmeZone> zones = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) {
+                        zones.add(NvmeZone.parse(report, i));
+                    }
+                    return List.copyOf(zones);
+                });
+        result.addListener(f -> report.release());
+        return result;
+    }
+
+    /** Zone Management Send: {@code action} on the zone starting at {@code zoneStartLba}. */
+    public Future<Void> manageZone(long zoneStartLba, ZoneAction action) {
+        Objects.requireNonNull(action, "action");
+        RuntimeException bad = checkRange(zoneStartLba, 1);
+        if (bad != null) {
+            return device.io().newFailedFuture(bad);
+        }
+        return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme zone " + action.name().toLowerCase(
+                Locale.ROOT), zoneStartLba, null, false,
+                (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_ZONE_MGMT_SEND).nsid(info.nsid())
+                        .cdw(10, (int) zoneStartLba).cdw(11, (int) (zoneStartLba >>> 32)).cdw(13, action.code),
+                r -> null);
+    }
+
+    /**
+     * Zone Append: writes {@code src}'s readable bytes (whole blocks) at the zone's write pointer, wherever it is,
+     * and completes with the LBA the data landed at (from the completion's result dwords). Advances {@code src}'s
+     * reader index.
+     */
+    public Future<Long> zoneAppend(long zoneStartLba, ByteBuf src) {
+        Objects.requireNonNull(src, "src");
+        int bytes = src.readableBytes();
+        if (bytes == 0 || bytes % lbaSize() != 0) {
+            return device.io().newFailedFuture(new IllegalArgumentException("zone append needs a whole number of "
+                    + lbaSize() + "-byte blocks, not " + bytes + " bytes"));
+        }
+        int blocks = bytes / lbaSize();
+        RuntimeException bad = check(zoneStartLba, blocks, src, bytes, false);
+        if (bad != null) {
+            return device.io().newFailedFuture(bad);
+        }
+        return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme zone append", zoneStartLba, src, false,
+                (cmd, addr, len) -> NvmeUringCmd.over(cmd).readWrite(OPC_ZONE_APPEND, info.nsid(), addr, bytes,
+                        zoneStartLba, blocks), r -> {
+                    src.readerIndex(src.readerIndex() + bytes);
+                    return r.extra0();
+                });
+    }
+
+    /** Flush: completes when every completed write is on stable media. */
     public Future<Void> flush() {
         return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme flush", -1, null, false,
                 (cmd, addr, len) -> NvmeUringCmd.over(cmd).flush(info.nsid()), r -> null);
     }
 
-    /**
-     * Write Zeroes: {@code blocks} blocks from {@code lba} read back as zeroes, without moving data.
-     *
-     * @param lba the first logical block
-     * @param blocks the number of logical blocks
-     * @return a future that completes when the blocks read as zeroes
-     */
+    /** Write Zeroes: {@code blocks} blocks from {@code lba} read back as zeroes, without moving data. */
     public Future<Void> writeZeroes(long lba, int blocks) {
         RuntimeException bad = checkRange(lba, blocks);
         if (bad == null && !controllerInfo.writeZeroes()) {
@@ -226,13 +436,7 @@ public final class NvmeNamespace {
                         .cdw(10, (int) lba).cdw(11, (int) (lba >>> 32)).cdw(12, blocks - 1), r -> null);
     }
 
-    /**
-     * Dataset Management with Deallocate ("trim"): the device may forget {@code blocks} blocks from {@code lba}.
-     *
-     * @param lba the first logical block
-     * @param blocks the number of logical blocks
-     * @return a future that completes when the device has taken the hint
-     */
+    /** Dataset Management with Deallocate ("trim"): the device may forget {@code blocks} blocks from {@code lba}. */
     public Future<Void> trim(long lba, int blocks) {
         RuntimeException bad = checkRange(lba, blocks);
         if (bad == null && !controllerInfo.datasetManagement()) {
@@ -282,11 +486,7 @@ public final class NvmeNamespace {
         return null;
     }
 
-    /**
-     * Closes the namespace device and its controller device.
-     *
-     * @return a future that completes when both devices are closed
-     */
+    /** Closes the namespace device and its controller device. */
     public Future<Void> close() {
         Promise<Void> done = device.io().newPromise();
         device.close().addListener(f -> controller.close().addListener(g -> done.trySuccess(null)));

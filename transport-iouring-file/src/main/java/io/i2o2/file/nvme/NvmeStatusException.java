@@ -6,17 +6,16 @@ import io.i2o2.uring.Errno;
 /**
  * The device completed an NVMe command with an error status: the CQE's {@code res} was the positive NVMe
  * status field. {@link #errno()} is {@code EIO}, as the block layer would report it; the NVMe status is
- * decoded here.
+ * decoded here: status code type and code (named for the generic, command-specific, media and path codes of
+ * NVMe 2.0, zoned namespace codes included), Do Not Retry, More and Command Retry Delay. The field is the CQE's
+ * Status Field without its phase bit, as Linux reports it: SC bits 0-7, SCT 8-10, CRD 11-12, M 13, DNR 14.
  */
 public class NvmeStatusException extends IoUringIOException {
     private static final long serialVersionUID = 1L;
 
-    /** The raw NVMe status field. */
     private final int status;
 
     /**
-     * A command that completed with an NVMe error status.
-     *
      * @param op     the command, e.g. {@code "nvme read"}
      * @param status the NVMe status field from {@code res} (status code type and status code, DNR, More)
      * @param fd     the device descriptor
@@ -27,69 +26,114 @@ public class NvmeStatusException extends IoUringIOException {
         this.status = status;
     }
 
-    /**
-     * The raw status field.
-     *
-     * @return the raw status field
-     */
+    /** The raw status field. */
     public int status() {
         return status;
     }
 
-    /**
-     * Status code type: 0 generic, 1 command specific, 2 media and data integrity, 3 path related.
-     *
-     * @return the status code type: 0 generic, 1 command specific, 2 media and data integrity, 3 path related
-     */
+    /** Status code type: 0 generic, 1 command specific, 2 media and data integrity, 3 path related. */
     public int statusCodeType() {
         return (status >>> 8) & 0x7;
     }
 
-    /**
-     * Status code within its type.
-     *
-     * @return the status code within its type
-     */
+    /** Status code within its type. */
     public int statusCode() {
         return status & 0xff;
     }
 
-    /**
-     * Whether the device says retrying the same command will fail again (DNR).
-     *
-     * @return whether the device says retrying the same command will fail again (DNR)
-     */
+    /** Whether the device says retrying the same command will fail again (DNR, bit 14). */
     public boolean doNotRetry() {
         return (status & 0x4000) != 0;
     }
 
+    /** Whether the controller has more status in the Error Information log page (M, bit 13). */
+    public boolean more() {
+        return (status & 0x2000) != 0;
+    }
+
     /**
-     * {@code "LBA Out of Range (sct 0, sc 0x80, dnr)"}.
-     *
-     * @param status the NVMe status field
-     * @return a description such as {@code "LBA Out of Range (sct 0, sc 0x80, dnr)"}
+     * Command Retry Delay (CRD, bits 11-12): 0 means retry at once; 1 to 3 pick the delay Identify Controller's
+     * CRDT1 to CRDT3 give (in units of 100 ms). Meaningful only when {@link #doNotRetry()} is false.
      */
-    public static String describe(int status) {
+    public int commandRetryDelay() {
+        return (status >>> 11) & 0x3;
+    }
+
+    /** The status's name: {@code "LBA Out of Range"}; {@code "NVMe status"} for one this class does not name. */
+    public static String name(int status) {
         int sct = (status >>> 8) & 0x7;
         int sc = status & 0xff;
-        String name = switch (sct << 8 | sc) {
+        return switch (sct << 8 | sc) {
+            case 0x000 -> "Successful Completion";
             case 0x001 -> "Invalid Command Opcode";
             case 0x002 -> "Invalid Field in Command";
+            case 0x003 -> "Command ID Conflict";
             case 0x004 -> "Data Transfer Error";
+            case 0x005 -> "Commands Aborted due to Power Loss Notification";
             case 0x006 -> "Internal Error";
             case 0x007 -> "Command Abort Requested";
+            case 0x008 -> "Command Aborted due to SQ Deletion";
+            case 0x009 -> "Command Aborted due to Failed Fused Command";
+            case 0x00a -> "Command Aborted due to Missing Fused Command";
             case 0x00b -> "Invalid Namespace or Format";
+            case 0x00c -> "Command Sequence Error";
+            case 0x00d -> "Invalid SGL Segment Descriptor";
+            case 0x00f -> "Data SGL Length Invalid";
+            case 0x015 -> "Namespace is Write Protected";
+            case 0x016 -> "Command Interrupted";
             case 0x080 -> "LBA Out of Range";
             case 0x081 -> "Capacity Exceeded";
             case 0x082 -> "Namespace Not Ready";
+            case 0x083 -> "Reservation Conflict";
+            case 0x084 -> "Format In Progress";
+            // Command specific (SCT 1): admin, then I/O commands, then zoned namespace commands.
+            case 0x101 -> "Invalid Queue Identifier";
+            case 0x102 -> "Invalid Queue Size";
+            case 0x106 -> "Invalid Firmware Slot";
+            case 0x107 -> "Invalid Firmware Image";
+            case 0x109 -> "Invalid Log Page";
+            case 0x10a -> "Invalid Format";
+            case 0x10d -> "Feature Identifier Not Saveable";
+            case 0x10e -> "Feature Not Changeable";
+            case 0x10f -> "Feature Not Namespace Specific";
+            case 0x180 -> "Conflicting Attributes";
+            case 0x181 -> "Invalid Protection Information";
+            case 0x182 -> "Attempted Write to Read Only Range";
+            case 0x183 -> "Command Size Limit Exceeded";
+            case 0x1b8 -> "Zone Boundary Error";
+            case 0x1b9 -> "Zone Is Full";
+            case 0x1ba -> "Zone Is Read Only";
+            case 0x1bb -> "Zone Is Offline";
+            case 0x1bc -> "Zone Invalid Write";
+            case 0x1bd -> "Too Many Active Zones";
+            case 0x1be -> "Too Many Open Zones";
+            case 0x1bf -> "Invalid Zone State Transition";
             case 0x280 -> "Write Fault";
             case 0x281 -> "Unrecovered Read Error";
             case 0x282 -> "End-to-end Guard Check Error";
+            case 0x283 -> "End-to-end Application Tag Check Error";
+            case 0x284 -> "End-to-end Reference Tag Check Error";
+            case 0x285 -> "Compare Failure";
             case 0x286 -> "Access Denied";
             case 0x287 -> "Deallocated or Unwritten Logical Block";
+            case 0x300 -> "Internal Path Error";
+            case 0x301 -> "Asymmetric Access Persistent Loss";
+            case 0x302 -> "Asymmetric Access Inaccessible";
+            case 0x303 -> "Asymmetric Access Transition";
+            case 0x360 -> "Controller Pathing Error";
+            case 0x370 -> "Host Pathing Error";
+            case 0x371 -> "Command Aborted By Host";
             default -> "NVMe status";
         };
-        return name + " (status 0x" + Integer.toHexString(status) + ", sct " + sct + ", sc 0x" + Integer.toHexString(sc)
-                + ((status & 0x4000) != 0 ? ", dnr" : "") + ")";
+    }
+
+    /** {@code "LBA Out of Range (status 0x4080, sct 0, sc 0x80, dnr)"}, with {@code more} and {@code crd N} too. */
+    public static String describe(int status) {
+        int sct = (status >>> 8) & 0x7;
+        int sc = status & 0xff;
+        int crd = (status >>> 11) & 0x3;
+        return name(status) + " (status 0x" + Integer.toHexString(status) + ", sct " + sct + ", sc 0x"
+                + Integer.toHexString(sc) + ((status & 0x4000) != 0 ? ", dnr" : "")
+                + ((status & 0x2000) != 0 ? ", more" : "") + (crd != 0 ? ", crd " + crd : "") + ")";
     }
 }
