@@ -70,6 +70,7 @@ echo "building the server" >&2
 cd "$REPO"
 ./i2o2 mvn -B -q ${MVN_OFFLINE:--o} -pl testsuite -am -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime >&2
+echo >&2
 JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 CP="testsuite/target/classes:$(cat testsuite/target/classpath.txt)"
 
