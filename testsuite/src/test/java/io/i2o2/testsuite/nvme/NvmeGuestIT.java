@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Boots the NVMe guest ({@code testsuite/guest/run-in-guest.sh}: Debian kernel under QEMU/TCG with an emulated
  * NVMe controller, one polled queue, a zoned namespace 2) and runs {@link NvmeRingGuestTest},
  * {@link NvmeNamespaceGuestTest}, {@link NvmeZonedGuestTest} and
- * {@link NvmeIopollGuestTest} inside it with this JVM's JDK and this module's test
+ * {@link NvmeIopollGuestTest} and {@link NvmeIopollLoopGuestTest} inside it with this JVM's JDK and this module's test
  * classpath, through the JUnit Platform Console Launcher. The guest writes its JUnit XML report to
  * {@code target/nvme-guest/junit}; this test reads it back.
  *
@@ -226,6 +226,7 @@ class NvmeGuestIT {
                 .append(" --select-class ").append(NvmeRingGuestTest.class.getName())
                 .append(" --select-class ").append(NvmeNamespaceGuestTest.class.getName())
                 .append(" --select-class ").append(NvmeIopollGuestTest.class.getName())
+                .append(" --select-class ").append(NvmeIopollLoopGuestTest.class.getName())
                 .append(" --select-class ").append(NvmeZonedGuestTest.class.getName())
                 .append(" --reports-dir ").append(quote(out + "/junit"))
                 .append(" --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests\n");
