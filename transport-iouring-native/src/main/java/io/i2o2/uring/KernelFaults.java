@@ -137,6 +137,9 @@ public final class KernelFaults {
      * that has {@code uring_cmd} but not the sub-command would say {@code -ENOTTY} or {@code -EOPNOTSUPP}:
      * both mean "not here".) Configure the plan before the ring opens: the ring decides then whether it
      * looks at the entries it publishes.
+     *
+     * @param cmdOp the {@code cmd_op} to hide, such as {@code NvmeUringCmd.CMD_IO_VEC}
+     * @return this plan
      */
     public KernelFaults hideUringCmd(int cmdOp) {
         checkMutable();
