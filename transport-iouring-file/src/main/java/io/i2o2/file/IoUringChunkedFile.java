@@ -88,6 +88,9 @@ public final class IoUringChunkedFile implements ChunkedInput<ByteBuf> {
     }
 
     /**
+     * An input of {@code length} bytes of {@code file} from {@code offset}, read {@code chunkSize} bytes at a
+     * time with up to {@code readAhead} reads in flight.
+     *
      * @param file      the file to read; must stay open until {@code onClose} runs
      * @param offset    the first byte
      * @param length    how many bytes, {@code >= 0}
@@ -120,13 +123,34 @@ public final class IoUringChunkedFile implements ChunkedInput<ByteBuf> {
      * The region for the {@link ChunkedWriteHandler} in {@code pipeline}, with the default chunk size and
      * read-ahead; closing the input closes {@code file}.
      *
-     * @throws IllegalArgumentException if the pipeline has no {@code ChunkedWriteHandler}
+     * @param pipeline  a pipeline with a {@code ChunkedWriteHandler}, whose executor and
+     *                  {@link ChunkedWriteHandler#resumeTransfer()} the input uses
+     * @param file      the file to read; closed when the input is
+     * @param offset    the first byte
+     * @param length    how many bytes, {@code >= 0}
+     * @return the input, to write to the pipeline
+     * @throws IllegalArgumentException if the pipeline has no {@code ChunkedWriteHandler}, or the region is
+     *         negative
      */
     public static IoUringChunkedFile of(ChannelPipeline pipeline, IoUringFile file, long offset, long length) {
         return of(pipeline, file, offset, length, DEFAULT_CHUNK_SIZE, DEFAULT_READ_AHEAD, file::close);
     }
 
-    /** The region for the {@link ChunkedWriteHandler} in {@code pipeline}; {@code onClose} runs on close. */
+    /**
+     * The region for the {@link ChunkedWriteHandler} in {@code pipeline}; {@code onClose} runs on close.
+     *
+     * @param pipeline  a pipeline with a {@code ChunkedWriteHandler}, whose executor and
+     *                  {@link ChunkedWriteHandler#resumeTransfer()} the input uses
+     * @param file      the file to read; must stay open until {@code onClose} runs
+     * @param offset    the first byte
+     * @param length    how many bytes, {@code >= 0}
+     * @param chunkSize the most bytes per read and per chunk, {@code >= 1}
+     * @param readAhead the most reads in flight, {@code >= 1}
+     * @param onClose   run once, by {@link #close()} (for example {@code file::close})
+     * @return the input, to write to the pipeline
+     * @throws IllegalArgumentException if the pipeline has no {@code ChunkedWriteHandler}, the region is
+     *         negative, or {@code chunkSize} or {@code readAhead} is below 1
+     */
     public static IoUringChunkedFile of(ChannelPipeline pipeline, IoUringFile file, long offset, long length,
                                         int chunkSize, int readAhead, Runnable onClose) {
         ChannelHandlerContext ctx = pipeline.context(ChunkedWriteHandler.class);
@@ -264,7 +288,11 @@ public final class IoUringChunkedFile implements ChunkedInput<ByteBuf> {
         return handedOut;
     }
 
-    /** Reads in flight or completed and not yet handed out. */
+    /**
+     * Reads in flight or completed and not yet handed out.
+     *
+     * @return the count of chunks issued and not yet returned by {@code readChunk}, at most {@code readAhead}
+     */
     public int pendingChunks() {
         return slots.size();
     }

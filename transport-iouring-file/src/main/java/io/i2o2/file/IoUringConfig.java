@@ -79,17 +79,29 @@ public final class IoUringConfig {
         this.faults = b.faults;
     }
 
-    /** The defaults: 256-entry rings, 4096 operations per loop, SINGLE_ISSUER + DEFER_TASKRUN where available. */
+    /**
+     * The defaults: 256-entry rings, 4096 operations per loop, SINGLE_ISSUER + DEFER_TASKRUN where available.
+     *
+     * @return the default configuration (one shared instance)
+     */
     public static IoUringConfig defaults() {
         return DEFAULTS;
     }
 
-    /** A builder starting from the defaults. */
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** SQ entries per ring. */
+    /**
+     * SQ entries per ring.
+     *
+     * @return the SQ size of each loop's ring
+     */
     public int ringEntries() {
         return ringEntries;
     }
@@ -115,42 +127,74 @@ public final class IoUringConfig {
         return Math.min(2 * RingParams.MAX_ENTRIES, Math.max(2 * ringEntries, Math.max(forInFlight, 1)));
     }
 
-    /** The most operations one loop holds at once, queued or in flight; more fail with an overload error. */
+    /**
+     * The most operations one loop holds at once, queued or in flight; more fail with an overload error.
+     *
+     * @return the per-loop bound beyond which submissions fail with {@link IoUringOverloadedException}
+     */
     public int maxInFlight() {
         return maxInFlight;
     }
 
-    /** Number of registered buffers per loop (0: none). */
+    /**
+     * Number of registered buffers per loop (0: none).
+     *
+     * @return the count of registered buffers per loop, 0 for none
+     */
     public int fixedBufferCount() {
         return fixedBufferCount;
     }
 
-    /** Size of each registered buffer in bytes. */
+    /**
+     * Size of each registered buffer in bytes.
+     *
+     * @return the size of each registered buffer in bytes (0 when there are none)
+     */
     public int fixedBufferSize() {
         return fixedBufferSize;
     }
 
-    /** Registered-file slots per loop (0: none). */
+    /**
+     * Registered-file slots per loop (0: none).
+     *
+     * @return the count of registered-file slots per loop, 0 for none
+     */
     public int fixedFileSlots() {
         return fixedFileSlots;
     }
 
-    /** Creates the loop threads. */
+    /**
+     * Creates the loop threads.
+     *
+     * @return the configured factory, or null for Netty's default one named after the group
+     */
     public ThreadFactory threadFactory() {
         return threadFactory;
     }
 
-    /** CPUs the loop threads are pinned to, round robin (empty: no pinning). */
+    /**
+     * CPUs the loop threads are pinned to, round robin (empty: no pinning).
+     *
+     * @return a copy of the CPU numbers, empty for no pinning
+     */
     public int[] cpuAffinity() {
         return cpuAffinity.clone();
     }
 
-    /** Whether loops are woken through an eventfd even where {@code MSG_RING} wake-ups exist. */
+    /**
+     * Whether loops are woken through an eventfd even where {@code MSG_RING} wake-ups exist.
+     *
+     * @return whether {@code MSG_RING} wake-ups are bypassed for an eventfd
+     */
     public boolean eventFdWakeup() {
         return eventFdWakeup;
     }
 
-    /** How long an idle loop watches for new work before it sleeps in the kernel, in nanoseconds. */
+    /**
+     * How long an idle loop watches for new work before it sleeps in the kernel, in nanoseconds.
+     *
+     * @return the idle spin in nanoseconds, 0 for none
+     */
     public long spinNanos() {
         return spinNanos;
     }
@@ -244,13 +288,26 @@ public final class IoUringConfig {
         private Builder() {
         }
 
-        /** SQ entries per ring, 1 to 32768 (default 256). */
+        /**
+         * SQ entries per ring, 1 to 32768 (default 256).
+         *
+         * @param entries the SQ size, 1 to 32768
+         * @return this builder
+         * @throws IllegalArgumentException if {@code entries} is out of range
+         */
         public Builder ringEntries(int entries) {
             this.ringEntries = checkRange("ringEntries", entries, 1, RingParams.MAX_ENTRIES);
             return this;
         }
 
-        /** CQ entries per ring, at least {@code ringEntries} (default 0: twice the SQ). */
+        /**
+         * CQ entries per ring, at least {@code ringEntries} (default 0: twice the SQ).
+         *
+         * @param entries the CQ size, 0 to 65536 (0: sized by {@link IoUringConfig#cqEntries()}'s rule);
+         *        {@link #build()} fails if it is nonzero and below {@code ringEntries}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code entries} is out of range
+         */
         public Builder cqEntries(int entries) {
             this.cqEntries = checkRange("cqEntries", entries, 0, 2 * RingParams.MAX_ENTRIES);
             return this;
@@ -259,13 +316,24 @@ public final class IoUringConfig {
         /**
          * The bound of each loop: operations queued from other threads plus those in flight (default 4096).
          * Beyond it submissions fail at once with {@link IoUringOverloadedException}.
+         *
+         * @param max the bound, 1 to 4194304
+         * @return this builder
+         * @throws IllegalArgumentException if {@code max} is out of range
          */
         public Builder maxInFlight(int max) {
             this.maxInFlight = checkRange("maxInFlight", max, 1, 1 << 22);
             return this;
         }
 
-        /** Let a kernel thread poll the SQ ({@code SQPOLL}), sleeping after {@code idleMillis} without work. */
+        /**
+         * Let a kernel thread poll the SQ ({@code SQPOLL}), sleeping after {@code idleMillis} without work.
+         *
+         * @param idleMillis how long the SQ thread polls without work before it sleeps, {@code >= 0}
+         * @param cpu the CPU the SQ thread is pinned to, or -1 to leave it unpinned
+         * @return this builder
+         * @throws IllegalArgumentException if {@code idleMillis} is negative or {@code cpu} below -1
+         */
         public Builder sqPoll(int idleMillis, int cpu) {
             this.sqPoll = true;
             this.sqPollIdleMillis = checkRange("idleMillis", idleMillis, 0, Integer.MAX_VALUE);
@@ -277,50 +345,92 @@ public final class IoUringConfig {
          * Busy-poll for completions ({@code IOPOLL}): only for O_DIRECT reads and writes on devices with poll
          * queues (NVMe with {@code nvme.poll_queues}) and NOPs; the kernel fails other operations on such a
          * loop with {@code EINVAL}, so open files on another loop and {@link IoUringFile#wrap} their fds.
+         *
+         * @param ioPoll whether the rings poll for completions (default off)
+         * @return this builder
          */
         public Builder ioPoll(boolean ioPoll) {
             this.ioPoll = ioPoll;
             return this;
         }
 
-        /** Use {@code COOP_TASKRUN|TASKRUN_FLAG} (default on; superseded by DEFER_TASKRUN where available). */
+        /**
+         * Use {@code COOP_TASKRUN|TASKRUN_FLAG} (default on; superseded by DEFER_TASKRUN where available).
+         *
+         * @param coopTaskrun whether to ask for the flags
+         * @return this builder
+         */
         public Builder coopTaskrun(boolean coopTaskrun) {
             this.coopTaskrun = coopTaskrun;
             return this;
         }
 
-        /** Use {@code SINGLE_ISSUER|DEFER_TASKRUN} (default on): the loop thread is the ring's one submitter. */
+        /**
+         * Use {@code SINGLE_ISSUER|DEFER_TASKRUN} (default on): the loop thread is the ring's one submitter.
+         *
+         * @param singleIssuer whether to ask for the flags
+         * @return this builder
+         */
         public Builder singleIssuer(boolean singleIssuer) {
             this.singleIssuer = singleIssuer;
             return this;
         }
 
-        /** Fail loop creation when the kernel lacks an asked flag, instead of running without it. */
+        /**
+         * Fail loop creation when the kernel lacks an asked flag, instead of running without it.
+         *
+         * @param require whether every asked flag is a requirement (default off: preferred)
+         * @return this builder
+         */
         public Builder requireAllFlags(boolean require) {
             this.requireAllFlags = require;
             return this;
         }
 
-        /** Register {@code count} buffers of {@code size} bytes per loop ({@link IoUringFileIo#fixedBuffers()}). */
+        /**
+         * Register {@code count} buffers of {@code size} bytes per loop ({@link IoUringFileIo#fixedBuffers()}).
+         *
+         * @param count buffers per loop, 0 (none, the default) to 16384
+         * @param size bytes per buffer, 1 to 1 GiB (0 allowed when {@code count} is 0)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code count} or {@code size} is out of range
+         */
         public Builder fixedBuffers(int count, int size) {
             this.fixedBufferCount = checkRange("count", count, 0, 16384);
             this.fixedBufferSize = checkRange("size", size, count == 0 ? 0 : 1, 1 << 30);
             return this;
         }
 
-        /** Reserve {@code slots} registered-file slots per loop ({@link IoUringOpenOption#REGISTER}). */
+        /**
+         * Reserve {@code slots} registered-file slots per loop ({@link IoUringOpenOption#REGISTER}).
+         *
+         * @param slots slots per loop, 0 (none, the default) to 1048576
+         * @return this builder
+         * @throws IllegalArgumentException if {@code slots} is out of range
+         */
         public Builder fixedFileSlots(int slots) {
             this.fixedFileSlots = checkRange("fixedFileSlots", slots, 0, 1 << 20);
             return this;
         }
 
-        /** Creates the loop threads (default: daemon-less Netty threads named after the group). */
+        /**
+         * Creates the loop threads (default: daemon-less Netty threads named after the group).
+         *
+         * @param factory creates one thread per loop
+         * @return this builder
+         */
         public Builder threadFactory(ThreadFactory factory) {
             this.threadFactory = Objects.requireNonNull(factory, "factory");
             return this;
         }
 
-        /** Pin loop thread i to {@code cpus[i % cpus.length]}. */
+        /**
+         * Pin loop thread i to {@code cpus[i % cpus.length]}.
+         *
+         * @param cpus CPU numbers, 0 to 4095 (copied; none: no pinning, the default)
+         * @return this builder
+         * @throws IllegalArgumentException if a CPU number is out of range
+         */
         public Builder cpuAffinity(int... cpus) {
             for (int cpu : cpus) {
                 checkRange("cpu", cpu, 0, 4095);
@@ -329,7 +439,12 @@ public final class IoUringConfig {
             return this;
         }
 
-        /** Wake loops through an eventfd even where {@code MSG_RING} wake-ups exist (tests both paths). */
+        /**
+         * Wake loops through an eventfd even where {@code MSG_RING} wake-ups exist (tests both paths).
+         *
+         * @param eventFd whether to wake loops through an eventfd
+         * @return this builder
+         */
         public Builder eventFdWakeup(boolean eventFd) {
             this.eventFdWakeup = eventFd;
             return this;
@@ -340,6 +455,11 @@ public final class IoUringConfig {
          * {@code io_uring_enter} (default {@value #SPIN_DEFAULT_NANOS} ns; 0: sleep at once). Work handed over
          * during the spin costs its submitter no wake-up system call and the loop no sleep and wake; the price
          * is that much CPU each time the loop goes idle.
+         *
+         * @param time the spin, 0 to 10 ms
+         * @param unit its unit
+         * @return this builder
+         * @throws IllegalArgumentException if the spin is negative or longer than 10 ms
          */
         public Builder spin(long time, TimeUnit unit) {
             long nanos = unit.toNanos(time);
@@ -368,13 +488,23 @@ public final class IoUringConfig {
             return this;
         }
 
-        /** Route the rings' system calls through a fault plan (tests only). */
+        /**
+         * Route the rings' system calls through a fault plan (tests only).
+         *
+         * @param faults the plan (default {@link KernelFaults#none()})
+         * @return this builder
+         */
         public Builder faults(KernelFaults faults) {
             this.faults = Objects.requireNonNull(faults, "faults");
             return this;
         }
 
-        /** The immutable configuration. */
+        /**
+         * The immutable configuration.
+         *
+         * @return a configuration with this builder's settings (later changes to the builder do not affect it)
+         * @throws IllegalArgumentException if {@code cqEntries} is nonzero and below {@code ringEntries}
+         */
         public IoUringConfig build() {
             if (cqEntries != 0 && cqEntries < ringEntries) {
                 throw new IllegalArgumentException("cqEntries (" + cqEntries + ") must be >= ringEntries ("

@@ -106,6 +106,8 @@ public final class IoUringFile {
      * threads only: an operation submitted through it from any Netty event loop thread fails with
      * {@link IllegalStateException} (its future fails, a callback variant throws), full loop or not, rather
      * than ever block an event loop.
+     *
+     * @return a blocking view of this file ({@code this} when it already is one); closing either closes both
      */
     public IoUringFile blocking() {
         return blocking ? this : new IoUringFile(this, true);
@@ -113,7 +115,11 @@ public final class IoUringFile {
 
     // ---- what this file is ----
 
-    /** The file API of the loop this file's operations run on. */
+    /**
+     * The file API of the loop this file's operations run on.
+     *
+     * @return the file API of the loop this file's operations run on
+     */
     public IoUringFileIo io() {
         return core.api();
     }
@@ -123,52 +129,96 @@ public final class IoUringFile {
         return life.path;
     }
 
-    /** The file descriptor. */
+    /**
+     * The file descriptor.
+     *
+     * @return the file descriptor (still valid after {@link #close()} until the operations in flight end)
+     */
     public int fd() {
         return fd;
     }
 
-    /** Whether the file sits in one of the loop's registered-file slots. */
+    /**
+     * Whether the file sits in one of the loop's registered-file slots.
+     *
+     * @return whether operations address the file by its registered slot ({@code IOSQE_FIXED_FILE})
+     */
     public boolean isRegistered() {
         return fixedSlot >= 0;
     }
 
-    /** Whether the file was opened with O_DIRECT. */
+    /**
+     * Whether the file was opened with O_DIRECT.
+     *
+     * @return whether the descriptor's flags include {@code O_DIRECT}
+     */
     public boolean isDirect() {
         return (openFlags & Linux.O_DIRECT) != 0;
     }
 
-    /** O_DIRECT offset and length alignment in bytes (1 when not O_DIRECT). */
+    /**
+     * O_DIRECT offset and length alignment in bytes (1 when not O_DIRECT).
+     *
+     * @return the alignment file offsets and lengths must have, in bytes (1 when not O_DIRECT)
+     */
     public int directIoAlignment() {
         return offsetAlign;
     }
 
-    /** O_DIRECT buffer address alignment in bytes (1 when not O_DIRECT). */
+    /**
+     * O_DIRECT buffer address alignment in bytes (1 when not O_DIRECT).
+     *
+     * @return the alignment buffer addresses must have, in bytes (1 when not O_DIRECT)
+     */
     public int directMemoryAlignment() {
         return memAlign;
     }
 
-    /** Whether {@link #close()} has not been called. */
+    /**
+     * Whether {@link #close()} has not been called.
+     *
+     * @return {@code false} once {@link #close()} has been called (on this file or a {@link #blocking()} view)
+     */
     public boolean isOpen() {
         return life.refs.get() >= 0;
     }
 
     // ---- read and write ----
 
-    /** Reads into {@code dst}'s writable bytes from file {@code offset}; the count read ({@code pread(2)}). */
+    /**
+     * Reads into {@code dst}'s writable bytes from file {@code offset}; the count read ({@code pread(2)}).
+     *
+     * @param dst the buffer, filled from its writer index (which advances by the count)
+     * @param offset the file offset
+     * @return a future completing with the count (what the system call returns)
+     */
     public IntFuture read(ByteBuf dst, long offset) {
         IntPromise p = new IntPromise(core);
         submit(prepareRead(dst, offset, p));
         return p;
     }
 
-    /** {@link #read(ByteBuf, long)}, completing {@code promise} (its listeners run on its executor). */
+    /**
+     * {@link #read(ByteBuf, long)}, completing {@code promise} (its listeners run on its executor).
+     *
+     * @param dst the buffer, filled from its writer index (which advances by the count)
+     * @param offset the file offset
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
     public Future<Integer> read(ByteBuf dst, long offset, Promise<Integer> promise) {
         submit(prepareRead(dst, offset, new Target.User(Objects.requireNonNull(promise, "promise"))));
         return promise;
     }
 
-    /** {@link #read(ByteBuf, long)} reporting to {@code callback}; throws instead of failing a future. */
+    /**
+     * {@link #read(ByteBuf, long)} reporting to {@code callback}; throws instead of failing a future.
+     *
+     * @param dst the buffer, filled from its writer index (which advances by the count)
+     * @param offset the file offset
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
     public void read(ByteBuf dst, long offset, IoCallback callback, long tag) {
         Objects.requireNonNull(callback, "callback");
         OpSlot op = prepareRead(dst, offset, Target.Callback.INSTANCE);
@@ -179,20 +229,40 @@ public final class IoUringFile {
         }
     }
 
-    /** Writes {@code src}'s readable bytes at file {@code offset}; the count written ({@code pwrite(2)}). */
+    /**
+     * Writes {@code src}'s readable bytes at file {@code offset}; the count written ({@code pwrite(2)}).
+     *
+     * @param src the buffer, sent from its reader index (which advances by the count)
+     * @param offset the file offset
+     * @return a future completing with the count (what the system call returns)
+     */
     public IntFuture write(ByteBuf src, long offset) {
         IntPromise p = new IntPromise(core);
         submit(prepareWrite(src, offset, p));
         return p;
     }
 
-    /** {@link #write(ByteBuf, long)}, completing {@code promise}. */
+    /**
+     * {@link #write(ByteBuf, long)}, completing {@code promise}.
+     *
+     * @param src the buffer, sent from its reader index (which advances by the count)
+     * @param offset the file offset
+     * @param promise completed with the result (its listeners run on its executor)
+     * @return {@code promise}
+     */
     public Future<Integer> write(ByteBuf src, long offset, Promise<Integer> promise) {
         submit(prepareWrite(src, offset, new Target.User(Objects.requireNonNull(promise, "promise"))));
         return promise;
     }
 
-    /** {@link #write(ByteBuf, long)} reporting to {@code callback}; throws instead of failing a future. */
+    /**
+     * {@link #write(ByteBuf, long)} reporting to {@code callback}; throws instead of failing a future.
+     *
+     * @param src the buffer, sent from its reader index (which advances by the count)
+     * @param offset the file offset
+     * @param callback called on the loop thread with the result ({@code < 0}: {@code -errno})
+     * @param tag handed to the callback
+     */
     public void write(ByteBuf src, long offset, IoCallback callback, long tag) {
         Objects.requireNonNull(callback, "callback");
         OpSlot op = prepareWrite(src, offset, Target.Callback.INSTANCE);
@@ -932,6 +1002,8 @@ public final class IoUringFile {
     /**
      * Closes the file: new operations fail with {@link ClosedFileException} from now on; the descriptor is
      * closed (and its registered slot freed) once the operations in flight have completed. Idempotent.
+     *
+     * @return a future completing once the descriptor is closed; every call returns the same one
      */
     public Future<Void> close() {
         FileLife l = life;

@@ -20,12 +20,21 @@ public final class IoUringFileEventLoopGroup extends IoUringEventLoopGroup {
         this(Runtime.getRuntime().availableProcessors());
     }
 
-    /** {@code nThreads} loops, default configuration. */
+    /**
+     * {@code nThreads} loops, default configuration.
+     *
+     * @param nThreads the number of loops, each one thread with its own ring
+     */
     public IoUringFileEventLoopGroup(int nThreads) {
         this(nThreads, IoUringConfig.defaults());
     }
 
-    /** {@code nThreads} loops set up by {@code config}. */
+    /**
+     * {@code nThreads} loops set up by {@code config}.
+     *
+     * @param nThreads the number of loops, each one thread with its own ring
+     * @param config how each loop sets up its ring
+     */
     public IoUringFileEventLoopGroup(int nThreads, IoUringConfig config) {
         super(nThreads, config, newIoHandlerFactory(config), IoUringFileEventLoopGroup.class);
     }

@@ -106,17 +106,29 @@ public final class IoUringFileIo {
 
     // ---- what this loop is ----
 
-    /** The event loop whose ring runs this API's operations (and whose thread completes them). */
+    /**
+     * The event loop whose ring runs this API's operations (and whose thread completes them).
+     *
+     * @return the event loop whose ring runs this API's operations
+     */
     public IoEventLoop executor() {
         return core.executor();
     }
 
-    /** Whether this loop's ring has 128-byte SQEs and 32-byte CQEs ({@code uring_cmd} passthrough). */
+    /**
+     * Whether this loop's ring has 128-byte SQEs and 32-byte CQEs ({@code uring_cmd} passthrough).
+     *
+     * @return whether the ring was set up with {@code SQE128} and {@code CQE32}
+     */
     public boolean isPassthrough() {
         return core.isPassthrough();
     }
 
-    /** Whether this is Netty's own io_uring loop (shared with its channels) rather than this library's ring. */
+    /**
+     * Whether this is Netty's own io_uring loop (shared with its channels) rather than this library's ring.
+     *
+     * @return {@code true} on a Netty {@code IoUringIoHandler} loop, {@code false} on this library's ring
+     */
     public boolean isNettyRing() {
         return core instanceof NettyRingCore;
     }
@@ -158,7 +170,11 @@ public final class IoUringFileIo {
         return core.probe().supportedNames().contains(opcode);
     }
 
-    /** How other threads wake this loop: {@code "msg_ring"}, {@code "eventfd"} or {@code "netty"}; null before it started. */
+    /**
+     * How other threads wake this loop: {@code "msg_ring"}, {@code "eventfd"} or {@code "netty"}; null before it started.
+     *
+     * @return {@code "msg_ring"}, {@code "eventfd"} or {@code "netty"}; null before the loop started
+     */
     public String wakeMechanism() {
         if (core instanceof RingCore r) {
             return r.waker() == null ? null : r.waker().mechanism();
@@ -166,7 +182,11 @@ public final class IoUringFileIo {
         return "netty";
     }
 
-    /** The most operations this loop holds at once, queued or in flight. */
+    /**
+     * The most operations this loop holds at once, queued or in flight.
+     *
+     * @return the bound beyond which submissions fail with {@link IoUringOverloadedException}
+     */
     public int maxInFlight() {
         return core.capacity();
     }
@@ -181,7 +201,11 @@ public final class IoUringFileIo {
         return core.metrics();
     }
 
-    /** Operations accepted and not yet completed, right now. */
+    /**
+     * Operations accepted and not yet completed, right now.
+     *
+     * @return the count of operations accepted and not yet completed (a moment's reading)
+     */
     public int pendingOps() {
         return core.table.inUse();
     }
@@ -655,7 +679,12 @@ public final class IoUringFileIo {
         }
     }
 
-    /** Starts a chain of linked operations: each starts when the one before succeeded ({@code IOSQE_IO_LINK}). */
+    /**
+     * Starts a chain of linked operations: each starts when the one before succeeded ({@code IOSQE_IO_LINK}).
+     *
+     * @return an empty chain to add operations to
+     * @throws UnsupportedOperationException on Netty's io_uring loop, which may submit between two links
+     */
     public LinkedOps link() {
         if (core.maxChainLength() < 2) {
             throw new UnsupportedOperationException("linked chains need this library's ring: Netty's io_uring loop "

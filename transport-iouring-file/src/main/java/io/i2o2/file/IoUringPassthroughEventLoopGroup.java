@@ -13,12 +13,21 @@ public final class IoUringPassthroughEventLoopGroup extends IoUringEventLoopGrou
         this(1);
     }
 
-    /** {@code nThreads} loops, default configuration. */
+    /**
+     * {@code nThreads} loops, default configuration.
+     *
+     * @param nThreads the number of loops, each one thread with its own {@code SQE128|CQE32} ring
+     */
     public IoUringPassthroughEventLoopGroup(int nThreads) {
         this(nThreads, IoUringConfig.defaults());
     }
 
-    /** {@code nThreads} loops set up by {@code config}. */
+    /**
+     * {@code nThreads} loops set up by {@code config}.
+     *
+     * @param nThreads the number of loops, each one thread with its own {@code SQE128|CQE32} ring
+     * @param config how each loop sets up its ring ({@code SQE128|CQE32} are always required on top)
+     */
     public IoUringPassthroughEventLoopGroup(int nThreads, IoUringConfig config) {
         super(nThreads, config, newIoHandlerFactory(config), IoUringPassthroughEventLoopGroup.class);
     }

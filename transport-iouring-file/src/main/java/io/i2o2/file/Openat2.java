@@ -58,6 +58,16 @@ public final class Openat2 {
      * {@code promise} (of any executor) with the new descriptor, or fails it with the kernel's errno as an
      * {@link IoUringIOException}. The caller owns the descriptor: wrap it with
      * {@link IoUringFile#wrap(IoUringFileIo, int, boolean)} or close it.
+     *
+     * @param loop the file API whose ring runs the open
+     * @param dirFd the directory {@code path} is resolved against (and, with {@link #RESOLVE_BENEATH}, kept
+     *        beneath), or {@code AT_FDCWD} ({@code -100})
+     * @param path the path, without NUL bytes (a NUL fails {@code promise} with {@link IllegalArgumentException})
+     * @param flags {@code open_how.flags}: the {@code O_*} constants of this class, or'ed
+     * @param mode {@code open_how.mode}: permission bits for a created file, else 0
+     * @param resolve {@code open_how.resolve}: the {@code RESOLVE_*} constants of this class, or'ed
+     * @param promise completed with the new descriptor; a descriptor it cannot take (cancelled) is closed
+     * @return {@code promise}
      */
     public static Future<Integer> open(IoUringFileIo loop, int dirFd, String path, long flags, long mode,
                                        long resolve, Promise<Integer> promise) {
@@ -114,6 +124,14 @@ public final class Openat2 {
     /**
      * {@link #open} wrapped as an {@link IoUringFile} of {@code loop} that owns its descriptor, completing
      * {@code promise}. A descriptor the promise cannot take is closed.
+     *
+     * @param loop the file API whose ring runs the open and the file's operations
+     * @param dirFd the directory {@code path} is resolved against, or {@code AT_FDCWD} ({@code -100})
+     * @param path the path, without NUL bytes
+     * @param flags {@code open_how.flags}: the {@code O_*} constants of this class, or'ed (mode is 0)
+     * @param resolve {@code open_how.resolve}: the {@code RESOLVE_*} constants of this class, or'ed
+     * @param promise completed with the file, which the caller closes; failed with the open's error
+     * @return {@code promise}
      */
     public static Future<IoUringFile> openFile(IoUringFileIo loop, int dirFd, String path, long flags,
                                                long resolve, Promise<IoUringFile> promise) {
