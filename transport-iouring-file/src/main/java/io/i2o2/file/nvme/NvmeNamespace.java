@@ -489,7 +489,9 @@ public final class NvmeNamespace {
     /** Closes the namespace device and its controller device. */
     public Future<Void> close() {
         Promise<Void> done = device.io().newPromise();
-        device.close().addListener(f -> controller.close().addListener(g -> done.trySuccess(null)));
+        // Both at once: the controller's close must not wait on the namespace's (which waits for its ops).
+        Future<Void> ctrl = controller.close();
+        device.close().addListener(f -> ctrl.addListener(g -> done.trySuccess(null)));
         return done;
     }
 
