@@ -58,7 +58,8 @@ public final class FileServer implements AutoCloseable {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(FileServer.class);
     /** The address the server binds. */
     public static final String HOST = "127.0.0.1";
-    private static final String USAGE = "usage: ./i2o2 serve [DIR] [--port N] [--wiring uring|channel] [--threads N]\n"
+    private static final String USAGE = "usage: ./i2o2 serve [DIR] [--port N] [--wiring uring|channel|netty-uring]"
+            + " [--threads N]\n"
             + "                     [--open-file-cache [--no-memory-cache] [--sendfile]]\n"
             + "                     [--chunk-size N] [--read-ahead N] [--spin-us N]\n"
             + "                     [--whole-body-limit N]\n"
@@ -66,7 +67,9 @@ public final class FileServer implements AutoCloseable {
             + "  DIR               the directory to serve (default: the current directory)\n"
             + "  --port            the port on 127.0.0.1 (default 8080; 0 picks a free one)\n"
             + "  --wiring          uring: the file handler runs on an io_uring loop (default);\n"
-            + "                    channel: it runs on the channel's loop and sends its ops to io_uring loops\n"
+            + "                    channel: it runs on the channel's loop and sends its ops to io_uring loops;\n"
+            + "                    netty-uring: channels on Netty's io_uring transport, every file op on the\n"
+            + "                    channel's own ring (no hand-over at all)\n"
             + "  --threads         socket loops and io_uring loops, N of each (default: one per processor)\n"
             + "  --open-file-cache keep descriptors and metadata of served files (checked again every 60 s)\n"
             + "  --no-memory-cache with the cache, still read small files each time (default: files to 16 KiB\n"
