@@ -32,7 +32,14 @@ public final class NvmeController {
         this.device = device;
     }
 
-    /** Opens the controller device on {@code loop}, which must be an {@code IoUringPassthroughEventLoopGroup}'s. */
+    /**
+     * Opens the controller device on {@code loop}, which must be an {@code IoUringPassthroughEventLoopGroup}'s.
+     *
+     * @param loop             a passthrough loop (128-byte SQEs and CQEs)
+     * @param controllerDevice the controller's character device, e.g. {@code /dev/nvme0}
+     * @return the opened controller; fails with {@link UnsupportedOperationException} on a loop that is not a
+     *         passthrough one, or with the open's error (e.g. no permission)
+     */
     public static Future<NvmeController> open(IoUringFileIo loop, Path controllerDevice) {
         Objects.requireNonNull(controllerDevice, "controllerDevice");
         if (!loop.isPassthrough()) {
@@ -43,17 +50,33 @@ public final class NvmeController {
                 StandardOpenOption.WRITE)).thenApply(NvmeController::new), loop.newPromise());
     }
 
-    /** The controller's device. */
+    /**
+     * The controller's device.
+     *
+     * @return the open {@code /dev/nvmeX} file admin commands go through
+     */
     public IoUringFile device() {
         return device;
     }
 
-    /** Identify Controller: model, serial, transfer limit, optional commands. */
+    /**
+     * Identify Controller: model, serial, transfer limit, optional commands.
+     *
+     * @return the parsed Identify Controller data (CNS 01h); fails with {@link NvmeStatusException} on an NVMe
+     *         error status
+     */
     public Future<NvmeControllerInfo> identify() {
         return identifyInto(NvmeUringCmd.CNS_CONTROLLER, 0, NvmeControllerInfo::parse);
     }
 
-    /** Identify Namespace {@code nsid}: size and LBA format. */
+    /**
+     * Identify Namespace {@code nsid}: size and LBA format.
+     *
+     * @param nsid the namespace id, at least 1
+     * @return the parsed Identify Namespace data (CNS 00h); fails with {@link IllegalArgumentException} for an
+     *         nsid below 1, {@link IllegalStateException} for an inactive namespace or an unusable LBA format,
+     *         {@link NvmeStatusException} on an NVMe error status
+     */
     public Future<NvmeNamespaceInfo> identifyNamespace(int nsid) {
         if (nsid <= 0) {
             return device.io().newFailedFuture(new IllegalArgumentException("nsid must be >= 1: " + nsid));
@@ -74,6 +97,14 @@ public final class NvmeController {
      * Any admin command: {@code opcode} for {@code nsid} with command dwords 10.. from {@code cdws}, moving
      * {@code data} (may be null) to the device or, with {@code dataIn}, from it. The future fails with
      * {@link NvmeStatusException} on an NVMe error status.
+     *
+     * @param opcode the admin command opcode (CDW0 bits 0-7)
+     * @param nsid   the namespace id (0 or {@code 0xffffffff} where the command is not for one namespace)
+     * @param data   the data buffer, or null for a command that moves none
+     * @param dataIn whether {@code data} is read from the device (true) or written to it (false)
+     * @param cdws   command dwords 10 to 15, in order, at most 6; missing ones are 0
+     * @return the completion: {@code res} 0 and the command's dword 0 in {@code extra0}; fails with
+     *         {@link IllegalArgumentException} for more than 6 dwords
      */
     public Future<UringCmdResult> admin(int opcode, int nsid, ByteBuf data, boolean dataIn, int... cdws) {
         if (cdws.length > 6) {
@@ -110,6 +141,13 @@ public final class NvmeController {
     /**
      * Get Log Page {@code logId} for {@code nsid}: {@code bytes} (a multiple of 4, at least 4) from the page's start,
      * into a new 4 KiB-aligned buffer the caller releases.
+     *
+     * @param logId the Log Identifier (LID), 0 to 255, e.g. {@link #LOG_SMART}
+     * @param nsid  the namespace id, or {@code 0xffffffff} for the controller-wide page
+     * @param bytes how many bytes to read (NUMD), a positive multiple of 4
+     * @return the page's first {@code bytes} bytes, readable; fails with {@link IllegalArgumentException} for a
+     *         bad log id or length, {@link NvmeStatusException} on an NVMe error status (the buffer is then
+     *         released)
      */
     public Future<ByteBuf> logPage(int logId, int nsid, int bytes) {
         if (bytes < 4 || bytes % 4 != 0 || (logId & ~0xff) != 0) {
@@ -131,7 +169,12 @@ public final class NvmeController {
         return result;
     }
 
-    /** The SMART / Health Information log page, controller-wide. */
+    /**
+     * The SMART / Health Information log page, controller-wide.
+     *
+     * @return the parsed page (Log Identifier 02h, 512 bytes); fails with {@link NvmeStatusException} on an
+     *         NVMe error status
+     */
     public Future<NvmeSmartLog> smartLog() {
         return parsed(logPage(LOG_SMART, ALL_NAMESPACES, NvmeSmartLog.SIZE), NvmeSmartLog::parse);
     }
@@ -139,6 +182,10 @@ public final class NvmeController {
     /**
      * The first {@code entries} entries of the Error Information log page, newest first; empty entries (error
      * count 0) are left out. The controller keeps ELPE + 1 entries (Identify Controller).
+     *
+     * @param entries how many entries to read, 1 to 256 (64 bytes each)
+     * @return the non-empty entries among them, an unmodifiable list; fails with
+     *         {@link IllegalArgumentException} outside 1..256, {@link NvmeStatusException} on an NVMe error status
      */
     public Future<List<NvmeErrorLogEntry>> errorLog(int entries) {
         if (entries < 1 || entries > 256) {
@@ -156,7 +203,14 @@ public final class NvmeController {
         });
     }
 
-    /** Get Features {@code featureId} (current value) for {@code nsid} (0 for controller-wide): dword 0 of the result. */
+    /**
+     * Get Features {@code featureId} (current value) for {@code nsid} (0 for controller-wide): dword 0 of the result.
+     *
+     * @param featureId the Feature Identifier (FID, CDW10 bits 0-7), e.g. {@link #FEATURE_NUMBER_OF_QUEUES}
+     * @param nsid      the namespace id, or 0 for a controller-wide feature
+     * @return the completion's dword 0, the feature's value; fails with {@link NvmeStatusException} on an NVMe
+     *         error status (e.g. Invalid Field in Command for a feature the controller lacks)
+     */
     public Future<Integer> feature(int featureId, int nsid) {
         return NvmeCommands.submit(device, NvmeUringCmd.CMD_ADMIN, "nvme get features 0x"
                 + Integer.toHexString(featureId), -1, null, false,
@@ -167,6 +221,13 @@ public final class NvmeController {
     /**
      * Set Features {@code featureId} to {@code value} (dword 11) for {@code nsid} (0: controller-wide); with
      * {@code save}, the value persists across resets where the feature is saveable. Gives dword 0 of the result.
+     *
+     * @param featureId the Feature Identifier (FID, CDW10 bits 0-7), e.g. {@link #FEATURE_VOLATILE_WRITE_CACHE}
+     * @param nsid      the namespace id, or 0 for a controller-wide feature
+     * @param value     the feature's new value, as CDW11 encodes it
+     * @param save      whether to set Save (SV, CDW10 bit 31)
+     * @return the completion's dword 0 (meaning depends on the feature); fails with {@link NvmeStatusException}
+     *         on an NVMe error status (e.g. Feature Identifier Not Saveable)
      */
     public Future<Integer> setFeature(int featureId, int nsid, int value, boolean save) {
         return NvmeCommands.submit(device, NvmeUringCmd.CMD_ADMIN, "nvme set features 0x"
@@ -176,12 +237,23 @@ public final class NvmeController {
                 r -> (int) r.extra0());
     }
 
-    /** Whether the volatile write cache is on (Get Features 06h); fails where the controller has none. */
+    /**
+     * Whether the volatile write cache is on (Get Features 06h); fails where the controller has none.
+     *
+     * @return true when the cache is enabled (WCE, bit 0); fails with {@link NvmeStatusException} where the
+     *         controller has no volatile write cache
+     */
     public Future<Boolean> volatileWriteCache() {
         return parsedValue(feature(FEATURE_VOLATILE_WRITE_CACHE, 0), v -> (v & 1) != 0);
     }
 
-    /** Turns the volatile write cache on or off (Set Features 06h, not saved). */
+    /**
+     * Turns the volatile write cache on or off (Set Features 06h, not saved).
+     *
+     * @param enabled whether the cache should be on (WCE)
+     * @return {@code enabled}, once the controller accepted it; fails with {@link NvmeStatusException} where
+     *         the controller has no volatile write cache
+     */
     public Future<Boolean> setVolatileWriteCache(boolean enabled) {
         return parsedValue(setFeature(FEATURE_VOLATILE_WRITE_CACHE, 0, enabled ? 1 : 0, false), v -> enabled);
     }
@@ -189,6 +261,8 @@ public final class NvmeController {
     /**
      * The I/O queues the controller allocated (Get Features 07h): {@code [submission, completion]}, each the
      * count, not the 0-based value the command returns.
+     *
+     * @return a new two-element array: I/O submission queues (NSQA + 1), then I/O completion queues (NCQA + 1)
      */
     public Future<int[]> queueCount() {
         return parsedValue(feature(FEATURE_NUMBER_OF_QUEUES, 0), v -> new int[] {(v & 0xffff) + 1, (v >>> 16) + 1});
@@ -220,7 +294,11 @@ public final class NvmeController {
         return promise;
     }
 
-    /** Closes the device. */
+    /**
+     * Closes the device.
+     *
+     * @return completes once the device is closed
+     */
     public Future<Void> close() {
         return device.close();
     }

@@ -20,17 +20,29 @@ import java.nio.charset.StandardCharsets;
 public record NvmeControllerInfo(int vendorId, String serial, String model, String firmware, long maxTransferBytes,
                                  int namespaceCount, boolean writeZeroes, boolean datasetManagement,
                                  int optionalCommands) {
-    /** Whether Compare is supported (ONCS bit 0). */
+    /**
+     * Whether Compare is supported (ONCS bit 0).
+     *
+     * @return true when the controller takes Compare
+     */
     public boolean compare() {
         return (optionalCommands & 0x1) != 0;
     }
 
-    /** Whether Verify is supported (ONCS bit 7). */
+    /**
+     * Whether Verify is supported (ONCS bit 7).
+     *
+     * @return true when the controller takes Verify
+     */
     public boolean verify() {
         return (optionalCommands & 0x80) != 0;
     }
 
-    /** Whether Copy is supported (ONCS bit 8). */
+    /**
+     * Whether Copy is supported (ONCS bit 8).
+     *
+     * @return true when the controller takes Copy
+     */
     public boolean copy() {
         return (optionalCommands & 0x100) != 0;
     }

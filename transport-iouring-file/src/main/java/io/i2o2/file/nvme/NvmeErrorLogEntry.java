@@ -26,7 +26,11 @@ public record NvmeErrorLogEntry(long errorCount, int submissionQueue, int comman
                 page.getUnsignedShortLE(o + 14), page.getLongLE(o + 16), page.getIntLE(o + 24));
     }
 
-    /** The status decoded, e.g. {@code "LBA Out of Range (status 0x4080, ...)"}. */
+    /**
+     * The status decoded, e.g. {@code "LBA Out of Range (status 0x4080, ...)"}.
+     *
+     * @return {@link NvmeStatusException#describe(int)} of {@link #status()}
+     */
     public String describeStatus() {
         return NvmeStatusException.describe(status);
     }

@@ -74,6 +74,11 @@ public final class NvmeNamespace {
      * Opens {@code /dev/ngXnY}, identifying it through its controller as its namespace: both found through sysfs
      * ({@link NvmeSysfs}: right with native multipath too), else by the name ({@code /dev/nvmeX}, namespace Y).
      * {@code loop} must be a passthrough loop.
+     *
+     * @param loop          a passthrough loop (128-byte SQEs and CQEs)
+     * @param genericDevice the namespace's generic character device, {@code /dev/ngXnY}
+     * @return the opened namespace, its geometry identified; fails with {@link IllegalArgumentException} for a
+     *         name that is not {@code ngXnY}, or as {@link #open(IoUringFileIo, Path, Path, int)} fails
      */
     public static Future<NvmeNamespace> open(IoUringFileIo loop, Path genericDevice) {
         Matcher m = GENERIC_DEVICE.matcher(genericDevice.getFileName().toString());
@@ -86,7 +91,16 @@ public final class NvmeNamespace {
         return open(loop, genericDevice, where.controllerDevice(), where.nsid());
     }
 
-    /** Opens namespace {@code nsid} at {@code genericDevice}, identified through {@code controllerDevice}. */
+    /**
+     * Opens namespace {@code nsid} at {@code genericDevice}, identified through {@code controllerDevice}.
+     *
+     * @param loop             a passthrough loop (128-byte SQEs and CQEs)
+     * @param genericDevice    the namespace's generic character device, e.g. {@code /dev/ng0n1}
+     * @param controllerDevice its controller's character device, e.g. {@code /dev/nvme0}
+     * @param nsid             the namespace id, at least 1
+     * @return the opened namespace; fails as {@link NvmeController#open(IoUringFileIo, Path)} or Identify fails,
+     *         or with the open's error (the controller is then closed)
+     */
     public static Future<NvmeNamespace> open(IoUringFileIo loop, Path genericDevice, Path controllerDevice, int nsid) {
         Objects.requireNonNull(genericDevice, "genericDevice");
         CompletableFuture<NvmeNamespace> opened = NvmeCommands.stage(NvmeController.open(loop, controllerDevice))
@@ -107,32 +121,56 @@ public final class NvmeNamespace {
                                 .thenApply(dev -> new NvmeNamespace(dev, ctrl, ctrlInfo, nsInfo))));
     }
 
-    /** Identify data of this namespace. */
+    /**
+     * Identify data of this namespace.
+     *
+     * @return what Identify Namespace said when the namespace was opened
+     */
     public NvmeNamespaceInfo info() {
         return info;
     }
 
-    /** Its controller, for admin commands (log pages, features); closed with the namespace. */
+    /**
+     * Its controller, for admin commands (log pages, features); closed with the namespace.
+     *
+     * @return the open controller this namespace was identified through
+     */
     public NvmeController controller() {
         return controller;
     }
 
-    /** Identify data of its controller. */
+    /**
+     * Identify data of its controller.
+     *
+     * @return what Identify Controller said when the namespace was opened
+     */
     public NvmeControllerInfo controllerInfo() {
         return controllerInfo;
     }
 
-    /** Bytes per logical block. */
+    /**
+     * Bytes per logical block.
+     *
+     * @return the formatted LBA format's block size, e.g. 512 or 4096
+     */
     public int lbaSize() {
         return info.lbaSize();
     }
 
-    /** Size in logical blocks. */
+    /**
+     * Size in logical blocks.
+     *
+     * @return the namespace size (NSZE); valid LBAs are 0 to this minus 1
+     */
     public long lbaCount() {
         return info.lbaCount();
     }
 
-    /** The generic device this namespace is read and written through. */
+    /**
+     * The generic device this namespace is read and written through.
+     *
+     * @return the open {@code /dev/ngXnY} file
+     */
     public IoUringFile device() {
         return device;
     }
@@ -140,6 +178,13 @@ public final class NvmeNamespace {
     /**
      * Reads {@code blocks} logical blocks from {@code lba} into {@code dst}'s writable bytes; completes with the
      * byte count and advances {@code dst}'s writer index by it.
+     *
+     * @param lba    the first logical block
+     * @param blocks how many blocks, 1 to 65536
+     * @param dst    the buffer, with at least {@code blocks * lbaSize()} writable bytes at a 4-byte aligned address
+     * @return the bytes read, {@code blocks * lbaSize()}; fails with {@link IllegalArgumentException} before
+     *         submission for a range outside the namespace, a short or misaligned buffer or a transfer beyond
+     *         MDTS, with {@link NvmeStatusException} on an NVMe error status
      */
     public Future<Integer> read(long lba, int blocks, ByteBuf dst) {
         Objects.requireNonNull(dst, "dst");
@@ -159,6 +204,12 @@ public final class NvmeNamespace {
     /**
      * Writes {@code src}'s readable bytes, a whole number of blocks, from {@code lba}; completes with the byte
      * count and advances {@code src}'s reader index by it.
+     *
+     * @param lba the first logical block
+     * @param src the data, a whole number of blocks (1 to 65536) readable at a 4-byte aligned address
+     * @return the bytes written; fails with {@link IllegalArgumentException} before submission for a partial
+     *         block, a range outside the namespace, a misaligned buffer or a transfer beyond MDTS, with
+     *         {@link NvmeStatusException} on an NVMe error status
      */
     public Future<Integer> write(long lba, ByteBuf src) {
         Objects.requireNonNull(src, "src");
@@ -183,6 +234,11 @@ public final class NvmeNamespace {
     /**
      * Like {@link #write(long, ByteBuf)}, with Force Unit Access when {@code fua}: the command completes only once
      * the data is on stable media (CDW12 bit 30), so no flush is needed for it.
+     *
+     * @param lba the first logical block
+     * @param src the data, as {@link #write(long, ByteBuf)} takes it
+     * @param fua whether to set Force Unit Access; false is a plain {@link #write(long, ByteBuf)}
+     * @return the bytes written; fails as {@link #write(long, ByteBuf)} fails
      */
     public Future<Integer> write(long lba, ByteBuf src, boolean fua) {
         if (!fua) {
@@ -210,6 +266,11 @@ public final class NvmeNamespace {
     /**
      * Dataset Management with Deallocate over several ranges in one command (1 to 256): the device may forget
      * them all. Each range is checked as {@link #trim(long, int)} checks its one.
+     *
+     * @param ranges the ranges to deallocate, 1 to 256, each 1 to 65536 blocks inside the namespace
+     * @return completes when the device took the command; fails with {@link IllegalArgumentException} for a bad
+     *         count or range, {@link UnsupportedOperationException} without ONCS Dataset Management,
+     *         {@link NvmeStatusException} on an NVMe error status
      */
     public Future<Void> trim(List<NvmeLbaRange> ranges) {
         Objects.requireNonNull(ranges, "ranges");
@@ -240,6 +301,12 @@ public final class NvmeNamespace {
      * Compare: the device reads {@code expected}'s readable bytes' worth of blocks from {@code lba} and compares
      * them with it, moving nothing back. Completes with true when they match, false on a Compare Failure
      * (status 0x285); other errors fail the future. Needs ONCS Compare.
+     *
+     * @param lba      the first logical block
+     * @param expected the data to compare with, a whole number of blocks readable at a 4-byte aligned address
+     * @return whether the blocks equal {@code expected}; fails with {@link IllegalArgumentException} as
+     *         {@link #write(long, ByteBuf)} checks its buffer, {@link UnsupportedOperationException} without
+     *         ONCS Compare, {@link NvmeStatusException} on another NVMe error status
      */
     public Future<Boolean> compare(long lba, ByteBuf expected) {
         Objects.requireNonNull(expected, "expected");
@@ -273,6 +340,12 @@ public final class NvmeNamespace {
     /**
      * Verify: the device checks that {@code blocks} blocks from {@code lba} can be read (and their protection
      * information, if any), returning no data. Needs ONCS Verify.
+     *
+     * @param lba    the first logical block
+     * @param blocks how many blocks, 1 to 65536
+     * @return completes when the blocks verified; fails with {@link IllegalArgumentException} for a range
+     *         outside the namespace, {@link UnsupportedOperationException} without ONCS Verify,
+     *         {@link NvmeStatusException} on an NVMe error status (e.g. Unrecovered Read Error)
      */
     public Future<Void> verify(long lba, int blocks) {
         RuntimeException bad = checkRange(lba, blocks);
@@ -291,6 +364,12 @@ public final class NvmeNamespace {
      * Copy (simple copy, source range format 0): the device copies {@code sources}, in order, to consecutive
      * blocks from {@code destination}, inside this namespace, moving no data through the host. Needs ONCS Copy
      * and fails before submission beyond the namespace's limits ({@link NvmeNamespaceInfo#copyLimits()}).
+     *
+     * @param sources     the source ranges, 1 to 256, in the order their blocks are written
+     * @param destination the first logical block written, the ranges' blocks following it back to back
+     * @return completes when the copy is done; fails with {@link IllegalArgumentException} for a bad range or
+     *         more than 65536 blocks or beyond the copy limits, {@link UnsupportedOperationException} without
+     *         ONCS Copy or where the namespace takes none, {@link NvmeStatusException} on an NVMe error status
      */
     public Future<Void> copy(List<NvmeLbaRange> sources, long destination) {
         Objects.requireNonNull(sources, "sources");
@@ -338,7 +417,14 @@ public final class NvmeNamespace {
 
     /** Zone Send Actions (Zone Management Send, CDW13 bits 0-7). */
     public enum ZoneAction {
-        CLOSE(0x1), FINISH(0x2), OPEN(0x3), RESET(0x4);
+        /** Close Zone: an open zone becomes Closed, releasing its open resource. */
+        CLOSE(0x1),
+        /** Finish Zone: the zone becomes Full, its write pointer at the end. */
+        FINISH(0x2),
+        /** Open Zone: the zone becomes Explicitly Opened. */
+        OPEN(0x3),
+        /** Reset Zone: the zone becomes Empty, its write pointer back at its start, its data gone. */
+        RESET(0x4);
 
         final int code;
 
@@ -350,6 +436,12 @@ public final class NvmeNamespace {
     /**
      * Report Zones (Zone Management Receive, zoned namespaces only): up to {@code maxZones} zones from the one
      * holding {@code lba}, in LBA order.
+     *
+     * @param lba      a logical block in the first zone to report
+     * @param maxZones the most zones to report, 1 to 1024
+     * @return the zones' descriptors, an unmodifiable list, fewer than {@code maxZones} near the namespace's end;
+     *         fails with {@link IllegalArgumentException} for a bad count or LBA, {@link NvmeStatusException} on
+     *         an NVMe error status (Invalid Command Opcode on a namespace that is not zoned)
      */
     public Future<List<NvmeZone>> reportZones(long lba, int maxZones) {
         if (maxZones < 1 || maxZones > 1024) {
@@ -377,7 +469,15 @@ public final class NvmeNamespace {
         return result;
     }
 
-    /** Zone Management Send: {@code action} on the zone starting at {@code zoneStartLba}. */
+    /**
+     * Zone Management Send: {@code action} on the zone starting at {@code zoneStartLba}.
+     *
+     * @param zoneStartLba the zone's first logical block (ZSLBA)
+     * @param action       what to do to the zone
+     * @return completes when the zone changed state; fails with {@link IllegalArgumentException} for an LBA
+     *         outside the namespace, {@link NvmeStatusException} on an NVMe error status (e.g. Invalid Zone
+     *         State Transition)
+     */
     public Future<Void> manageZone(long zoneStartLba, ZoneAction action) {
         Objects.requireNonNull(action, "action");
         RuntimeException bad = checkRange(zoneStartLba, 1);
@@ -395,6 +495,12 @@ public final class NvmeNamespace {
      * Zone Append: writes {@code src}'s readable bytes (whole blocks) at the zone's write pointer, wherever it is,
      * and completes with the LBA the data landed at (from the completion's result dwords). Advances {@code src}'s
      * reader index.
+     *
+     * @param zoneStartLba the zone's first logical block (ZSLBA)
+     * @param src          the data, a whole number of blocks readable at a 4-byte aligned address
+     * @return the first LBA the data was written at; fails with {@link IllegalArgumentException} as
+     *         {@link #write(long, ByteBuf)} checks its arguments, {@link NvmeStatusException} on an NVMe error
+     *         status (e.g. Zone Is Full)
      */
     public Future<Long> zoneAppend(long zoneStartLba, ByteBuf src) {
         Objects.requireNonNull(src, "src");
@@ -416,13 +522,26 @@ public final class NvmeNamespace {
                 });
     }
 
-    /** Flush: completes when every completed write is on stable media. */
+    /**
+     * Flush: completes when every completed write is on stable media.
+     *
+     * @return completes after the device's volatile write cache is written out; fails with
+     *         {@link NvmeStatusException} on an NVMe error status
+     */
     public Future<Void> flush() {
         return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme flush", -1, null, false,
                 (cmd, addr, len) -> NvmeUringCmd.over(cmd).flush(info.nsid()), r -> null);
     }
 
-    /** Write Zeroes: {@code blocks} blocks from {@code lba} read back as zeroes, without moving data. */
+    /**
+     * Write Zeroes: {@code blocks} blocks from {@code lba} read back as zeroes, without moving data.
+     *
+     * @param lba    the first logical block
+     * @param blocks how many blocks, 1 to 65536
+     * @return completes when the blocks read as zeroes; fails with {@link IllegalArgumentException} for a range
+     *         outside the namespace, {@link UnsupportedOperationException} without ONCS Write Zeroes,
+     *         {@link NvmeStatusException} on an NVMe error status
+     */
     public Future<Void> writeZeroes(long lba, int blocks) {
         RuntimeException bad = checkRange(lba, blocks);
         if (bad == null && !controllerInfo.writeZeroes()) {
@@ -436,7 +555,15 @@ public final class NvmeNamespace {
                         .cdw(10, (int) lba).cdw(11, (int) (lba >>> 32)).cdw(12, blocks - 1), r -> null);
     }
 
-    /** Dataset Management with Deallocate ("trim"): the device may forget {@code blocks} blocks from {@code lba}. */
+    /**
+     * Dataset Management with Deallocate ("trim"): the device may forget {@code blocks} blocks from {@code lba}.
+     *
+     * @param lba    the first logical block
+     * @param blocks how many blocks, 1 to 65536
+     * @return completes when the device took the command; fails with {@link IllegalArgumentException} for a
+     *         range outside the namespace, {@link UnsupportedOperationException} without ONCS Dataset
+     *         Management, {@link NvmeStatusException} on an NVMe error status
+     */
     public Future<Void> trim(long lba, int blocks) {
         RuntimeException bad = checkRange(lba, blocks);
         if (bad == null && !controllerInfo.datasetManagement()) {
@@ -486,7 +613,11 @@ public final class NvmeNamespace {
         return null;
     }
 
-    /** Closes the namespace device and its controller device. */
+    /**
+     * Closes the namespace device and its controller device.
+     *
+     * @return completes once both are closed
+     */
     public Future<Void> close() {
         Promise<Void> done = device.io().newPromise();
         // Both at once: the controller's close must not wait on the namespace's (which waits for its ops).

@@ -36,7 +36,11 @@ public record NvmeSmartLog(int criticalWarning, int temperatureKelvin, int avail
                 page.getLongLE(160), page.getLongLE(176));
     }
 
-    /** The composite temperature in degrees Celsius. */
+    /**
+     * The composite temperature in degrees Celsius.
+     *
+     * @return {@link #temperatureKelvin()} minus 273
+     */
     public int temperatureCelsius() {
         return temperatureKelvin - 273;
     }

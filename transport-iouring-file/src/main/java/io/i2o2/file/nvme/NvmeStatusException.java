@@ -13,9 +13,12 @@ import io.i2o2.uring.Errno;
 public class NvmeStatusException extends IoUringIOException {
     private static final long serialVersionUID = 1L;
 
+    /** The NVMe status field, as {@link #status()} returns it. */
     private final int status;
 
     /**
+     * An NVMe error status for command {@code op}; the message names the LBA and the decoded status.
+     *
      * @param op     the command, e.g. {@code "nvme read"}
      * @param status the NVMe status field from {@code res} (status code type and status code, DNR, More)
      * @param fd     the device descriptor
@@ -26,27 +29,47 @@ public class NvmeStatusException extends IoUringIOException {
         this.status = status;
     }
 
-    /** The raw status field. */
+    /**
+     * The raw status field.
+     *
+     * @return the CQE's Status Field without the phase bit: SC bits 0-7, SCT 8-10, CRD 11-12, M 13, DNR 14
+     */
     public int status() {
         return status;
     }
 
-    /** Status code type: 0 generic, 1 command specific, 2 media and data integrity, 3 path related. */
+    /**
+     * Status code type: 0 generic, 1 command specific, 2 media and data integrity, 3 path related.
+     *
+     * @return SCT, bits 8-10 of the status, 0 to 7
+     */
     public int statusCodeType() {
         return (status >>> 8) & 0x7;
     }
 
-    /** Status code within its type. */
+    /**
+     * Status code within its type.
+     *
+     * @return SC, bits 0-7 of the status, 0 to 255
+     */
     public int statusCode() {
         return status & 0xff;
     }
 
-    /** Whether the device says retrying the same command will fail again (DNR, bit 14). */
+    /**
+     * Whether the device says retrying the same command will fail again (DNR, bit 14).
+     *
+     * @return true when Do Not Retry is set
+     */
     public boolean doNotRetry() {
         return (status & 0x4000) != 0;
     }
 
-    /** Whether the controller has more status in the Error Information log page (M, bit 13). */
+    /**
+     * Whether the controller has more status in the Error Information log page (M, bit 13).
+     *
+     * @return true when More is set; {@link NvmeController#errorLog(int)} reads the page
+     */
     public boolean more() {
         return (status & 0x2000) != 0;
     }
@@ -54,12 +77,19 @@ public class NvmeStatusException extends IoUringIOException {
     /**
      * Command Retry Delay (CRD, bits 11-12): 0 means retry at once; 1 to 3 pick the delay Identify Controller's
      * CRDT1 to CRDT3 give (in units of 100 ms). Meaningful only when {@link #doNotRetry()} is false.
+     *
+     * @return CRD, 0 to 3
      */
     public int commandRetryDelay() {
         return (status >>> 11) & 0x3;
     }
 
-    /** The status's name: {@code "LBA Out of Range"}; {@code "NVMe status"} for one this class does not name. */
+    /**
+     * The status's name: {@code "LBA Out of Range"}; {@code "NVMe status"} for one this class does not name.
+     *
+     * @param status a status field, as {@link #status()} holds it (only SCT and SC count)
+     * @return the NVMe 2.0 name of its status code type and code
+     */
     public static String name(int status) {
         int sct = (status >>> 8) & 0x7;
         int sc = status & 0xff;
@@ -127,7 +157,12 @@ public class NvmeStatusException extends IoUringIOException {
         };
     }
 
-    /** {@code "LBA Out of Range (status 0x4080, sct 0, sc 0x80, dnr)"}, with {@code more} and {@code crd N} too. */
+    /**
+     * {@code "LBA Out of Range (status 0x4080, sct 0, sc 0x80, dnr)"}, with {@code more} and {@code crd N} too.
+     *
+     * @param status a status field, as {@link #status()} holds it
+     * @return its name, then the raw field, SCT, SC and whichever of DNR, More and CRD are set
+     */
     public static String describe(int status) {
         int sct = (status >>> 8) & 0x7;
         int sc = status & 0xff;

@@ -23,7 +23,13 @@ public record NvmeSysfs(Path controllerDevice, int nsid) {
     private static final Pattern GENERIC = Pattern.compile("ng(\\d+)n(\\d+)");
     private static final Pattern CONTROLLER = Pattern.compile("nvme\\d+");
 
-    /** What sysfs says about {@code genericDevice} ({@code /dev/ngXnY}), or empty when it says nothing. */
+    /**
+     * What sysfs says about {@code genericDevice} ({@code /dev/ngXnY}), or empty when it says nothing.
+     *
+     * @param genericDevice the namespace's generic character device, e.g. {@code /dev/ng0n1}
+     * @return its controller device (beside it, in the same directory) and namespace id; empty when the name is
+     *         not {@code ngXnY}, sysfs has no such device or no controller for it, or reading sysfs fails
+     */
     public static Optional<NvmeSysfs> locate(Path genericDevice) {
         return locate(Path.of("/sys"), genericDevice);
     }

@@ -19,8 +19,22 @@ public record NvmeZone(int type, State state, long startLba, long capacity, long
 
     /** Zone states (ZS), as the descriptor encodes them in bits 4-7 of byte 1. */
     public enum State {
-        EMPTY(0x1), IMPLICITLY_OPENED(0x2), EXPLICITLY_OPENED(0x3), CLOSED(0x4), READ_ONLY(0xd), FULL(0xe),
-        OFFLINE(0xf), UNKNOWN(-1);
+        /** ZSE (1h): nothing written, the write pointer at the zone's start. */
+        EMPTY(0x1),
+        /** ZSIO (2h): opened by a write, not by Open Zone. */
+        IMPLICITLY_OPENED(0x2),
+        /** ZSEO (3h): opened by Open Zone. */
+        EXPLICITLY_OPENED(0x3),
+        /** ZSC (4h): partly written, not open; a write reopens it implicitly. */
+        CLOSED(0x4),
+        /** ZSRO (Dh): readable only, the device's doing. */
+        READ_ONLY(0xd),
+        /** ZSF (Eh): written to capacity, or finished; a reset empties it. */
+        FULL(0xe),
+        /** ZSO (Fh): neither readable nor writable. */
+        OFFLINE(0xf),
+        /** A state code this library does not know. */
+        UNKNOWN(-1);
 
         private final int code;
 
