@@ -102,7 +102,16 @@ class ConfigTest {
             FileOpsTest.await(file.close());
             // O_DIRECT goes to the polled ring: here (no polled queues) the kernel says EOPNOTSUPP at once, or
             // reads; either way the op completes and the loop goes on.
-            IoUringFile direct = FileOpsTest.await(loop.open(dir.resolve("p"), IoUringOpenOption.DIRECT));
+            var opening = loop.open(dir.resolve("p"), IoUringOpenOption.DIRECT).await();
+            if (!opening.isSuccess()) {
+                // tmpfs has O_DIRECT only since 6.6: the polled path cannot be tried on this file system.
+                assertEquals(io.i2o2.uring.Errno.EINVAL,
+                        assertInstanceOf(IoUringIOException.class, opening.cause()).errno());
+                System.out.println("ioPollRingsAreCreated: no O_DIRECT on " + dir + ", polled read not tried");
+                assertEquals(0, loop.nop().get(10, TimeUnit.SECONDS));
+                return;
+            }
+            IoUringFile direct = opening.getNow();
             io.netty.buffer.ByteBuf aligned = AlignedBuffers.allocate(4096, 4096);
             var polled = direct.read(aligned, 0).await();
             assertTrue(polled.await(10, TimeUnit.SECONDS), "a polled read completes");

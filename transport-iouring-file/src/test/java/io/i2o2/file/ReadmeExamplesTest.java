@@ -132,6 +132,8 @@ class ReadmeExamplesTest {
         NvmeNamespace ns = NvmeNamespace.open(passthrough.nextFileIo(), device).get();   // identify: LBA size, count
         ByteBuf blocks = AlignedBuffers.allocate(8 * ns.lbaSize(), 4096);
         ns.read(0, 8, blocks).get();                                              // 8 blocks from LBA 0
+        blocks.release();
+        ns.close().get();                                                         // the devices' descriptors
         // README: end
         passthrough.shutdownGracefully();
     }
