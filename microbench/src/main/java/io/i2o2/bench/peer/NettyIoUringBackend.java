@@ -93,7 +93,10 @@ public final class NettyIoUringBackend implements Backend {
     static IoUringIoHandlerConfig ringConfig(Trial trial) {
         int inflight = trial.crossThread() ? trial.threads() * trial.perProducerWindow() : trial.qd();
         int ring = Integer.highestOneBit(Math.max(MIN_RING, 2 * inflight - 1)) << 1;
-        return new IoUringIoHandlerConfig().setRingSize(Math.min(ring, 32768));
+        int sq = Math.min(ring, 32768);
+        // Netty refuses a CQ smaller than the SQ, and its default CQ is fixed: size it with the SQ (twice, as
+        // the kernel would), so deep trials neither fail nor overflow.
+        return new IoUringIoHandlerConfig().setRingSize(sq).setCqSize(Math.min(2 * sq, 65536));
     }
 
     /** The loop-thread driver for a trial; opens the file into {@code fd[0]} and takes buffers from the arena. */
