@@ -489,12 +489,10 @@ public final class IoUringConfig {
         }
 
         /**
-         * Route the rings' system calls through a fault plan (tests only).
-         *
-         * @param faults the plan (default {@link KernelFaults#none()})
-         * @return this builder
+         * Route the rings' system calls through a fault plan. Not configuration: the test seam, reached by
+         * tests through {@code FaultSeam} (this module's test jar).
          */
-        public Builder faults(KernelFaults faults) {
+        Builder faults(KernelFaults faults) {
             this.faults = Objects.requireNonNull(faults, "faults");
             return this;
         }

@@ -71,8 +71,8 @@ class FileServerStartupTest {
     void aRingThatCannotBeSetUpIsOneLine() {
         // A kernel without io_uring: io_uring_setup fails with ENOSYS (a fault plan makes it so).
         Exception e = assertThrows(Exception.class, () -> FileServer.start(FileServer.Options.of(dir).withPort(0)
-                .withFileConfig(IoUringConfig.builder().faults(KernelFaults.plan().failSetup(Errno.ENOSYS, 64))
-                        .build())).close());
+                .withFileConfig(io.i2o2.file.FaultSeam.faults(IoUringConfig.builder(),
+                        KernelFaults.plan().failSetup(Errno.ENOSYS, 64)).build())).close());
         String line = "i2o2 serve: cannot start: " + FileServer.oneLine(e);
         assertOneCleanLine(line, "cannot start");
         System.out.println(line);

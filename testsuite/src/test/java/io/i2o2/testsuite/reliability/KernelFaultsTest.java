@@ -1,5 +1,6 @@
 package io.i2o2.testsuite.reliability;
 
+import io.i2o2.file.FaultSeam;
 import io.i2o2.file.Groups;
 import io.i2o2.file.IntFuture;
 import io.i2o2.file.IoUringConfig;
@@ -58,7 +59,7 @@ class KernelFaultsTest {
     Path dir;
 
     static IoUringConfig faulty(KernelFaults faults) {
-        return IoUringConfig.builder().faults(faults).build();
+        return FaultSeam.faults(IoUringConfig.builder(), faults).build();
     }
 
     /** The {@link UringException} somewhere in {@code t}'s cause chain. */
@@ -214,7 +215,7 @@ class KernelFaultsTest {
     @MethodSource("io.i2o2.file.Groups#both")
     void fatalEnterErrorWithABacklogReleasesEveryBufferThatNeverReachedTheKernel(Groups type) throws Exception {
         KernelFaults faults = KernelFaults.plan();
-        IoUringEventLoopGroup group = type.createOwn(IoUringConfig.builder().ringEntries(8).faults(faults).build());
+        IoUringEventLoopGroup group = type.createOwn(FaultSeam.faults(IoUringConfig.builder().ringEntries(8), faults).build());
         IoUringFileIo loop = IoUringFileIo.of(group.next());
         Path data = Files.write(dir.resolve("backlog"), new byte[1 << 16]);
         IoUringFile file = Kit.await(loop.open(data, READ));
@@ -265,7 +266,7 @@ class KernelFaultsTest {
     void failedRegistrationAtStartKillsTheLoopClearlyAndNothingHangs(String what, int op, int errno,
                                                                      IoUringConfig.Builder config) throws Exception {
         KernelFaults faults = KernelFaults.plan().failRegister(op, errno, 1);
-        IoUringEventLoopGroup group = Groups.FILE.createOwn(config.faults(faults).build());
+        IoUringEventLoopGroup group = Groups.FILE.createOwn(FaultSeam.faults(config, faults).build());
         IoUringFileIo loop = IoUringFileIo.of(group.next());
         // Submitted while the loop is dying: each must complete (failed), none may hang.
         List<IntFuture> early = new ArrayList<>();
@@ -300,7 +301,7 @@ class KernelFaultsTest {
                 .failRegister(RegisterOp.RING_FDS, Errno.EINVAL, 1)
                 .failRegister(RegisterOp.SEND_MSG_RING, Errno.EINVAL, 1)
                 .failRegister(RegisterOp.FILES2, Errno.EINVAL, 1);
-        IoUringEventLoopGroup group = Groups.FILE.createOwn(IoUringConfig.builder().fixedFileSlots(2).faults(faults)
+        IoUringEventLoopGroup group = Groups.FILE.createOwn(FaultSeam.faults(IoUringConfig.builder().fixedFileSlots(2), faults)
                 .build());
         Kit.shutdownAfter(group, () -> {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
@@ -320,7 +321,7 @@ class KernelFaultsTest {
     @Test
     void failedSlotUpdateFailsTheOpenAndLeaksNothing() throws Exception {
         KernelFaults faults = KernelFaults.plan();
-        IoUringEventLoopGroup group = Groups.FILE.createOwn(IoUringConfig.builder().fixedFileSlots(1).faults(faults)
+        IoUringEventLoopGroup group = Groups.FILE.createOwn(FaultSeam.faults(IoUringConfig.builder().fixedFileSlots(1), faults)
                 .build());
         Kit.shutdownAfter(group, () -> {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
@@ -359,8 +360,8 @@ class KernelFaultsTest {
             assertTrue(message.contains("SQE128") && message.contains("5.19"), message);
             return;
         }
-        IoUringEventLoopGroup group = type.createOwn(IoUringConfig.builder().fixedBuffers(2, 4096).fixedFileSlots(2)
-                .faults(faults).build());
+        IoUringEventLoopGroup group = type.createOwn(FaultSeam.faults(IoUringConfig.builder().fixedBuffers(2, 4096)
+                .fixedFileSlots(2), faults).build());
         Kit.shutdownAfter(group, () -> everyFileOperation(group.nextFileIo(), release));
     }
 
