@@ -23,6 +23,12 @@ public final class IoUringProbe {
     public static final String MIN_KERNEL = "5.19";
     /** A test seam: makes {@link #availability()} report io_uring as unavailable for the named cause. */
     public static final String SIMULATE_PROPERTY = "io.i2o2.uring.simulateUnavailable";
+    /**
+     * The operator's kill switch: {@code -Dio.i2o2.disable=true} makes {@link #availability()} report io_uring
+     * as unavailable ({@link Cause#SWITCHED_OFF}), so groups refuse to start and callers that check
+     * {@code IoUring.isAvailable()} take their fallback, without a code change.
+     */
+    public static final String DISABLE_PROPERTY = "io.i2o2.disable";
 
     /** Why io_uring cannot be used. */
     public enum Cause {
@@ -44,6 +50,8 @@ public final class IoUringProbe {
         MEMLOCK,
         /** The JVM refuses native access ({@code --enable-native-access} is missing and denied). */
         NO_NATIVE_ACCESS,
+        /** Switched off by the operator ({@value #DISABLE_PROPERTY}). */
+        SWITCHED_OFF,
         /** Any other failure; the message has the details. */
         OTHER
     }
@@ -93,7 +101,8 @@ public final class IoUringProbe {
     }
 
     /**
-     * The answer for this JVM, probed once and then cached (honours {@value #SIMULATE_PROPERTY}).
+     * The answer for this JVM, probed once and then cached (honours {@value #DISABLE_PROPERTY} and
+     * {@value #SIMULATE_PROPERTY}).
      *
      * @return whether io_uring can be used here, and if not why
      */
@@ -103,14 +112,22 @@ public final class IoUringProbe {
             synchronized (IoUringProbe.class) {
                 a = cached;
                 if (a == null) {
-                    String simulate = System.getProperty(SIMULATE_PROPERTY, "").trim();
-                    a = simulate.isEmpty() ? probe(KernelFaults.none(), System.getProperty("os.name"),
-                            System.getProperty("os.arch")) : simulate(simulate);
+                    a = choose(Boolean.getBoolean(DISABLE_PROPERTY), System.getProperty(SIMULATE_PROPERTY, ""));
                     cached = a;
                 }
             }
         }
         return a;
+    }
+
+    /** What {@link #availability()} answers for these two properties' values (the kill switch wins). */
+    static Availability choose(boolean switchedOff, String simulateProperty) {
+        String simulate = simulateProperty.trim();
+        if (switchedOff) {
+            return new Availability(Cause.SWITCHED_OFF, 0, "io_uring is switched off by -D" + DISABLE_PROPERTY + "=true");
+        }
+        return simulate.isEmpty() ? probe(KernelFaults.none(), System.getProperty("os.name"),
+                System.getProperty("os.arch")) : simulate(simulate);
     }
 
     /**

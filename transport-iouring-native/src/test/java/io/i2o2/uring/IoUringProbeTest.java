@@ -109,4 +109,14 @@ class IoUringProbeTest {
         }
         assertEquals("unknown", SetupFailure.readSysctl("/nonexistent/io_uring_disabled"));
     }
+
+    @Test
+    @WithoutIoUring
+    void theOperatorsKillSwitchWinsOverEverything() {
+        IoUringProbe.Availability off = IoUringProbe.choose(true, "");
+        assertEquals(IoUringProbe.Cause.SWITCHED_OFF, off.cause());
+        assertTrue(off.message().contains("-Dio.i2o2.disable=true"), off.message());
+        assertEquals(IoUringProbe.Cause.SWITCHED_OFF, IoUringProbe.choose(true, "enosys").cause());
+        assertEquals(IoUringProbe.Cause.NOT_IN_KERNEL, IoUringProbe.choose(false, "enosys").cause());
+    }
 }
