@@ -77,7 +77,7 @@ class NvmeIopollGuestTest {
         companion = Ring.open(RingParams.builder().entries(16).require(SetupFlag.SQE128, SetupFlag.CQE32).build());
         polled = Ring.open(RingParams.builder().entries(64)
                 .require(SetupFlag.IOPOLL, SetupFlag.SQE128, SetupFlag.CQE32).build());
-        MemorySegment path = arena.allocateFrom("/dev/ng0n1");
+        MemorySegment path = arena.allocateFrom(GuestNamespaces.generic(1).toString());
         ngFd = one(companion, s -> s.prepOpenat(Linux.AT_FDCWD, path.address(), Linux.O_RDWR | Linux.O_CLOEXEC, 0));
         assertTrue(ngFd >= 0, "openat on the plain ring: " + Errno.format(-ngFd));
         MemorySegment ctrl = arena.allocateFrom("/dev/nvme0");
@@ -104,7 +104,7 @@ class NvmeIopollGuestTest {
 
     @Test
     void openatIsRefusedOnThePolledRing() throws Exception {
-        MemorySegment path = arena.allocateFrom("/dev/ng0n1");
+        MemorySegment path = arena.allocateFrom(GuestNamespaces.generic(1).toString());
         int res = one(polled, s -> s.prepOpenat(Linux.AT_FDCWD, path.address(), Linux.O_RDWR | Linux.O_CLOEXEC, 0));
         System.out.println("openat on the IOPOLL ring: " + Errno.format(res));
         assertEquals(-Errno.EINVAL, res, "openat is not pollable: " + Errno.format(res));

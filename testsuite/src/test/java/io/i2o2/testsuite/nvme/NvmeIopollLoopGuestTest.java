@@ -53,7 +53,7 @@ class NvmeIopollLoopGuestTest {
         files = new IoUringFileEventLoopGroup(1, POLLED);
         IoUringFileIo io = passthrough.nextFileIo();
         assertTrue(io.ringFlags().contains("IOPOLL"), "a polled loop: " + io.ringFlags());
-        ns = await(NvmeNamespace.open(io, Path.of("/dev/ng0n1")));
+        ns = await(NvmeNamespace.open(io, GuestNamespaces.generic(1)));
     }
 
     @AfterAll
@@ -117,7 +117,7 @@ class NvmeIopollLoopGuestTest {
         assertEquals(qd * 4096, await(ns.write(lba, pattern)));
         IoUringFileIo io = files.nextFileIo();
         assertTrue(io.ringFlags().contains("IOPOLL"), io.ringFlags().toString());
-        IoUringFile dev = await(io.open(Path.of("/dev/nvme0n1"), StandardOpenOption.READ, IoUringOpenOption.DIRECT));
+        IoUringFile dev = await(io.open(GuestNamespaces.block(1), StandardOpenOption.READ, IoUringOpenOption.DIRECT));
         List<ByteBuf> bufs = new ArrayList<>();
         List<IntFuture> reads = new ArrayList<>();
         for (int i = 0; i < qd; i++) {

@@ -48,7 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NvmeNamespaceGuestTest {
-    private static final Path DEVICE = Path.of("/dev/ng0n1");
+    private static final Path DEVICE = GuestNamespaces.generic(1);
     /** Under TCG a command takes well under a millisecond; a minute without an answer is a hang. */
     private static final long WAIT_SECONDS = 60;
 

@@ -56,7 +56,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NvmeRingGuestTest {
-    private static final String NAMESPACE_DEVICE = "/dev/ng0n1";
+    private static final String NAMESPACE_DEVICE = GuestNamespaces.generic(1).toString();
     private static final String CONTROLLER_DEVICE = "/dev/nvme0";
     private static final int NSID = 1;
     private static final int PAGE = 4096;

@@ -38,7 +38,7 @@ class NvmeZonedGuestTest {
     @BeforeAll
     void open() throws Exception {
         group = new IoUringPassthroughEventLoopGroup(1);
-        zns = await(NvmeNamespace.open(group.nextFileIo(), Path.of("/dev/ng0n2")));
+        zns = await(NvmeNamespace.open(group.nextFileIo(), GuestNamespaces.generic(2)));
         System.out.println("guest: zoned " + zns);
     }
 
