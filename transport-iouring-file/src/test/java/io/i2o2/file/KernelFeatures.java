@@ -1,14 +1,11 @@
 package io.i2o2.file;
 
 import io.i2o2.uring.Errno;
-import io.i2o2.uring.KernelFaults;
 import io.i2o2.uring.KernelVersion;
 import io.i2o2.uring.Linux;
 import io.i2o2.uring.Ring;
 import io.i2o2.uring.RingParams;
-import io.i2o2.uring.RingWaker;
 import io.i2o2.uring.SetupFlag;
-import io.i2o2.uring.UringException;
 
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -17,33 +14,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What the running kernel has, found by trying it on a bare ring (never by assuming the developer's kernel):
- * the loop tests that need a feature some supported kernels lack check here and skip with the reason.
+ * the loop tests that need a feature some supported kernels lack check here and skip with the reason (the
+ * ring-level ones, such as MSG_RING wake-ups, are the native module's {@link io.i2o2.uring.KernelFeatures}).
  */
 final class KernelFeatures {
-    private static volatile Boolean sendMsgRing;
     private static volatile Integer socketUringCmd;
 
     private KernelFeatures() {
-    }
-
-    /** Whether {@code IORING_REGISTER_SEND_MSG_RING} works here (6.13+): a waker on a probe ring says. */
-    static boolean sendMsgRing() {
-        Boolean known = sendMsgRing;
-        if (known == null) {
-            try (Ring ring = Ring.open(RingParams.builder().entries(2).build());
-                 RingWaker waker = RingWaker.open(ring, 1, KernelFaults.none())) {
-                known = waker.mechanism().equals("msg_ring");
-            } catch (UringException e) {
-                known = false;
-            }
-            sendMsgRing = known;
-        }
-        return known;
-    }
-
-    static String noSendMsgRing() {
-        return "IORING_REGISTER_SEND_MSG_RING (Linux 6.13+) is refused by this kernel (" + KernelVersion.running()
-                + "): loops wake through an eventfd";
     }
 
     /**

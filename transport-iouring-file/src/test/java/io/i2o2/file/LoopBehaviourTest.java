@@ -161,7 +161,8 @@ class LoopBehaviourTest {
 
     @Test
     void onThisKernelTheLoopWakesThroughMsgRing() throws Exception {
-        Assumptions.assumeTrue(KernelFeatures.sendMsgRing(), KernelFeatures::noSendMsgRing);
+        Assumptions.assumeTrue(io.i2o2.uring.KernelFeatures.sendMsgRing(),
+                io.i2o2.uring.KernelFeatures::noSendMsgRing);
         IoUringEventLoopGroup group = Groups.FILE.createOwn(IoUringConfig.defaults());
         try {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
