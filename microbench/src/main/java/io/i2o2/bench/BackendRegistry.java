@@ -17,7 +17,7 @@ import java.util.Locale;
 public final class BackendRegistry {
     /** Every backend name, in the order rows appear. */
     public static final List<String> NAMES =
-            List.of("c-liburing", "fio", "filechannel", "async-fc", "java-handoff", "netty-iouring", "i2o2-netty", "i2o2");
+            List.of("c-liburing", "fio", "filechannel", "async-fc", "java-handoff", "netty-iouring", "i2o2-netty", "i2o2", "i2o2-callback");
     /** Backends that ratios are taken against, most preferred first. */
     public static final List<String> REFERENCES = List.of("c-liburing", "fio");
 
@@ -39,6 +39,7 @@ public final class BackendRegistry {
             case "async-fc", "afc", "asyncfilechannel" -> "async-fc";
             case "netty", "netty-iouring" -> "netty-iouring";
             case "i2o2" -> "i2o2";
+            case "i2o2-callback", "i2o2-cb" -> "i2o2-callback";
             case "java-handoff", "handoff" -> "java-handoff";
             case "i2o2-netty", "i2o2-on-netty" -> "i2o2-netty";
             default -> throw new IllegalArgumentException("unknown backend '" + name + "' (one of "
@@ -59,9 +60,10 @@ public final class BackendRegistry {
             case "filechannel" -> new FileChannelBackend();
             case "async-fc" -> new AsyncFileChannelBackend();
             case "netty-iouring" -> new NettyIoUringBackend();
-            case "i2o2" -> new I2o2Backend(false);
+            case "i2o2" -> new I2o2Backend(false, false);
+            case "i2o2-callback" -> new I2o2Backend(false, true);
             case "java-handoff" -> new JavaHandoffBackend();
-            case "i2o2-netty" -> new I2o2Backend(true);
+            case "i2o2-netty" -> new I2o2Backend(true, false);
             default -> throw new IllegalArgumentException("unknown backend " + name);
         };
     }

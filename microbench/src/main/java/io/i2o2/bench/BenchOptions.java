@@ -36,13 +36,14 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
     /** The usage text that {@code --help} prints. */
     public static final String USAGE = """
             usage: ./i2o2 bench [options]        (or: ./i2o2 bench jmh [JMH options], see microbench/README.md)
-              --workload LIST    nop,randread,randread-direct,seqwrite,latency        (default randread)
+              --workload LIST    nop,randread,randread-xt,randread-direct,seqwrite,latency (default randread)
               --qd LIST          queue depths of ring backends; NOP batch size        (default 1,32,128)
-              --backends LIST    c,fio,filechannel,async-fc,netty,i2o2                (default all)
+              --backends LIST    c,fio,filechannel,async-fc,java-handoff,netty,i2o2-netty,i2o2,
+                                 i2o2-callback                                        (default all)
               --registered       also run registered buffers+files variants (c, fio; others say why not)
-              --threads LIST     thread counts: NOP producers (0 = the ring's own thread) and blocking
-                                 readers; N = platform, Nv = virtual   (default nop 0,1,2; randread 1,2,32;
-                                 randread-direct 1,2,32,128)
+              --threads LIST     thread counts: NOP / randread-xt producers (0 = the ring's own thread)
+                                 and blocking readers; N = platform, Nv = virtual (default nop 0,1,2;
+                                 randread-xt 1,2; randread 1,2,32; randread-direct 1,2,32,128)
               --thread-kind K    platform | virtual | both: what a plain N means      (default platform)
               --seconds S        length of one trial                                  (default 3)
               --warmup S         warm-up before each in-JVM trial                     (default 1)
@@ -151,6 +152,7 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
         }
         String def = switch (w) {
             case NOP -> "0,1,2";
+            case RANDREAD_XT -> "1,2";
             case RANDREAD_DIRECT -> "1,2,32,128";
             default -> "1,2,32";
         };

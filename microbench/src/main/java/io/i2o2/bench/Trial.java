@@ -27,9 +27,9 @@ public record Trial(Workload workload, int qd, int threads, ThreadKind kind, boo
         return new Trial(workload, qd, 0, ThreadKind.PLATFORM, registered);
     }
 
-    /** Whether ops come from producer threads other than the ring's (NOP hand-over). */
+    /** Whether ops come from producer threads other than the ring's (NOP and randread-xt hand-over). */
     public boolean crossThread() {
-        return threads > 0 && workload == Workload.NOP;
+        return threads > 0 && (workload == Workload.NOP || workload == Workload.RANDREAD_XT);
     }
 
     /** Ops each NOP producer keeps in flight: the total queue depth shared out, at least one. */
@@ -60,7 +60,7 @@ public record Trial(Workload workload, int qd, int threads, ThreadKind kind, boo
         if (threads == 0) {
             return "qd" + qd + reg;
         }
-        if (workload == Workload.NOP) {
+        if (crossThread()) {
             return "qd" + qd + " t" + threads + kind.suffix() + reg;
         }
         return "t" + threads + kind.suffix() + reg;

@@ -15,6 +15,7 @@ public final class TrialPlan {
      *
      * <ul>
      *   <li>nop: for each thread count in {@code --threads} (0 = the ring's own thread) and each QD;</li>
+     *   <li>randread-xt: for each producer count in {@code --threads} (0 skipped) and each QD;</li>
      *   <li>randread / randread-direct: each QD, plus registered variants with {@code --registered}
      *       (randread-direct registers too);</li>
      *   <li>seqwrite: each QD;</li>
@@ -28,10 +29,13 @@ public final class TrialPlan {
     public static List<Trial> ring(Workload w, BenchOptions o) {
         List<Trial> out = new ArrayList<>();
         switch (w) {
-            case NOP -> {
+            case NOP, RANDREAD_XT -> {
                 for (BenchOptions.Threads t : o.threads(w)) {
-                    for (int qd : o.queueDepths()) {
-                        out.add(new Trial(w, qd, t.count(), t.kind(), false));
+                    // randread-xt is the hand-over only: its loop-thread counterpart is the randread row.
+                    if (w == Workload.NOP || t.count() > 0) {
+                        for (int qd : o.queueDepths()) {
+                            out.add(new Trial(w, qd, t.count(), t.kind(), false));
+                        }
                     }
                 }
             }
@@ -68,7 +72,7 @@ public final class TrialPlan {
                 }
             }
             case SEQWRITE, LATENCY -> out.add(new Trial(w, 1, 1, ThreadKind.PLATFORM, false));
-            case NOP -> {
+            case NOP, RANDREAD_XT -> {
             }
         }
         return out;

@@ -15,6 +15,11 @@ public enum Workload {
     RANDREAD_DIRECT("randread-direct", 4096, false),
     /** Sequential 128 KiB writes to a scratch file with an fdatasync after every few writes. */
     SEQWRITE("seqwrite", 128 * 1024, false),
+    /**
+     * The {@link #RANDREAD} reads submitted from producer threads rather than the ring's own: the cross-thread
+     * submission path with real IO, to hold against the loop-thread row.
+     */
+    RANDREAD_XT("randread-xt", 4096, true),
     /** 4 KiB random page-cache reads at QD1 / one thread: the latency percentiles are the point. */
     LATENCY("latency", 4096, true);
 
@@ -45,7 +50,7 @@ public enum Workload {
 
     /** Whether this workload reads the shared data file at all. */
     public boolean readsDataFile() {
-        return this == RANDREAD || this == RANDREAD_DIRECT || this == LATENCY;
+        return this == RANDREAD || this == RANDREAD_DIRECT || this == RANDREAD_XT || this == LATENCY;
     }
 
     /** Whether the reads bypass the page cache. */

@@ -1,6 +1,7 @@
 package io.i2o2.bench.jmh;
 
 import io.i2o2.bench.peer.Producers;
+import io.i2o2.bench.peer.SlotSignals;
 import io.i2o2.file.IntFuture;
 import io.i2o2.file.IoCallback;
 import io.i2o2.file.IoUringConfig;

@@ -59,6 +59,9 @@ public final class CLiburingBackend implements Backend {
         if (trial.threads() > MAX_PRODUCERS) {
             return "the C hand-over runs at most " + MAX_PRODUCERS + " producer threads";
         }
+        if (trial.workload() == Workload.RANDREAD_XT) {
+            return "the C hand-over carries NOPs only";
+        }
         if (trial.registered() && trial.workload() == Workload.SEQWRITE) {
             return "registered writes are not implemented in the C peer";
         }

@@ -45,7 +45,7 @@ public final class FileChannelBackend implements Backend {
         return switch (trial.workload()) {
             case RANDREAD, LATENCY, RANDREAD_DIRECT -> reads(trial, env);
             case SEQWRITE -> writes(env);
-            case NOP -> throw new UnsupportedOperationException("FileChannel has no no-op");
+            case NOP, RANDREAD_XT -> throw new UnsupportedOperationException("FileChannel has no no-op or hand-over");
         };
     }
 

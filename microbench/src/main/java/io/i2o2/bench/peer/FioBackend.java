@@ -52,6 +52,9 @@ public final class FioBackend implements Backend {
         if (trial.workload() == Workload.NOP) {
             return "fio's io_uring engine has no NOP";
         }
+        if (trial.workload() == Workload.RANDREAD_XT) {
+            return "fio submits from the thread that reaps";
+        }
         return null;
     }
 

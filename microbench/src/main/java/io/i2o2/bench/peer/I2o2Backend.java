@@ -14,6 +14,8 @@ import io.i2o2.file.IoUringFileIo;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
 import io.i2o2.file.IoUringOpenOption;
+import io.i2o2.file.IntFuture;
+import io.netty.util.concurrent.Future;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.uring.IoUring;
@@ -51,19 +53,24 @@ import java.util.concurrent.TimeUnit;
 public final class I2o2Backend implements Backend {
     private static final int ALIGN = 4096;
     private final boolean onNettyRing;
+    private final boolean callbacks;
 
     /**
      * Creates the backend.
      *
      * @param onNettyRing run the file API on Netty's io_uring loop instead of this library's ring
+     * @param callbacks   producers use the callback API instead of futures ({@code i2o2-callback}: only the
+     *                    cross-thread trials, since the loop-thread ones use callbacks already; not with
+     *                    {@code onNettyRing})
      */
-    public I2o2Backend(boolean onNettyRing) {
+    public I2o2Backend(boolean onNettyRing, boolean callbacks) {
         this.onNettyRing = onNettyRing;
+        this.callbacks = callbacks;
     }
 
     @Override
     public String name() {
-        return onNettyRing ? "i2o2-netty" : "i2o2";
+        return onNettyRing ? "i2o2-netty" : callbacks ? "i2o2-callback" : "i2o2";
     }
 
     @Override
@@ -97,6 +104,10 @@ public final class I2o2Backend implements Backend {
     @Override
     public List<Trial> trials(Workload workload, BenchOptions options) {
         List<Trial> trials = new ArrayList<>(TrialPlan.ring(workload, options));
+        if (callbacks) {
+            trials.removeIf(t -> !t.crossThread());
+            return trials;
+        }
         if (workload == Workload.LATENCY) {
             trials.add(new Trial(Workload.LATENCY, 1, 1, ThreadKind.PLATFORM, false));
         }
@@ -111,9 +122,11 @@ public final class I2o2Backend implements Backend {
         try {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
             Workload w = trial.workload();
-            if (trial.crossThread()) {
-                return Producers.run(trial.threads(), trial.kind(), trial.perProducerWindow(), env.durationNanos(),
-                        (p, window) -> slot -> loop.nop());
+            if (trial.crossThread() && w == Workload.NOP) {
+                return callbacks
+                        ? CallbackProducers.run(trial, env, p -> (slot, callback) -> loop.nop(callback, slot), 0)
+                        : Producers.run(trial.threads(), trial.kind(), trial.perProducerWindow(), env.durationNanos(),
+                                (p, window) -> slot -> loop.nop());
             }
             if (w == Workload.NOP) {
                 return onLoop(loop, I2o2LoopReads.nops(loop, trial.qd()), env);
@@ -125,6 +138,9 @@ public final class I2o2Backend implements Backend {
                 buffers.add(payload);
                 return onLoop(loop, new I2o2LoopWrites(file, payload, trial.qd(), env.blocks(bs), env.fsyncEvery()),
                         env);
+            }
+            if (trial.crossThread()) {
+                return crossThreadReads(file, trial, env, buffers);
             }
             for (int s = 0; s < trial.qd(); s++) {
                 buffers.add(trial.registered() ? fixedBuffer(loop) : AlignedBuffers.allocate(bs, alignment(file)));
@@ -140,6 +156,41 @@ public final class I2o2Backend implements Backend {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             buffers.forEach(ByteBuf::release);     // the ops that used them have all completed by now
         }
+    }
+
+    /**
+     * randread-xt: producers each keep their share of the QD in flight, one buffer per window slot, through
+     * the Future API ({@code file.read(buf, offset)}) or the callback API; every read must return the block.
+     */
+    private Measurement crossThreadReads(IoUringFile file, Trial trial, BenchEnv env, List<ByteBuf> buffers)
+            throws Exception {
+        int bs = trial.workload().blockSize();
+        long blocks = env.blocks(bs);
+        int window = trial.perProducerWindow();
+        for (int s = 0; s < trial.threads() * window; s++) {
+            buffers.add(AlignedBuffers.allocate(bs, alignment(file)));
+        }
+        if (callbacks) {
+            return CallbackProducers.run(trial, env,
+                    p -> new ProducerReads(file, buffers.subList(p * window, (p + 1) * window), bs, blocks)::submit, bs);
+        }
+        return Producers.run(trial.threads(), trial.kind(), window, env.durationNanos(), (p, w) -> {
+            ProducerReads reads = new ProducerReads(file, buffers.subList(p * w, (p + 1) * w), bs, blocks);
+            return new Producers.SlotOps() {
+                @Override
+                public Future<?> submit(int slot) {
+                    return reads.submit(slot);
+                }
+
+                @Override
+                public void completed(Future<?> future) {
+                    Producers.SlotOps.super.completed(future);
+                    if (((IntFuture) future).resultAsInt() != bs) {
+                        throw new IllegalStateException("short read: " + ((IntFuture) future).resultAsInt());
+                    }
+                }
+            };
+        });
     }
 
     /** Opens the trial's file through the ring: the data file to read, or the scratch file to write. */

@@ -3,17 +3,13 @@ package io.i2o2.bench.peer;
 import io.i2o2.bench.Backend;
 import io.i2o2.bench.BenchEnv;
 import io.i2o2.bench.BenchOptions;
-import io.i2o2.bench.LatencyHistogram;
 import io.i2o2.bench.Measurement;
-import io.i2o2.bench.Meter;
 import io.i2o2.bench.Trial;
 import io.i2o2.bench.TrialPlan;
 import io.i2o2.bench.Workload;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -105,63 +101,32 @@ public final class JavaHandoffBackend implements Backend {
     }
 
     private static Measurement producers(Trial trial, Server server, long durationNanos) throws Exception {
-        int n = trial.threads();
         int window = trial.perProducerWindow();
-        LatencyHistogram[] hists = new LatencyHistogram[n];
-        long[] counts = new long[n];
-        long[] deadline = new long[1];
-        CountDownLatch go = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>(n);
-        for (int p = 0; p < n; p++) {
-            int id = p;
-            hists[p] = new LatencyHistogram();
-            threads.add(trial.kind().factory("handoff-").newThread(() -> {
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                Thread me = Thread.currentThread();
-                Request[] inFlight = new Request[window];
-                long[] started = new long[window];
-                long count = 0;
-                for (int s = 0, outstanding = 0; ; s = (s + 1) % window) {
-                    if (inFlight[s] != null) {
-                        while (!inFlight[s].done) {
-                            LockSupport.park(server);
-                        }
-                        long now = System.nanoTime();
-                        hists[id].record(now - started[s]);
-                        count++;
-                        outstanding--;
-                        inFlight[s] = null;
+        return Producers.runBodies(trial.threads(), trial.kind(), durationNanos, p -> (hist, deadline) -> {
+            Thread me = Thread.currentThread();
+            Request[] inFlight = new Request[window];
+            long[] started = new long[window];
+            long count = 0;
+            for (int s = 0, outstanding = 0; ; s = (s + 1) % window) {
+                if (inFlight[s] != null) {
+                    while (!inFlight[s].done) {
+                        LockSupport.park(server);
                     }
-                    long now = System.nanoTime();
-                    if (now < deadline[0]) {
-                        started[s] = now;
-                        inFlight[s] = new Request(me);
-                        server.submit(inFlight[s]);
-                        outstanding++;
-                    } else if (outstanding == 0) {
-                        break;
-                    }
+                    hist.record(System.nanoTime() - started[s]);
+                    count++;
+                    outstanding--;
+                    inFlight[s] = null;
                 }
-                counts[id] = count;
-            }));
-        }
-        threads.forEach(Thread::start);
-        Meter meter = new Meter();
-        deadline[0] = System.nanoTime() + durationNanos;
-        go.countDown();
-        for (Thread t : threads) {
-            t.join();
-        }
-        LatencyHistogram all = new LatencyHistogram();
-        long total = 0;
-        for (int p = 0; p < n; p++) {
-            all.merge(hists[p]);
-            total += counts[p];
-        }
-        return meter.finish(total, all);
+                long now = System.nanoTime();
+                if (now < deadline) {
+                    started[s] = now;
+                    inFlight[s] = new Request(me);
+                    server.submit(inFlight[s]);
+                    outstanding++;
+                } else if (outstanding == 0) {
+                    return count;
+                }
+            }
+        });
     }
 }

@@ -17,6 +17,7 @@ import io.netty.channel.uring.IoUringIoHandlerConfig;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * {@link IoRegistration} on its {@code IoUringIoHandler} loop. This is what a Netty user can do today with
  * public API only. Reads, writes and fdatasync are driven from the loop thread (see
  * {@link NettyLoopDriver}); NOPs both from the loop thread and from producer threads with a Promise per op
- * (see {@link NettyNopProducers}).
+ * (see {@link NettyProducers}), and the randread-xt reads from producer threads the same way.
  *
  * <p>What the public API does not allow: registering buffers or files with the ring (the ring fd and
  * {@code io_uring_register} are internal), so there is no registered variant; choosing ring setup flags
@@ -77,7 +78,7 @@ public final class NettyIoUringBackend implements Backend {
             try {
                 IoEventLoop loop = group.next();
                 if (trial.crossThread()) {
-                    return NettyNopProducers.run(loop, trial, env.durationNanos());
+                    return producers(loop, trial, env, arena, fd);
                 }
                 return onLoop(loop, driver(trial, env, arena, fd), env);
             } finally {
@@ -87,6 +88,26 @@ public final class NettyIoUringBackend implements Backend {
                 }
             }
         }
+    }
+
+    /**
+     * Cross-thread NOPs, or randread-xt: each producer reads into its own window of buffers at random
+     * block-aligned offsets drawn on its own thread.
+     */
+    private static Measurement producers(IoEventLoop loop, Trial trial, BenchEnv env, Arena arena, int[] fd)
+            throws Exception {
+        if (trial.workload() == Workload.NOP) {
+            return NettyProducers.run(loop, trial, env.durationNanos(), (p, window) -> NettySqes::nop, 0);
+        }
+        int bs = trial.workload().blockSize();
+        long blocks = env.blocks(bs);
+        fd[0] = Libc.open(env.dataFile(), Libc.O_RDONLY);
+        int file = fd[0];
+        return NettyProducers.run(loop, trial, env.durationNanos(), (p, window) -> {
+            long base = arena.allocate((long) bs * window, 4096).address();
+            SplittableRandom random = new SplittableRandom(0x2022 + p);
+            return slot -> NettySqes.read(file, base + (long) slot * bs, bs, random.nextLong(blocks) * bs, slot);
+        }, bs);
     }
 
     /** Netty's ring for a trial: big enough (SQ, and so CQ) for every op it keeps in flight. */

@@ -59,6 +59,29 @@ public final class Producers {
         SlotOps create(int producer, int window) throws Exception;
     }
 
+    /** One producer's whole run, on its own thread: submits and waits until the deadline, then drains. */
+    @FunctionalInterface
+    interface Body {
+        /**
+         * @param hist     where to record each op's latency (this producer's own)
+         * @param deadline {@code System.nanoTime()} after which it submits nothing more
+         * @return ops completed
+         * @throws Exception if an op failed
+         */
+        long run(LatencyHistogram hist, long deadline) throws Exception;
+    }
+
+    /** Makes one producer's body (called on the benchmark thread, before the producers start). */
+    @FunctionalInterface
+    interface BodyFactory {
+        /**
+         * @param producer the producer's index
+         * @return its body
+         * @throws Exception if it cannot be made (registration failed)
+         */
+        Body create(int producer) throws Exception;
+    }
+
     /**
      * Runs {@code producers} threads of {@code kind}, each keeping {@code window} ops in flight until the
      * deadline, then waiting for its last ones; measures from just before they start to when all joined.
@@ -73,9 +96,29 @@ public final class Producers {
      */
     static Measurement run(int producers, ThreadKind kind, int window, long durationNanos, SlotOpsFactory factory)
             throws Exception {
-        List<SlotOps> ops = new ArrayList<>(producers);
+        return runBodies(producers, kind, durationNanos, p -> {
+            SlotOps ops = factory.create(p, window);
+            return (hist, deadline) -> windowed(ops, window, hist, deadline);
+        });
+    }
+
+    /**
+     * Runs {@code producers} threads of {@code kind}, started together, each running its body; measures
+     * from just before they start to when all joined. Every producer backend shares this, so that all start,
+     * stop and count alike.
+     *
+     * @param producers     the number of producer threads
+     * @param kind          platform or virtual
+     * @param durationNanos how long they submit
+     * @param factory       the body of each producer
+     * @return the measurement: every op, its latency from submission to when its producer saw it complete
+     * @throws Exception if a producer failed
+     */
+    static Measurement runBodies(int producers, ThreadKind kind, long durationNanos, BodyFactory factory)
+            throws Exception {
+        List<Body> bodies = new ArrayList<>(producers);
         for (int p = 0; p < producers; p++) {
-            ops.add(factory.create(p, window));
+            bodies.add(factory.create(p));
         }
         LatencyHistogram[] hists = new LatencyHistogram[producers];
         long[] counts = new long[producers];
@@ -89,7 +132,7 @@ public final class Producers {
             threads.add(kind.factory("producer-").newThread(() -> {
                 try {
                     go.await();
-                    counts[id] = windowed(ops.get(id), window, hists[id], deadline[0]);
+                    counts[id] = bodies.get(id).run(hists[id], deadline[0]);
                 } catch (Throwable e) {
                     failure[0] = e;
                 }

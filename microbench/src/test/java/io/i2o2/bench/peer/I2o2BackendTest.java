@@ -32,8 +32,8 @@ class I2o2BackendTest {
     @TempDir
     static Path dir;
     private static BenchEnv env;
-    private static final I2o2Backend BACKEND = new I2o2Backend(false);
-    private static final I2o2Backend ON_NETTY = new I2o2Backend(true);
+    private static final I2o2Backend BACKEND = new I2o2Backend(false, false);
+    private static final I2o2Backend ON_NETTY = new I2o2Backend(true, false);
 
     @BeforeAll
     static void files() throws Exception {

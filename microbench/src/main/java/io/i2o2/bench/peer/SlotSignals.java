@@ -1,4 +1,4 @@
-package io.i2o2.bench.jmh;
+package io.i2o2.bench.peer;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * the waiter writes itself then reads the count, so one of them always sees the other and no wake-up is
  * lost.
  */
-final class SlotSignals {
+public final class SlotSignals {
     private static final int SPINS = 200;
 
     private final AtomicLongArray completed;
@@ -22,7 +22,7 @@ final class SlotSignals {
     /**
      * @param slots the number of slots
      */
-    SlotSignals(int slots) {
+    public SlotSignals(int slots) {
         this.completed = new AtomicLongArray(slots);
     }
 
@@ -32,7 +32,7 @@ final class SlotSignals {
      *
      * @param slot the slot
      */
-    void complete(int slot) {
+    public void complete(int slot) {
         completed.set(slot, completed.get(slot) + 1);
         Thread w = waiter;
         if (w != null) {
@@ -46,7 +46,7 @@ final class SlotSignals {
      * @param slot the slot
      * @return the count
      */
-    long completed(int slot) {
+    public long completed(int slot) {
         return completed.get(slot);
     }
 
@@ -56,7 +56,7 @@ final class SlotSignals {
      * @param slot  the slot
      * @param count the completion count to wait for
      */
-    void await(int slot, long count) {
+    public void await(int slot, long count) {
         for (int i = 0; i < SPINS; i++) {
             if (completed.get(slot) >= count) {
                 return;
