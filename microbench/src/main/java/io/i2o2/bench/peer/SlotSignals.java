@@ -7,17 +7,20 @@ import java.util.concurrent.locks.LockSupport;
  * Completion counts per slot, written by the loop thread (from an {@code IoCallback}) and awaited by one
  * benchmark thread, without allocating: the callback API's counterpart of waiting on a future. The waiter
  * spins for a moment, as the Future benchmarks do ({@code Producers.await}), then parks until the loop
- * unparks it.
+ * completes the very slot it waits for: completions of other slots leave it asleep, as a future's
+ * completion wakes only its own waiter (one wake-up per completion would measure futex calls instead).
  *
- * <p>The count and the waiter field are both volatile: the loop writes the count then reads the waiter,
- * the waiter writes itself then reads the count, so one of them always sees the other and no wake-up is
- * lost.
+ * <p>The count and the awaited slot are both volatile: the loop writes the count then reads the awaited
+ * slot, the waiter writes the slot then reads the count, so one of them always sees the other and no
+ * wake-up is lost.
  */
 public final class SlotSignals {
     private static final int SPINS = 200;
 
     private final AtomicLongArray completed;
-    private volatile Thread waiter;
+    private final Thread[] waiter = new Thread[1];
+    /** The slot the waiter sleeps on, or -1. */
+    private volatile int awaited = -1;
 
     /**
      * @param slots the number of slots
@@ -27,16 +30,15 @@ public final class SlotSignals {
     }
 
     /**
-     * Counts one completion of {@code slot} and wakes the waiter if it sleeps. Loop thread only (one writer
-     * per slot).
+     * Counts one completion of {@code slot} and wakes the waiter if it sleeps on that slot. Loop thread only
+     * (one writer per slot).
      *
      * @param slot the slot
      */
     public void complete(int slot) {
         completed.set(slot, completed.get(slot) + 1);
-        Thread w = waiter;
-        if (w != null) {
-            LockSupport.unpark(w);
+        if (awaited == slot) {
+            LockSupport.unpark(waiter[0]);
         }
     }
 
@@ -57,19 +59,24 @@ public final class SlotSignals {
      * @param count the completion count to wait for
      */
     public void await(int slot, long count) {
-        for (int i = 0; i < SPINS; i++) {
+        int spins = Thread.currentThread().isVirtual() ? 0 : SPINS;
+        for (int i = 0; i < spins; i++) {
             if (completed.get(slot) >= count) {
                 return;
             }
             Thread.onSpinWait();
         }
-        waiter = Thread.currentThread();
+        if (completed.get(slot) >= count) {
+            return;
+        }
+        waiter[0] = Thread.currentThread();      // published by the volatile write of awaited
+        awaited = slot;
         try {
             while (completed.get(slot) < count) {
                 LockSupport.park(this);
             }
         } finally {
-            waiter = null;
+            awaited = -1;
         }
     }
 }
