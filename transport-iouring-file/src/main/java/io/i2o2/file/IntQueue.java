@@ -86,6 +86,34 @@ final class IntQueue {
         }
     }
 
+    /**
+     * {@link #offer} for a queue with one producer: the same effect without the CAS on the tail, which only
+     * that producer moves. Never call it from two threads, nor together with {@link #offer}. Waits (as
+     * {@code offer} does) for a consumer that took the cell's previous value and has not yet marked it free.
+     *
+     * @return false only when the queue really holds its capacity
+     */
+    boolean offerSingleProducer(int value) {
+        long t = (long) TAIL.getOpaque(this);
+        int cell = (int) t & mask;
+        for (int spins = 0; (long) SEQ.getAcquire(sequence, cell) != t; ) {
+            if (t - (long) HEAD.getVolatile(this) >= values.length) {
+                return false;
+            }
+            if (++spins % 64 == 0) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        values[cell] = value;
+        SEQ.setRelease(sequence, cell, t + 1);
+        // After the cell: a consumer that finds the cell not ready yet and reads this old tail sees "empty",
+        // which is true at that moment; one that reads the new tail finds the cell ready.
+        TAIL.setRelease(this, t + 1);
+        return true;
+    }
+
     /** Removes the oldest value, or returns -1 when empty (values are never negative). */
     int poll() {
         long h = (long) HEAD.getOpaque(this);

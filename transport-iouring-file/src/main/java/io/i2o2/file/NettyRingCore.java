@@ -93,6 +93,9 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
     private void registered(Future<? super IoRegistration> f) {
         if (f.isSuccess()) {
             registration = (IoRegistration) f.getNow();
+            if (inEventLoop()) {                // listeners of the loop's own promise run there
+                table.ownedBy(Thread.currentThread());
+            }
             drain();
         } else {
             stopAccepting();

@@ -82,33 +82,90 @@ final class OpSlot {
         this.scratch = scratch;
     }
 
-    /** Forgets the op, keeping index, scratch and generation. */
+    /**
+     * Resets the slot for its next op, keeping index, scratch and generation: references dropped, so that
+     * nothing an op pinned stays reachable from a free slot, and every field back to its default. Writes only
+     * what differs from the default: a freed slot is next claimed and filled by another thread, and a line
+     * the loop never wrote costs that thread no transfer from the loop's cache.
+     */
     void clear() {
-        kind = null;
-        polled = false;
-        file = null;
-        fd = 0;
-        fixedFile = false;
-        addr = 0;
-        len = 0;
-        offset = 0;
-        arg = 0;
-        arg2 = 0;
-        addr2 = 0;
-        bufIndex = 0;
-        cmdOp = 0;
-        sqeFlags = 0;
-        next = -1;
-        filler = null;
-        target = null;
-        callback = null;
-        tag = 0;
-        buf = null;
-        bufs = null;
-        guard = null;
-        closeable = null;
-        memory = null;
-        opening = null;
-        event = null;
+        if (kind != null) {
+            kind = null;
+        }
+        if (polled) {
+            polled = false;
+        }
+        if (file != null) {
+            file = null;
+        }
+        if (fd != 0) {
+            fd = 0;
+        }
+        if (fixedFile) {
+            fixedFile = false;
+        }
+        if (addr != 0) {
+            addr = 0;
+        }
+        if (len != 0) {
+            len = 0;
+        }
+        if (offset != 0) {
+            offset = 0;
+        }
+        if (arg != 0) {
+            arg = 0;
+        }
+        if (arg2 != 0) {
+            arg2 = 0;
+        }
+        if (addr2 != 0) {
+            addr2 = 0;
+        }
+        if (bufIndex != 0) {
+            bufIndex = 0;
+        }
+        if (cmdOp != 0) {
+            cmdOp = 0;
+        }
+        if (sqeFlags != 0) {
+            sqeFlags = 0;
+        }
+        if (next != -1) {
+            next = -1;
+        }
+        if (filler != null) {
+            filler = null;
+        }
+        if (target != null) {
+            target = null;
+        }
+        if (callback != null) {
+            callback = null;
+        }
+        if (tag != 0) {
+            tag = 0;
+        }
+        if (buf != null) {
+            buf = null;
+        }
+        if (bufs != null) {
+            bufs = null;
+        }
+        if (guard != null) {
+            guard = null;
+        }
+        if (closeable != null) {
+            closeable = null;
+        }
+        if (memory != null) {
+            memory = null;
+        }
+        if (opening != null) {
+            opening = null;
+        }
+        if (event != null) {
+            event = null;
+        }
     }
 }

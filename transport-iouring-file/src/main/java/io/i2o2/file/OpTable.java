@@ -13,8 +13,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The table is the loop's one bound: a thread that finds no free slot gets an overload error at once,
  * so queued plus in-flight operations never exceed {@link #capacity()} and nothing grows without limit.
- * Free slots and slots handed over from other threads travel through two lock-free {@link IntQueue}s of
- * slot indexes, so claiming and handing over allocate nothing.
+ * Free slots and slots handed over from other threads travel through lock-free {@link IntQueue}s of slot
+ * indexes, so claiming and handing over allocate nothing. Free slots come back on two lists: the loop
+ * thread, which frees nearly every slot (at completion), is the one producer of {@code free} and offers
+ * without a CAS; every other thread (a refusal after claiming, failures after the loop died) gives its slot
+ * back through {@code returned}, which takes any number of producers.
  *
  * <p>An op's {@code user_data} packs its slot index and the slot's generation ({@link UserData}); the
  * generation, bumped on every reuse, makes a CQE for an earlier use of the slot recognisable.
@@ -25,8 +28,13 @@ final class OpTable {
 
 
     private final OpSlot[] slots;
+    /** Slots freed by the loop thread: it alone offers here. */
     private final IntQueue free;
+    /** Slots given back by any other thread. */
+    private final IntQueue returned;
     private final IntQueue submitted;
+    /** The loop thread once it runs ({@link #ownedBy}); until then every slot goes back through {@code returned}. */
+    private volatile Thread owner;
     private final Arena scratchArena;
     /** Threads in {@link #awaitRoom}: a slot going back to the free list signals one of them. */
     private final AtomicInteger waiting = new AtomicInteger();
@@ -40,13 +48,19 @@ final class OpTable {
     OpTable(int capacity) {
         this.slots = new OpSlot[capacity];
         this.free = new IntQueue(capacity);
+        this.returned = new IntQueue(capacity);
         this.submitted = new IntQueue(capacity);
         this.scratchArena = Arena.ofShared();
         MemorySegment scratch = scratchArena.allocate((long) capacity * SCRATCH_BYTES, 64);
         for (int i = 0; i < capacity; i++) {
             slots[i] = new OpSlot(i, scratch.asSlice((long) i * SCRATCH_BYTES, SCRATCH_BYTES));
-            free.offer(i);
+            returned.offer(i);
         }
+    }
+
+    /** Names the loop thread, the one producer of the loop's free list. Once, on the loop thread. */
+    void ownedBy(Thread loop) {
+        owner = loop;
     }
 
     /** The most operations that can be queued or in flight at once. */
@@ -57,7 +71,7 @@ final class OpTable {
     /** A free slot for a new op, or null when all are taken (overload). Any thread. */
     OpSlot claim() {
         int i = free.poll();
-        if (i < 0) {
+        if (i < 0 && (i = returned.poll()) < 0) {
             return null;
         }
         OpSlot s = slots[i];
@@ -96,7 +110,7 @@ final class OpTable {
         return !submitted.isEmpty();
     }
 
-    /** Frees a completed slot for reuse. Loop thread. */
+    /** Frees a completed slot for reuse. Any thread; the loop thread's frees (nearly all) skip a CAS. */
     void free(OpSlot s) {
         release(s);
     }
@@ -108,7 +122,8 @@ final class OpTable {
         s.clear();
         s.generation = UserData.nextGeneration(s.generation);
         s.state = OpSlot.FREE;
-        if (!free.offer(s.index)) {
+        boolean room = Thread.currentThread() == owner ? free.offerSingleProducer(s.index) : returned.offer(s.index);
+        if (!room) {
             // Cannot happen: the free list holds as many indexes as there are slots.
             throw new IllegalStateException("free list overflow at slot " + s.index);
         }
@@ -129,7 +144,7 @@ final class OpTable {
         try {
             waiting.incrementAndGet();
             try {
-                if (free.isEmpty()) {
+                if (free.isEmpty() && returned.isEmpty()) {
                     room.awaitNanos(nanos);
                 }
                 return true;
@@ -160,7 +175,7 @@ final class OpTable {
 
     /** Slots not on the free list: claimed, queued or in flight. */
     int inUse() {
-        return slots.length - free.size();
+        return slots.length - free.size() - returned.size();
     }
 
     OpSlot slot(int index) {

@@ -163,6 +163,7 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
     /** What only the loop thread may do: become the ring's submitter and set up what hangs off the ring. */
     @Override
     public void initialize() {
+        table.ownedBy(Thread.currentThread());
         try {
             if (cpu >= 0) {
                 FileDescriptors.pinCurrentThread(cpu);

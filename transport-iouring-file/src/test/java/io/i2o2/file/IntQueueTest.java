@@ -2,6 +2,8 @@ package io.i2o2.file;
 
 import io.i2o2.uring.WithoutIoUring;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.BitSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -30,13 +32,32 @@ class IntQueueTest {
         assertTrue(q.isEmpty());
     }
 
+    @Test
+    void theSingleProducerOfferIsTheSameQueue() {
+        IntQueue q = new IntQueue(4);
+        for (int i = 0; i < 4; i++) {
+            assertTrue(q.offerSingleProducer(i));
+        }
+        assertFalse(q.offerSingleProducer(9), "holds its capacity, no more");
+        assertEquals(4, q.size());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(i, q.poll());
+        }
+        assertEquals(-1, q.poll());
+        assertTrue(q.offerSingleProducer(5), "the cells come round again");
+        assertEquals(5, q.pollSingleConsumer());
+        assertTrue(q.isEmpty());
+    }
+
     /**
      * A free list: many threads take values, one gives them back. A taker preempted between moving the head
      * and marking its cell free used to make the giver's offer fail on a queue far from full, and the value
-     * (an op slot, a registered buffer) was lost for good.
+     * (an op slot, a registered buffer) was lost for good. The giver offers either way: with the CAS, and
+     * as the one producer (the loop thread's free list).
      */
-    @Test
-    void aPreemptedConsumerNeverMakesAnOfferFailNorLosesAValue() throws Exception {
+    @ParameterizedTest(name = "singleProducer={0}")
+    @ValueSource(booleans = {false, true})
+    void aPreemptedConsumerNeverMakesAnOfferFailNorLosesAValue(boolean singleProducer) throws Exception {
         int capacity = 64;
         IntQueue free = new IntQueue(capacity);
         for (int i = 0; i < capacity; i++) {
@@ -48,7 +69,7 @@ class IntQueueTest {
         Thread giver = Thread.ofPlatform().start(() -> {
             while (System.nanoTime() < end) {
                 Integer v = taken.poll();
-                if (v != null && !free.offer(v)) {
+                if (v != null && !(singleProducer ? free.offerSingleProducer(v) : free.offer(v))) {
                     refusals.incrementAndGet();
                 }
             }
