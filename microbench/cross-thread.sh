@@ -1,0 +1,23 @@
+#!/bin/bash
+# cross-thread.sh: the submission-path figures of the README in one go, every peer beside us in the same run
+# (one JVM per line, each line's rows side by side). Run on a quiet machine; about 5 minutes at the default.
+#
+#   microbench/cross-thread.sh [SECONDS]      (default 5 s per trial, 1 s warm-up)
+#
+# Rows: NOP on the loop's own thread (batch / QD 32); 2 producers sharing 4,096 NOPs in flight (futures and
+# callbacks); 32 in flight per producer for 1, 2 and 64 producers; 1,024 virtual threads each submitting one
+# NOP and awaiting it, beside the pure-Java hand-off; 4 KiB page-cache reads at QD 32 on the loop thread and
+# from one producer thread (QD 32 and 4,096).
+set -eu
+cd "$(dirname "$0")/.."
+s=${1:-5}
+common=(--seconds "$s" --warmup 1 --file-size 256m)
+run() { ./i2o2 bench "${common[@]}" "$@" | sed -n '/^backend/,/^ops\/s/p' | grep -v '^ops/s'; }
+run --workload nop --qd 32 --threads 0 --backends c,netty,i2o2
+run --workload nop --qd 4096 --threads 2 --backends c,netty,i2o2,i2o2-callback
+run --workload nop --qd 32 --threads 1 --backends c,netty,i2o2,i2o2-callback
+run --workload nop --qd 64 --threads 2 --backends c,netty,i2o2,i2o2-callback
+run --workload nop --qd 2048 --threads 64 --backends c,netty,i2o2,i2o2-callback
+run --workload nop --qd 1024 --threads 1024v --backends java-handoff,netty,i2o2,i2o2-callback
+run --workload randread --qd 32 --backends c,netty,i2o2-netty,i2o2
+run --workload randread-xt --qd 32,4096 --threads 1 --backends netty,i2o2,i2o2-callback
