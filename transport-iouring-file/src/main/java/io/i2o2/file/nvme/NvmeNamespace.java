@@ -14,8 +14,8 @@ import io.netty.util.concurrent.Promise;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +42,19 @@ import java.util.regex.Pattern;
  * namespace, buffers smaller than {@code blocks * lbaSize} or not 4-byte aligned (NVMe's PRP rule), and
  * transfers beyond the controller's limit fail before submission. Device errors fail the future with a
  * decoded {@link NvmeStatusException}. Buffers are pinned until the command completes.
+ *
+ * <p>Data in several memory regions (several buffers, a {@code CompositeByteBuf}) goes as one vectored command
+ * ({@code NVME_URING_CMD_IO_VEC}, Linux 6.1+) over an iovec array that lives as long as the command; data in one
+ * of the loop's {@link IoUringFileIo#fixedBuffers()} goes as a registered buffer ({@code IORING_URING_CMD_FIXED},
+ * 6.1+), which spares the kernel pinning and mapping its pages each time. {@link #withTimeout} gives a view
+ * whose commands carry a timeout.
+ *
+ * <p>Metadata: this class moves none. On a format with metadata ({@link NvmeNamespaceInfo#hasMetadata()}:
+ * separate or extended LBAs, with or without protection information) every data command (read, write,
+ * compare, zone append, vectored or not) fails before submission with {@link UnsupportedOperationException}
+ * naming the format, rather than misreading the blocks (an extended block is {@code lbaSize + metadataSize}
+ * bytes on the wire); commands that move no data (flush, write-zeroes, trim, verify, copy, zone management)
+ * still go.
  */
 public final class NvmeNamespace {
     private static final Pattern GENERIC_DEVICE = Pattern.compile("ng(\\d+)n(\\d+)");
