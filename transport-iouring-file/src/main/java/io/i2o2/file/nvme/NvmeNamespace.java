@@ -8,6 +8,7 @@ import io.i2o2.file.UringCmdWriter;
 import io.i2o2.uring.NvmeUringCmd;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
@@ -730,7 +731,7 @@ public final class NvmeNamespace {
         RuntimeException bad = checkRange(lba, blocks);
         for (int i = 0; bad == null && i < bufs.length; i++) {
             if (bufs[i].refCnt() == 0) {
-                bad = new io.netty.util.IllegalReferenceCountException("buffer already released: " + bufs[i]);
+                bad = new IllegalReferenceCountException("buffer already released: " + bufs[i]);
             }
         }
         long bytes = (long) blocks * lbaSize();
