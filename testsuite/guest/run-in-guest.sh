@@ -20,7 +20,8 @@
 # The guest sees the host's root file system read-only (the host's JDK, ~/.m2 and build output work
 # unchanged), a writable tmpfs on /dev/shm, and these devices: /dev/nvme0 (controller), /dev/nvme0n1 and /dev/ng0n1
 # (namespace 1, block and generic char device) on a scratch sparse image deleted afterwards, and a zoned namespace 2
-# (/dev/ng0n2: 8 zones of 8 MiB, for the zone commands) on a second one.
+# (/dev/ng0n2: 8 zones of 8 MiB, for the zone commands) on a second one, and namespace 3 formatted with metadata
+# (512 + 8 B extended LBAs, PI type 1: the library must refuse its data commands) on a third.
 # COMMAND runs under bash with HOME=TMPDIR=/dev/shm and I2O2_GUEST=1 in the environment (tests use it as their guard).
 #
 # I2O2_GUEST_KVM=1 tries KVM first where /dev/kvm is writable; when KVM cannot boot the guest (QEMU reports
@@ -209,6 +210,7 @@ rel=$(cat "$kdir/release")
 work=$(mktemp -d "$cache/run.XXXXXX")
 img=$work/nvme.img
 zimg=$work/zoned.img
+mimg=$work/meta.img
 qemu_pid=
 cleanup() {
     # qemu_pid is timeout(1)'s, which runs QEMU in its own process group and passes the signal on.
@@ -278,6 +280,7 @@ printf '%q ' "$@" > "$out/.guest-cmd"
 echo >> "$out/.guest-cmd"
 truncate -s "$disk" "$img"
 truncate -s 64M "$zimg"
+truncate -s 16M "$mimg"
 # Boots the guest once: boot ACCEL LIMIT. Sets qemu_rc. With ACCEL=kvm it watches the boot and gives up early
 # (qemu_rc=kvm-failed) when KVM cannot run the guest: QEMU reports "KVM internal error" and then sits paused,
 # or exits, or the guest has not reached its init within $kvm_boot_limit seconds.
@@ -293,6 +296,8 @@ boot() {
         -device nvme-ns,drive=nvm,bus=nvme0,nsid=1,mssrl=128,mcl=128,msrc=127 \
         -drive file="$zimg",if=none,id=zns,format=raw,cache=unsafe \
         -device nvme-ns,drive=zns,bus=nvme0,nsid=2,zoned=on,zoned.zone_size=8M,zoned.zone_capacity=8M \
+        -drive file="$mimg",if=none,id=meta,format=raw,cache=unsafe \
+        -device nvme-ns,drive=meta,bus=nvme0,nsid=3,ms=8,mset=1,pi=1 \
         -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
         -virtfs local,path="$out",mount_tag=results,security_model=none \
         < /dev/null > "$out/console.log" 2>&1 &
@@ -343,7 +348,8 @@ if [ "${I2O2_GUEST_KVM:-0}" = 1 ]; then
             say "KVM could not boot the guest ($kvm_why): running it under TCG instead"
             mv "$out/console.log" "$out/console-kvm.log"
             rm -f "$out/guest-started"
-            truncate -s 0 "$img" && truncate -s "$disk" "$img" && truncate -s 0 "$zimg" && truncate -s 64M "$zimg"
+            truncate -s 0 "$img" && truncate -s "$disk" "$img" && truncate -s 0 "$zimg" && truncate -s 64M "$zimg" \
+                && truncate -s 0 "$mimg" && truncate -s 16M "$mimg"
         else
             accel=kvm
         fi

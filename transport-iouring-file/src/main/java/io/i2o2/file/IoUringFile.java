@@ -891,7 +891,11 @@ public final class IoUringFile {
      * Sends a {@code uring_cmd} to the driver behind this descriptor (NVMe passthrough, socket commands).
      * {@code writer} fills the 80-byte command on the calling thread; {@code data} (may be null) is pinned
      * until completion and its address passed to the writer: its writable bytes when {@code dataIn}, its
-     * readable bytes otherwise. Only on a passthrough loop (128-byte SQEs).
+     * readable bytes otherwise. {@code data} must be one memory region (for several, see
+     * {@link #uringCmdVectored}). When {@code data} is (a slice of) one of this loop's
+     * {@link IoUringFileIo#fixedBuffers()}, the command goes out with {@code IORING_URING_CMD_FIXED} and that
+     * buffer's index, so the driver skips pinning and mapping its pages (Linux 6.1+; an older kernel fails
+     * the command with {@code EINVAL}, the exception saying why). Only on a passthrough loop (128-byte SQEs).
      *
      * @param cmdOp the driver's command, such as {@code NVME_URING_CMD_IO}
      * @param data pinned until completion, or null
@@ -921,6 +925,44 @@ public final class IoUringFile {
         return promise;
     }
 
+    /**
+     * A {@code uring_cmd} whose data is several memory regions, for the drivers' vectored commands (such as
+     * {@code NVME_URING_CMD_IO_VEC}): every buffer of {@code data} is pinned until completion, and an iovec
+     * array over their writable bytes ({@code dataIn}) or readable bytes (otherwise), in order, each buffer's
+     * regions in order (a {@code CompositeByteBuf} gives several), is built in memory that stays valid until
+     * the completion. {@code writer} gets the array's address and its element count (1 to 1024), not a byte
+     * count. Registered buffers are not used here: the kernel takes {@code IORING_URING_CMD_FIXED} for one
+     * region only. Only on a passthrough loop (128-byte SQEs).
+     *
+     * @param cmdOp the driver's vectored command, such as {@code NVME_URING_CMD_IO_VEC}
+     * @param data the buffers, at least one, none empty; the array is copied
+     * @param dataIn whether the driver writes into the buffers (their writable bytes) rather than reads them
+     * @param writer fills the 80-byte command, on the calling thread, given the iovec array and count
+     * @return a future completing with the driver's result; fails before submission, holding nothing, for no
+     *         buffers, an empty or released one, or more than 1024 regions
+     */
+    public Future<UringCmdResult> uringCmdVectored(int cmdOp, ByteBuf[] data, boolean dataIn, UringCmdWriter writer) {
+        IoPromise<UringCmdResult> p = new IoPromise<>(core);
+        uringCmdVectoredOp(cmdOp, data, dataIn, writer, p);
+        return p;
+    }
+
+    /**
+     * {@link #uringCmdVectored(int, ByteBuf[], boolean, UringCmdWriter)}, completing {@code promise}.
+     *
+     * @param cmdOp the driver's vectored command, such as {@code NVME_URING_CMD_IO_VEC}
+     * @param data the buffers, at least one, none empty; the array is copied
+     * @param dataIn whether the driver writes into the buffers (their writable bytes) rather than reads them
+     * @param writer fills the 80-byte command, on the calling thread, given the iovec array and count
+     * @param promise completed with the driver's result
+     * @return {@code promise}
+     */
+    public Future<UringCmdResult> uringCmdVectored(int cmdOp, ByteBuf[] data, boolean dataIn, UringCmdWriter writer,
+                                                   Promise<UringCmdResult> promise) {
+        uringCmdVectoredOp(cmdOp, data, dataIn, writer, user(promise));
+        return promise;
+    }
+
     private void uringCmdOp(int cmdOp, ByteBuf data, boolean dataIn, UringCmdWriter writer, Target target) {
         Objects.requireNonNull(writer, "writer");
         String unsupported = core.unsupported(OpKind.URING_CMD);
@@ -930,36 +972,97 @@ public final class IoUringFile {
         }
         RuntimeException bad = data == null ? null : dataIn ? ByteBufs.checkReadInto(data) : ByteBufs.checkWriteFrom(data);
         if (bad == null && data != null && data.nioBufferCount() != 1) {
-            bad = new IllegalArgumentException("uring_cmd data must be one memory region: " + data);
+            bad = new IllegalArgumentException("uring_cmd data must be one memory region (use uringCmdVectored for"
+                    + " several): " + data);
         }
         if (bad != null) {
             target.refuse(bad);
             return;
         }
         OpSlot op = claim(target);
-        if (op != null) {
-            long address = 0;
-            int length = 0;
-            if (data != null) {
-                address = ByteBufs.address(data, dataIn ? data.writerIndex() : data.readerIndex());
-                length = dataIn ? data.writableBytes() : data.readableBytes();
-            }
-            MemorySegment command = op.scratch.asSlice(0, Sqe.URING_CMD_BYTES);
-            command.fill((byte) 0);
-            try {
-                writer.write(command, address, length);
-            } catch (RuntimeException | Error e) {
-                core.abandon(op);
-                target.refuse(e);
-                return;
-            }
-            op.kind = OpKind.URING_CMD;
-            op.cmdOp = cmdOp;
-            if (data == null || pin(op, data, target)) {
-                core.submit(op);
+        if (op == null) {
+            return;
+        }
+        long address = 0;
+        int length = 0;
+        if (data != null) {
+            address = ByteBufs.address(data, dataIn ? data.writerIndex() : data.readerIndex());
+            length = dataIn ? data.writableBytes() : data.readableBytes();
+            FixedBufferPool pool = core.fixedBuffersOrNull();
+            FixedBuffer registered = pool == null ? null : pool.registeredBufferOf(data);
+            if (registered != null) {
+                op.cmdFlags = Linux.IORING_URING_CMD_FIXED;
+                op.bufIndex = registered.index();
             }
         }
-        return;
+        if (writeCommand(op, cmdOp, writer, address, length, target) && (data == null || pin(op, data, target))) {
+            core.submit(op);
+        }
+    }
+
+    private void uringCmdVectoredOp(int cmdOp, ByteBuf[] data, boolean dataIn, UringCmdWriter writer,
+                                    Target target) {
+        Objects.requireNonNull(writer, "writer");
+        Objects.requireNonNull(data, "data");
+        // Our own copy: the caller's array may change under us, and what we retain is what we release.
+        ByteBuf[] bufs = data.clone();
+        String unsupported = core.unsupported(OpKind.URING_CMD);
+        RuntimeException bad = unsupported != null ? new UnsupportedOperationException(unsupported)
+                : bufs.length == 0 ? new IllegalArgumentException("no buffers") : null;
+        int regions = 0;
+        for (int i = 0; bad == null && i < bufs.length; i++) {
+            ByteBuf b = Objects.requireNonNull(bufs[i], "data[" + i + "]");
+            bad = dataIn ? ByteBufs.checkReadInto(b) : ByteBufs.checkWriteFrom(b);
+            regions += bad == null ? b.nioBufferCount() : 0;
+        }
+        if (bad == null && regions > MAX_IOVECS) {
+            bad = new IllegalArgumentException("more than " + MAX_IOVECS + " memory regions (UIO_MAXIOV): " + regions);
+        }
+        if (bad != null) {
+            target.refuse(bad);
+            return;
+        }
+        OpSlot op = claim(target);
+        if (op == null) {
+            return;
+        }
+        // The command image takes the scratch's first 80 bytes; a short iovec array fits after it.
+        long room = OpTable.SCRATCH_BYTES - Sqe.URING_CMD_BYTES;
+        boolean inScratch = (long) regions * Iovec.BYTES <= room;
+        MemorySegment iovecs = inScratch ? op.scratch.asSlice(Sqe.URING_CMD_BYTES, room)
+                : Arena.ofAuto().allocate((long) regions * Iovec.BYTES, 8);
+        int n = 0;
+        for (ByteBuf b : bufs) {
+            int index = dataIn ? b.writerIndex() : b.readerIndex();
+            int length = dataIn ? b.writableBytes() : b.readableBytes();
+            for (ByteBuffer region : b.nioBuffers(index, length)) {
+                Iovec.set(iovecs, n++, MemorySegment.ofBuffer(region).address(), region.remaining());
+            }
+        }
+        op.memory = inScratch ? null : iovecs;
+        if (writeCommand(op, cmdOp, writer, iovecs.address(), n, target) && pinAll(op, bufs, target)) {
+            core.submit(op);
+        }
+    }
+
+    /** The most iovecs one command takes ({@code UIO_MAXIOV}). */
+    private static final int MAX_IOVECS = 1024;
+
+    /** Runs {@code writer} over the op's zeroed command image; a writer that throws gives the slot back. */
+    private boolean writeCommand(OpSlot op, int cmdOp, UringCmdWriter writer, long address, int length,
+                                 Target target) {
+        MemorySegment command = op.scratch.asSlice(0, Sqe.URING_CMD_BYTES);
+        command.fill((byte) 0);
+        try {
+            writer.write(command, address, length);
+        } catch (RuntimeException | Error e) {
+            core.abandon(op);
+            target.refuse(e);
+            return false;
+        }
+        op.kind = OpKind.URING_CMD;
+        op.cmdOp = cmdOp;
+        return true;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.i2o2.file;
 
 import io.i2o2.uring.Errno;
+import io.i2o2.uring.KernelVersion;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Promise;
 
@@ -61,6 +62,12 @@ final class OpCompleter {
 
     private static IoUringIOException error(OpSlot op, int res) {
         String detail = op.kind.takesPath() && op.memory != null ? "path=" + op.memory.getString(0) : null;
+        if (op.kind == OpKind.URING_CMD && op.cmdFlags != 0 && res == -Errno.EINVAL) {
+            // Kernels before 6.1 refuse any uring_cmd_flags with EINVAL: say so rather than leave a bare EINVAL.
+            detail = "the command's data is registered buffer " + op.bufIndex + " (IORING_URING_CMD_FIXED), which"
+                    + " needs Linux 6.1+ (this kernel: " + KernelVersion.running() + "); use a buffer that is not"
+                    + " from io.fixedBuffers() there";
+        }
         return new IoUringIOException(op.kind.opName(), -res, op.kind == OpKind.MADVISE ? -1 : op.fd,
                 op.kind.hasOffset() ? op.offset : -1, detail);
     }

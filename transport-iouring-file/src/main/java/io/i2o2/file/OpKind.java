@@ -202,11 +202,19 @@ enum OpKind {
             return res >= 0 || res == -Errno.ETIME || res == -Errno.ECANCELED || res == -Errno.EALREADY;
         }
     },
-    /** {@code cmdOp}: the command; its 80-byte image waits in the scratch; result: a {@link UringCmdResult}. */
+    /**
+     * {@code cmdOp}: the command; its 80-byte image waits in the scratch (a vectored command's iovec array after
+     * it, or in {@code memory}); {@code cmdFlags} non-zero: the data is in registered buffer {@code bufIndex};
+     * result: a {@link UringCmdResult}.
+     */
     URING_CMD("uring_cmd", Result.VALUE, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
-            sqe.prepUringCmd(op.cmdOp, op.fd);
+            if (op.cmdFlags != 0) {
+                sqe.prepUringCmd(op.cmdOp, op.fd).uringCmdFlags(op.cmdFlags).bufIndex(op.bufIndex);
+            } else {
+                sqe.prepUringCmd(op.cmdOp, op.fd);
+            }
             sqe.commandArea().copyFrom(op.scratch.asSlice(0, sqe.commandArea().byteSize()));
         }
 

@@ -49,6 +49,8 @@ final class OpSlot {
     long addr2;
     int bufIndex;
     int cmdOp;
+    /** A {@code uring_cmd}'s {@code uring_cmd_flags} ({@code IORING_URING_CMD_FIXED}: data in {@link #bufIndex}). */
+    int cmdFlags;
     /** Extra {@code IOSQE_*} flags (links). */
     int sqeFlags;
     /** Next slot of a linked chain, or -1. */
@@ -127,6 +129,9 @@ final class OpSlot {
         }
         if (cmdOp != 0) {
             cmdOp = 0;
+        }
+        if (cmdFlags != 0) {
+            cmdFlags = 0;
         }
         if (sqeFlags != 0) {
             sqeFlags = 0;

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -128,12 +129,24 @@ class ReadmeExamplesTest {
     private void nvmeNamespace() throws Exception {
         Path device = Path.of("/dev/ng0n1");
         // README: nvme
-        IoUringPassthroughEventLoopGroup passthrough = new IoUringPassthroughEventLoopGroup(1);
-        NvmeNamespace ns = NvmeNamespace.open(passthrough.nextFileIo(), device).get();   // identify: LBA size, count
+        IoUringPassthroughEventLoopGroup passthrough = new IoUringPassthroughEventLoopGroup(1,
+                IoUringConfig.builder().fixedBuffers(16, 64 * 1024).build());    // registered buffers for uring_cmd too
+        IoUringFileIo io = passthrough.nextFileIo();
+        NvmeNamespace ns = NvmeNamespace.open(io, device).get();                 // identify: LBA size, count, format
+        if (ns.info().hasMetadata()) {                                           // its data commands would be refused
+            throw new IllegalStateException("formatted " + ns.info().formatDescription());
+        }
         ByteBuf blocks = AlignedBuffers.allocate(8 * ns.lbaSize(), 4096);
-        ns.read(0, 8, blocks).get();                                              // 8 blocks from LBA 0
+        ns.read(0, 8, blocks).get();                                             // 8 blocks from LBA 0
+        ByteBuf header = AlignedBuffers.allocate(ns.lbaSize(), 4096).writeZero(ns.lbaSize());
+        ns.write(8, header, blocks).get();                                       // 9 blocks, one NVME_URING_CMD_IO_VEC
+        ByteBuf fixed = io.fixedBuffers().tryAcquire();                          // IORING_URING_CMD_FIXED (6.1+)
+        NvmeNamespace timed = ns.withTimeout(Duration.ofSeconds(5));             // timeout_ms on each of its commands
+        timed.read(0, 8, fixed).get();
+        fixed.release();
+        header.release();
         blocks.release();
-        ns.close().get();                                                         // the devices' descriptors
+        ns.close().get();                                                        // the devices' descriptors
         // README: end
         passthrough.shutdownGracefully();
     }

@@ -212,6 +212,57 @@ public final class NvmeUringCmd {
         return this;
     }
 
+    /**
+     * {@code timeout_ms} as written: what {@link #timeoutMs(int)} set (an unsigned 32-bit value as an int bit
+     * pattern), 0 when none.
+     *
+     * @return the command's {@code timeout_ms}
+     */
+    public int timeoutMs() {
+        return cmd.get(JAVA_INT, TIMEOUT_MS);
+    }
+
+    /**
+     * {@code addr} as written: the data buffer's address, or the iovec array's for the _VEC ops.
+     *
+     * @return the command's {@code addr}
+     */
+    public long dataAddress() {
+        return cmd.get(JAVA_LONG, ADDR);
+    }
+
+    /**
+     * {@code data_len} as written: bytes, or the iovec count for the _VEC ops.
+     *
+     * @return the command's {@code data_len}
+     */
+    public int dataLength() {
+        return cmd.get(JAVA_INT, DATA_LEN);
+    }
+
+    /**
+     * {@code opcode} as written.
+     *
+     * @return the NVMe opcode, 0 to 255
+     */
+    public int opcodeValue() {
+        return cmd.get(JAVA_BYTE, OPCODE) & 0xff;
+    }
+
+    /**
+     * Command dword {@code index} (10 to 15) as written.
+     *
+     * @param index the dword, 10 to 15
+     * @return its value
+     * @throws IllegalArgumentException for an index outside 10..15
+     */
+    public int cdwValue(int index) {
+        if (index < 10 || index > 15) {
+            throw new IllegalArgumentException("command dwords 10..15 live here, not " + index);
+        }
+        return cmd.get(JAVA_INT, CDW10 + (long) (index - 10) * Integer.BYTES);
+    }
+
     // ---- whole commands ----
 
     /**

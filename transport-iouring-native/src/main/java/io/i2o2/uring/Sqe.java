@@ -33,6 +33,7 @@ public final class Sqe {
     private static final long ADDR = io_uring_sqe.addr$offset();
     private static final long LEN = io_uring_sqe.len$offset();
     private static final long OP_FLAGS = io_uring_sqe.rw_flags$offset();
+    private static final long URING_CMD_FLAGS = io_uring_sqe.uring_cmd_flags$offset();
     private static final long USER_DATA = io_uring_sqe.user_data$offset();
     private static final long BUF_INDEX = io_uring_sqe.buf_index$offset();
     private static final long PERSONALITY = io_uring_sqe.personality$offset();
@@ -667,5 +668,31 @@ public final class Sqe {
      */
     public Sqe prepUringCmd(int cmdOp, int fd) {
         return prepRw(Opcode.URING_CMD, fd, 0, 0, 0).cmdOp(cmdOp);
+    }
+
+    /**
+     * {@code sqe->uring_cmd_flags}: {@link Linux#IORING_URING_CMD_FIXED} says the command's data lies in the
+     * registered buffer {@code sqe->buf_index} ({@link #bufIndex}); 6.1+. Kernels before 6.1 refuse any bit
+     * here with {@code -EINVAL}, as every kernel refuses a bit it does not know.
+     *
+     * @param flags the {@code IORING_URING_CMD_*} bits
+     * @return this writer, for chaining
+     */
+    public Sqe uringCmdFlags(int flags) {
+        entry.set(JAVA_INT_UNALIGNED, URING_CMD_FLAGS, flags);
+        return this;
+    }
+
+    /**
+     * {@code IORING_OP_URING_CMD} whose data is in registered buffer {@code bufIndex}
+     * ({@link Linux#IORING_URING_CMD_FIXED}, 6.1+): {@link #prepUringCmd} plus the flag and the index.
+     *
+     * @param cmdOp the {@code cmd_op} of the command (a 32-bit pattern)
+     * @param fd the file descriptor (or registered file index with {@link SqeFlags#FIXED_FILE})
+     * @param bufIndex the registered buffer the command's data address lies in
+     * @return this writer, for chaining
+     */
+    public Sqe prepUringCmdFixed(int cmdOp, int fd, int bufIndex) {
+        return prepUringCmd(cmdOp, fd).uringCmdFlags(Linux.IORING_URING_CMD_FIXED).bufIndex(bufIndex);
     }
 }

@@ -47,6 +47,35 @@ class NvmeUringCmdTest {
     }
 
     @Test
+    void gettersReadBackWhatTheSettersWrote() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment area = arena.allocate(80);
+            NvmeUringCmd cmd = NvmeUringCmd.over(area).readWrite(NvmeUringCmd.OPC_READ, 3, 0x4000L, 7, 9L, 2)
+                    .timeoutMs(0xFFFF_FFFF);
+            assertEquals(NvmeUringCmd.OPC_READ, cmd.opcodeValue());
+            assertEquals(0x4000L, cmd.dataAddress());
+            assertEquals(7, cmd.dataLength());
+            assertEquals(9, cmd.cdwValue(10));
+            assertEquals(1, cmd.cdwValue(12));
+            assertEquals(-1, cmd.timeoutMs(), "timeout_ms is unsigned: 2^32-1 ms is the int bit pattern -1");
+            assertThrows(IllegalArgumentException.class, () -> cmd.cdwValue(16));
+        }
+    }
+
+    @Test
+    void fixedUringCmdSetsTheFlagAndTheBufferIndex() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment entry = arena.allocate(64);
+            Sqe.detached(entry).prepUringCmdFixed(NvmeUringCmd.CMD_IO, 5, 3);
+            assertEquals((byte) Opcode.URING_CMD, entry.get(JAVA_BYTE, 0));
+            assertEquals(5, entry.get(JAVA_INT, 4));
+            assertEquals(NvmeUringCmd.CMD_IO, entry.get(JAVA_INT, 8), "cmd_op");
+            assertEquals(Linux.IORING_URING_CMD_FIXED, entry.get(JAVA_INT, 28), "uring_cmd_flags");
+            assertEquals(3, entry.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 40), "buf_index");
+        }
+    }
+
+    @Test
     void identifyAndDwords() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment area = arena.allocate(80);

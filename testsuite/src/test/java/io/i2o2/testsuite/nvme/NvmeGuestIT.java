@@ -28,9 +28,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Boots the NVMe guest ({@code testsuite/guest/run-in-guest.sh}: Debian kernel under QEMU/TCG with an emulated
- * NVMe controller, one polled queue, a zoned namespace 2) and runs {@link NvmeRingGuestTest},
- * {@link NvmeNamespaceGuestTest}, {@link NvmeZonedGuestTest} and
- * {@link NvmeIopollGuestTest} and {@link NvmeIopollLoopGuestTest} inside it with this JVM's JDK and this module's test
+ * NVMe controller, one polled queue, a zoned namespace 2, a namespace 3 formatted with metadata) and runs
+ * {@link NvmeRingGuestTest}, {@link NvmeNamespaceGuestTest}, {@link NvmeZonedGuestTest},
+ * {@link NvmeIopollGuestTest}, {@link NvmeIopollLoopGuestTest}, {@link NvmeVectoredGuestTest} and
+ * {@link NvmeMetadataGuestTest} inside it with this JVM's JDK and this module's test
  * classpath, through the JUnit Platform Console Launcher. The guest writes its JUnit XML report to
  * {@code target/nvme-guest/junit}; this test reads it back.
  *
@@ -228,6 +229,8 @@ class NvmeGuestIT {
                 .append(" --select-class ").append(NvmeIopollGuestTest.class.getName())
                 .append(" --select-class ").append(NvmeIopollLoopGuestTest.class.getName())
                 .append(" --select-class ").append(NvmeZonedGuestTest.class.getName())
+                .append(" --select-class ").append(NvmeVectoredGuestTest.class.getName())
+                .append(" --select-class ").append(NvmeMetadataGuestTest.class.getName())
                 .append(" --reports-dir ").append(quote(out + "/junit"))
                 .append(" --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests\n");
         s.append("rc=$?\n");

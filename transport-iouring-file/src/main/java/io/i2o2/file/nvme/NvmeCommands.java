@@ -7,8 +7,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -20,10 +22,38 @@ final class NvmeCommands {
     private NvmeCommands() {
     }
 
+    /**
+     * A test seam: when set, sees each command's {@code cmd_op} and image right after its writer filled it, on
+     * the submitting thread (tests assert on the bytes without a device).
+     */
+    static volatile BiConsumer<Integer, MemorySegment> tap;
+
     static <T> Future<T> submit(IoUringFile device, int cmdOp, String name, long lba, ByteBuf data, boolean dataIn,
                                 UringCmdWriter writer, Function<UringCmdResult, T> value) {
+        return settle(device, name, lba, device.uringCmd(cmdOp, data, dataIn, tapped(cmdOp, writer)), value);
+    }
+
+    /** {@link #submit} for a vectored command: {@code writer} gets the iovec array's address and count. */
+    static <T> Future<T> submitVectored(IoUringFile device, int cmdOp, String name, long lba, ByteBuf[] data,
+                                        boolean dataIn, UringCmdWriter writer, Function<UringCmdResult, T> value) {
+        return settle(device, name, lba, device.uringCmdVectored(cmdOp, data, dataIn, tapped(cmdOp, writer)), value);
+    }
+
+    private static UringCmdWriter tapped(int cmdOp, UringCmdWriter writer) {
+        BiConsumer<Integer, MemorySegment> t = tap;
+        if (t == null) {
+            return writer;
+        }
+        return (cmd, addr, len) -> {
+            writer.write(cmd, addr, len);
+            t.accept(cmdOp, cmd);
+        };
+    }
+
+    private static <T> Future<T> settle(IoUringFile device, String name, long lba, Future<UringCmdResult> sent,
+                                        Function<UringCmdResult, T> value) {
         Promise<T> promise = device.io().newPromise();
-        device.uringCmd(cmdOp, data, dataIn, writer).addListener((Future<UringCmdResult> f) -> {
+        sent.addListener((Future<UringCmdResult> f) -> {
             if (!f.isSuccess()) {
                 promise.tryFailure(f.cause());
                 return;

@@ -3,19 +3,27 @@ package io.i2o2.file.nvme;
 import io.i2o2.file.AlignedBuffers;
 import io.i2o2.file.IoUringFileIo;
 import io.i2o2.file.IoUringFile;
+import io.i2o2.file.UringCmdResult;
+import io.i2o2.file.UringCmdWriter;
 import io.i2o2.uring.NvmeUringCmd;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,6 +43,19 @@ import java.util.regex.Pattern;
  * namespace, buffers smaller than {@code blocks * lbaSize} or not 4-byte aligned (NVMe's PRP rule), and
  * transfers beyond the controller's limit fail before submission. Device errors fail the future with a
  * decoded {@link NvmeStatusException}. Buffers are pinned until the command completes.
+ *
+ * <p>Data in several memory regions (several buffers, a {@code CompositeByteBuf}) goes as one vectored command
+ * ({@code NVME_URING_CMD_IO_VEC}, Linux 6.1+) over an iovec array that lives as long as the command; data in one
+ * of the loop's {@link IoUringFileIo#fixedBuffers()} goes as a registered buffer ({@code IORING_URING_CMD_FIXED},
+ * 6.1+), which spares the kernel pinning and mapping its pages each time. {@link #withTimeout} gives a view
+ * whose commands carry a timeout.
+ *
+ * <p>Metadata: this class moves none. On a format with metadata ({@link NvmeNamespaceInfo#hasMetadata()}:
+ * separate or extended LBAs, with or without protection information) every data command (read, write,
+ * compare, zone append, vectored or not) fails before submission with {@link UnsupportedOperationException}
+ * naming the format, rather than misreading the blocks (an extended block is {@code lbaSize + metadataSize}
+ * bytes on the wire); commands that move no data (flush, write-zeroes, trim, verify, copy, zone management)
+ * still go.
  */
 public final class NvmeNamespace {
     private static final Pattern GENERIC_DEVICE = Pattern.compile("ng(\\d+)n(\\d+)");
@@ -57,17 +78,79 @@ public final class NvmeNamespace {
     private static final int OPC_WRITE_ZEROES = 0x08;
     private static final int OPC_DATASET_MANAGEMENT = 0x09;
 
+    /** {@code timeout_ms} is an unsigned 32-bit count of milliseconds. */
+    private static final long MAX_TIMEOUT_MS = 0xFFFF_FFFFL;
+
     private final IoUringFile device;
     private final NvmeController controller;
     private final NvmeControllerInfo controllerInfo;
     private final NvmeNamespaceInfo info;
+    /** {@code nvme_uring_cmd.timeout_ms} of every command this view sends (unsigned bits); 0: the driver's. */
+    private final int timeoutMs;
+
+    NvmeNamespace(IoUringFile device, NvmeController controller, NvmeControllerInfo controllerInfo,
+                  NvmeNamespaceInfo info) {
+        this(device, controller, controllerInfo, info, 0);
+    }
 
     private NvmeNamespace(IoUringFile device, NvmeController controller, NvmeControllerInfo controllerInfo,
-                          NvmeNamespaceInfo info) {
+                          NvmeNamespaceInfo info, int timeoutMs) {
         this.device = device;
         this.controller = controller;
         this.controllerInfo = controllerInfo;
         this.info = info;
+        this.timeoutMs = timeoutMs;
+    }
+
+    /**
+     * A view of this namespace whose commands carry {@code timeout} ({@code nvme_uring_cmd.timeout_ms}): the
+     * kernel aborts a command still outstanding after it (the controller may then be reset, as for the driver's
+     * own timeout) and the future fails. Without one, commands get the driver's default (the nvme module's
+     * {@code io_timeout}, 30 s). The view shares the devices with this namespace: closing either closes both.
+     * Admin commands ({@link #controller()}) are not affected.
+     *
+     * @param timeout how long each command may take, more than 0 and at most 2^32-1 ms (about 49.7 days); a
+     *                part of a millisecond counts as a whole one
+     * @return a view sending every command with this timeout
+     * @throws IllegalArgumentException for a zero, negative or over-long timeout
+     */
+    public NvmeNamespace withTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("an NVMe command timeout must be positive: " + timeout);
+        }
+        long ms;
+        try {
+            ms = timeout.toMillis();
+        } catch (ArithmeticException e) {
+            ms = Long.MAX_VALUE;
+        }
+        if (ms < MAX_TIMEOUT_MS && timeout.minusMillis(ms).isPositive()) {
+            ms++;    // round a partial millisecond up: 0.5 ms must not become "no timeout"
+        }
+        if (ms > MAX_TIMEOUT_MS) {
+            throw new IllegalArgumentException("an NVMe command timeout is at most " + MAX_TIMEOUT_MS
+                    + " ms (timeout_ms is 32 bits): " + timeout);
+        }
+        return new NvmeNamespace(device, controller, controllerInfo, info, (int) ms);
+    }
+
+    /**
+     * A view of this namespace whose commands carry no timeout of their own (the driver's default).
+     *
+     * @return a view without a per-command timeout; this one if it has none
+     */
+    public NvmeNamespace withoutTimeout() {
+        return timeoutMs == 0 ? this : new NvmeNamespace(device, controller, controllerInfo, info, 0);
+    }
+
+    /**
+     * The per-command timeout of this view.
+     *
+     * @return the timeout {@link #withTimeout} set, whole milliseconds; empty for the driver's default
+     */
+    public Optional<Duration> timeout() {
+        return timeoutMs == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(Integer.toUnsignedLong(timeoutMs)));
     }
 
     /**
@@ -177,58 +260,94 @@ public final class NvmeNamespace {
 
     /**
      * Reads {@code blocks} logical blocks from {@code lba} into {@code dst}'s writable bytes; completes with the
-     * byte count and advances {@code dst}'s writer index by it.
+     * byte count and advances {@code dst}'s writer index by it. A {@code dst} of several memory regions (a
+     * {@code CompositeByteBuf}) is read with one vectored command ({@code NVME_URING_CMD_IO_VEC}, 6.1+); a
+     * buffer of the loop's {@link IoUringFileIo#fixedBuffers()} goes as a registered buffer
+     * ({@code IORING_URING_CMD_FIXED}, 6.1+).
      *
      * @param lba    the first logical block
      * @param blocks how many blocks, 1 to 65536
-     * @param dst    the buffer, with at least {@code blocks * lbaSize()} writable bytes at a 4-byte aligned address
+     * @param dst    the buffer, with at least {@code blocks * lbaSize()} writable bytes, each memory region at a
+     *               4-byte aligned address
      * @return the bytes read, {@code blocks * lbaSize()}; fails with {@link IllegalArgumentException} before
      *         submission for a range outside the namespace, a short or misaligned buffer or a transfer beyond
-     *         MDTS, with {@link NvmeStatusException} on an NVMe error status
+     *         MDTS, with {@link UnsupportedOperationException} on a format with metadata
+     *         ({@link NvmeNamespaceInfo#hasMetadata()}), with {@link NvmeStatusException} on an NVMe error status
      */
     public Future<Integer> read(long lba, int blocks, ByteBuf dst) {
         Objects.requireNonNull(dst, "dst");
-        int bytes = blocks * lbaSize();
-        RuntimeException bad = check(lba, blocks, dst, dst.writableBytes(), true);
+        RuntimeException bad = refuseMetadata("nvme read");
+        if (bad == null) {
+            bad = checkRange(lba, blocks);
+        }
+        long bytes = (long) blocks * lbaSize();
+        if (bad == null && dst.writableBytes() < bytes) {
+            bad = new IllegalArgumentException("buffer has " + dst.writableBytes() + " writable bytes, " + blocks
+                    + " blocks need " + bytes);
+        }
         if (bad != null) {
             return device.io().newFailedFuture(bad);
         }
-        return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme read", lba, dst, true,
-                (cmd, addr, len) -> NvmeUringCmd.over(cmd).readWrite(NvmeUringCmd.OPC_READ, info.nsid(), addr, bytes,
-                        lba, blocks), r -> {
-                    dst.writerIndex(dst.writerIndex() + bytes);
-                    return bytes;
-                });
+        // Only the blocks' bytes: a vectored read covers every writable byte it is given.
+        ByteBuf target = dst.nioBufferCount() > 1 && dst.writableBytes() > bytes
+                ? dst.slice(dst.writerIndex(), (int) bytes).clear() : dst;
+        return transfer("nvme read", NvmeUringCmd.OPC_READ, 0, lba, blocks, new ByteBuf[] {target}, true, r -> {
+            dst.writerIndex(dst.writerIndex() + (int) bytes);
+            return (int) bytes;
+        });
+    }
+
+    /**
+     * Reads whole blocks from {@code lba} into the writable bytes of {@code dsts}, in order, with one command: a
+     * vectored one ({@code NVME_URING_CMD_IO_VEC}, 6.1+) when they are more than one memory region. Completes
+     * with the byte count and advances each buffer's writer index past what it received (all its writable bytes).
+     *
+     * @param lba  the first logical block
+     * @param dsts the buffers, their writable bytes together a whole number of blocks (1 to 65536), each memory
+     *             region 4-byte aligned, at most 1024 regions; the array is copied
+     * @return the bytes read, every writable byte of {@code dsts}; fails before submission, holding nothing, as
+     *         {@link #read(long, int, ByteBuf)} does, or with {@link IllegalArgumentException} for writable bytes
+     *         that are no whole number of blocks
+     */
+    public Future<Integer> read(long lba, ByteBuf... dsts) {
+        ByteBuf[] bufs = copyOf(dsts, "dsts");
+        int[] lengths = new int[bufs.length];
+        long bytes = 0;
+        for (int i = 0; i < bufs.length; i++) {
+            lengths[i] = bufs[i].writableBytes();
+            bytes += lengths[i];
+        }
+        RuntimeException bad = refuseMetadata("nvme read");
+        if (bad == null) {
+            bad = bufs.length == 0 ? new IllegalArgumentException("no buffers") : wholeBlocks("read", bytes);
+        }
+        if (bad != null) {
+            return device.io().newFailedFuture(bad);
+        }
+        int total = (int) bytes;
+        return transfer("nvme read", NvmeUringCmd.OPC_READ, 0, lba, total / lbaSize(), bufs, true, r -> {
+            for (int i = 0; i < bufs.length; i++) {
+                bufs[i].writerIndex(bufs[i].writerIndex() + lengths[i]);
+            }
+            return total;
+        });
     }
 
     /**
      * Writes {@code src}'s readable bytes, a whole number of blocks, from {@code lba}; completes with the byte
-     * count and advances {@code src}'s reader index by it.
+     * count and advances {@code src}'s reader index by it. Several memory regions (a {@code CompositeByteBuf})
+     * go as one vectored command; a buffer of the loop's fixed buffers as a registered one (see
+     * {@link #read(long, int, ByteBuf)}).
      *
      * @param lba the first logical block
-     * @param src the data, a whole number of blocks (1 to 65536) readable at a 4-byte aligned address
+     * @param src the data, a whole number of blocks (1 to 65536), each memory region at a 4-byte aligned address
      * @return the bytes written; fails with {@link IllegalArgumentException} before submission for a partial
      *         block, a range outside the namespace, a misaligned buffer or a transfer beyond MDTS, with
-     *         {@link NvmeStatusException} on an NVMe error status
+     *         {@link UnsupportedOperationException} on a format with metadata, with {@link NvmeStatusException}
+     *         on an NVMe error status
      */
     public Future<Integer> write(long lba, ByteBuf src) {
-        Objects.requireNonNull(src, "src");
-        int bytes = src.readableBytes();
-        if (bytes == 0 || bytes % lbaSize() != 0) {
-            return device.io().newFailedFuture(new IllegalArgumentException("write needs a whole number of "
-                    + lbaSize() + "-byte blocks, not " + bytes + " bytes"));
-        }
-        int blocks = bytes / lbaSize();
-        RuntimeException bad = check(lba, blocks, src, bytes, false);
-        if (bad != null) {
-            return device.io().newFailedFuture(bad);
-        }
-        return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme write", lba, src, false,
-                (cmd, addr, len) -> NvmeUringCmd.over(cmd).readWrite(NvmeUringCmd.OPC_WRITE, info.nsid(), addr, bytes,
-                        lba, blocks), r -> {
-                    src.readerIndex(src.readerIndex() + bytes);
-                    return bytes;
-                });
+        return write(lba, src, false);
     }
 
     /**
@@ -241,26 +360,50 @@ public final class NvmeNamespace {
      * @return the bytes written; fails as {@link #write(long, ByteBuf)} fails
      */
     public Future<Integer> write(long lba, ByteBuf src, boolean fua) {
-        if (!fua) {
-            return write(lba, src);
-        }
         Objects.requireNonNull(src, "src");
-        int bytes = src.readableBytes();
-        if (bytes == 0 || bytes % lbaSize() != 0) {
-            return device.io().newFailedFuture(new IllegalArgumentException("write needs a whole number of "
-                    + lbaSize() + "-byte blocks, not " + bytes + " bytes"));
+        return writeAll(fua ? "nvme write fua" : "nvme write", lba, new ByteBuf[] {src}, fua);
+    }
+
+    /**
+     * Writes the readable bytes of {@code srcs}, in order, a whole number of blocks together, from {@code lba}
+     * with one command: a vectored one ({@code NVME_URING_CMD_IO_VEC}, 6.1+) when they are more than one
+     * memory region. Completes with the byte count and advances each buffer's reader index past all its
+     * readable bytes.
+     *
+     * @param lba  the first logical block
+     * @param srcs the data, their readable bytes together a whole number of blocks (1 to 65536), each memory
+     *             region 4-byte aligned, at most 1024 regions; the array is copied
+     * @return the bytes written; fails as {@link #write(long, ByteBuf)} fails
+     */
+    public Future<Integer> write(long lba, ByteBuf... srcs) {
+        ByteBuf[] bufs = copyOf(srcs, "srcs");
+        if (bufs.length == 0) {
+            return device.io().newFailedFuture(new IllegalArgumentException("no buffers"));
         }
-        int blocks = bytes / lbaSize();
-        RuntimeException bad = check(lba, blocks, src, bytes, false);
+        return writeAll("nvme write", lba, bufs, false);
+    }
+
+    private Future<Integer> writeAll(String name, long lba, ByteBuf[] srcs, boolean fua) {
+        int[] lengths = new int[srcs.length];
+        long bytes = 0;
+        for (int i = 0; i < srcs.length; i++) {
+            lengths[i] = srcs[i].readableBytes();
+            bytes += lengths[i];
+        }
+        RuntimeException bad = refuseMetadata(name);
+        if (bad == null) {
+            bad = wholeBlocks("write", bytes);
+        }
         if (bad != null) {
             return device.io().newFailedFuture(bad);
         }
-        return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme write fua", lba, src, false,
-                (cmd, addr, len) -> NvmeUringCmd.over(cmd).readWrite(NvmeUringCmd.OPC_WRITE, info.nsid(), addr, bytes,
-                        lba, blocks).cdw(12, (blocks - 1) | FUA), r -> {
-                    src.readerIndex(src.readerIndex() + bytes);
-                    return bytes;
-                });
+        int total = (int) bytes;
+        return transfer(name, NvmeUringCmd.OPC_WRITE, fua ? FUA : 0, lba, total / lbaSize(), srcs, false, r -> {
+            for (ByteBuf b : srcs) {
+                b.skipBytes(b.readableBytes());
+            }
+            return total;
+        });
     }
 
     /**
@@ -289,7 +432,7 @@ public final class NvmeNamespace {
         for (NvmeLbaRange r : ranges) {
             list.writeIntLE(0).writeIntLE(r.blocks()).writeLongLE(r.lba());
         }
-        Future<Void> done = NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme trim", ranges.getFirst().lba(),
+        Future<Void> done = command("nvme trim", ranges.getFirst().lba(),
                 list, false, (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_DATASET_MANAGEMENT)
                         .nsid(info.nsid()).data(addr, len).cdw(10, ranges.size() - 1).cdw(11, DSM_DEALLOCATE),
                 r -> null);
@@ -311,29 +454,28 @@ public final class NvmeNamespace {
     public Future<Boolean> compare(long lba, ByteBuf expected) {
         Objects.requireNonNull(expected, "expected");
         int bytes = expected.readableBytes();
-        RuntimeException bad = bytes == 0 || bytes % lbaSize() != 0 ? new IllegalArgumentException(
-                "compare needs a whole number of " + lbaSize() + "-byte blocks, not " + bytes + " bytes")
-                : check(lba, bytes / lbaSize(), expected, bytes, false);
+        RuntimeException bad = refuseMetadata("nvme compare");
+        if (bad == null) {
+            bad = wholeBlocks("compare", bytes);
+        }
         if (bad == null && !controllerInfo.compare()) {
             bad = new UnsupportedOperationException("this controller does not support Compare (ONCS)");
         }
         if (bad != null) {
             return device.io().newFailedFuture(bad);
         }
-        int blocks = bytes / lbaSize();
         Promise<Boolean> result = device.io().newPromise();
-        NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme compare", lba, expected, false,
-                (cmd, addr, len) -> NvmeUringCmd.over(cmd).readWrite(OPC_COMPARE, info.nsid(), addr, bytes, lba,
-                        blocks), r -> Boolean.TRUE).addListener((Future<Boolean> f) -> {
-                            if (f.isSuccess()) {
-                                result.trySuccess(true);
-                            } else if (f.cause() instanceof NvmeStatusException e && e.statusCodeType() == 2
-                                    && e.statusCode() == 0x85) {
-                                result.trySuccess(false);
-                            } else {
-                                result.tryFailure(f.cause());
-                            }
-                        });
+        transfer("nvme compare", OPC_COMPARE, 0, lba, bytes / lbaSize(), new ByteBuf[] {expected}, false,
+                r -> Boolean.TRUE).addListener((Future<Boolean> f) -> {
+                    if (f.isSuccess()) {
+                        result.trySuccess(true);
+                    } else if (f.cause() instanceof NvmeStatusException e && e.statusCodeType() == 2
+                            && e.statusCode() == 0x85) {
+                        result.trySuccess(false);
+                    } else {
+                        result.tryFailure(f.cause());
+                    }
+                });
         return result;
     }
 
@@ -355,7 +497,7 @@ public final class NvmeNamespace {
         if (bad != null) {
             return device.io().newFailedFuture(bad);
         }
-        return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme verify", lba, null, false,
+        return command("nvme verify", lba, null, false,
                 (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_VERIFY).nsid(info.nsid())
                         .cdw(10, (int) lba).cdw(11, (int) (lba >>> 32)).cdw(12, blocks - 1), r -> null);
     }
@@ -407,7 +549,7 @@ public final class NvmeNamespace {
         for (NvmeLbaRange r : sources) {
             list.writeLongLE(0).writeLongLE(r.lba()).writeShortLE(r.blocks() - 1).writeZero(14);
         }
-        Future<Void> done = NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme copy", destination, list, false,
+        Future<Void> done = command("nvme copy", destination, list, false,
                 (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_COPY).nsid(info.nsid()).data(addr, len)
                         .cdw(10, (int) destination).cdw(11, (int) (destination >>> 32)).cdw(12, sources.size() - 1),
                 r -> null);
@@ -453,7 +595,7 @@ public final class NvmeNamespace {
         }
         int bytes = NvmeZone.HEADER_SIZE + maxZones * NvmeZone.DESCRIPTOR_SIZE;
         ByteBuf report = AlignedBuffers.allocate(bytes, 4096);
-        Future<List<NvmeZone>> result = NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme report zones", lba,
+        Future<List<NvmeZone>> result = command("nvme report zones", lba,
                 report, true, (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_ZONE_MGMT_RECV).nsid(info.nsid())
                         .data(addr, len).cdw(10, (int) lba).cdw(11, (int) (lba >>> 32)).cdw(12, bytes / 4 - 1)
                         .cdw(13, 0 | 1 << 16), r -> {
@@ -484,7 +626,7 @@ public final class NvmeNamespace {
         if (bad != null) {
             return device.io().newFailedFuture(bad);
         }
-        return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme zone " + action.name().toLowerCase(
+        return command("nvme zone " + action.name().toLowerCase(
                 Locale.ROOT), zoneStartLba, null, false,
                 (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_ZONE_MGMT_SEND).nsid(info.nsid())
                         .cdw(10, (int) zoneStartLba).cdw(11, (int) (zoneStartLba >>> 32)).cdw(13, action.code),
@@ -505,19 +647,16 @@ public final class NvmeNamespace {
     public Future<Long> zoneAppend(long zoneStartLba, ByteBuf src) {
         Objects.requireNonNull(src, "src");
         int bytes = src.readableBytes();
-        if (bytes == 0 || bytes % lbaSize() != 0) {
-            return device.io().newFailedFuture(new IllegalArgumentException("zone append needs a whole number of "
-                    + lbaSize() + "-byte blocks, not " + bytes + " bytes"));
+        RuntimeException bad = refuseMetadata("nvme zone append");
+        if (bad == null) {
+            bad = wholeBlocks("zone append", bytes);
         }
-        int blocks = bytes / lbaSize();
-        RuntimeException bad = check(zoneStartLba, blocks, src, bytes, false);
         if (bad != null) {
             return device.io().newFailedFuture(bad);
         }
-        return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme zone append", zoneStartLba, src, false,
-                (cmd, addr, len) -> NvmeUringCmd.over(cmd).readWrite(OPC_ZONE_APPEND, info.nsid(), addr, bytes,
-                        zoneStartLba, blocks), r -> {
-                    src.readerIndex(src.readerIndex() + bytes);
+        return transfer("nvme zone append", OPC_ZONE_APPEND, 0, zoneStartLba, bytes / lbaSize(),
+                new ByteBuf[] {src}, false, r -> {
+                    src.skipBytes(bytes);
                     return r.extra0();
                 });
     }
@@ -529,7 +668,7 @@ public final class NvmeNamespace {
      *         {@link NvmeStatusException} on an NVMe error status
      */
     public Future<Void> flush() {
-        return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme flush", -1, null, false,
+        return command("nvme flush", -1, null, false,
                 (cmd, addr, len) -> NvmeUringCmd.over(cmd).flush(info.nsid()), r -> null);
     }
 
@@ -550,7 +689,7 @@ public final class NvmeNamespace {
         if (bad != null) {
             return device.io().newFailedFuture(bad);
         }
-        return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme write zeroes", lba, null, false,
+        return command("nvme write zeroes", lba, null, false,
                 (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_WRITE_ZEROES).nsid(info.nsid())
                         .cdw(10, (int) lba).cdw(11, (int) (lba >>> 32)).cdw(12, blocks - 1), r -> null);
     }
@@ -574,32 +713,120 @@ public final class NvmeNamespace {
         }
         // One range: context attributes, length in blocks, starting LBA (little endian).
         ByteBuf range = Unpooled.directBuffer(DSM_RANGE_BYTES).writeIntLE(0).writeIntLE(blocks).writeLongLE(lba);
-        Future<Void> done = NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, "nvme trim", lba, range, false,
+        Future<Void> done = command("nvme trim", lba, range, false,
                 (cmd, addr, len) -> NvmeUringCmd.over(cmd).opcode(OPC_DATASET_MANAGEMENT).nsid(info.nsid())
                         .data(addr, len).cdw(10, 0).cdw(11, DSM_DEALLOCATE), r -> null);
         done.addListener(f -> range.release());
         return done;
     }
 
-    private RuntimeException check(long lba, int blocks, ByteBuf buf, int available, boolean read) {
+    /**
+     * Sends an LBA data command ({@code opcode} over {@code blocks} blocks from {@code lba}) moving exactly
+     * {@code blocks * lbaSize()} bytes: the writable ({@code dataIn}) or readable bytes of {@code bufs}. One
+     * memory region goes as {@code NVME_URING_CMD_IO} (registered if it is a fixed buffer), several as
+     * {@code NVME_URING_CMD_IO_VEC} over an iovec array. Checks the range, MDTS and alignment first.
+     */
+    private <T> Future<T> transfer(String name, int opcode, int cdw12Flags, long lba, int blocks, ByteBuf[] bufs,
+                                   boolean dataIn, Function<UringCmdResult, T> value) {
         RuntimeException bad = checkRange(lba, blocks);
-        if (bad != null) {
-            return bad;
+        for (int i = 0; bad == null && i < bufs.length; i++) {
+            if (bufs[i].refCnt() == 0) {
+                bad = new IllegalReferenceCountException("buffer already released: " + bufs[i]);
+            }
         }
         long bytes = (long) blocks * lbaSize();
-        if (available < bytes) {
-            return new IllegalArgumentException("buffer has " + available + " " + (read ? "writable" : "readable")
-                    + " bytes, " + blocks + " blocks need " + bytes);
-        }
-        if (controllerInfo.maxTransferBytes() > 0 && bytes > controllerInfo.maxTransferBytes()) {
-            return new IllegalArgumentException(bytes + " bytes exceed the controller's transfer limit of "
+        if (bad == null && controllerInfo.maxTransferBytes() > 0 && bytes > controllerInfo.maxTransferBytes()) {
+            bad = new IllegalArgumentException(bytes + " bytes exceed the controller's transfer limit of "
                     + controllerInfo.maxTransferBytes() + " (MDTS): split the request");
         }
-        if (buf.isDirect() && buf.hasMemoryAddress()
-                && (buf.memoryAddress() + (read ? buf.writerIndex() : buf.readerIndex())) % 4 != 0) {
-            return new IllegalArgumentException("NVMe data buffers must be 4-byte aligned: " + buf);
+        int regions = 0;
+        for (int i = 0; bad == null && i < bufs.length; i++) {
+            bad = checkAligned(bufs[i], dataIn, i == 0 && bufs.length == 1 ? (int) bytes : -1);
+            regions += bufs[i].nioBufferCount();
+        }
+        if (bad != null) {
+            return device.io().newFailedFuture(bad);
+        }
+        int nsid = info.nsid();
+        int cdw12 = (blocks - 1) | cdw12Flags;
+        if (regions == 1) {
+            return command(name, lba, bufs[0], dataIn, (cmd, addr, len) -> NvmeUringCmd.over(cmd)
+                    .readWrite(opcode, nsid, addr, (int) bytes, lba, blocks).cdw(12, cdw12), value);
+        }
+        return NvmeCommands.submitVectored(device, NvmeUringCmd.CMD_IO_VEC, name, lba, bufs, dataIn,
+                withTimeout((cmd, iovecs, count) -> NvmeUringCmd.over(cmd)
+                        .readWrite(opcode, nsid, iovecs, count, lba, blocks).cdw(12, cdw12)), value);
+    }
+
+    /** An I/O command on this namespace's device, with this view's timeout. */
+    private <T> Future<T> command(String name, long lba, ByteBuf data, boolean dataIn, UringCmdWriter writer,
+                                  Function<UringCmdResult, T> value) {
+        return NvmeCommands.submit(device, NvmeUringCmd.CMD_IO, name, lba, data, dataIn, withTimeout(writer), value);
+    }
+
+    private UringCmdWriter withTimeout(UringCmdWriter writer) {
+        if (timeoutMs == 0) {
+            return writer;
+        }
+        return (cmd, addr, len) -> {
+            writer.write(cmd, addr, len);
+            NvmeUringCmd.over(cmd).timeoutMs(timeoutMs);
+        };
+    }
+
+    /**
+     * Refuses a data command on a format with metadata: this library moves no metadata (no separate buffer,
+     * and an extended LBA's block is {@code lbaSize + ms} bytes), so it would misread or misplace data.
+     */
+    private RuntimeException refuseMetadata(String name) {
+        if (!info.hasMetadata()) {
+            return null;
+        }
+        return new UnsupportedOperationException(name + " refused: namespace " + info.nsid() + " is formatted "
+                + info.formatDescription() + ", and this library moves no metadata (no separate metadata buffer,"
+                + " no extended LBAs); format the namespace with an LBA format without metadata (ms=0)");
+    }
+
+    private RuntimeException wholeBlocks(String what, long bytes) {
+        if (bytes == 0 || bytes % lbaSize() != 0) {
+            return new IllegalArgumentException(what + " needs a whole number of " + lbaSize() + "-byte blocks, not "
+                    + bytes + " bytes");
+        }
+        if (bytes / lbaSize() > MAX_BLOCKS_PER_COMMAND) {
+            return new IllegalArgumentException(what + " moves at most " + MAX_BLOCKS_PER_COMMAND + " blocks in one"
+                    + " command: " + bytes + " bytes are " + bytes / lbaSize());
         }
         return null;
+    }
+
+    /**
+     * NVMe's PRP rule: every memory region of the data at a 4-byte aligned address. {@code length} is the
+     * bytes used of a single buffer, -1 for all its writable ({@code dataIn}) or readable bytes.
+     */
+    private static RuntimeException checkAligned(ByteBuf buf, boolean dataIn, int length) {
+        if (!buf.isDirect() || buf.refCnt() == 0) {
+            return null;    // the file refuses it, saying why
+        }
+        int index = dataIn ? buf.writerIndex() : buf.readerIndex();
+        int len = length >= 0 ? length : dataIn ? buf.writableBytes() : buf.readableBytes();
+        if (len == 0) {
+            return null;
+        }
+        for (ByteBuffer region : buf.nioBuffers(index, len)) {
+            if (region.isDirect() && MemorySegment.ofBuffer(region).address() % 4 != 0) {
+                return new IllegalArgumentException("NVMe data buffers must be 4-byte aligned: " + buf);
+            }
+        }
+        return null;
+    }
+
+    private static ByteBuf[] copyOf(ByteBuf[] bufs, String name) {
+        Objects.requireNonNull(bufs, name);
+        ByteBuf[] copy = bufs.clone();
+        for (int i = 0; i < copy.length; i++) {
+            Objects.requireNonNull(copy[i], name + "[" + i + "]");
+        }
+        return copy;
     }
 
     private RuntimeException checkRange(long lba, int blocks) {

@@ -41,5 +41,30 @@ class NvmeStatusExceptionTest {
         assertEquals("Invalid Log Page", NvmeStatusException.name(0x109));
         assertEquals("Compare Failure", NvmeStatusException.name(0x4285));
         assertEquals("NVMe status", NvmeStatusException.name(0x1ff));
+        assertEquals("Overlapping Range", NvmeStatusException.name(0x114));
+        assertEquals("Invalid Protection Information", NvmeStatusException.name(0x181));
+    }
+
+    @Test
+    void genericCodesHaveTheSpecificationsNumbers() {
+        // NVMe 2.0 Figure 102 (and <linux/nvme.h>): 15h is Operation Denied, 20h Namespace is Write Protected.
+        assertEquals("Operation Denied", NvmeStatusException.name(0x015));
+        assertEquals("SGL Offset Invalid", NvmeStatusException.name(0x016));
+        assertEquals("Namespace is Write Protected", NvmeStatusException.name(0x020));
+        assertEquals("Command Interrupted", NvmeStatusException.name(0x021));
+        assertEquals("Transient Transport Error", NvmeStatusException.name(0x022));
+        assertEquals("Invalid Number of SGL Descriptors", NvmeStatusException.name(0x00e));
+    }
+
+    @Test
+    void allFlagsAtOnceAndTheStatusBitsOnlyCountForTheName() {
+        // DNR (bit 14), More (bit 13), CRD 3 (bits 11-12), SCT 1, SC 0xb9: 0x7800 | 0x1b9.
+        NvmeStatusException e = new NvmeStatusException("nvme zone append", 0x79b9, 5, 8);
+        assertTrue(e.doNotRetry());
+        assertTrue(e.more());
+        assertEquals(3, e.commandRetryDelay());
+        assertEquals(1, e.statusCodeType());
+        assertEquals(0xb9, e.statusCode());
+        assertEquals("Zone Is Full (status 0x79b9, sct 1, sc 0xb9, dnr, more, crd 3)", NvmeStatusException.describe(0x79b9));
     }
 }
