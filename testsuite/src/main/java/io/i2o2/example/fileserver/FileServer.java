@@ -270,7 +270,7 @@ public final class FileServer implements AutoCloseable {
     private final SafePaths paths;
     private final FileServerInitializer initializer;
     private final IoUringFile rootDir;
-    private final OpenFileCache cache;
+    private final OpenFileCaches cache;
     private final ExecutorService listings;
 
     private FileServer(Options options) throws IOException, InterruptedException {
@@ -282,7 +282,8 @@ public final class FileServer implements AutoCloseable {
         preload();
         this.fileGroup = new IoUringFileEventLoopGroup(options.fileThreads(), options.fileConfig());
         ServerConfig config = options.config();
-        this.cache = config.openFileCache() ? new OpenFileCache(config.openFileCacheMax()) : null;
+        this.cache = config.openFileCache()
+                ? new OpenFileCaches(config.openFileCacheMax(), options.wiring().ownRing()) : null;
         this.listings = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("file-server-listing-", 0)
                 .daemon().factory());
         IoUringFile dir = null;
