@@ -67,7 +67,8 @@ public final class FileServer implements AutoCloseable {
             + "  DIR               the directory to serve (default: the current directory)\n"
             + "  --port            the port on 127.0.0.1 (default 8080; 0 picks a free one)\n"
             + "  --wiring          uring: the file handler runs on an io_uring loop (default);\n"
-            + "                    channel: it runs on the channel's loop and sends its ops to io_uring loops;\n"
+            + "                    channel: it runs on the channel's loop and sends each request's ops to an\n"
+            + "                    io_uring loop, together (one hand-over there, one back);\n"
             + "                    netty-uring: channels on Netty's io_uring transport, every file op on the\n"
             + "                    channel's own ring (no hand-over at all)\n"
             + "  --threads         socket loops and io_uring loops, N of each (default: one per processor)\n"
@@ -270,7 +271,7 @@ public final class FileServer implements AutoCloseable {
     private final SafePaths paths;
     private final FileServerInitializer initializer;
     private final IoUringFile rootDir;
-    private final OpenFileCache cache;
+    private final OpenFileCaches cache;
     private final ExecutorService listings;
 
     private FileServer(Options options) throws IOException, InterruptedException {
@@ -282,7 +283,8 @@ public final class FileServer implements AutoCloseable {
         preload();
         this.fileGroup = new IoUringFileEventLoopGroup(options.fileThreads(), options.fileConfig());
         ServerConfig config = options.config();
-        this.cache = config.openFileCache() ? new OpenFileCache(config.openFileCacheMax()) : null;
+        this.cache = config.openFileCache()
+                ? new OpenFileCaches(config.openFileCacheMax(), options.wiring().ownRing()) : null;
         this.listings = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("file-server-listing-", 0)
                 .daemon().factory());
         IoUringFile dir = null;

@@ -1,11 +1,8 @@
 package io.i2o2.example.fileserver;
 
 import io.i2o2.file.IoUringChunkedFile;
-import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringIOException;
 import io.i2o2.file.IoUringOverloadedException;
-import io.i2o2.file.Openat2;
-import io.i2o2.file.FileStat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -13,7 +10,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -42,7 +38,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.Date;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.RejectedExecutionException;
@@ -54,10 +49,12 @@ import java.util.function.Consumer;
  *
  * <p>Per request: check the target's names ({@link SafePaths#parse}), then take the file from the
  * {@link OpenFileCache} or open it beneath the root's descriptor ({@code openat2}, {@code RESOLVE_BENEATH})
- * and {@code statx} it, all through the ring ({@link FileAccess}); then answer 304 / 416 from the metadata,
- * send a small body with its headers in one write after one read, or stream a large one through
- * {@link ChunkedWriteHandler} and {@link IoUringChunkedFile}. Directories get their {@code index.html}, or a
- * listing rendered on a separate executor.
+ * and {@code statx} it, all through the ring ({@link FileAccess}); decide 304 / 416 / 200 / 206 from the
+ * metadata ({@link ResponsePlan}) and read a small body, all of it chained on one io_uring loop
+ * ({@link FileLookup}), so a request crosses to a file loop at most once and back once; then send the small
+ * body with its headers in one write, or stream a large one through {@link ChunkedWriteHandler} and
+ * {@link IoUringChunkedFile}. Directories get their {@code index.html}, or a listing rendered on a separate
+ * executor.
  */
 public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(HttpFileHandler.class);
@@ -75,7 +72,10 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
     /** The request whose body is still arriving: it is served once its last content came. */
     private FileRequest reading;
     private ChannelHandlerContext ctx;
-    private FileAccess access;
+    /** The access of every request when the handler's loop runs them ({@link Wiring#ownRing()}), else null. */
+    private FileAccess ownAccess;
+    /** This handler's open-file cache, or null when off. */
+    private OpenFileCache cache;
     private ConnectionGuard guard;
     private ChannelHandlerContext chunked;
     private boolean busy;
@@ -98,7 +98,9 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.access = server.wiring().access(ctx.executor(), server.files());
+        Wiring wiring = server.wiring();
+        this.ownAccess = wiring.ownRing() ? wiring.access(ctx.executor(), server.files(), server.stats()) : null;
+        this.cache = server.caches() == null ? null : server.caches().of(ctx.executor());
         this.guard = ctx.pipeline().get(ConnectionGuard.class);
         this.chunked = ctx.pipeline().context(ChunkedWriteHandler.class);
     }
@@ -167,12 +169,12 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
             res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
             send(r, res);
         } else if (SafePaths.quickKey(r.target()) instanceof String key) {
-            lookUp(r, key, null, false);
+            lookUp(r, key, null);
         } else {
             switch (server.paths().parse(r.target())) {
                 case SafePaths.Found found -> {
                     List<String> segments = found.segments();
-                    lookUp(r, segments.isEmpty() ? "." : String.join("/", segments), segments, false);
+                    lookUp(r, segments.isEmpty() ? "." : String.join("/", segments), segments);
                 }
                 case SafePaths.Forbidden forbidden -> {
                     logger.debug("{}: refused {}: {}", ctx.channel(), r.target(), forbidden.reason());
@@ -184,135 +186,109 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The file at {@code key} (a path relative to the root): from the cache, or opened and stat'ed through
-     * the ring. {@code index}: this is a directory's index file, listed instead when absent.
+     * The file at {@code key} (a path relative to the root). A cache hit is answered here, unless its body must
+     * be read: then that read runs on the file's loop. A miss runs {@link FileLookup#find} on the loop of
+     * {@link #access}. Either way the file operations of the request cross to another loop at most once, and
+     * come back once, with one {@link Prepared}.
      */
-    private void lookUp(FileRequest r, String key, List<String> segments, boolean index) {
-        OpenFileCache cache = server.cache();
+    private void lookUp(FileRequest r, String key, List<String> segments) {
+        FileServerStats stats = server.stats();
         if (cache != null) {
             OpenFile hit = cache.get(key);
             if (hit != null) {
-                sendFile(r, hit, key);
+                ResponsePlan plan = ResponsePlan.decide(r, hit, server.config());
+                if (!ResponsePlan.needsRead(r, plan, hit)) {
+                    answer(r, new Prepared.Answer(hit, plan, null));
+                    return;
+                }
+                // The read goes to the loop that opened the file: its ring holds the descriptor.
+                FileAccess there = new RingAccess(hit.file.io(), stats);
+                FileLookup lookup = new FileLookup(server, there, cache, ctx.alloc(), r);
+                whenPrepared(r, segments, there, p -> lookup.read(hit, key, (ResponsePlan.Send) plan, p),
+                        hit::release);
                 return;
             }
         }
-        Promise<IoUringFile> opened = ctx.executor().newPromise();
-        access.openBeneath(server.rootFd(), key, server.resolveFlags(), opened);
-        then(opened, file -> {
-            Promise<FileStat> statted = ctx.executor().newPromise();
-            access.stat(file, statted);
-            then(statted, s -> {
-                if (s.isDirectory()) {
-                    file.close();
-                    String indexFile = server.config().indexFile();
-                    if (!index && indexFile != null) {
-                        lookUp(r, key.equals(".") ? indexFile : key + "/" + indexFile, segments, true);
-                    } else {
-                        listDirectory(r, segments, dirKey(key, index));
-                    }
-                } else if (!s.isRegularFile()) {
-                    // FIFOs, sockets and devices (opened with O_NONBLOCK, never read): refused.
-                    file.close();
-                    if (index) {
-                        listDirectory(r, segments, dirKey(key, index));
-                    } else {
-                        respond(r, HttpResponseStatus.FORBIDDEN);
-                    }
-                } else {
-                    String name = key.substring(key.lastIndexOf('/') + 1);
-                    OpenFile f = new OpenFile(file, s, name, server.cacheValidNanos());
-                    if (cache != null) {
-                        cache.put(key, f);
-                        if (server.config().zeroCopy()) {
-                            f.retain();
-                            try {
-                                server.listings().execute(() -> {
-                                    try {
-                                        f.attachChannel();
-                                    } finally {
-                                        f.release();
-                                    }
-                                });
-                            } catch (RejectedExecutionException e) {
-                                f.release();
-                            }
-                        }
-                    }
-                    sendFile(r, f, key);
-                }
-            }, cause -> {
-                file.close();
-                fail(r, cause);
-            }, FileStat.class);
-        }, cause -> {
-            if (index && statusOf(cause) == HttpResponseStatus.NOT_FOUND) {
-                listDirectory(r, segments, dirKey(key, index));
-            } else {
-                fail(r, cause);
-            }
-        }, IoUringFile.class);
+        FileAccess there = ownAccess != null ? ownAccess : server.wiring().access(ctx.executor(), server.files(),
+                stats);
+        FileLookup lookup = new FileLookup(server, there, cache, ctx.alloc(), r);
+        whenPrepared(r, segments, there, p -> lookup.find(key, false, p), () -> { });
     }
 
-    /** Answers from an open file; takes over the caller's reference to {@code f}. */
-    private void sendFile(FileRequest r, OpenFile f, String key) {
-        if (notModified(r, f)) {
-            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED,
-                    Unpooled.EMPTY_BUFFER, HEADERS, TRAILERS);
-            res.headers().set(HttpHeaderNames.ETAG, f.etag).set(HttpHeaderNames.LAST_MODIFIED, f.lastModified);
-            cacheControl(res.headers());
-            f.release();
-            send(r, res);
-            return;
-        }
-        long size = f.size;
-        RangeHeader.Result range = ifRangeHolds(r, f) ? RangeHeader.parse(r.range(), size) : RangeHeader.WHOLE;
-        HttpResponseStatus status;
-        long first;
-        long length;
-        CharSequence contentRange = null;
-        switch (range) {
-            case RangeHeader.Unsatisfiable u -> {
-                f.release();
-                FullHttpResponse refused = text(r, HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
-                refused.headers().set(HttpHeaderNames.CONTENT_RANGE, u.contentRange(size));
-                send(r, refused);
+    /** Runs {@code work} on {@code there}'s loop, then answers with what it prepared, back on this loop. */
+    private void whenPrepared(FileRequest r, List<String> segments, FileAccess there,
+                              Consumer<Promise<Prepared>> work, Runnable abandoned) {
+        Promise<Prepared> prepared = ctx.executor().newPromise();
+        prepared.addListener((Future<Prepared> done) -> {
+            Prepared p = done.getNow();
+            if (closed) {
+                p.release();
                 return;
             }
-            case RangeHeader.Satisfiable part -> {
-                status = HttpResponseStatus.PARTIAL_CONTENT;
-                contentRange = part.contentRange(size);
-                first = part.first();
-                length = part.length();
+            switch (p) {
+                case Prepared.Answer a -> answer(r, a);
+                case Prepared.Listing l -> listDirectory(r, segments, l.dirKey());
+                case Prepared.Refused refused -> respond(r, refused.status());
+                case Prepared.Failed failed -> fail(r, failed.cause());
             }
-            case RangeHeader.Whole whole -> {
-                status = HttpResponseStatus.OK;
-                first = 0;
-                length = size;
+        });
+        FileLookup.onLoop(there, server.stats(), work, prepared, abandoned);
+    }
+
+    /** Answers from an open file as {@code a} planned; takes over what {@code a} holds. */
+    private void answer(FileRequest r, Prepared.Answer a) {
+        OpenFile f = a.file();
+        switch (a.plan()) {
+            case ResponsePlan.NotModified ignored -> {
+                FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.NOT_MODIFIED, Unpooled.EMPTY_BUFFER, HEADERS, TRAILERS);
+                res.headers().set(HttpHeaderNames.ETAG, f.etag).set(HttpHeaderNames.LAST_MODIFIED, f.lastModified);
+                cacheControl(res.headers());
+                a.release();
+                send(r, res);
             }
+            case ResponsePlan.Unsatisfiable u -> {
+                a.release();
+                FullHttpResponse refused = text(r, HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
+                refused.headers().set(HttpHeaderNames.CONTENT_RANGE, u.contentRange());
+                send(r, refused);
+            }
+            case ResponsePlan.Send s -> sendFile(r, f, s, a.body());
         }
-        boolean small = r.isHead() || length <= server.config().wholeBodyLimit();
-        if (!small) {
-            streamFile(r, f, status, contentRange, first, length);
+    }
+
+    /** Sends a 200 or 206; takes over the reference to {@code f} and {@code body} (read already, or null). */
+    private void sendFile(FileRequest r, OpenFile f, ResponsePlan.Send s, ByteBuf body) {
+        if (!s.whole()) {
+            streamFile(r, f, s.status(), s.contentRange(), s.first(), s.length());
             return;
         }
-        if (r.isHead() || length == 0) {
-            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER,
+        CharSequence contentRange = s.contentRange();
+        if (r.isHead() || s.length() == 0) {
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, s.status(), Unpooled.EMPTY_BUFFER,
                     HEADERS, TRAILERS);
-            fileHeaders(res.headers(), f, contentRange, length);
+            fileHeaders(res.headers(), f, contentRange, s.length());
             f.release();
             keepAliveHeaders(r, res.headers());
             finish(r, ctx.writeAndFlush(res));
             return;
         }
-        int n = (int) length;
+        int n = (int) s.length();
+        HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, s.status(), HEADERS);
+        fileHeaders(res.headers(), f, contentRange, n);
+        keepAliveHeaders(r, res.headers());
+        if (body != null) {
+            // Read on the file's loop: the headers and the body in one write and one flush.
+            f.release();
+            ctx.write(res);
+            finish(r, ctx.writeAndFlush(new LastBody(body)));
+            return;
+        }
         ByteBuf kept = f.content();
         if (kept != null) {
             // A small cached file: its content is in memory, no operation at all.
-            HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, HEADERS);
-            fileHeaders(res.headers(), f, contentRange, n);
-            ByteBuf slice = kept.retainedSlice(kept.readerIndex() + (int) first, n);
+            ByteBuf slice = kept.retainedSlice(kept.readerIndex() + (int) s.first(), n);
             f.release();
-            keepAliveHeaders(r, res.headers());
             ctx.write(res);
             finish(r, ctx.writeAndFlush(new LastBody(slice)));
             return;
@@ -321,49 +297,14 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
         if (fc != null) {
             // Zero copy (config zeroCopy): sendfile from the cached file's channel; headers, region and end in
             // one flush. The region holds this response's reference to the file.
-            HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, HEADERS);
-            fileHeaders(res.headers(), f, contentRange, n);
-            keepAliveHeaders(r, res.headers());
             ctx.write(res);
-            ctx.write(f.region(fc, first, n));
+            ctx.write(f.region(fc, s.first(), n));
             finish(r, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
             return;
         }
-        boolean keep = server.cache() != null && first == 0 && n == size
-                && size <= server.config().memoryCacheMaxFileSize();
-        // One read, then the headers and the body in one write and one flush.
-        ByteBuf body = ctx.alloc().directBuffer(n, n);
-        Promise<Integer> read = ctx.executor().newPromise();
-        access.read(f.file, body, first, read);
-        HttpResponseStatus st = status;
-        CharSequence cr = contentRange;
-        read.addListener((Future<Integer> done) -> {
-            if (closed) {
-                body.release();
-                f.release();
-                return;
-            }
-            if (done.isSuccess() && body.readableBytes() == n) {
-                if (keep) {
-                    f.keepContent(body);
-                }
-                HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, st, HEADERS);
-                fileHeaders(res.headers(), f, cr, n);
-                f.release();
-                keepAliveHeaders(r, res.headers());
-                ctx.write(res);
-                finish(r, ctx.writeAndFlush(new LastBody(body)));
-            } else {
-                body.release();
-                // A short read: the file shrank since its statx (a cached one, say). Nothing is sent yet.
-                OpenFileCache cache = server.cache();
-                if (cache != null) {
-                    cache.remove(key, f);
-                }
-                f.release();
-                fail(r, done.isSuccess() ? new IOException(key + " shrank under a response") : done.cause());
-            }
-        });
+        // ResponsePlan.needsRead said otherwise when the body was prepared: cannot happen.
+        f.release();
+        fail(r, new IllegalStateException(r.target() + ": no body prepared"));
     }
 
     private void streamFile(FileRequest r, OpenFile f, HttpResponseStatus status, CharSequence contentRange,
@@ -457,15 +398,6 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
             cacheControl(res.headers());
             send(r, res);
         }, cause -> fail(r, cause), ByteBuf.class);
-    }
-
-    /** The directory's own key, from the key of it or (index) of its index file. */
-    private String dirKey(String key, boolean index) {
-        if (!index) {
-            return key;
-        }
-        int slash = key.lastIndexOf('/');
-        return slash < 0 ? "." : key.substring(0, slash);
     }
 
     /** Answers a failed operation: 404, 403, 503 when the ring or the descriptors are full, 500 for the rest. */
@@ -564,47 +496,6 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** RFC 9110 §13.2.2: If-None-Match decides when present; If-Modified-Since only without it. */
-    private static boolean notModified(FileRequest r, OpenFile f) {
-        if (r.ifNoneMatch() != null) {
-            return etagMatches(r.ifNoneMatch(), f.etag, true);
-        }
-        Date since = r.ifModifiedSince() == null ? null : DateFormatter.parseHttpDate(r.ifModifiedSince());
-        // HTTP dates have whole seconds: compare at that precision, or a file always looks newer.
-        return since != null && f.modifiedSeconds <= since.getTime() / 1000;
-    }
-
-    /** Whether a list of entity tags ({@code *}, or comma-separated, maybe weak) names {@code etag}. */
-    static boolean etagMatches(String header, CharSequence etag, boolean weak) {
-        String tag = etag.toString();
-        for (String part : header.split(",")) {
-            String t = part.trim();
-            if (t.equals("*")) {
-                return true;
-            }
-            if (weak && t.startsWith("W/")) {
-                t = t.substring(2);
-            }
-            if (t.equals(tag)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether a Range applies: no If-Range, or one naming the current ETag (strongly) or Last-Modified. */
-    private static boolean ifRangeHolds(FileRequest r, OpenFile f) {
-        String ifRange = r.ifRange();
-        if (ifRange == null) {
-            return true;
-        }
-        if (ifRange.startsWith("\"") || ifRange.startsWith("W/")) {
-            return ifRange.equals(f.etag.toString());
-        }
-        Date date = DateFormatter.parseHttpDate(ifRange);
-        return date != null && date.getTime() / 1000 == f.modifiedSeconds;
-    }
-
     /**
      * Runs {@code ok} or {@code failed} once {@code f} (a promise of this handler's executor) completes;
      * if the channel closed meanwhile, what it produced is released and {@code failed} runs with a
@@ -614,14 +505,9 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
         f.addListener((Future<T> done) -> {
             if (closed) {
                 if (done.isSuccess()) {
-                    Object v = done.getNow();
-                    if (v instanceof IoUringFile file) {
-                        file.close();
-                    } else {
-                        ReferenceCountUtil.release(v);
-                    }
+                    ReferenceCountUtil.release(done.getNow());
                 }
-                // Lets the stage clean up what it holds (the file being stat'ed, say); fail() sends nothing.
+                // Lets the stage clean up what it holds; fail() sends nothing.
                 failed.accept(new ClosedChannelException());
                 return;
             }

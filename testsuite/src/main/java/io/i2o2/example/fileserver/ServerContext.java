@@ -13,12 +13,12 @@ import java.util.concurrent.Executor;
  * @param files           the io_uring loops
  * @param rootFd          a descriptor of the root directory, for {@code openat2} beneath it
  * @param resolveFlags    {@code RESOLVE_*} flags added to {@code RESOLVE_BENEATH} (the link policy)
- * @param cache           the open-file cache, or null when off
+ * @param caches          the open-file caches, or null when off
  * @param cacheValidNanos how long a cached file is trusted
  * @param listings        where directory listings are rendered (blocking, off the loops)
  * @param stats           the counters
  */
 record ServerContext(SafePaths paths, ServerConfig config, Wiring wiring, IoUringFileEventLoopGroup files,
-                     int rootFd, long resolveFlags, OpenFileCache cache, long cacheValidNanos, Executor listings,
+                     int rootFd, long resolveFlags, OpenFileCaches caches, long cacheValidNanos, Executor listings,
                      FileServerStats stats) {
 }

@@ -1,10 +1,7 @@
 package io.i2o2.example.fileserver;
 
 import io.i2o2.file.IoUringFileIo;
-import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
-import io.i2o2.file.Openat2;
-import io.i2o2.file.FileStat;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -13,8 +10,6 @@ import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Promise;
 
 import java.util.Locale;
 
@@ -22,10 +17,11 @@ import java.util.Locale;
  * Where the file-serving handler runs, and which ring runs its file operations: the small pluggable piece
  * that turns a handler's executor into a {@link FileAccess}, and says which socket transport goes with it.
  *
- * <p>A {@code NETTY_URING} wiring (channels on Netty's io_uring transport, file ops on the channel's own
- * ring) is one more constant: {@link #newSocketGroup} gives io_uring loops, {@link #serverChannelType} their
- * server channel, and {@link #access} a {@link FileAccess} that submits {@code openat2}, {@code statx} and
- * reads to the ring of {@code handlerExecutor}, completing on that same thread.
+ * <p>What a request costs in crossings between threads, for its file operations: none in {@code URING} and
+ * {@code NETTY_URING} (the handler's loop owns the ring, and each loop has its own open-file cache, so even
+ * a cached descriptor is on that ring); in {@code CHANNEL}, at most one hand-over to a file loop and one
+ * back, for all of a request's operations together ({@link FileLookup}), and none when the answer needs no
+ * operation (a 304 or an in-memory body from the cache). {@link FileServerStats#fileHandOvers()} counts them.
  */
 public enum Wiring {
     /**
@@ -35,9 +31,13 @@ public enum Wiring {
      */
     URING {
         @Override
-        FileAccess access(EventExecutor handlerExecutor, IoUringFileEventLoopGroup files) {
-            IoUringFileIo own = IoUringFileIo.of(handlerExecutor);
-            return new RingAccess(() -> own);
+        FileAccess access(EventExecutor handlerExecutor, IoUringFileEventLoopGroup files, FileServerStats stats) {
+            return new RingAccess(IoUringFileIo.of(handlerExecutor), stats);
+        }
+
+        @Override
+        boolean ownRing() {
+            return true;
         }
 
         @Override
@@ -46,13 +46,13 @@ public enum Wiring {
         }
     },
     /**
-     * The handler runs on the channel's own event loop and submits to loops of {@code fileGroup.next()},
-     * passing promises of its own executor so completions come back to it.
+     * The handler runs on the channel's own (NIO) event loop; each request's file operations run together on
+     * one loop of {@code fileGroup.next()}, and their result comes back to the handler in one piece.
      */
     CHANNEL {
         @Override
-        FileAccess access(EventExecutor handlerExecutor, IoUringFileEventLoopGroup files) {
-            return new RingAccess(files::nextFileIo);
+        FileAccess access(EventExecutor handlerExecutor, IoUringFileEventLoopGroup files, FileServerStats stats) {
+            return new RingAccess(files.nextFileIo(), stats);
         }
     },
     /**
@@ -62,9 +62,13 @@ public enum Wiring {
      */
     NETTY_URING {
         @Override
-        FileAccess access(EventExecutor handlerExecutor, IoUringFileEventLoopGroup files) {
-            IoUringFileIo own = IoUringFileIo.of(handlerExecutor);
-            return new RingAccess(() -> own);
+        FileAccess access(EventExecutor handlerExecutor, IoUringFileEventLoopGroup files, FileServerStats stats) {
+            return new RingAccess(IoUringFileIo.of(handlerExecutor), stats);
+        }
+
+        @Override
+        boolean ownRing() {
+            return true;
         }
 
         @Override
@@ -78,8 +82,20 @@ public enum Wiring {
         }
     };
 
-    /** The file access of a handler running on {@code handlerExecutor}. */
-    abstract FileAccess access(EventExecutor handlerExecutor, IoUringFileEventLoopGroup files);
+    /**
+     * Where the next request of a handler running on {@code handlerExecutor} runs its file operations: the
+     * same loop every time when {@link #ownRing()}, else the next loop of {@code files}.
+     */
+    abstract FileAccess access(EventExecutor handlerExecutor, IoUringFileEventLoopGroup files, FileServerStats stats);
+
+    /**
+     * Whether the handler's own loop runs its file operations. Then each loop also gets its own open-file
+     * cache: a descriptor opened on another loop's ring would send every read of it to that ring, a
+     * hand-over and a completion back each time.
+     */
+    boolean ownRing() {
+        return false;
+    }
 
     /** The loops of the sockets: NIO for both wirings of today. */
     EventLoopGroup newSocketGroup(int threads) {
@@ -113,22 +129,5 @@ public enum Wiring {
             }
         }
         throw new IllegalArgumentException("--wiring must be uring, channel or netty-uring: " + name);
-    }
-
-    /** Opens and stats through a ring that {@code loops} picks per operation; reads go to the file's own loop. */
-    private record RingAccess(java.util.function.Supplier<IoUringFileIo> loops) implements FileAccess {
-        private static final long FLAGS = Openat2.O_RDONLY | Openat2.O_NONBLOCK | Openat2.O_NOCTTY
-                | Openat2.O_CLOEXEC;
-
-        @Override
-        public Future<IoUringFile> openBeneath(int dirFd, String relative, long resolve,
-                                               Promise<IoUringFile> promise) {
-            return Openat2.openFile(loops.get(), dirFd, relative, FLAGS, Openat2.RESOLVE_BENEATH | resolve, promise);
-        }
-
-        @Override
-        public Future<FileStat> stat(IoUringFile file, Promise<FileStat> promise) {
-            return file.stat(promise);
-        }
     }
 }

@@ -1,0 +1,53 @@
+package io.i2o2.example.fileserver;
+
+import io.i2o2.file.FileStat;
+import io.i2o2.file.IoUringFile;
+import io.i2o2.file.IoUringFileIo;
+import io.i2o2.file.Openat2;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+
+/**
+ * {@link FileAccess} on one loop's ring. An operation called from a thread other than its ring's loop is
+ * handed over to that loop and its completion comes back: {@link FileServerStats} counts each such
+ * crossing, so a wiring that is meant to have none can be checked to have none.
+ *
+ * @param io    the ring opens go to
+ * @param stats where crossings are counted
+ */
+record RingAccess(IoUringFileIo io, FileServerStats stats) implements FileAccess {
+    private static final long FLAGS = Openat2.O_RDONLY | Openat2.O_NONBLOCK | Openat2.O_NOCTTY | Openat2.O_CLOEXEC;
+
+    @Override
+    public EventExecutor executor() {
+        return io.executor();
+    }
+
+    @Override
+    public Future<IoUringFile> openBeneath(int dirFd, String relative, long resolve, Promise<IoUringFile> promise) {
+        count(io);
+        return Openat2.openFile(io, dirFd, relative, FLAGS, Openat2.RESOLVE_BENEATH | resolve, promise);
+    }
+
+    @Override
+    public Future<FileStat> stat(IoUringFile file, Promise<FileStat> promise) {
+        count(file.io());
+        return file.stat(promise);
+    }
+
+    @Override
+    public Future<Integer> read(IoUringFile file, ByteBuf dst, long offset, Promise<Integer> promise) {
+        count(file.io());
+        return file.read(dst, offset, promise);
+    }
+
+    /** An op submitted off its ring's thread goes there and (with the caller's promise) comes back. */
+    private void count(IoUringFileIo ring) {
+        if (!ring.executor().inEventLoop()) {
+            stats.handedOver();
+            stats.handedBack();
+        }
+    }
+}
