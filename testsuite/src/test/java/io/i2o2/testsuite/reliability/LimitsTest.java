@@ -358,6 +358,7 @@ class LimitsTest {
      * <p>On NETTY the bound is Netty's loop's own, and the shutdown is Netty's: it closes every registration as
      * it starts, so an op accepted but still handed over (not yet in Netty's ring) is refused then with a
      * {@code RejectedExecutionException}, nothing retained (NettyRingCore's documented contract); the rest holds.
+     * There the load stays inside Netty's CQ: Netty's shutdown drops CQEs beyond it, and their ops stay pinned.
      */
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
@@ -369,6 +370,10 @@ class LimitsTest {
         LongAdder listened = new LongAdder();
         LongAdder refused = new LongAdder();
         LongAdder refusedAfterAcceptance = new LongAdder();
+        // Netty's destroy reaps its CQ once and not its overflow list: with more ops in its ring than its CQ holds
+        // (4096 by default) when it closes, the CQEs it drops leave their ops abandoned and pinned. So on NETTY the
+        // 12 threads keep at most 12 x 128 ops outstanding, well inside Netty's CQ.
+        int window = type == Groups.NETTY ? 128 : 0;
         List<ByteBuf> bufs = new CopyOnWriteArrayList<>();
         CountDownLatch started = new CountDownLatch(12);
         Thread submitters = Thread.ofPlatform().start(() -> Kit.unchecked(() -> Kit.runThreads(12, false, "sub",
@@ -398,6 +403,10 @@ class LimitsTest {
                         op.addListener(done -> listened.increment());
                         mine.add(op);
                         mineBufs.add(b);
+                        if (window > 0 && mine.size() >= window) {
+                            // Netty's ring: at most `window` of this thread's ops outstanding (see above).
+                            assertTrue(mine.get(mine.size() - window).await(Kit.HANG_SECONDS, TimeUnit.SECONDS));
+                        }
                     }
                     for (int i = 0; i < mine.size(); i++) {
                         IntFuture op = mine.get(i);
