@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
  *   <caption>System properties</caption>
  *   <tr><th>property</th><th>default</th><th>what</th></tr>
  *   <tr><td>{@code io.i2o2.ringEntries}</td><td>256</td><td>SQ entries per ring</td></tr>
- *   <tr><td>{@code io.i2o2.maxInFlight}</td><td>4096</td><td>ops one loop holds, queued and in flight</td></tr>
+ *   <tr><td>{@code io.i2o2.maxInFlight}</td><td>4096</td><td>ops one loop holds, queued and in flight (also the bound
+ *       on Netty's io_uring loops, which no {@code IoUringConfig} reaches; there at most 65535)</td></tr>
  *   <tr><td>{@code io.i2o2.spinMicros}</td><td>20</td><td>how long an idle loop watches for work before it sleeps</td></tr>
  *   <tr><td>{@code io.i2o2.wakeup}</td><td>{@code auto}</td><td>{@code auto} (MSG_RING where the kernel has it) or
  *       {@code eventfd}</td></tr>

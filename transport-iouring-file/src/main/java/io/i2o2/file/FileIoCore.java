@@ -207,7 +207,12 @@ abstract class FileIoCore {
             return new RejectedExecutionException("interrupted while waiting for room in " + this);
         }
         return new IoUringOverloadedException(this + " holds its maximum of " + table.capacity()
-                + " operations (queued and in flight); retry later or raise IoUringConfig.maxInFlight");
+                + " operations (queued and in flight); retry later or " + raiseBound());
+    }
+
+    /** How to raise this loop's bound, for the overload refusal. */
+    String raiseBound() {
+        return "raise IoUringConfig.maxInFlight";
     }
 
     /** Gives back a claimed slot whose op was abandoned before submission, with its file reference. */

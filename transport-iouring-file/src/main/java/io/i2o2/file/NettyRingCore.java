@@ -40,9 +40,13 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fields<IoUringIoOps> {
     private static final System.Logger logger = System.getLogger(NettyRingCore.class.getName());
-    /** Slot indexes travel in Netty's 16-bit {@code data}; the top value marks cancellation requests. */
-    private static final int MAX_IN_FLIGHT = 4096;
+    /** The top value of Netty's 16-bit {@code data} marks cancellation requests; slot indexes are below it. */
     private static final short CANCEL_DATA = (short) 0xffff;
+    /**
+     * Ops one core holds: an {@code IoUringConfig} does not reach Netty's loops, so the process-wide default
+     * {@code -Dio.i2o2.maxInFlight} (4096) applies, capped so that every slot index fits below {@link #CANCEL_DATA}.
+     */
+    static final int MAX_IN_FLIGHT = Math.min(ConfigProperties.MAX_IN_FLIGHT, 0xffff);
     private static final VarHandle DRAIN_SCHEDULED;
     private static volatile Probe probe;
 
@@ -140,6 +144,11 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
     @Override
     boolean hasFixedFileSlots() {
         return false;
+    }
+
+    @Override
+    String raiseBound() {
+        return "raise -Dio.i2o2.maxInFlight (IoUringConfig does not reach Netty's io_uring loops; at most 65535)";
     }
 
     // ---- submission ----

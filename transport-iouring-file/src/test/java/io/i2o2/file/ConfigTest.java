@@ -48,6 +48,7 @@ class ConfigTest {
         }
     }
 
+    // Not NETTY: ring setup flags come from IoUringConfig, which does not reach Netty's ring (ringFlags() is empty there).
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void defaultsAskForTheModernFlags(Groups type) throws Exception {
@@ -60,6 +61,7 @@ class ConfigTest {
         });
     }
 
+    // Not NETTY: SQPOLL is a setup flag of our ring; Netty's loop is configured by Netty.
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void sqPoll(Groups type) throws Exception {
@@ -69,6 +71,7 @@ class ConfigTest {
         });
     }
 
+    // Not NETTY: taskrun flags are setup flags of our ring; Netty's loop is configured by Netty.
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void plainRingsWithoutTaskrunFlags(Groups type) throws Exception {

@@ -3,6 +3,7 @@ package io.i2o2.file;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringIoHandlerConfig;
 
 import org.junit.jupiter.params.provider.Arguments;
 
@@ -33,6 +34,19 @@ public enum Groups {
         return factory.apply(config);
     }
 
+    /**
+     * A one-loop group of this type whose ring has {@code config}'s SQ and CQ sizes: on {@link #NETTY} through
+     * Netty's own {@link IoUringIoHandlerConfig} (the only part of an {@code IoUringConfig} with a counterpart
+     * there; a CQ left at 0 is sized for {@code maxInFlight} as on our rings), elsewhere {@link #create}.
+     */
+    public MultiThreadIoEventLoopGroup createWithRingSizes(IoUringConfig config) {
+        if (this != NETTY) {
+            return create(config);
+        }
+        return new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory(new IoUringIoHandlerConfig()
+                .setRingSize(config.ringEntries()).setCqSize(config.effectiveCqEntries())));
+    }
+
     /** This library's group of this type ({@link #FILE} or {@link #PASSTHROUGH}). */
     public IoUringEventLoopGroup createOwn(IoUringConfig config) {
         if (this == NETTY) {
@@ -46,7 +60,11 @@ public enum Groups {
         return create(IoUringConfig.defaults());
     }
 
-    /** This library's two group types, as parameters. */
+    /**
+     * This library's two group types, as parameters: for tests of what only our rings have (their
+     * {@code IoUringConfig} flags, registered buffers and files, linked chains, the {@code KernelFaults} seam,
+     * the wake-up mechanism); each such test says at its source why {@link #NETTY} is left out.
+     */
     public static Stream<Arguments> both() {
         return Stream.of(Arguments.of(FILE), Arguments.of(PASSTHROUGH));
     }

@@ -53,6 +53,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The kernel misbehaving, through {@link KernelFaults}: refused set-ups, interrupted and failing
  * {@code io_uring_enter}, failing registrations, and older kernels. Whatever happens, every future completes,
  * nothing hangs, and no buffer that never reached the kernel stays pinned.
+ *
+ * <p>On this library's two group types only, never Netty's own io_uring loop: {@code KernelFaults} is a seam in
+ * our ring's system calls (setup, enter, register, the probe, the kernel release), and Netty's ring makes its
+ * own; what a Netty loop can do is checked against Netty's behaviour in the file module and in
+ * {@code LimitsTest} and {@code UserErrorsTest}.
  */
 class KernelFaultsTest {
     @TempDir
@@ -142,6 +147,7 @@ class KernelFaultsTest {
      * might still write into it: at most one per thread here, and the test drops those pins itself once the
      * ring is closed, so that the leak detector stays meaningful for everything else.
      */
+    // Not NETTY: the failing io_uring_enter is injected through KernelFaults, a seam only our rings have.
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void fatalEnterErrorMidLoadFailsEverythingAndHangsNothing(Groups type) throws Exception {
@@ -211,6 +217,7 @@ class KernelFaultsTest {
      * when io_uring_enter fails some sit in SQEs the kernel never took, one waits for SQ room, the rest in the
      * hand-over queue. None reached the kernel: all must fail and be released.
      */
+    // Not NETTY: the failing io_uring_enter is injected through KernelFaults, a seam only our rings have.
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void fatalEnterErrorWithABacklogReleasesEveryBufferThatNeverReachedTheKernel(Groups type) throws Exception {

@@ -1,7 +1,7 @@
 package io.i2o2.testsuite.reliability;
 
 import io.i2o2.file.IoUringFileIo;
-import io.i2o2.file.IoUringEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.i2o2.file.IoUringFile;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -77,7 +77,7 @@ final class Kit {
     }
 
     /** Shuts a group down and fails the test if it does not terminate in time. */
-    static void shutdown(IoUringEventLoopGroup group) {
+    static void shutdown(MultiThreadIoEventLoopGroup group) {
         if (!group.shutdownGracefully(0, 10, TimeUnit.SECONDS).awaitUninterruptibly(HANG_SECONDS, TimeUnit.SECONDS)) {
             throw new AssertionError(group + " did not terminate within " + HANG_SECONDS + " s");
         }
@@ -87,7 +87,7 @@ final class Kit {
      * Runs {@code body}, then shuts the group down; a failure to terminate is added to the body's own failure
      * instead of hiding it.
      */
-    static void shutdownAfter(IoUringEventLoopGroup group, Body body) throws Exception {
+    static void shutdownAfter(MultiThreadIoEventLoopGroup group, Body body) throws Exception {
         try {
             body.run();
         } catch (Exception | Error e) {

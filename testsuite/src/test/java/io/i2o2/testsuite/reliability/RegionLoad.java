@@ -2,7 +2,7 @@ package io.i2o2.testsuite.reliability;
 
 import io.i2o2.file.IntFuture;
 import io.i2o2.file.IoUringFileIo;
-import io.i2o2.file.IoUringEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringOverloadedException;
 import io.netty.buffer.ByteBuf;
@@ -47,7 +47,7 @@ final class RegionLoad {
     final LongAdder ops = new LongAdder();
     final LongAdder retries = new LongAdder();
 
-    RegionLoad(IoUringEventLoopGroup group, Path dir, int threads, int slots, int record, int files) throws Exception {
+    RegionLoad(MultiThreadIoEventLoopGroup group, Path dir, int threads, int slots, int record, int files) throws Exception {
         this.threads = threads;
         this.slots = slots;
         this.record = record;

@@ -29,6 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * for minutes. Measured on 2 cores shared with other work: 30-45 s for the platform case, 18-40 s for the
  * virtual one (PARANOID leak detection records a stack trace on every buffer access, which is part of that).
  * Sizes can be lowered with {@code -Di2o2.stress.threads/ops/maxInFlight} (the soak does).
+ *
+ * <p>Not on Netty's own io_uring loop: what this proves is backpressure under a per-loop bound set well below
+ * the ops wanted, and that bound cannot be set per group there (it is the process-wide
+ * {@code -Dio.i2o2.maxInFlight}, 4096, above what these threads want); the same ops from many threads on Netty's
+ * loop, the bound filled, are in {@code LimitsTest}.
  */
 class StressTest {
     static final int THREADS = Integer.getInteger("i2o2.stress.threads", 1000);
