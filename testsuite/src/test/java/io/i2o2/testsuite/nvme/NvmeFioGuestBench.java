@@ -117,9 +117,11 @@ public final class NvmeFioGuestBench {
                 for (Mode mode : Mode.values()) {
                     NvmeNamespace ns = mode == Mode.POLLED ? polledNs : plainNs;
                     if (ours(mode, ns)) {
-                        measure(ns, mode, qd, warmupSeconds, "warmup");
+                        System.out.println("bench: warm-up " + retryOnStall(
+                                () -> measure(ns, mode, qd, warmupSeconds, "warmup"), "warm-up"));
                     }
-                    fio(mode, "tuned", qd, Math.max(1, warmupSeconds / 4), "warmup");
+                    System.out.println("bench: warm-up " + retryOnStall(
+                            () -> fio(mode, "tuned", qd, Math.max(1, warmupSeconds / 4), "warmup"), "warm-up"));
                 }
             }
             for (int round = 1; round <= ROUNDS; round++) {
@@ -131,7 +133,8 @@ public final class NvmeFioGuestBench {
                             fioBoth(mode, qd, label);
                         }
                         if (ours(mode, ns)) {
-                            record(measure(ns, mode, qd, seconds, label));
+                            record(retryOnStall(() -> measure(ns, mode, qd, seconds, label),
+                                    "i2o2 " + mode.label + " QD " + qd));
                         } else {
                             record(String.format(Locale.ROOT, "i2o2 mode=%s qd=%d iops=- %s (%s)", mode.label, qd,
                                     label, ns == null ? "this kernel gave no IOPOLL ring"
@@ -160,12 +163,63 @@ public final class NvmeFioGuestBench {
     }
 
     private void fioBoth(Mode mode, int qd, String label) throws Exception {
-        fio(mode, "default", qd, seconds, label);
-        fio(mode, "tuned", qd, seconds, label);
+        for (String tuning : List.of("default", "tuned")) {
+            String line = retryOnStall(() -> fio(mode, tuning, qd, seconds, label), "fio " + mode.label + " "
+                    + tuning + " QD " + qd);
+            if (line != null) {
+                record(line);
+            }
+        }
     }
 
-    /** One fio run through fio-randread.sh (which appends its line to fio-bench.txt); its line goes to bench.txt. */
-    private void fio(Mode mode, String tuning, int qd, double secs, String label) throws Exception {
+    @FunctionalInterface
+    private interface Point {
+        String run() throws Exception;
+    }
+
+    /**
+     * Runs a point; when the guest kernel logged an NVMe timeout meanwhile (QEMU's emulated controller under the
+     * 6.12 guest sometimes loses a batch of completions: a ~60 s stall, an abort and a controller reset, whose
+     * commands end with EINTR) the point does not count: it is run once more, and after a second stall recorded
+     * as stalled. A failure without a stall stays a failure.
+     */
+    private static String retryOnStall(Point point, String what) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            int before = nvmeTimeouts().size();
+            String line = null;
+            Exception failed = null;
+            try {
+                line = point.run();
+            } catch (Exception e) {
+                failed = e;
+            }
+            List<String> after = nvmeTimeouts();
+            if (after.size() == before) {
+                if (failed != null) {
+                    throw failed;
+                }
+                return line;
+            }
+            System.out.println("bench: " + what + ": the controller stalled (guest kernel: "
+                    + after.get(after.size() - 1).strip() + "); " + (attempt == 1 ? "running it again" : "recorded"
+                    + " as stalled"));
+            if (attempt == 2) {
+                return line == null ? null : line.replaceFirst(" iops=\\d+", " iops=-") + " (stalled)";
+            }
+        }
+    }
+
+    /** The guest kernel's log lines of NVMe timeouts, aborts and resets. */
+    private static List<String> nvmeTimeouts() throws Exception {
+        Process p = new ProcessBuilder("dmesg").redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        return log.lines().filter(l -> l.contains("nvme") && (l.contains("timeout") || l.contains("abort")
+                || l.contains("reset"))).toList();
+    }
+
+    /** One fio run through fio-randread.sh (which appends its line to fio-bench.txt); returns its line. */
+    private String fio(Mode mode, String tuning, int qd, double secs, String label) throws Exception {
         List<String> cmd = List.of("bash", fioScript.toString(), "-n", "1", "-r", Long.toString(Math.round(secs)),
                 "-m", mode.fioMode, "-t", tuning, "-l", label, Integer.toString(qd));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -174,19 +228,20 @@ public final class NvmeFioGuestBench {
             System.out.print(out);
             throw new IllegalStateException("fio failed: " + String.join(" ", cmd));
         }
+        String result = null;
         for (String line : out.split("\n")) {
             if (line.startsWith("fio cmd: ") && !label.equals("warmup")) {
                 System.out.println(line);
             }
             if (line.startsWith("fio mode=")) {
-                String mine = line.replace(" mode=" + mode.fioMode, " mode=" + mode.label);
-                if (label.equals("warmup")) {
-                    System.out.println("bench: warm-up " + mine);
-                } else {
-                    record(mine);
-                }
+                result = line.replace(" mode=" + mode.fioMode, " mode=" + mode.label);
             }
         }
+        if (result == null) {
+            System.out.print(out);
+            throw new IllegalStateException("fio printed no result: " + String.join(" ", cmd));
+        }
+        return result;
     }
 
     private void record(String line) throws IOException {

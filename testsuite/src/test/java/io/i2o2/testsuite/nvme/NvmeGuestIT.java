@@ -285,14 +285,14 @@ class NvmeGuestIT {
         System.out.println("4 KiB random read, namespace 1, QEMU NVMe under TCG (emulated: not a device figure),"
                 + " kernel " + kernel + ", " + FIO_SECONDS + " s per point, rounds alternating, IOPS per round"
                 + " (median):");
-        System.out.println("  QD mode        i2o2 NvmeNamespace        fio defaults              fio tuned"
+        System.out.println("  QD mode        i2o2 NvmeNamespace           fio defaults                 fio tuned   "
                 + "                 i2o2 / best fio");
         points.forEach((key, who) -> {
             List<String> ours = who.getOrDefault("i2o2", List.of());
             double mine = median(ours);
             double fio = Math.max(median(who.getOrDefault("fio default", List.of())),
                     median(who.getOrDefault("fio tuned", List.of())));
-            System.out.printf(Locale.ROOT, "  %s %-25s %-25s %-25s %s%n", key, cell(ours),
+            System.out.printf(Locale.ROOT, "  %s %-28s %-28s %-28s %s%n", key, cell(ours),
                     cell(who.getOrDefault("fio default", List.of())), cell(who.getOrDefault("fio tuned", List.of())),
                     mine > 0 && fio > 0 ? String.format(Locale.ROOT, "%.2fx", mine / fio) : "-");
         });
