@@ -1,7 +1,8 @@
 package io.i2o2.testsuite.nvme;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
@@ -31,32 +32,49 @@ import static org.junit.jupiter.api.Assertions.fail;
  * NVMe controller, one polled queue, a zoned namespace 2, a namespace 3 formatted with metadata) and runs
  * {@link NvmeRingGuestTest}, {@link NvmeNamespaceGuestTest}, {@link NvmeZonedGuestTest},
  * {@link NvmeIopollGuestTest}, {@link NvmeIopollLoopGuestTest}, {@link NvmeVectoredGuestTest} and
- * {@link NvmeMetadataGuestTest} inside it with this JVM's JDK and this module's test
- * classpath, through the JUnit Platform Console Launcher. The guest writes its JUnit XML report to
- * {@code target/nvme-guest/junit}; this test reads it back.
+ * {@link NvmeMetadataGuestTest} inside it with this JVM's JDK and this module's test classpath, through the
+ * JUnit Platform Console Launcher, once per kernel series: 6.12 and 6.1 (the oldest Debian serves), each in its
+ * own guest. The guest writes its JUnit XML report to {@code target/nvme-guest-SERIES/junit}; this test reads it
+ * back.
  *
  * <p>Fails when a guest test failed, and also when the guest tests did not report: the message then starts with
  * "guest infrastructure failure" (kernel panic, boot or mount failure, time limit, host setup) or "guest JVM
- * crashed" (its {@code hs_err_pid*.log} is kept in {@code target/nvme-guest}), so a broken harness is never
+ * crashed" (its {@code hs_err_pid*.log} is kept in {@code target/nvme-guest-SERIES}), so a broken harness is never
  * mistaken for a passing or a failing test. Prints the guest kernel, the timings and the guest's test counts.
  *
- * <p>System properties (from {@code -D} on the Maven command line): {@code i2o2.guest.kernel} (6.12 or 6.1),
- * {@code i2o2.guest.fio=true} (also measure 4 KiB random-read IOPS with the ring and with fio's
- * {@code io_uring_cmd} engine, and print both), {@code i2o2.guest.cache} (kernel cache folder).
+ * <p>System properties (from {@code -D} on the Maven command line): {@code i2o2.guest.kernel} (the series, comma
+ * separated: default {@code 6.12,6.1}; {@code 6.1} runs that one only), {@code i2o2.guest.fio=true} (also compare
+ * 4 KiB random reads through {@code NvmeNamespace} with fio's {@code io_uring_cmd} engine: {@link NvmeFioGuestBench}),
+ * {@code i2o2.guest.cache} (kernel cache folder), {@code i2o2.guest.out} (results folder prefix: the series is
+ * appended).
  */
 class NvmeGuestIT {
     /** The guest's own limit, boot included; well inside this test's timeout, so the guest's verdict wins. */
     private static final int GUEST_LIMIT_SECONDS = 420;
-    private static final int FIO_SECONDS = 5;
-    private static final Pattern IOPS = Pattern.compile("^(ring|i2o2|fio) qd=(\\d+) iops=(\\d+)");
+    /** The same with the opt-in fio comparison, which adds ~6-8 minutes under TCG. */
+    private static final int BENCH_GUEST_LIMIT_SECONDS = 1500;
+    /** Seconds per measured point of the comparison (-Di2o2.guest.fio.seconds), and of warm-up per point. */
+    private static final int FIO_SECONDS = Integer.getInteger("i2o2.guest.fio.seconds", 5);
+    private static final int WARMUP_SECONDS = Integer.getInteger("i2o2.guest.fio.warmup", 8);
+    private static final Pattern RING_IOPS = Pattern.compile("^ring qd=(\\d+) iops=(\\d+)");
+    private static final Pattern BENCH = Pattern.compile(
+            "^(i2o2|fio) mode=(\\S+)(?: opts=(\\S+))? qd=(\\d+) iops=(\\d+|-).* round=(\\d+)");
 
-    @Test
-    @Timeout(value = 8, unit = TimeUnit.MINUTES)
-    void nvmeRingTestsPassInsideTheGuest() throws Exception {
+    /** The kernel series to boot, in order: {@code i2o2.guest.kernel}, comma separated (default 6.12 then 6.1). */
+    static List<String> kernels() {
+        String list = System.getProperty("i2o2.guest.kernel", "");
+        List<String> series = Stream.of(list.split(",")).map(String::strip).filter(k -> !k.isEmpty()).distinct()
+                .toList();
+        return series.isEmpty() ? List.of("6.12", "6.1") : series;
+    }
+
+    @ParameterizedTest(name = "kernel {0}")
+    @MethodSource("kernels")
+    @Timeout(value = 30, unit = TimeUnit.MINUTES)   // runHarness ends a guest run 40 s past its own limit
+    void nvmeGuestTestsPassInsideTheGuest(String kernel) throws Exception {
         Path suiteDir = Path.of(System.getProperty("i2o2.testsuite.dir", System.getProperty("user.dir")));
-        Path out = Path.of(System.getProperty("i2o2.guest.out", suiteDir.resolve("target/nvme-guest").toString()))
-                .toAbsolutePath();
-        String kernel = System.getProperty("i2o2.guest.kernel", "6.12");
+        Path out = Path.of(System.getProperty("i2o2.guest.out", suiteDir.resolve("target/nvme-guest").toString())
+                + "-" + kernel).toAbsolutePath();
         boolean bench = Boolean.parseBoolean(System.getProperty("i2o2.guest.fio", "false"));
         Path script = suiteDir.resolve("guest/run-in-guest.sh");
 
@@ -71,8 +89,9 @@ class NvmeGuestIT {
 
         // Through bash: a checkout that lost the executable bit still runs.
         // One polled NVMe queue (nvme poll_queues=1), for NvmeIopollGuestTest; the other tests use the normal ones.
+        int limit = bench ? BENCH_GUEST_LIMIT_SECONDS : GUEST_LIMIT_SECONDS;
         List<String> command = new ArrayList<>(List.of("bash", script.toString(), "-k", kernel, "-o",
-                out.toString(), "-t", Integer.toString(GUEST_LIMIT_SECONDS), "-q", "1"));
+                out.toString(), "-t", Integer.toString(limit), "-q", "1"));
         String cache = System.getProperty("i2o2.guest.cache");
         if (cache != null && !cache.isBlank()) {
             command.addAll(List.of("-c", cache));
@@ -85,19 +104,14 @@ class NvmeGuestIT {
         System.out.println("NVMe guest: " + String.join(" ", command));
 
         long t0 = System.nanoTime();
-        int rc = runHarness(command, log);
+        int rc = runHarness(command, log, limit);
         double wall = (System.nanoTime() - t0) / 1e9;
         String output = Files.readString(log, StandardCharsets.UTF_8);
         System.out.println(output);
-        judge(rc, out, output, kernel, wall, bench);
+        judge(rc, out, output, kernel, wall, bench, limit);
     }
 
-    /** Runs run-in-guest.sh to its end, or kills it (and QEMU under it) past its own limit. */
-    static int runHarness(List<String> command, Path log) throws IOException, InterruptedException {
-        return runHarness(command, log, GUEST_LIMIT_SECONDS);
-    }
-
-    /** The same, for a guest run limited to {@code limitSeconds}. */
+    /** Runs run-in-guest.sh, limited to {@code limitSeconds}, to its end, or kills it (and QEMU under it) past that. */
     static int runHarness(List<String> command, Path log, int limitSeconds) throws IOException, InterruptedException {
         Process harness = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
@@ -122,8 +136,8 @@ class NvmeGuestIT {
      * Pass or fail from the harness's exit status (see run-in-guest.sh), its summary and the JUnit XML: an
      * infrastructure failure, a JVM crash, failed tests, no tests run, or a failed fio run each fail differently.
      */
-    private static void judge(int rc, Path out, String output, String kernel, double wall, boolean bench)
-            throws Exception {
+    private static void judge(int rc, Path out, String output, String kernel, double wall, boolean bench,
+                              int limit) throws Exception {
         Map<String, String> summary = readSummary(out.resolve("guest-summary"));
         String where = "kernel " + summary.getOrDefault("kernel", kernel) + " (" + summary.getOrDefault("package", "?")
                 + ")";
@@ -139,7 +153,7 @@ class NvmeGuestIT {
         if (rc == 4 || rc == 5) {
             String verdict = summary.getOrDefault("verdict", "exit " + rc);
             String detail = verdict.contains("in-command")
-                    ? ": the guest booted, and the command was still running at " + GUEST_LIMIT_SECONDS + " s" : "";
+                    ? ": the guest booted, and the command was still running at " + limit + " s" : "";
             fail("guest infrastructure failure (" + verdict + detail + ") on " + where + ", " + timing
                     + (crashes.isEmpty() ? "" : "; JVM crash logs: " + crashes) + "; last console lines:\n"
                     + tail(readOrEmpty(out.resolve("console.log")), 15));
@@ -235,29 +249,73 @@ class NvmeGuestIT {
                 .append(" --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests\n");
         s.append("rc=$?\n");
         if (bench) {
-            s.append("bash ").append(quote(suiteDir.resolve("guest/fio-randread.sh").toString()))
-                    .append(" -r ").append(FIO_SECONDS).append(" 1 32 || { [ $rc != 0 ] || rc=3; }\n");
+            // The comparison runs in a JVM of its own with the full JIT (C2 too): its rounds start after a warm-up.
+            s.append(quote(java)).append(" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:-UsePerfData")
+                    .append(" -Xmx512m -Djava.io.tmpdir=/dev/shm -Dio.netty.leakDetection.level=disabled")
+                    .append(" -XX:ErrorFile=").append(quote(out + "/hs_err_pid%p.log"))
+                    .append(" @").append(quote(out + "/guest-java.args"))
+                    .append(' ').append(NvmeFioGuestBench.class.getName()).append(' ')
+                    .append(quote(suiteDir.resolve("guest/fio-randread.sh").toString()))
+                    .append(' ').append(FIO_SECONDS).append(' ').append(WARMUP_SECONDS)
+                    .append(" || { [ $rc != 0 ] || rc=3; }\n");
         }
         s.append("exit $rc\n");
         return s.toString();
     }
 
+    /**
+     * The comparison's table: per depth and mode, each round's IOPS of ours and of fio (defaults, tuned), their
+     * medians, and ours as a ratio of fio's better median.
+     */
     private static void printIops(Path out, String kernel) throws IOException {
-        Map<Integer, Map<String, String>> byDepth = new TreeMap<>();
-        for (String file : List.of("ring-bench.txt", "lib-bench.txt", "fio-bench.txt")) {
-            for (String line : readOrEmpty(out.resolve(file)).split("\n")) {
-                Matcher m = IOPS.matcher(line);
-                if (m.find()) {
-                    byDepth.computeIfAbsent(Integer.parseInt(m.group(2)), d -> new LinkedHashMap<>())
-                            .put(m.group(1), m.group(3));
-                }
+        // key "qd mode" -> who ("i2o2", "fio default", "fio tuned") -> IOPS per round
+        Map<String, Map<String, List<String>>> points = new LinkedHashMap<>();
+        for (String line : readOrEmpty(out.resolve("bench.txt")).split("\n")) {
+            Matcher m = BENCH.matcher(line);
+            if (m.find()) {
+                String who = m.group(1).equals("fio") ? "fio " + m.group(3) : "i2o2";
+                points.computeIfAbsent(String.format(Locale.ROOT, "%2s %-10s", m.group(4), m.group(2)),
+                        k -> new LinkedHashMap<>()).computeIfAbsent(who, k -> new ArrayList<>()).add(m.group(5));
             }
         }
-        System.out.println("4 KiB random read, /dev/ng0n1, QEMU NVMe under TCG (emulated: not a device figure),"
-                + " kernel " + kernel + ", " + FIO_SECONDS + " s per run:");
-        System.out.println("  QD   bare ring IOPS   i2o2 NvmeNamespace IOPS   fio io_uring_cmd IOPS");
-        byDepth.forEach((qd, v) -> System.out.printf("  %2d   %14s   %23s   %21s%n", qd, v.getOrDefault("ring", "-"),
-                v.getOrDefault("i2o2", "-"), v.getOrDefault("fio", "-")));
+        Map<Integer, String> ring = new TreeMap<>();
+        for (String line : readOrEmpty(out.resolve("ring-bench.txt")).split("\n")) {
+            Matcher m = RING_IOPS.matcher(line);
+            if (m.find()) {
+                ring.put(Integer.parseInt(m.group(1)), m.group(2));
+            }
+        }
+        System.out.println("4 KiB random read, namespace 1, QEMU NVMe under TCG (emulated: not a device figure),"
+                + " kernel " + kernel + ", " + FIO_SECONDS + " s per point, rounds alternating, IOPS per round"
+                + " (median):");
+        System.out.println("  QD mode        i2o2 NvmeNamespace           fio defaults                 fio tuned   "
+                + "                 i2o2 / best fio");
+        points.forEach((key, who) -> {
+            List<String> ours = who.getOrDefault("i2o2", List.of());
+            double mine = median(ours);
+            double fio = Math.max(median(who.getOrDefault("fio default", List.of())),
+                    median(who.getOrDefault("fio tuned", List.of())));
+            System.out.printf(Locale.ROOT, "  %s %-28s %-28s %-28s %s%n", key, cell(ours),
+                    cell(who.getOrDefault("fio default", List.of())), cell(who.getOrDefault("fio tuned", List.of())),
+                    mine > 0 && fio > 0 ? String.format(Locale.ROOT, "%.2fx", mine / fio) : "-");
+        });
+        if (!ring.isEmpty()) {
+            System.out.println("  bare ring (NvmeRingGuestTest, test JVM, C1 only): " + ring);
+        }
+    }
+
+    private static String cell(List<String> rounds) {
+        double m = median(rounds);
+        return rounds.isEmpty() ? "-" : String.join(", ", rounds) + (m > 0 ? String.format(Locale.ROOT, " (%.0f)", m)
+                : "");
+    }
+
+    private static double median(List<String> values) {
+        double[] v = values.stream().filter(x -> !x.equals("-")).mapToDouble(Double::parseDouble).sorted().toArray();
+        if (v.length == 0) {
+            return 0;
+        }
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     record Report(int tests, int failures, int errors, int skipped, List<String> problems, List<String> skips) {

@@ -280,52 +280,6 @@ class NvmeNamespaceGuestTest {
         assertInstanceOf(NvmeStatusException.class, badLog.cause());
     }
 
-    /**
-     * 4 KiB random reads over the namespace at queue depth 1 and 32 through the library, the workload fio's
-     * {@code io_uring_cmd} engine and the bare-ring test run beside it; opt-in, appends to {@code lib-bench.txt}.
-     */
-    @ParameterizedTest(name = "QD {0}")
-    @ValueSource(ints = {1, 32})
-    @Order(6)
-    @EnabledIfEnvironmentVariable(named = "I2O2_GUEST_BENCH", matches = "1",
-            disabledReason = "IOPS comparison with fio is opt-in (-Di2o2.guest.fio=true)")
-    void randomReadIops(int depth) throws Exception {
-        double seconds = Double.parseDouble(System.getenv().getOrDefault("I2O2_GUEST_BENCH_SECONDS", "5"));
-        int blocks = 4096 / ns.lbaSize();
-        long pages = ns.lbaCount() / blocks;
-        SplittableRandom random = new SplittableRandom(42);
-        long deadline = System.nanoTime() + (long) (seconds * 1e9);
-        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(depth);
-        long t0 = System.nanoTime();
-        group.next().execute(() -> {
-            for (int i = 0; i < depth; i++) {
-                ByteBuf buf = blocks(blocks);
-                new Object() {
-                    void next() {
-                        buf.clear();
-                        ns.read(random.nextLong(pages) * blocks, blocks, buf).addListener(f -> {
-                            if (f.isSuccess() && System.nanoTime() < deadline) {
-                                done.incrementAndGet();
-                                next();
-                            } else {
-                                finished.countDown();
-                            }
-                        });
-                    }
-                }.next();
-            }
-        });
-        assertTrue(finished.await(WAIT_SECONDS + (long) seconds, TimeUnit.SECONDS));
-        double elapsed = (System.nanoTime() - t0) / 1e9;
-        String line = String.format(java.util.Locale.ROOT, "i2o2 qd=%d iops=%.0f ios=%d seconds=%.2f", depth,
-                done.get() / elapsed, done.get(), elapsed);
-        System.out.println(line);
-        java.nio.file.Files.writeString(Path.of("lib-bench.txt"), line + "\n", java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
-        assertTrue(done.get() > 0);
-    }
-
     @Test
     @Order(7)
     void shutdownWithCommandsInFlightReleasesEveryBuffer() throws Exception {
