@@ -12,7 +12,7 @@ set -eu
 cd "$(dirname "$0")/.."
 s=${1:-5}
 common=(--seconds "$s" --warmup 1 --file-size 256m)
-run() { ./i2o2 bench "${common[@]}" "$@" | sed -n '/^backend/,/^ops\/s/p' | grep -v '^ops/s'; }
+run() { ./i2o2 bench "${common[@]}" "$@" 2>/dev/null | sed -n '/^backend/,/^ops\/s/p' | grep -v '^ops/s'; }
 run --workload nop --qd 32 --threads 0 --backends c,netty,i2o2
 run --workload nop --qd 4096 --threads 2 --backends c,netty,i2o2,i2o2-callback
 run --workload nop --qd 32 --threads 1 --backends c,netty,i2o2,i2o2-callback
