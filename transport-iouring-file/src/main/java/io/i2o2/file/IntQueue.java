@@ -76,11 +76,7 @@ final class IntQueue {
                 if (t - (long) HEAD.getVolatile(this) >= values.length) {
                     return false;
                 }
-                if (++spins % 64 == 0) {
-                    Thread.yield();
-                } else {
-                    Thread.onSpinWait();
-                }
+                spins = backOff(spins);
             }
             t = (long) TAIL.getOpaque(this);
         }
@@ -100,11 +96,7 @@ final class IntQueue {
             if (t - (long) HEAD.getVolatile(this) >= values.length) {
                 return false;
             }
-            if (++spins % 64 == 0) {
-                Thread.yield();
-            } else {
-                Thread.onSpinWait();
-            }
+            spins = backOff(spins);
         }
         values[cell] = value;
         SEQ.setRelease(sequence, cell, t + 1);
@@ -133,11 +125,7 @@ final class IntQueue {
                 if ((long) TAIL.getVolatile(this) - h <= 0) {
                     return -1;
                 }
-                if (++spins % 64 == 0) {
-                    Thread.yield();
-                } else {
-                    Thread.onSpinWait();
-                }
+                spins = backOff(spins);
             }
             h = (long) HEAD.getOpaque(this);
         }
@@ -157,6 +145,21 @@ final class IntQueue {
         HEAD.setRelease(this, h + 1);
         SEQ.setRelease(sequence, cell, h + mask + 1);
         return value;
+    }
+
+    /**
+     * One round of waiting for another thread to finish its half of a cell: a spin hint, and every 64th
+     * round a yield, so that a preempted thread on a busy machine gets the CPU it needs to finish.
+     *
+     * @return the rounds waited so far
+     */
+    private static int backOff(int spins) {
+        if (++spins % 64 == 0) {
+            Thread.yield();
+        } else {
+            Thread.onSpinWait();
+        }
+        return spins;
     }
 
     /** Whether the queue looks empty right now (exact when no one is offering or polling). */
