@@ -1,6 +1,11 @@
 package io.i2o2.file;
 
+import io.i2o2.file.nvme.NvmeErrorLogEntry;
+import io.i2o2.file.nvme.NvmeLbaRange;
 import io.i2o2.file.nvme.NvmeNamespace;
+import io.i2o2.file.nvme.NvmeSmartLog;
+import io.i2o2.file.nvme.NvmeStatusException;
+import io.i2o2.file.nvme.NvmeZone;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.concurrent.Future;
@@ -149,6 +154,59 @@ class ReadmeExamplesTest {
         ns.close().get();                                                        // the devices' descriptors
         // README: end
         passthrough.shutdownGracefully();
+    }
+
+    /** Not a test on its own either: the rest of the NVMe API, on the same missing device. */
+    private void nvmeStorageEngine() throws Exception {
+        Path device = Path.of("/dev/ng0n1");
+        Path zonedDevice = Path.of("/dev/ng0n2");
+        // README: nvme-more
+        IoUringPassthroughEventLoopGroup polled = new IoUringPassthroughEventLoopGroup(1,
+                IoUringConfig.builder().ioPoll(true).build());    // IOPOLL (poll_queues): I/O polled, the rest on a companion ring
+        IoUringFileIo io = polled.nextFileIo();
+        NvmeNamespace ns = NvmeNamespace.open(io, device).get();  // controller and nsid found through sysfs
+        int lba = ns.lbaSize();
+        ByteBuf data = AlignedBuffers.allocate(2 * lba, 4096).writeZero(2 * lba);
+        ns.write(16, data.duplicate(), true).get();                // FUA: durable on completion
+        if (ns.controllerInfo().compare()) {                       // what Identify Controller says it has
+            boolean same = ns.compare(16, data.duplicate()).get();
+        }
+        if (ns.controllerInfo().verify()) {
+            ns.verify(16, 2).get();
+        }
+        if (ns.controllerInfo().copy()) {
+            ns.copy(List.of(new NvmeLbaRange(16, 2)), 64).get();   // Simple Copy, on the device
+        }
+        ns.trim(List.of(new NvmeLbaRange(16, 2), new NvmeLbaRange(64, 2))).get();   // one Dataset Management
+        NvmeSmartLog health = ns.controller().smartLog().get();   // log pages and features, typed
+        List<NvmeErrorLogEntry> errors = ns.controller().errorLog(16).get();
+        boolean writeCache = ns.controller().volatileWriteCache().get();
+        try {
+            ns.read(ns.lbaCount(), 1, data.clear()).get();          // one block past the end
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof NvmeStatusException status) {       // 0x4080: LBA Out of Range, DNR
+                boolean retry = !status.doNotRetry();
+            }
+        }
+        NvmeNamespace zoned = NvmeNamespace.open(io, zonedDevice).get();
+        NvmeZone zone = zoned.reportZones(0, 1).get().getFirst();
+        zoned.manageZone(zone.startLba(), NvmeNamespace.ZoneAction.RESET).get();
+        long written = zoned.zoneAppend(zone.startLba(), data.duplicate()).get();   // the LBA the device chose
+        data.release();
+        zoned.close().get();
+        ns.close().get();
+        // README: end
+        polled.shutdownGracefully();
+    }
+
+    /** Runs {@link #nvmeStorageEngine} where no device exists: it must fail on the missing device, cleanly. */
+    @Test
+    void theSecondNvmeExampleFailsCleanlyWithoutADevice() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(Path.of("/dev/ng0n2")),
+                "a real NVMe device here: the example would write to it; the guest tests cover each of its calls");
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                this::nvmeStorageEngine);
+        assertInstanceOf(IoUringIOException.class, e.getCause());
     }
 
     /** Runs {@link #nvmeNamespace} where no device exists: it must fail on the missing device, cleanly. */
