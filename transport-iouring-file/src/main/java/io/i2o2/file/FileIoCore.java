@@ -241,8 +241,8 @@ abstract class FileIoCore {
     abstract void enter(OpSlot op);
 
     /**
-     * Whether every link of a chain may still enter the ring: each link's returned promise becomes
-     * uncancellable here, and a chain with a link cancelled before it got this far completes without the
+     * Whether every link of a chain may still enter the ring: each link goes through its slot's gate here
+     * (a returned promise can no longer drop it), and a chain with a link cancelled before it got this far completes without the
      * kernel (each link failed with {@code ECANCELED}, as links of a broken chain would be). Loop thread.
      *
      * @return true if the chain is to be written into the ring now
@@ -250,7 +250,8 @@ abstract class FileIoCore {
     final boolean admit(OpSlot head) {
         boolean cancelled = false;
         for (OpSlot op = head; ; op = table.slot(op.next)) {
-            if (!op.target.enterRing()) {
+            if (!op.target.enterRing(op)) {
+                op.target.dropped();
                 cancelled = true;
             }
             if (op.next < 0) {

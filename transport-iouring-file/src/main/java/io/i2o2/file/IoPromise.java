@@ -15,8 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  * The promise an operation method returns: a Netty {@link DefaultPromise} that knows its operation.
  *
  * <p>{@link #cancel} succeeds only while the op has not entered the ring: the loop then drops it without
- * the kernel ever seeing it. Once the loop writes the op into an SQE it makes the promise uncancellable
- * first ({@link #setUncancellable()}), so a cancel that comes later returns false and asks the kernel to
+ * the kernel ever seeing it. Before the loop writes the op into an SQE it takes it through its slot's gate
+ * ({@link OpSlot#enterGate()}), so a cancel that comes later returns false and asks the kernel to
  * stop the op instead ({@code IORING_OP_ASYNC_CANCEL}); if the kernel does, the future fails with
  * {@code ECANCELED}. Either way the op's buffers stay pinned until the kernel is done with them.
  */
@@ -68,8 +68,16 @@ non-sealed class IoPromise<V> extends DefaultPromise<V> implements Target {
     }
 
     @Override
-    public final boolean enterRing() {
-        return setUncancellable();
+    public final boolean enterRing(OpSlot op) {
+        return op.enterGate();
+    }
+
+    @Override
+    public final void dropped() {
+        // The canceller shut the gate and cancels this promise too; whoever gets there first wins.
+        if (super.cancel(false)) {
+            woke(true);
+        }
     }
 
     /** Completes the promise with a successful result: {@code value} for object results, else {@code res}. */
@@ -205,13 +213,31 @@ non-sealed class IoPromise<V> extends DefaultPromise<V> implements Target {
         return true;
     }
 
+    /** True only while {@link #cancel} would still keep the op out of the ring. */
+    @Override
+    public boolean isCancellable() {
+        return slot >= 0 && !isDone() && core.table.slot(slot).gateOpen(generation);
+    }
+
+    /**
+     * Cancels the op if it has not entered the ring: the loop drops it when it takes it (its slot's gate, not
+     * this promise, is what the two race on). Once in the ring: false, and the kernel is asked to stop it.
+     */
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-        if (super.cancel(mayInterruptIfRunning)) {
-            woke(true);
-            return true;
+        if (slot < 0) {
+            // Never bound to a slot: completed already (a refusal) or about to be, never in the ring.
+            return false;
         }
-        if (!isDone() && slot >= 0) {
+        if (core.table.slot(slot).cancelBeforeRing(generation)) {
+            if (super.cancel(mayInterruptIfRunning)) {
+                woke(true);
+            }
+            // The op will never take effect; the loop may have completed this promise as cancelled first,
+            // or a refusal (shutdown) failed it.
+            return isCancelled();
+        }
+        if (!isDone()) {
             core.cancel(slot, generation);
         }
         return false;

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCounted;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * One entry of a loop's {@link OpTable}: everything about one operation from the moment a thread claims
@@ -32,6 +34,15 @@ final class OpSlot {
     final MemorySegment scratch;
     /** Bumped each time the slot is reused; part of {@code user_data}, so a stale CQE never hits a new op. */
     int generation;
+    /**
+     * Whether this generation's op may still enter the ring: {@code generation << 2} plus {@link #GATE_OPEN},
+     * {@link #GATE_CANCELLED} (a returned promise was cancelled first: the op is dropped) or
+     * {@link #GATE_ENTERED} (the loop took it to the ring: too late to drop). The one word a canceller and
+     * the loop race on, and it lives in the slot, whose line the loop holds anyway when it takes the op: a
+     * CAS on the promise instead cost the loop a cache miss per op.
+     */
+    @SuppressWarnings("unused")     // through GATE
+    private volatile int gate;
     byte state;
     /** Whether the op went to the polled ring of an IOPOLL loop (its CQE comes from there). */
     boolean polled;
@@ -78,6 +89,52 @@ final class OpSlot {
     FileLife opening;
     /** Native memory the kernel reads beyond the scratch (paths, long iovec arrays), reachable until completion. */
     MemorySegment memory;
+
+    static final int GATE_OPEN = 0;
+    static final int GATE_CANCELLED = 1;
+    static final int GATE_ENTERED = 2;
+    private static final VarHandle GATE;
+
+    static {
+        try {
+            GATE = MethodHandles.lookup().findVarHandle(OpSlot.class, "gate", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Opens the gate for the slot's current generation. When the slot is reused, before anyone claims it. */
+    void openGate() {
+        GATE.setRelease(this, generation << 2 | GATE_OPEN);
+    }
+
+    /**
+     * Takes this generation's op through the gate to the ring. Loop thread.
+     *
+     * @return false if it was cancelled first
+     */
+    boolean enterGate() {
+        int open = generation << 2 | GATE_OPEN;
+        return (int) GATE.getOpaque(this) == open && GATE.compareAndSet(this, open, generation << 2 | GATE_ENTERED);
+    }
+
+    /**
+     * Shuts the gate on the op of {@code generation} if it has not entered the ring yet. Any thread.
+     *
+     * @return true if the op will never enter the ring
+     */
+    boolean cancelBeforeRing(int generation) {
+        return GATE.compareAndSet(this, generation << 2 | GATE_OPEN, generation << 2 | GATE_CANCELLED);
+    }
+
+    /**
+     * Whether the op of {@code generation} could still be cancelled before the ring. Any thread.
+     *
+     * @return true while its gate is open
+     */
+    boolean gateOpen(int generation) {
+        return (int) GATE.getVolatile(this) == (generation << 2 | GATE_OPEN);
+    }
 
     OpSlot(int index, MemorySegment scratch) {
         this.index = index;

@@ -69,6 +69,7 @@ final class OpTable {
     }
 
     /** A free slot for a new op, or null when all are taken (overload). Any thread. */
+    // (Its gate is open: release() opened it before offering the index.)
     OpSlot claim() {
         int i = free.poll();
         if (i < 0 && (i = returned.poll()) < 0) {
@@ -121,6 +122,7 @@ final class OpTable {
         }
         s.clear();
         s.generation = UserData.nextGeneration(s.generation);
+        s.openGate();
         s.state = OpSlot.FREE;
         boolean room = Thread.currentThread() == owner ? free.offerSingleProducer(s.index) : returned.offer(s.index);
         if (!room) {

@@ -17,12 +17,17 @@ sealed interface Target permits IoPromise, Target.User, Target.Callback {
     }
 
     /**
-     * The op is about to enter the ring: from now on it may take effect.
+     * The op is about to enter the ring: from now on it may take effect. Loop thread.
      *
+     * @param op the op's slot
      * @return false if it was cancelled before and must complete without the kernel
      */
-    default boolean enterRing() {
+    default boolean enterRing(OpSlot op) {
         return true;
+    }
+
+    /** The op was cancelled before it entered the ring and is dropped now, the kernel never seeing it. */
+    default void dropped() {
     }
 
     /** A promise the caller passed in: completed, never a reason to drop the op. */

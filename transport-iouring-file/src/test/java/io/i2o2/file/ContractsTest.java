@@ -1,5 +1,6 @@
 package io.i2o2.file;
 
+import io.i2o2.uring.Errno;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -79,13 +80,62 @@ class ContractsTest {
         CountDownLatch release = blockLoop(io);
         IntFuture read = file.read(buf, 0);           // handed over: the loop is busy
         assertEquals(2, buf.refCnt(), "pinned once accepted");
+        assertTrue(read.isCancellable(), "not in the ring yet");
         assertTrue(read.cancel(false), "not in the ring yet: cancellable");
         assertTrue(read.isCancelled());
+        assertFalse(read.isCancellable(), "done");
         release.countDown();
         PinningTest.awaitRefCnt(buf, 1);
         assertEquals(0, buf.writerIndex(), "the read never happened");
         awaitNoPendingOps(io);
         buf.release();
+        await(file.close());
+    }
+
+    /**
+     * A cancel racing the loop as it takes the op to the ring: whichever wins, the answer is true to what
+     * happened. True: cancelled, and the read never touched the buffer. False: the op ran (its bytes are
+     * there) or the kernel stopped it ({@code ECANCELED}), never a cancelled future.
+     */
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#all")
+    void aCancelRacingTheLoopIsTrueToWhatHappened(Groups type) throws Exception {
+        IoUringFileIo io = io(type);
+        Path path = Files.write(dir.resolve("data"), FileOpsTest.random(4096, 5));
+        IoUringFile file = await(io.open(path));
+        int n = 2000;
+        ByteBuf[] bufs = new ByteBuf[n];
+        IntFuture[] reads = new IntFuture[n];
+        boolean[] cancelled = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            bufs[i] = ALLOC.directBuffer(4096);
+            reads[i] = file.read(bufs[i], 0);
+            if (i % 7 != 0) {                  // let some go by untouched
+                Thread.onSpinWait();
+            }
+            cancelled[i] = reads[i].cancel(false);
+        }
+        int yes = 0;
+        for (int i = 0; i < n; i++) {
+            assertTrue(reads[i].await(10, TimeUnit.SECONDS), "op " + i + " completes");
+            PinningTest.awaitRefCnt(bufs[i], 1);
+            if (cancelled[i]) {
+                yes++;
+                assertTrue(reads[i].isCancelled(), "op " + i);
+                assertEquals(0, bufs[i].writerIndex(), "a cancelled read never happened: op " + i);
+            } else {
+                assertFalse(reads[i].isCancelled(), "cancel() said false: op " + i);
+                if (reads[i].isSuccess()) {
+                    assertEquals(4096, bufs[i].writerIndex(), "op " + i);
+                } else {
+                    IoUringIOException e = assertInstanceOf(IoUringIOException.class, reads[i].cause());
+                    assertEquals(Errno.ECANCELED, e.errno(), "op " + i);
+                }
+            }
+            bufs[i].release();
+        }
+        System.out.println(type + ": " + yes + " of " + n + " cancelled before the ring");
+        awaitNoPendingOps(io);
         await(file.close());
     }
 
@@ -248,6 +298,7 @@ class ContractsTest {
         Thread.currentThread().interrupt();
         assertThrows(InterruptedException.class, hour::await);
         assertFalse(Thread.currentThread().isInterrupted());
+        assertFalse(hour.isCancellable(), "in the ring");
         assertFalse(hour.cancel(false), "in the ring: the kernel is asked instead");
         assertTrue(hour.await(10, TimeUnit.SECONDS), "the kernel cancelled the timer");
     }
