@@ -48,6 +48,11 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
     private final Ring companion;
     /** The ring the loop sleeps on and other threads wake: the companion when there is one. */
     private final Ring sleepRing;
+    /**
+     * Whether the IOPOLL loop may wait in the kernel's poll loop ({@link #mayWaitForPolled}): not with SQPOLL,
+     * where the kernel's SQ thread polls and such a wait would sleep in the CQ wait instead (not measured here).
+     */
+    private final boolean polledWaits;
     private final int sqCapacity;
     private final Probe probe;
     private final Submitter submitter;
@@ -74,6 +79,7 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
             plain = ring.flags().contains(SetupFlag.IOPOLL) ? Ring.open(config.companionParams(passthrough)) : null;
             this.companion = plain;
             this.sleepRing = plain != null ? plain : ring;
+            this.polledWaits = plain != null && !ring.flags().contains(SetupFlag.SQPOLL);
             this.sqCapacity = Math.min(ring.sq().capacity(), sleepRing.sq().capacity());
             this.probe = ring.probe();
             this.submitter = new Submitter(this, table, ring, plain, completer);
@@ -200,7 +206,7 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
             submitter.newTurn();
             int work = submitter.drain();
             failures.check();
-            work += submitAndReap();
+            work += submitAndReap(context);
             if (!isAccepting()) {
                 cancelAtDeadline();
             }
@@ -219,19 +225,63 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
 
     /**
      * Submits what the SQs hold and hands every CQE to its op: one {@code io_uring_enter} for a plain ring
-     * (none when there is nothing to do); on an IOPOLL loop, a poll pass of the polled ring while polled ops
-     * are in flight (its completions exist only once someone polls for them), then the companion's turn.
+     * (none when there is nothing to do); on an IOPOLL loop, the companion's turn, then, while polled ops are in
+     * flight (their completions exist only once someone polls for them), either one poll pass of the polled
+     * ring or, when the loop has nothing else to do ({@link #mayWaitForPolled}), a wait in the kernel's poll
+     * loop for one polled completion.
+     *
+     * @param context this turn's context; null outside a turn (shutdown's drain): never waits then
      */
-    private int submitAndReap() throws UringException {
+    private int submitAndReap(IoHandlerContext context) throws UringException {
         if (companion == null) {
             ring.submitAndWait(0);
             return ring.reap(this, Integer.MAX_VALUE);
         }
-        if (submitter.polling() || ring.sq().pending() > 0) {
-            ring.submitAndPoll();
-        }
         companion.submitAndWait(0);
-        return ring.reap(this, Integer.MAX_VALUE) + companion.reap(this, Integer.MAX_VALUE);
+        int reaped = companion.reap(this, Integer.MAX_VALUE);
+        if (submitter.polling() || ring.sq().pending() > 0) {
+            if (reaped == 0 && mayWaitForPolled(context)) {
+                ring.submitAndWait(1);
+            } else {
+                ring.submitAndPoll();
+            }
+        }
+        return reaped + ring.reap(this, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Whether the IOPOLL loop may wait for a polled completion in the kernel instead of making one pass: polled
+     * ops in flight, and nothing else to do. The wait ({@code GETEVENTS}, {@code min_complete} 1) spins in
+     * {@code io_iopoll_check} on the driver's poll queue until a polled request completes (or the kernel must
+     * reschedule), as fio {@code --hipri} does, so the loop sees a completion one cheap driver poll after it
+     * lands, in the same system call that submitted. With one non-spinning pass per turn ({@code min_complete}
+     * 0, {@code BLK_POLL_ONESHOT}) instead, each miss cost a system call plus a trip round Netty's task queue and
+     * the companion ring in user space, and the loop reached 0.70x fio's polled IOPS at queue depth 1 on 6.1
+     * (testsuite/guest/README.md).
+     *
+     * <p>The price: the loop is in the kernel, not parked, so a task or a handed-over op from another thread, a
+     * completion on the companion ring (an open, a timer, a wake-up) or a scheduled task that falls due during
+     * the wait waits until that polled completion: the kernel's IOPOLL wait takes no timeout and nothing
+     * interrupts it. That is one device round trip (microseconds on real hardware), longer only if the device
+     * stalls, until the NVMe driver's timeout ends the command. Submitters need not wake the loop: it is not
+     * parked, and it takes their work on the next turn.
+     *
+     * <p>So it never waits when work is ready: a task (Netty's {@link IoHandlerContext#canBlock()}), a timer due,
+     * handed-over or carried ops ({@link Submitter#hasWork}), completions, overflowed CQEs, pending task work or
+     * unsubmitted entries on the companion ring, CQEs already on the polled ring; nor while shutting down (the
+     * shutdown's checks run every turn); nor with nothing polled in flight, where an IOPOLL ring's wait returns
+     * at once and would only cost a system call; nor on an SQPOLL loop ({@link #polledWaits}).
+     */
+    private boolean mayWaitForPolled(IoHandlerContext context) {
+        return polledWaits && context != null && submitter.polling() && isAccepting() && context.canBlock()
+                && (context.deadlineNanos() == -1 || context.delayNanos(System.nanoTime()) > 0)
+                && !submitter.hasWork() && !companionHasWork() && ring.cq().ready() == 0;
+    }
+
+    /** Whether the companion ring holds anything the loop must see or submit before it may wait on the polled ring. */
+    private boolean companionHasWork() {
+        return companion.cq().ready() > 0 || companion.sq().pending() > 0 || companion.sq().cqOverflow()
+                || companion.sq().taskrunPending();
     }
 
     @Override
@@ -267,7 +317,8 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
             timeout = timeout < 0 ? untilCancel : Math.min(timeout, untilCancel);
         }
         if (submitter.polling()) {
-            // Polled ops complete only while someone polls: an IOPOLL loop with any in flight never sleeps.
+            // Polled ops complete only while someone polls: an IOPOLL loop with any in flight never sleeps (it
+            // waits in the kernel's poll loop instead, in submitAndReap, when it has nothing else to do).
             return;
         }
         if (spinForWork(timeout)) {
@@ -375,13 +426,13 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
             }
             long wait = cancelledAtDeadline ? giveUp - now : Math.max(shutdownDeadline - now, 1);
             if (submitter.polling()) {
-                submitAndReap();
+                submitAndReap(null);
                 Thread.onSpinWait();
                 continue;
             }
             sleepRing.submitAndWait(table.inFlight() > 0 ? 1 : 0,
                     Math.min(wait, TimeUnit.MILLISECONDS.toNanos(100)));
-            submitAndReap();
+            submitAndReap(null);
         }
     }
 

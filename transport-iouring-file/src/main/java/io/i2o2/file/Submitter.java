@@ -40,7 +40,10 @@ final class Submitter {
     /** On an IOPOLL loop, the plain ring for every op that cannot be polled; else {@link #ring}. */
     private final Ring plain;
     private final OpCompleter completer;
-    /** Polled ops in the polled ring whose CQE has not arrived: while any are, the loop polls, never sleeps. */
+    /**
+     * Polled ops in the polled ring whose CQE has not arrived: while any are, the loop polls and never sleeps
+     * (with nothing else to do it waits in the kernel's poll loop for one of them: {@code RingCore.mayWaitForPolled}).
+     */
     private int polledInFlight;
     @SuppressWarnings("unused")
     private volatile int parked;

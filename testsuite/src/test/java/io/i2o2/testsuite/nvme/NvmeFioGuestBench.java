@@ -62,16 +62,13 @@ public final class NvmeFioGuestBench {
     }
 
     /**
-     * TODO(issue 14, registered buffers): {@code NvmeNamespace} has no read into a registered buffer
-     * ({@code IORING_URING_CMD_FIXED} with the buffer's index) in this tree yet; the NVMe API work adds it. When it
-     * lands, set this to true and make {@link #registeredRead} call it; until then the registered mode measures
-     * fio only and prints why.
+     * Ours in the registered mode: {@link NvmeNamespace#read} into a buffer of the loop's
+     * {@link IoUringFileIo#fixedBuffers()} (the plain loop is built with {@link #FIXED_BUFFERS} of 4 KiB), which
+     * the library sends with {@code IORING_URING_CMD_FIXED} and the buffer's index, as fio {@code --fixedbufs}
+     * does: the kernel skips pinning and mapping the pages per read.
      */
-    private static final boolean REGISTERED_URING_CMD = false;
-
-    /** TODO(issue 14, registered buffers): the library's read into {@code fixed}, a buffer from {@code io.fixedBuffers()}. */
     private static Future<Integer> registeredRead(NvmeNamespace ns, long lba, int blocks, ByteBuf fixed) {
-        throw new UnsupportedOperationException("NvmeNamespace has no registered-buffer read yet (TODO issue 14)");
+        return ns.read(lba, blocks, fixed);
     }
 
     private final Path fioScript;
@@ -116,7 +113,7 @@ public final class NvmeFioGuestBench {
             for (int qd : DEPTHS) {
                 for (Mode mode : Mode.values()) {
                     NvmeNamespace ns = mode == Mode.POLLED ? polledNs : plainNs;
-                    if (ours(mode, ns)) {
+                    if (ns != null) {
                         System.out.println("bench: warm-up " + retryOnStall(
                                 () -> measure(ns, mode, qd, warmupSeconds, "warmup"), "warm-up"));
                     }
@@ -132,13 +129,12 @@ public final class NvmeFioGuestBench {
                         if (round % 2 == 0) {
                             fioBoth(mode, qd, label);
                         }
-                        if (ours(mode, ns)) {
+                        if (ns != null) {
                             record(retryOnStall(() -> measure(ns, mode, qd, seconds, label),
                                     "i2o2 " + mode.label + " QD " + qd));
                         } else {
                             record(String.format(Locale.ROOT, "i2o2 mode=%s qd=%d iops=- %s (%s)", mode.label, qd,
-                                    label, ns == null ? "this kernel gave no IOPOLL ring"
-                                            : "TODO: NvmeNamespace has no registered-buffer read yet"));
+                                    label, "this kernel gave no IOPOLL ring"));
                         }
                         if (round % 2 == 1) {
                             fioBoth(mode, qd, label);
@@ -156,10 +152,6 @@ public final class NvmeFioGuestBench {
                 g.shutdownGracefully(0, 10, TimeUnit.SECONDS).await(WAIT_SECONDS, TimeUnit.SECONDS);
             }
         }
-    }
-
-    private static boolean ours(Mode mode, NvmeNamespace ns) {
-        return ns != null && (mode != Mode.REGISTERED || REGISTERED_URING_CMD);
     }
 
     private void fioBoth(Mode mode, int qd, String label) throws Exception {
@@ -265,7 +257,14 @@ public final class NvmeFioGuestBench {
         long[] window = new long[2];
         List<ByteBuf> buffers = new ArrayList<>();
         for (int i = 0; i < depth; i++) {
-            buffers.add(mode == Mode.REGISTERED ? io.fixedBuffers().tryAcquire() : AlignedBuffers.allocate(4096, 4096));
+            ByteBuf buf = mode == Mode.REGISTERED ? io.fixedBuffers().tryAcquire()
+                    : AlignedBuffers.allocate(4096, 4096);
+            if (buf == null) {
+                buffers.forEach(ByteBuf::release);
+                throw new IllegalStateException("registered mode QD " + depth + ": only " + i + " of the loop's "
+                        + io.fixedBuffers().count() + " registered buffers are free");
+            }
+            buffers.add(buf);
         }
         long submittedBefore = io.metrics().submitted();
         long wakeupsBefore = io.metrics().wakeupsSent();
