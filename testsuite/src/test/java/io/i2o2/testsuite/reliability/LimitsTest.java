@@ -359,9 +359,14 @@ class LimitsTest {
      * it starts, so an op accepted but still handed over (not yet in Netty's ring) is refused then with a
      * {@code RejectedExecutionException}, nothing retained (NettyRingCore's documented contract); the rest holds.
      * There the load stays inside Netty's CQ: Netty's shutdown drops CQEs beyond it, and their ops stay pinned.
+     *
+     * <p>Not on Netty's loop (NETTY): its destroy reaps its CQ once, so an op still in its ring at that moment
+     * (a write the disk has not finished) never completes and stays pinned by design, and this test, which
+     * checks that every buffer comes back, failed so in a CI run (2026-12-02) with the load kept to 12 x 128 ops.
+     * What Netty's shutdown does refuse is tested by {@code PinningTest} and {@code ContractsTest} on NETTY.
      */
     @ParameterizedTest
-    @MethodSource("io.i2o2.file.Groups#all")
+    @MethodSource("io.i2o2.file.Groups#both")
     void shutdownDuringLoadCompletesWhatItAcceptedAndRefusesTheRest(Groups type) throws Exception {
         MultiThreadIoEventLoopGroup group = type.create(IoUringConfig.builder().maxInFlight(128).build());
         IoUringFileIo loop = IoUringFileIo.of(group.next());
