@@ -523,15 +523,9 @@ public final class IoUringFile {
         // Our own copy: the caller's array may change under us, and what we retain is what we release.
         ByteBuf[] bufs = buffers.clone();
         boolean read = kind == OpKind.READV;
-        RuntimeException bad = bufs.length == 0 ? new IllegalArgumentException("no buffers") : ByteBufs.checkOffset(offset);
-        int regions = 0;
-        for (int i = 0; bad == null && i < bufs.length; i++) {
-            ByteBuf b = Objects.requireNonNull(bufs[i], "bufs[" + i + "]");
-            bad = read ? ByteBufs.checkReadInto(b) : ByteBufs.checkWriteFrom(b);
-            regions += bad == null ? b.nioBufferCount() : 0;
-        }
-        if (bad == null && regions > 1024) {
-            bad = new IllegalArgumentException("more than 1024 memory regions (IOV_MAX): " + regions);
+        RuntimeException bad = ByteBufs.checkOffset(offset);
+        if (bad == null) {
+            bad = checkVectored(bufs, read, "bufs");
         }
         if (bad != null) {
             target.refuse(bad);
@@ -541,6 +535,7 @@ public final class IoUringFile {
         if (op == null) {
             return null;
         }
+        int regions = regions(bufs);
         MemorySegment iovecs = (long) regions * Iovec.BYTES <= OpTable.SCRATCH_BYTES ? op.scratch
                 : Arena.ofAuto().allocate((long) regions * Iovec.BYTES, 8);
         int n = 0;
@@ -1008,16 +1003,7 @@ public final class IoUringFile {
         ByteBuf[] bufs = data.clone();
         String unsupported = core.unsupported(OpKind.URING_CMD);
         RuntimeException bad = unsupported != null ? new UnsupportedOperationException(unsupported)
-                : bufs.length == 0 ? new IllegalArgumentException("no buffers") : null;
-        int regions = 0;
-        for (int i = 0; bad == null && i < bufs.length; i++) {
-            ByteBuf b = Objects.requireNonNull(bufs[i], "data[" + i + "]");
-            bad = dataIn ? ByteBufs.checkReadInto(b) : ByteBufs.checkWriteFrom(b);
-            regions += bad == null ? b.nioBufferCount() : 0;
-        }
-        if (bad == null && regions > MAX_IOVECS) {
-            bad = new IllegalArgumentException("more than " + MAX_IOVECS + " memory regions (UIO_MAXIOV): " + regions);
-        }
+                : checkVectored(bufs, dataIn, "data");
         if (bad != null) {
             target.refuse(bad);
             return;
@@ -1026,6 +1012,7 @@ public final class IoUringFile {
         if (op == null) {
             return;
         }
+        int regions = regions(bufs);
         // The command image takes the scratch's first 80 bytes; a short iovec array fits after it.
         long room = OpTable.SCRATCH_BYTES - Sqe.URING_CMD_BYTES;
         boolean inScratch = (long) regions * Iovec.BYTES <= room;
@@ -1047,6 +1034,36 @@ public final class IoUringFile {
 
     /** The most iovecs one command takes ({@code UIO_MAXIOV}). */
     private static final int MAX_IOVECS = 1024;
+
+    /**
+     * Why {@code bufs} cannot be the data of a vectored op, or null: none given, a null, a buffer that cannot
+     * be read into ({@code into}) or written from, more memory regions than the kernel takes (UIO_MAXIOV).
+     */
+    private static RuntimeException checkVectored(ByteBuf[] bufs, boolean into, String name) {
+        if (bufs.length == 0) {
+            return new IllegalArgumentException("no buffers");
+        }
+        for (int i = 0; i < bufs.length; i++) {
+            ByteBuf b = Objects.requireNonNull(bufs[i], name + "[" + i + "]");
+            RuntimeException bad = into ? ByteBufs.checkReadInto(b) : ByteBufs.checkWriteFrom(b);
+            if (bad != null) {
+                return bad;
+            }
+        }
+        int regions = regions(bufs);
+        return regions > MAX_IOVECS
+                ? new IllegalArgumentException("more than " + MAX_IOVECS + " memory regions (UIO_MAXIOV): " + regions)
+                : null;
+    }
+
+    /** The memory regions of the buffers: one iovec each. */
+    private static int regions(ByteBuf[] bufs) {
+        int regions = 0;
+        for (ByteBuf b : bufs) {
+            regions += b.nioBufferCount();
+        }
+        return regions;
+    }
 
     /** Runs {@code writer} over the op's zeroed command image; a writer that throws gives the slot back. */
     private boolean writeCommand(OpSlot op, int cmdOp, UringCmdWriter writer, long address, int length,
