@@ -18,7 +18,8 @@ public final class SlotSignals {
     private static final int SPINS = 200;
 
     private final AtomicLongArray completed;
-    private final Thread[] waiter = new Thread[1];
+    /** The waiting thread: written before {@code awaited}, read after it, so the volatile publishes it. */
+    private Thread waiter;
     /** The slot the waiter sleeps on, or -1. */
     private volatile int awaited = -1;
 
@@ -38,7 +39,7 @@ public final class SlotSignals {
     public void complete(int slot) {
         completed.set(slot, completed.get(slot) + 1);
         if (awaited == slot) {
-            LockSupport.unpark(waiter[0]);
+            LockSupport.unpark(waiter);
         }
     }
 
@@ -69,7 +70,7 @@ public final class SlotSignals {
         if (completed.get(slot) >= count) {
             return;
         }
-        waiter[0] = Thread.currentThread();      // published by the volatile write of awaited
+        waiter = Thread.currentThread();
         awaited = slot;
         try {
             while (completed.get(slot) < count) {
