@@ -27,11 +27,12 @@ import java.util.Set;
  * @param out          where the results go
  * @param fsyncEvery   writes between fdatasyncs in seqwrite
  * @param lock         how the data file is held in memory: vmtouch, mlock or none
+ * @param fork         run each in-JVM trial in a JVM of its own ({@link TrialProcess})
  */
 public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, List<String> backends,
                            boolean registered, List<Threads> threadSpec, Set<ThreadKind> threadKinds,
                            Duration seconds, Duration warmup, long fileSize, Path dir, Path out, int fsyncEvery,
-                           String lock) {
+                           String lock, boolean fork) {
 
     /** The usage text that {@code --help} prints. */
     public static final String USAGE = """
@@ -53,6 +54,8 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
               --out DIR          results: table.txt, results.csv/json, chart.svg
                                                                     (default bench-results/TIMESTAMP)
               --lock HOW         vmtouch | mlock | none: keep the data file in memory (default vmtouch)
+              --fork yes|no      each in-JVM trial (warm-up + run) in a JVM of its own, so no backend
+                                 runs on JIT profiles another left behind                (default yes)
             """;
 
     /**
@@ -85,6 +88,7 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
         Path out = null;
         int fsyncEvery = 64;
         String lock = "vmtouch";
+        boolean fork = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--registered")) {
@@ -112,6 +116,11 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
                 case "--dir" -> dir = Path.of(v);
                 case "--out" -> out = Path.of(v);
                 case "--lock" -> lock = v;
+                case "--fork" -> fork = switch (v.toLowerCase(Locale.ROOT)) {
+                    case "yes", "true" -> true;
+                    case "no", "false" -> false;
+                    default -> throw new IllegalArgumentException("--fork must be yes or no");
+                };
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -137,7 +146,7 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
         List<Threads> spec = threads == null ? null : parseThreads(threads, kinds);
         return new BenchOptions(workloads, qds, backends, registered, spec, kinds,
                 Duration.ofNanos((long) (seconds * 1e9)), Duration.ofNanos((long) (warmup * 1e9)), fileSize,
-                dir, out, fsyncEvery, lock);
+                dir, out, fsyncEvery, lock, fork);
     }
 
     /**

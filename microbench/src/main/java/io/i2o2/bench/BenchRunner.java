@@ -64,8 +64,9 @@ public final class BenchRunner {
         Map<String, String> header = new LinkedHashMap<>();
         header.put("started", started);
         header.putAll(machine.asMap());
-        header.put("trial", String.format(Locale.ROOT, "%.1f s, warm-up %.1f s (in-JVM backends)",
-                options.seconds().toNanos() / 1e9, options.warmup().toNanos() / 1e9));
+        header.put("trial", String.format(Locale.ROOT, "%.1f s, warm-up %.1f s (in-JVM backends, %s)",
+                options.seconds().toNanos() / 1e9, options.warmup().toNanos() / 1e9,
+                options.fork() ? "each trial in a JVM of its own" : "all in this one JVM: --fork no"));
         if (needData) {
             if (DataFile.ensure(data, options.fileSize())) {
                 System.err.println("bench: wrote data file " + data + " (" + (options.fileSize() >> 20) + " MiB)");
@@ -175,6 +176,11 @@ public final class BenchRunner {
         Backend b = p.backend();
         Trial t = p.trial();
         try {
+            if (b.needsWarmup() && options.fork()) {
+                progress.trial(label + " (own JVM, warm-up first)", options.warmup().toNanos() + env.durationNanos());
+                prepare(t, env);
+                return ResultRow.measured(b.name(), t, TrialProcess.run(b.name(), t, env, options.warmup()));
+            }
             if (b.needsWarmup() && !options.warmup().isZero()) {
                 progress.trial(label + " (warm-up)", options.warmup().toNanos());
                 prepare(t, env);
@@ -190,7 +196,7 @@ public final class BenchRunner {
     }
 
     /** Every seqwrite trial starts from the same empty, sparse scratch file. */
-    private static void prepare(Trial t, BenchEnv env) throws IOException {
+    static void prepare(Trial t, BenchEnv env) throws IOException {
         if (t.workload() == Workload.SEQWRITE) {
             DataFile.resetScratch(env.writeFile(), env.fileSize());
         }

@@ -1,6 +1,7 @@
 package io.i2o2.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,9 @@ class BenchOptionsTest {
                 new BenchOptions.Threads(1, ThreadKind.PLATFORM), new BenchOptions.Threads(2, ThreadKind.PLATFORM)),
                 o.threads(Workload.NOP));
         assertEquals(4, o.threads(Workload.RANDREAD_DIRECT).size());
+        assertTrue(o.fork(), "in-JVM trials run in JVMs of their own unless told otherwise");
+        assertFalse(BenchOptions.parse("--fork", "no").fork());
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--fork", "maybe"));
     }
 
     @Test
