@@ -1,8 +1,9 @@
 #!/bin/bash
 # cross-thread.sh: the submission-path figures of the README in one go, every peer beside us in the same run
-# (one JVM per line, each line's rows side by side). Run on a quiet machine; about 5 minutes at the default.
+# (each trial in a JVM of its own, each line's rows side by side; with ROUNDS > 1 each row is the median of
+# that many rounds). Run on a quiet machine; about 6 minutes per round at the default.
 #
-#   microbench/cross-thread.sh [SECONDS]      (default 5 s per trial, 1 s warm-up)
+#   microbench/cross-thread.sh [SECONDS] [ROUNDS]   (default 5 s per trial after 3 s of warm-up, 1 round)
 #
 # Rows: NOP on the loop's own thread (batch / QD 32); 2 producers sharing 4,096 NOPs in flight (futures and
 # callbacks); 32 in flight per producer for 1, 2 and 64 producers; 1,024 virtual threads each submitting one
@@ -11,7 +12,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 s=${1:-5}
-common=(--seconds "$s" --warmup 1 --file-size 256m)
+common=(--seconds "$s" --warmup 3 --file-size 256m --repeat "${2:-1}")
 run() { ./i2o2 bench "${common[@]}" "$@" 2>/dev/null | sed -n '/^backend/,/^ops\/s/p' | grep -v '^ops/s'; }
 run --workload nop --qd 32 --threads 0 --backends c,netty,i2o2
 run --workload nop --qd 4096 --threads 2 --backends c,netty,i2o2,i2o2-callback

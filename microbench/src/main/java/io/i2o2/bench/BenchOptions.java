@@ -28,11 +28,12 @@ import java.util.Set;
  * @param fsyncEvery   writes between fdatasyncs in seqwrite
  * @param lock         how the data file is held in memory: vmtouch, mlock or none
  * @param fork         run each in-JVM trial in a JVM of its own ({@link TrialProcess})
+ * @param repeat       rounds of the whole plan; each row is the round with the median ops/s
  */
 public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, List<String> backends,
                            boolean registered, List<Threads> threadSpec, Set<ThreadKind> threadKinds,
                            Duration seconds, Duration warmup, long fileSize, Path dir, Path out, int fsyncEvery,
-                           String lock, boolean fork) {
+                           String lock, boolean fork, int repeat) {
 
     /** The usage text that {@code --help} prints. */
     public static final String USAGE = """
@@ -47,7 +48,7 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
                                  randread-xt 1,2; randread 1,2,32; randread-direct 1,2,32,128)
               --thread-kind K    platform | virtual | both: what a plain N means      (default platform)
               --seconds S        length of one trial                                  (default 3)
-              --warmup S         warm-up before each in-JVM trial                     (default 1)
+              --warmup S         warm-up before each in-JVM trial                     (default 2)
               --file-size SIZE   data file size, e.g. 256m, 1g                        (default 1g)
               --fsync-every N    seqwrite: 128 KiB writes between fdatasyncs          (default 64)
               --dir DIR          data and scratch files                    (default bench-results/data)
@@ -56,6 +57,8 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
               --lock HOW         vmtouch | mlock | none: keep the data file in memory (default vmtouch)
               --fork yes|no      each in-JVM trial (warm-up + run) in a JVM of its own, so no backend
                                  runs on JIT profiles another left behind                (default yes)
+              --repeat N         run the whole plan N times, round after round; each row is the
+                                 median run, its note the spread                          (default 1)
             """;
 
     /**
@@ -82,13 +85,14 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
         String threads = null;
         String kind = "platform";
         double seconds = 3;
-        double warmup = 1;
+        double warmup = 2;
         long fileSize = 1L << 30;
         Path dir = Path.of("bench-results", "data");
         Path out = null;
         int fsyncEvery = 64;
         String lock = "vmtouch";
         boolean fork = true;
+        int repeat = 1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--registered")) {
@@ -116,6 +120,7 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
                 case "--dir" -> dir = Path.of(v);
                 case "--out" -> out = Path.of(v);
                 case "--lock" -> lock = v;
+                case "--repeat" -> repeat = positive(a, v);
                 case "--fork" -> fork = switch (v.toLowerCase(Locale.ROOT)) {
                     case "yes", "true" -> true;
                     case "no", "false" -> false;
@@ -146,7 +151,7 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
         List<Threads> spec = threads == null ? null : parseThreads(threads, kinds);
         return new BenchOptions(workloads, qds, backends, registered, spec, kinds,
                 Duration.ofNanos((long) (seconds * 1e9)), Duration.ofNanos((long) (warmup * 1e9)), fileSize,
-                dir, out, fsyncEvery, lock, fork);
+                dir, out, fsyncEvery, lock, fork, repeat);
     }
 
     /**

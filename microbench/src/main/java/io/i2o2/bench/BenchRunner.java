@@ -5,6 +5,7 @@ import io.i2o2.bench.files.MemoryLock;
 import io.i2o2.bench.files.MlockLock;
 import io.i2o2.bench.files.Residency;
 import io.i2o2.bench.files.VmtouchLock;
+import io.i2o2.bench.report.Format;
 import io.i2o2.bench.report.Ratios;
 import io.i2o2.bench.report.ResultFiles;
 import io.i2o2.bench.report.ResultRow;
@@ -64,9 +65,10 @@ public final class BenchRunner {
         Map<String, String> header = new LinkedHashMap<>();
         header.put("started", started);
         header.putAll(machine.asMap());
-        header.put("trial", String.format(Locale.ROOT, "%.1f s, warm-up %.1f s (in-JVM backends, %s)",
+        header.put("trial", String.format(Locale.ROOT, "%.1f s, warm-up %.1f s (in-JVM backends, %s)%s",
                 options.seconds().toNanos() / 1e9, options.warmup().toNanos() / 1e9,
-                options.fork() ? "each trial in a JVM of its own" : "all in this one JVM: --fork no"));
+                options.fork() ? "each trial in a JVM of its own" : "all in this one JVM: --fork no",
+                options.repeat() > 1 ? "; each row the median of " + options.repeat() + " rounds" : ""));
         if (needData) {
             if (DataFile.ensure(data, options.fileSize())) {
                 System.err.println("bench: wrote data file " + data + " (" + (options.fileSize() >> 20) + " MiB)");
@@ -146,18 +148,26 @@ public final class BenchRunner {
                 }
             }
             plan.sort(order(plan));
+            // Repeats run round after round (the whole plan each time), so that drift on a shared host spreads
+            // over every backend alike; each row is then the run with the median ops/s.
+            List<List<ResultRow>> runs = new ArrayList<>();
+            plan.forEach(p -> runs.add(new ArrayList<>()));
+            int total = plan.size() * options.repeat();
             try (ProgressLine progress = new ProgressLine()) {
-                for (int i = 0; i < plan.size(); i++) {
-                    Planned p = plan.get(i);
-                    String label = String.format(Locale.ROOT, "[%d/%d] %s %s %s", i + 1, plan.size(),
-                            p.backend().name(), p.trial().workload().cliName(), p.trial().label());
-                    ResultRow row = runOne(p, env, label, progress);
-                    rows.add(row);
-                    progress.lastResult(row.measurement() == null ? p.backend().name() + " failed"
-                            : p.backend().name() + " " + p.trial().label() + " "
-                            + String.format(Locale.ROOT, "%.0f/s", row.measurement().opsPerSecond()));
+                for (int round = 0, n = 0; round < options.repeat(); round++) {
+                    for (int i = 0; i < plan.size(); i++) {
+                        Planned p = plan.get(i);
+                        String label = String.format(Locale.ROOT, "[%d/%d] %s %s %s", ++n, total,
+                                p.backend().name(), p.trial().workload().cliName(), p.trial().label());
+                        ResultRow row = runOne(p, env, label, progress);
+                        runs.get(i).add(row);
+                        progress.lastResult(row.measurement() == null ? p.backend().name() + " failed"
+                                : p.backend().name() + " " + p.trial().label() + " "
+                                + String.format(Locale.ROOT, "%.0f/s", row.measurement().opsPerSecond()));
+                    }
                 }
             }
+            runs.forEach(r -> rows.add(median(r)));
         } finally {
             for (Backend b : backends) {
                 b.close();
@@ -193,6 +203,28 @@ public final class BenchRunner {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
             return ResultRow.failed(b.name(), t.workload(), t, "failed: " + msg.lines().findFirst().orElse(""));
         }
+    }
+
+    /**
+     * The run with the median ops/s among a trial's repeats, noting the spread; a failed repeat is the row
+     * if any failed (a trial that fails sometimes must not look fine).
+     */
+    static ResultRow median(List<ResultRow> repeats) {
+        if (repeats.size() == 1) {
+            return repeats.getFirst();
+        }
+        for (ResultRow r : repeats) {
+            if (r.measurement() == null) {
+                return r;
+            }
+        }
+        List<ResultRow> sorted = new ArrayList<>(repeats);
+        sorted.sort(Comparator.comparingDouble(r -> r.measurement().opsPerSecond()));
+        ResultRow mid = sorted.get((sorted.size() - 1) / 2);
+        String spread = String.format(Locale.ROOT, "median of %d, %s-%s ops/s", sorted.size(),
+                Format.rate(sorted.getFirst().measurement().opsPerSecond()),
+                Format.rate(sorted.getLast().measurement().opsPerSecond()));
+        return ResultRow.measured(mid.backend(), mid.trial(), mid.measurement().withNote(spread));
     }
 
     /** Every seqwrite trial starts from the same empty, sparse scratch file. */

@@ -24,6 +24,9 @@ class BenchOptionsTest {
         assertTrue(o.fork(), "in-JVM trials run in JVMs of their own unless told otherwise");
         assertFalse(BenchOptions.parse("--fork", "no").fork());
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--fork", "maybe"));
+        assertEquals(1, o.repeat());
+        assertEquals(3, BenchOptions.parse("--repeat", "3").repeat());
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--repeat", "0"));
     }
 
     @Test

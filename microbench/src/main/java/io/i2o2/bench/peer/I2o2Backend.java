@@ -142,8 +142,12 @@ public final class I2o2Backend implements Backend {
             if (trial.crossThread()) {
                 return crossThreadReads(file, trial, env, buffers);
             }
-            for (int s = 0; s < trial.qd(); s++) {
-                buffers.add(trial.registered() ? fixedBuffer(loop) : AlignedBuffers.allocate(bs, alignment(file)));
+            if (trial.registered()) {
+                for (int s = 0; s < trial.qd(); s++) {
+                    buffers.add(fixedBuffer(loop));
+                }
+            } else {
+                buffers.addAll(window(trial.qd(), bs, alignment(file)));
             }
             if (I2o2Setup.futureLatency(trial)) {
                 return I2o2FutureReads.run(file, buffers.getFirst(), bs, env);
@@ -167,8 +171,8 @@ public final class I2o2Backend implements Backend {
         int bs = trial.workload().blockSize();
         long blocks = env.blocks(bs);
         int window = trial.perProducerWindow();
-        for (int s = 0; s < trial.threads() * window; s++) {
-            buffers.add(AlignedBuffers.allocate(bs, alignment(file)));
+        for (int p = 0; p < trial.threads(); p++) {
+            buffers.addAll(window(window, bs, alignment(file)));
         }
         if (callbacks) {
             return CallbackProducers.run(trial, env,
@@ -223,6 +227,21 @@ public final class I2o2Backend implements Backend {
             throw new IllegalStateException("registered buffers exhausted: the pool is sized for the QD");
         }
         return b;
+    }
+
+    /**
+     * {@code count} buffers of {@code bs} bytes back to back in one aligned region, laid out as the Netty
+     * peer's are (one arena allocation per window): the kernel copies into the same kind of memory for both.
+     * Each is a retained slice: releasing them all frees the region.
+     */
+    private static List<ByteBuf> window(int count, int bs, int alignment) {
+        ByteBuf region = AlignedBuffers.allocate(count * bs, alignment);
+        List<ByteBuf> slices = new ArrayList<>(count);
+        for (int s = 0; s < count; s++) {
+            slices.add(region.retainedSlice(s * bs, bs));
+        }
+        region.release();
+        return slices;
     }
 
     /** {@code size} random bytes, aligned: the seqwrite payload (never all zero). */

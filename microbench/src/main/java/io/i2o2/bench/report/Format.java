@@ -3,12 +3,17 @@ package io.i2o2.bench.report;
 import java.util.Locale;
 
 /** Number formatting shared by the table and the chart: short, fixed locale, "-" for unknown. */
-final class Format {
+public final class Format {
     private Format() {
     }
 
-    /** A rate such as {@code 853.2k} or {@code 9.91M}. */
-    static String rate(double v) {
+    /**
+     * A rate such as {@code 853.2k} or {@code 9.91M}.
+     *
+     * @param v the rate, or NaN for unknown
+     * @return the text, {@code -} for unknown
+     */
+    public static String rate(double v) {
         if (Double.isNaN(v)) {
             return "-";
         }

@@ -1,0 +1,33 @@
+package io.i2o2.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.i2o2.bench.report.ResultRow;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchRunnerTest {
+    private static final Trial TRIAL = Trial.ring(Workload.RANDREAD, 32, false);
+
+    private static ResultRow row(long ops) {
+        return ResultRow.measured("i2o2", TRIAL, new Measurement(ops, 1_000_000_000L, 1, 1, 1, 1, ""));
+    }
+
+    @Test
+    void repeatsBecomeTheirMedianRunWithTheSpreadNoted() {
+        ResultRow m = BenchRunner.median(List.of(row(900_000), row(700_000), row(1_000_000)));
+        assertEquals(900_000, m.measurement().ops());
+        assertTrue(m.measurement().note().contains("median of 3, 700.0k-1.00M"), m.measurement().note());
+        assertEquals(700_000, BenchRunner.median(List.of(row(900_000), row(700_000))).measurement().ops(),
+                "of an even count, the lower middle");
+        assertEquals("", BenchRunner.median(List.of(row(5))).measurement().note(), "one run is shown as it is");
+    }
+
+    @Test
+    void aRepeatThatFailedIsTheRow() {
+        ResultRow failed = ResultRow.failed("i2o2", Workload.RANDREAD, TRIAL, "failed: short read");
+        assertNull(BenchRunner.median(List.of(row(900_000), failed, row(800_000))).measurement());
+    }
+}
