@@ -72,7 +72,7 @@ abstract class LoopWorkload {
      * time they are given, so one reading serves the completions and resubmissions of a batch alike.
      */
     private long clock(int slot) {
-        if (started[slot] == now) {
+        if (slot < 0 || slot >= started.length || started[slot] == now) {     // a tag of its own (fdatasync): read
             now = System.nanoTime();
         }
         return now;
