@@ -191,7 +191,7 @@ final class Submitter {
             links++;
         }
         SubmissionQueue sq = target.sq();
-        return sq.space() >= links || (submitQuietly(target) >= 0 && sq.space() >= links);
+        return sq.hasRoomFor(links) || (submitQuietly(target) >= 0 && sq.hasRoomFor(links));
     }
 
     private int submitQuietly(Ring target) {

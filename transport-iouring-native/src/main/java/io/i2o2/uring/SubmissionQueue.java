@@ -91,6 +91,18 @@ public final class SubmissionQueue {
     }
 
     /**
+     * Whether {@code n} more entries can be handed out now. Asks the kernel's head only when the last one
+     * read does not already leave room: the head moves only forward, so a stale one can only understate the
+     * room, and a loop writing one op at a time skips an acquire load of shared memory per op.
+     *
+     * @param n the entries wanted
+     * @return whether {@link #next()} will hand out {@code n} entries
+     */
+    public boolean hasRoomFor(int n) {
+        return entries - (tail - head) >= n || space() >= n;
+    }
+
+    /**
      * The number of entries the SQ holds.
      *
      * @return the number of entries the SQ holds

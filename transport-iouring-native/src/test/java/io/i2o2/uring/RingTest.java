@@ -98,7 +98,10 @@ class RingTest {
             }
             assertNull(sq.next(), "a full SQ hands out no entry");
             assertEquals(0, sq.space());
+            assertFalse(sq.hasRoomFor(1));
             assertEquals(4, ring.submit());
+            assertTrue(sq.hasRoomFor(4), "the kernel consumed all four: room is asked for again, not taken as stale");
+            assertFalse(sq.hasRoomFor(5));
             Sqe again = sq.next();
             assertNotNull(again, "room again after submit");
             again.prepNop().userData(99);
