@@ -167,11 +167,13 @@ abstract class FileIoCore {
         }
         // Re-check after claiming: the loop stops accepting, then waits for claimed slots to come home. The
         // loop itself cannot race its own shutdown, so its submissions skip the second look.
-        if ((!loop.inEventLoop() && !isAccepting()) || (file != null && !file.acquireOp())) {
+        boolean onLoop = loop.inEventLoop();
+        if ((!onLoop && !isAccepting()) || (file != null && !file.acquireOp(onLoop))) {
             table.unclaim(op);
             return null;
         }
         op.file = file;
+        op.fileShare = file != null && onLoop;
         return op;
     }
 
@@ -218,9 +220,10 @@ abstract class FileIoCore {
     /** Gives back a claimed slot whose op was abandoned before submission, with its file reference. */
     final void abandon(OpSlot op) {
         IoUringFile file = op.file;
+        boolean share = op.fileShare;
         table.unclaim(op);
         if (file != null) {
-            file.releaseOp();
+            file.releaseOp(share);
         }
     }
 

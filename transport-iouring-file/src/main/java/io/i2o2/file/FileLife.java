@@ -21,6 +21,11 @@ final class FileLife {
             (ResourceLeakDetector<?>) ResourceLeakDetectorFactory.instance().newResourceLeakDetector(IoUringFile.class);
 
     final AtomicInteger refs = new AtomicInteger(1);
+    /**
+     * Ops claimed on the file's loop thread that share one of {@link #refs} ({@link IoUringFile#acquireOp});
+     * 0 when they hold none. Loop thread only.
+     */
+    int loopShares;
     final boolean ownsFd;
     /** The path it was opened by, or null (a descriptor opened elsewhere). */
     final String path;

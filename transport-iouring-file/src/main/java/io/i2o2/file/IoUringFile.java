@@ -1142,8 +1142,23 @@ public final class IoUringFile {
         return l.closed;
     }
 
-    /** Takes a reference for an op; false once closing. */
-    boolean acquireOp() {
+    /**
+     * Takes a reference for an op; false once closing. On the loop thread ({@code onLoop}) the op takes a share
+     * of one reference that all the loop's own ops hold together: a plain count instead of two atomics per op
+     * (2% of a page-cache read's loop time on Netty's loop). A share never leaves the loop thread: an op handed
+     * over trades it for a reference of its own first ({@link #shareToReference}).
+     *
+     * @return whether the op holds a reference (of its own, or a share when {@code onLoop})
+     */
+    boolean acquireOp(boolean onLoop) {
+        if (onLoop && life.loopShares > 0) {
+            // The shares' reference keeps the descriptor open; a close that began refuses new ops as the CAS does.
+            if (life.refs.get() < 0) {
+                return false;
+            }
+            life.loopShares++;
+            return true;
+        }
         AtomicInteger refs = life.refs;
         for (;;) {
             int r = refs.get();
@@ -1151,16 +1166,29 @@ public final class IoUringFile {
                 return false;
             }
             if (refs.compareAndSet(r, r + 1)) {
+                if (onLoop) {
+                    life.loopShares = 1;
+                }
                 return true;
             }
         }
     }
 
-    /** Gives back an op's reference; the last one of a closing file closes it. */
-    void releaseOp() {
+    /** Gives back what {@link #acquireOp} took; the last reference of a closing file closes it. */
+    void releaseOp(boolean share) {
+        if (share && --life.loopShares > 0) {
+            return;
+        }
         if (life.refs.decrementAndGet() == CLOSING) {
             finishClose();
         }
+    }
+
+    /** A loop-thread op leaves the loop thread's hands (handed over): its share becomes a reference of its own. */
+    void shareToReference() {
+        // The shares hold a reference until this returns, so the count cannot reach CLOSING meanwhile.
+        life.refs.getAndIncrement();
+        releaseOp(true);
     }
 
     private void finishClose() {

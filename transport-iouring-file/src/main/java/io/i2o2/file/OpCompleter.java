@@ -121,7 +121,7 @@ final class OpCompleter {
                     + " op pinned failed (released elsewhere too?)", t);
         }
         if (op.file != null) {
-            op.file.releaseOp();
+            op.file.releaseOp(op.fileShare);
         }
         if (op.opening != null) {
             op.opening.openEnded();

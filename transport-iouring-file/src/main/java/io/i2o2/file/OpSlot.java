@@ -50,6 +50,8 @@ final class OpSlot {
     OpKind kind;
     /** The file this op works on, or null; holds one of the file's op references until completion. */
     IoUringFile file;
+    /** Whether {@link #file}'s reference is a loop-thread share ({@link IoUringFile#acquireOp}), not its own. */
+    boolean fileShare;
     int fd;
     boolean fixedFile;
     long addr;
@@ -156,6 +158,9 @@ final class OpSlot {
         }
         if (file != null) {
             file = null;
+        }
+        if (fileShare) {
+            fileShare = false;
         }
         if (fd != 0) {
             fd = 0;

@@ -85,8 +85,18 @@ final class OpTable {
         release(s);
     }
 
-    /** Hands a filled slot to the loop. Any thread. */
+    /** Hands a filled slot (a chain's head) to the loop. Any thread. */
     void handOver(OpSlot s) {
+        // Once queued, an op may be failed by any thread (the loop died): loop-thread file shares go no further.
+        for (OpSlot link = s; ; link = slots[link.next]) {
+            if (link.fileShare) {
+                link.fileShare = false;
+                link.file.shareToReference();
+            }
+            if (link.next < 0) {
+                break;
+            }
+        }
         s.state = OpSlot.QUEUED;
         if (!submitted.offer(s.index)) {
             // Cannot happen: the queue holds as many indexes as there are slots.

@@ -1,5 +1,7 @@
 package io.i2o2.file;
 
+import java.util.List;
+import java.util.ArrayList;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.i2o2.uring.Errno;
 import io.i2o2.uring.Linux;
@@ -478,6 +480,72 @@ class FileOpsTest {
         assertEquals(1, late.refCnt());
         late.release();
         assertThrows(ExecutionException.class, () -> file.fsync().get());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#all")
+    void closeOnTheLoopThreadWaitsForItsOwnOpsAndOthersAlike(Groups type) throws Exception {
+        // The loop's own ops share one file reference, ops from other threads take their own, and ops the
+        // loop thread cannot put into its full SQ at once are handed over (their share becomes a reference).
+        // Whatever the mix, the descriptor closes only after the last op, and nothing is accepted after close.
+        IoUringFileIo loop = loop(type);
+        Files.write(dir.resolve("l"), random(1 << 20, 9));
+        IoUringFile file = await(loop.open(dir.resolve("l")));
+        Path fdLink = Path.of("/proc/self/fd/" + file.fd());
+        Path opened = Files.readSymbolicLink(fdLink);
+        int onLoop = 1000;     // more than the default SQ (256 entries) takes in one go
+        List<ByteBuf> bufs = new ArrayList<>();
+        List<IntFuture> reads = new ArrayList<>();
+        CompletableFuture<Future<Void>> closed = new CompletableFuture<>();
+        Thread other = new Thread(() -> {
+            for (int i = 0; i < 64; i++) {
+                ByteBuf b = ALLOC.directBuffer(4096);
+                IntFuture f = file.read(b, (long) i * 4096);
+                synchronized (reads) {
+                    bufs.add(b);
+                    reads.add(f);
+                }
+            }
+        });
+        other.start();
+        loop.executor().execute(() -> {
+            for (int i = 0; i < onLoop; i++) {
+                ByteBuf b = ALLOC.directBuffer(4096);
+                IntFuture f = file.read(b, (long) (i % 256) * 4096);
+                synchronized (reads) {
+                    bufs.add(b);
+                    reads.add(f);
+                }
+            }
+            closed.complete(file.close());
+        });
+        other.join();
+        Future<Void> closing = closed.get(10, TimeUnit.SECONDS);
+        ByteBuf late = ALLOC.directBuffer(16);
+        assertInstanceOf(ClosedFileException.class, file.read(late, 0).await().cause());
+        late.release();
+        synchronized (reads) {
+            for (IntFuture f : reads) {
+                Future<Integer> done = f.await();
+                if (done.isSuccess()) {
+                    assertEquals(4096, f.resultAsInt(), "an accepted read reads the whole block");
+                } else {
+                    // Only the other thread's reads can lose the race with the close, and then they are refused.
+                    assertInstanceOf(ClosedFileException.class, done.cause());
+                }
+            }
+            assertTrue(reads.stream().filter(Future::isSuccess).count() >= onLoop,
+                    "every read the loop submitted before its own close() completed");
+        }
+        await(closing);
+        assertFalse(Files.exists(fdLink) && Files.readSymbolicLink(fdLink).equals(opened),
+                "the descriptor is closed once the last read completed");
+        synchronized (reads) {
+            for (ByteBuf b : bufs) {
+                assertEquals(1, b.refCnt(), "every read released its buffer exactly once");
+                b.release();
+            }
+        }
     }
 
     @ParameterizedTest
