@@ -485,15 +485,15 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void closeOnTheLoopThreadWaitsForItsOwnOpsAndOthersAlike(Groups type) throws Exception {
-        // The loop's own ops share one file reference, ops from other threads take their own, and ops the
-        // loop thread cannot put into its full SQ at once are handed over (their share becomes a reference).
+        // The loop's own ops share one file reference, ops from other threads take their own, and a loop op
+        // that has to queue behind handed-over ones (Netty's loop) trades its share for a reference of its own.
         // Whatever the mix, the descriptor closes only after the last op, and nothing is accepted after close.
         IoUringFileIo loop = loop(type);
         Files.write(dir.resolve("l"), random(1 << 20, 9));
         IoUringFile file = await(loop.open(dir.resolve("l")));
         Path fdLink = Path.of("/proc/self/fd/" + file.fd());
         Path opened = Files.readSymbolicLink(fdLink);
-        int onLoop = 1000;     // more than the default SQ (256 entries) takes in one go
+        int onLoop = 1000;     // more than the default SQ (256 entries): the loop submits mid-task to make room
         List<ByteBuf> bufs = new ArrayList<>();
         List<IntFuture> reads = new ArrayList<>();
         CompletableFuture<Future<Void>> closed = new CompletableFuture<>();
