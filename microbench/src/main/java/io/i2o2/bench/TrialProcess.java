@@ -1,15 +1,12 @@
 package io.i2o2.bench;
 
-import java.io.BufferedReader;
+import io.i2o2.bench.sys.Command;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One trial of an in-JVM backend in a JVM of its own, as JMH forks: the warm-up and the measured run share
@@ -20,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The parent passes the trial and the run's environment as arguments ({@link #command}); the child
  * prints one line starting with {@link #RESULT} (or {@link #FAILURE}) on its standard output, which the
- * parent parses ({@link #parse}); everything else the child writes goes to the parent's standard error.
+ * parent parses ({@link #parse}); everything else the child writes goes to the parent's standard error
+ * once it is done ({@link Command} runs it).
  */
 public final class TrialProcess {
     /** The prefix of the child's result line. */
@@ -45,36 +43,23 @@ public final class TrialProcess {
      * @throws Exception if the child failed (its message), hung or printed no result
      */
     public static Measurement run(String backend, Trial trial, BenchEnv env, Duration warmup) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command(backend, trial, env, warmup))
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
-        Process child = pb.start();
-        child.getOutputStream().close();
+        long limit = env.duration().plus(warmup).plus(GRACE).toSeconds();
+        Command child = Command.run(limit, command(backend, trial, env, warmup));
+        if (!child.stderr().isEmpty()) {
+            System.err.print(child.stderr());
+        }
+        if (child.exitCode() == -1) {
+            throw new IOException("trial JVM still running after " + limit + " s: killed");
+        }
         List<String> lines = new ArrayList<>();
-        Thread reader = Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader r = new BufferedReader(
-                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    if (line.startsWith(RESULT) || line.startsWith(FAILURE)) {
-                        synchronized (lines) {
-                            lines.add(line);
-                        }
-                    } else {
-                        System.err.println(line);
-                    }
-                }
-            } catch (IOException ignored) {
-                // The child is gone; what it printed so far is all there is.
+        for (String line : child.stdout().lines().toList()) {
+            if (line.startsWith(RESULT) || line.startsWith(FAILURE)) {
+                lines.add(line);
+            } else {
+                System.err.println(line);
             }
-        });
-        long limit = env.duration().plus(warmup).plus(GRACE).toMillis();
-        if (!child.waitFor(limit, TimeUnit.MILLISECONDS)) {
-            child.destroyForcibly().waitFor();
-            throw new IOException("trial JVM still running after " + limit / 1000 + " s: killed");
         }
-        reader.join(TimeUnit.SECONDS.toMillis(10));
-        synchronized (lines) {
-            return parse(lines, child.exitValue());
-        }
+        return parse(lines, child.exitCode());
     }
 
     /**

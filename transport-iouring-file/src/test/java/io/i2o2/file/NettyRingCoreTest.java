@@ -44,6 +44,6 @@ class NettyRingCoreTest {
         assertNull(NettyRingCore.readOrWrite(slot(OpKind.READV)));
         OpSlot linked = slot(OpKind.READ);
         linked.sqeFlags = 4;
-        assertNull(NettyRingCore.readOrWrite(linked), "extra SQE flags go through the encoder");
+        assertNull(NettyRingCore.readOrWrite(linked), "an op with SQE flags of its own (a link) is not the plain pair");
     }
 }
