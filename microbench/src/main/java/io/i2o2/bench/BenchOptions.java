@@ -29,11 +29,12 @@ import java.util.Set;
  * @param lock         how the data file is held in memory: vmtouch, mlock or none
  * @param fork         run each in-JVM trial in a JVM of its own ({@link TrialProcess})
  * @param repeat       rounds of the whole plan; each row is the round with the median ops/s
+ * @param peer         the backend every other one is also compared to round by round, or null
  */
 public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, List<String> backends,
                            boolean registered, List<Threads> threadSpec, Set<ThreadKind> threadKinds,
                            Duration seconds, Duration warmup, long fileSize, Path dir, Path out, int fsyncEvery,
-                           String lock, boolean fork, int repeat) {
+                           String lock, boolean fork, int repeat, String peer) {
 
     /** The usage text that {@code --help} prints. */
     public static final String USAGE = """
@@ -57,8 +58,11 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
               --lock HOW         vmtouch | mlock | none: keep the data file in memory (default vmtouch)
               --fork yes|no      each in-JVM trial (warm-up + run) in a JVM of its own, so no backend
                                  runs on JIT profiles another left behind                (default yes)
-              --repeat N         run the whole plan N times, round after round; each row is the
-                                 median run, its note the spread                          (default 1)
+              --repeat N         run the whole plan N times, round after round (every other round
+                                 in reverse order); each row is the median run, its note the
+                                 spread                                                   (default 1)
+              --peer NAME        also print each backend's ops/s over NAME's, round by round (the
+                                 median of the rounds' ratios: drift of a shared host cancels)
             """;
 
     /**
@@ -93,6 +97,7 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
         String lock = "vmtouch";
         boolean fork = true;
         int repeat = 1;
+        String peer = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--registered")) {
@@ -121,6 +126,7 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
                 case "--out" -> out = Path.of(v);
                 case "--lock" -> lock = v;
                 case "--repeat" -> repeat = positive(a, v);
+                case "--peer" -> peer = BackendRegistry.canonical(v);
                 case "--fork" -> fork = switch (v.toLowerCase(Locale.ROOT)) {
                     case "yes", "true" -> true;
                     case "no", "false" -> false;
@@ -138,6 +144,9 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
         if (!Set.of("vmtouch", "mlock", "none").contains(lock)) {
             throw new IllegalArgumentException("--lock must be vmtouch, mlock or none");
         }
+        if (peer != null && !backends.contains(peer)) {
+            throw new IllegalArgumentException("--peer " + peer + " is not among the backends run (--backends)");
+        }
         if (out == null) {
             String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
             out = Path.of("bench-results", stamp);
@@ -151,7 +160,7 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
         List<Threads> spec = threads == null ? null : parseThreads(threads, kinds);
         return new BenchOptions(workloads, qds, backends, registered, spec, kinds,
                 Duration.ofNanos((long) (seconds * 1e9)), Duration.ofNanos((long) (warmup * 1e9)), fileSize,
-                dir, out, fsyncEvery, lock, fork, repeat);
+                dir, out, fsyncEvery, lock, fork, repeat, peer);
     }
 
     /**

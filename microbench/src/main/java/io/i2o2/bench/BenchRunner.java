@@ -6,6 +6,7 @@ import io.i2o2.bench.files.MlockLock;
 import io.i2o2.bench.files.Residency;
 import io.i2o2.bench.files.VmtouchLock;
 import io.i2o2.bench.report.Format;
+import io.i2o2.bench.report.PairedRatios;
 import io.i2o2.bench.report.Ratios;
 import io.i2o2.bench.report.ResultFiles;
 import io.i2o2.bench.report.ResultRow;
@@ -34,6 +35,8 @@ import java.util.Map;
 public final class BenchRunner {
     private final BenchOptions options;
     private final Map<String, List<String>> notes = new LinkedHashMap<>();
+    /** {@code --peer}'s lines, once the trials ran. */
+    private List<String> paired = List.of();
 
     /**
      * @param options the parsed command line
@@ -107,6 +110,11 @@ public final class BenchRunner {
         StringBuilder out = new StringBuilder();
         header.forEach((k, v) -> out.append(String.format(Locale.ROOT, "%-17s %s%n", k + ":", v)));
         out.append('\n').append(ResultTable.render(rows));
+        if (!paired.isEmpty()) {
+            out.append(String.format(Locale.ROOT, "paired with %s (each round's ops/s over %s's in that round;"
+                    + " median of the rounds):%n", options.peer(), options.peer()));
+            paired.forEach(l -> out.append("  ").append(l).append('\n'));
+        }
         if (!noteLines.isEmpty()) {
             out.append("not run:\n");
             noteLines.forEach(n -> out.append("  ").append(n).append('\n'));
@@ -148,14 +156,16 @@ public final class BenchRunner {
                 }
             }
             plan.sort(order(plan));
-            // Repeats run round after round (the whole plan each time), so that drift on a shared host spreads
-            // over every backend alike; each row is then the run with the median ops/s.
+            // Repeats run round after round (the whole plan each time, every other round in reverse order: two
+            // neighbours run A B, then B A), so that drift on a shared host spreads over every backend alike;
+            // each row is then the run with the median ops/s.
             List<List<ResultRow>> runs = new ArrayList<>();
             plan.forEach(p -> runs.add(new ArrayList<>()));
             int total = plan.size() * options.repeat();
             try (ProgressLine progress = new ProgressLine()) {
                 for (int round = 0, n = 0; round < options.repeat(); round++) {
-                    for (int i = 0; i < plan.size(); i++) {
+                    for (int k = 0; k < plan.size(); k++) {
+                        int i = runOrder(round, k, plan.size());
                         Planned p = plan.get(i);
                         String label = String.format(Locale.ROOT, "[%d/%d] %s %s %s", ++n, total,
                                 p.backend().name(), p.trial().workload().cliName(), p.trial().label());
@@ -168,6 +178,9 @@ public final class BenchRunner {
                 }
             }
             runs.forEach(r -> rows.add(median(r)));
+            if (options.peer() != null) {
+                paired = PairedRatios.render(runs, options.peer());
+            }
         } finally {
             for (Backend b : backends) {
                 b.close();
@@ -203,6 +216,11 @@ public final class BenchRunner {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
             return ResultRow.failed(b.name(), t.workload(), t, "failed: " + msg.lines().findFirst().orElse(""));
         }
+    }
+
+    /** The plan entry run {@code k}-th in {@code round}: the plan's order, reversed in every odd round. */
+    static int runOrder(int round, int k, int planSize) {
+        return round % 2 == 0 ? k : planSize - 1 - k;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.i2o2.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +28,11 @@ class BenchOptionsTest {
         assertEquals(1, o.repeat());
         assertEquals(3, BenchOptions.parse("--repeat", "3").repeat());
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--repeat", "0"));
+        assertNull(o.peer());
+        assertEquals("netty-iouring", BenchOptions.parse("--peer", "netty").peer());
+        IllegalArgumentException notRun = assertThrows(IllegalArgumentException.class,
+                () -> BenchOptions.parse("--backends", "c,i2o2", "--peer", "netty"));
+        assertTrue(notRun.getMessage().contains("not among the backends"), notRun.getMessage());
     }
 
     @Test

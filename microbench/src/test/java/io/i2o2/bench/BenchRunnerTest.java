@@ -26,6 +26,15 @@ class BenchRunnerTest {
     }
 
     @Test
+    void everyOtherRoundRunsThePlanBackwards() {
+        assertEquals(List.of(0, 1, 2), List.of(BenchRunner.runOrder(0, 0, 3), BenchRunner.runOrder(0, 1, 3),
+                BenchRunner.runOrder(0, 2, 3)));
+        assertEquals(List.of(2, 1, 0), List.of(BenchRunner.runOrder(1, 0, 3), BenchRunner.runOrder(1, 1, 3),
+                BenchRunner.runOrder(1, 2, 3)));
+        assertEquals(0, BenchRunner.runOrder(2, 0, 3));
+    }
+
+    @Test
     void aRepeatThatFailedIsTheRow() {
         ResultRow failed = ResultRow.failed("i2o2", Workload.RANDREAD, TRIAL, "failed: short read");
         assertNull(BenchRunner.median(List.of(row(900_000), failed, row(800_000))).measurement());

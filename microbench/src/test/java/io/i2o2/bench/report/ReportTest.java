@@ -46,6 +46,33 @@ class ReportTest {
     }
 
     @Test
+    void pairedRatiosDivideWithinEachRoundAndTakeTheMedian() {
+        Trial qd32 = Trial.ring(Workload.RANDREAD, 32, false);
+        Trial qd1 = Trial.ring(Workload.RANDREAD, 1, false);
+        // Round 3 ran on a slow stretch of the host for both: its ratio still counts as 1.0.
+        List<List<ResultRow>> runs = List.of(
+                List.of(ResultRow.measured("netty-iouring", qd32, perSecond(1000)),
+                        ResultRow.measured("netty-iouring", qd32, perSecond(1000)),
+                        ResultRow.measured("netty-iouring", qd32, perSecond(500))),
+                List.of(ResultRow.measured("i2o2", qd32, perSecond(900)),
+                        ResultRow.measured("i2o2", qd32, perSecond(1100)),
+                        ResultRow.measured("i2o2", qd32, perSecond(500))),
+                List.of(ResultRow.measured("i2o2", qd1, perSecond(10)),      // no peer at QD 1: no line
+                        ResultRow.measured("i2o2", qd1, perSecond(10)),
+                        ResultRow.measured("i2o2", qd1, perSecond(10))),
+                List.of(ResultRow.measured("c-liburing", qd32, perSecond(2000)),
+                        ResultRow.failed("c-liburing", Workload.RANDREAD, qd32, "failed: boom"),
+                        ResultRow.measured("c-liburing", qd32, perSecond(1000))));
+        List<String> lines = PairedRatios.render(runs, "netty-iouring");
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("i2o2 ") && lines.get(0).contains("1.00x  (rounds 0.90-1.10x, 3 of 3)"),
+                lines.get(0));
+        // A failed round is left out, and said: the median of 2.0 and 2.0.
+        assertTrue(lines.get(1).contains("2.00x  (rounds 2.00-2.00x, 2 of 3)"), lines.get(1));
+        assertEquals(2.5, PairedRatios.median(List.of(1.0, 2.0, 3.0, 4.0)), 1e-9);
+    }
+
+    @Test
     void tableAndFilesCarryEveryRow(@TempDir Path dir) throws Exception {
         List<ResultRow> r = Ratios.apply(rows());
         String table = ResultTable.render(r);
