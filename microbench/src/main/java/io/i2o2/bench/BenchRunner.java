@@ -18,6 +18,7 @@ import io.i2o2.bench.sys.Packages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -33,6 +34,8 @@ import java.util.Map;
  * result files.
  */
 public final class BenchRunner {
+    /** The warm-up's second run, at most ({@link #warmUp}). */
+    private static final Duration SECOND_WARMUP = Duration.ofSeconds(1);
     private final BenchOptions options;
     private final Map<String, List<String>> notes = new LinkedHashMap<>();
     /** {@code --peer}'s lines, once the trials ran. */
@@ -206,8 +209,7 @@ public final class BenchRunner {
             }
             if (b.needsWarmup() && !options.warmup().isZero()) {
                 progress.trial(label + " (warm-up)", options.warmup().toNanos());
-                prepare(t, env);
-                b.run(t, env.withDuration(options.warmup()));
+                warmUp(b, t, env, options.warmup());
             }
             progress.trial(label, env.durationNanos());
             prepare(t, env);
@@ -243,6 +245,34 @@ public final class BenchRunner {
                 Format.rate(sorted.getFirst().measurement().opsPerSecond()),
                 Format.rate(sorted.getLast().measurement().opsPerSecond()));
         return ResultRow.measured(mid.backend(), mid.trial(), mid.measurement().withNote(spread));
+    }
+
+    /**
+     * Warms a backend up for a trial in two runs, each set up and torn down as the measured one will be:
+     * the first for all but the last second (or the last half, if shorter), then the rest. Why two: the
+     * first teardown (a loop shutting down, a file closing) takes branches the hot code never took, and C2
+     * throws away whatever it compiled on the assumption they were never taken (LogCompilation, 2026-12-02:
+     * a dozen {@code unstable_if} traps in the completion and submission paths as the warm-up's loop shut
+     * down). With one warm-up run that happened as the measured run started, which then spent 0.3-1.3 s in
+     * the interpreter and C1 until C2 had compiled it again: 0.6 M and 0.8 M ops/s from one build. The
+     * second run is recompiled with those branches in its profile, and its teardown leaves the code alone.
+     *
+     * @param b      the backend
+     * @param t      the trial
+     * @param env    the run's files
+     * @param warmup the whole warm-up; zero for none
+     * @throws Exception if a warm-up run failed
+     */
+    static void warmUp(Backend b, Trial t, BenchEnv env, Duration warmup) throws Exception {
+        if (warmup.isZero()) {
+            return;
+        }
+        Duration second = warmup.dividedBy(2).compareTo(SECOND_WARMUP) < 0 ? warmup.dividedBy(2) : SECOND_WARMUP;
+        for (Duration part : List.of(warmup.minus(second), second)) {
+            prepare(t, env);
+            b.run(t, env.withDuration(part));
+        }
+        prepare(t, env);
     }
 
     /** Every seqwrite trial starts from the same empty, sparse scratch file. */
