@@ -66,9 +66,8 @@ final class LoopFailure {
         logger.log(System.Logger.Level.ERROR, core + " failed; failing every pending operation", cause);
         int abandoned = 0;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        OpSlot carried = submitter.takeCarried();
-        if (carried != null) {
-            completer.fail(carried, cause);
+        for (OpSlot op; (op = submitter.takeUnwritten()) != null; ) {
+            completer.fail(op, cause);
         }
         do {
             for (OpSlot op; (op = table.pollHandedOver()) != null; ) {

@@ -18,8 +18,10 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.ProviderMismatchException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -87,6 +89,50 @@ class ContractsTest {
         release.countDown();
         PinningTest.awaitRefCnt(buf, 1);
         assertEquals(0, buf.writerIndex(), "the read never happened");
+        awaitNoPendingOps(io);
+        buf.release();
+        await(file.close());
+    }
+
+    /**
+     * On the loop's own thread: an op submitted there waits for the loop's next drain on this library's rings,
+     * so a cancel in the same task keeps it out of the ring (true, nothing written, the buffer given back
+     * once). On Netty's loop the op is in Netty's ring as soon as it is submitted: false, and the op runs or the
+     * kernel stops it. Either way the answer is true to what happened.
+     */
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#all")
+    void aCancelOnTheLoopThreadIsTrueToWhatHappened(Groups type) throws Exception {
+        IoUringFileIo io = io(type);
+        Path path = Files.write(dir.resolve("data"), new byte[4096]);
+        IoUringFile file = await(io.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
+        ByteBuf buf = ALLOC.directBuffer(4096).writeBytes(new byte[4096]).setByte(0, 7);
+        CompletableFuture<IntFuture> written = new CompletableFuture<>();
+        CompletableFuture<Boolean> cancelled = new CompletableFuture<>();
+        io.executor().execute(() -> {
+            IntFuture write = file.write(buf, 0);
+            written.complete(write);
+            cancelled.complete(write.cancel(false));
+        });
+        IntFuture write = written.get(10, TimeUnit.SECONDS);
+        boolean wasCancelled = cancelled.get(10, TimeUnit.SECONDS);
+        write.awaitUninterruptibly();
+        PinningTest.awaitRefCnt(buf, 1);
+        if (type != Groups.NETTY) {
+            assertTrue(wasCancelled, "queued for the drain, not in the ring yet");
+        }
+        if (wasCancelled) {
+            assertTrue(write.isCancelled());
+            assertEquals(0, Files.readAllBytes(path)[0], "a cancelled write never happened");
+        } else {
+            assertFalse(write.isCancelled(), "cancel() said false");
+            if (write.isSuccess()) {
+                assertEquals(7, Files.readAllBytes(path)[0], "the write happened");
+            } else {
+                IoUringIOException e = assertInstanceOf(IoUringIOException.class, write.cause());
+                assertEquals(Errno.ECANCELED, e.errno());
+            }
+        }
         awaitNoPendingOps(io);
         buf.release();
         await(file.close());

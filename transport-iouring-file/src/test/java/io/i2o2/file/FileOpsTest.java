@@ -390,7 +390,7 @@ class FileOpsTest {
         Files.write(dir.resolve("t"), data);
         IoUringFile file = await(loop.open(dir.resolve("t")));
 
-        // From the loop's own thread: straight into the SQ, chained from a listener.
+        // From the loop's own thread: queued for the loop's next drain, chained from a listener.
         CompletableFuture<byte[]> onLoop = new CompletableFuture<>();
         loop.executor().execute(() -> {
             ByteBuf buf = ALLOC.directBuffer(4096);

@@ -105,8 +105,9 @@ class LimitsTest {
 
     /**
      * Timers that fire while the loop is held in a task: the CQ overflows, and all of them still complete. The
-     * task itself submits them (on the loop thread they go straight into the SQ, which is submitted whenever
-     * full), so all but the last few are in the kernel before the loop is held, however loaded the machine.
+     * task itself submits them (on the loop thread they are queued for the loop's drain, which takes them an SQ's
+     * worth at a time and submits whenever the SQ is full), so all but the last few are in the kernel before the
+     * loop is held, however loaded the machine.
      */
     private static boolean overflowSeen(IoUringFileIo loop, boolean observable) throws Exception {
         List<Future<Void>> timers = new CopyOnWriteArrayList<>();
