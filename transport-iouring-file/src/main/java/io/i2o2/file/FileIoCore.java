@@ -240,7 +240,7 @@ abstract class FileIoCore {
         enter(op);
     }
 
-    /** Takes a filled op (the head of a chain) to the ring: straight in on the loop thread, else handed over. */
+    /** Takes a filled op (the head of a chain) towards the ring: queued or written on the loop thread, else handed over. */
     abstract void enter(OpSlot op);
 
     /**
