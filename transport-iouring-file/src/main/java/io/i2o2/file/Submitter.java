@@ -72,6 +72,11 @@ final class Submitter {
      * the kernel right away, as when every op went straight into the SQ (submitted whenever full).
      */
     private final int drainAt;
+    /**
+     * Whether {@link #drain} is running: a raw op's filler (user code, called while its entry is being written)
+     * may submit on the loop thread, and a drain nested in it would move the one SQE writer under its feet.
+     */
+    private boolean draining;
 
     Submitter(RingCore core, OpTable table, Ring ring, Ring companion, OpCompleter completer) {
         this.core = core;
@@ -93,7 +98,7 @@ final class Submitter {
         if (core.inEventLoop() && !core.hasFailed()) {
             op.state = OpSlot.QUEUED;
             local[localTail++ & localMask] = op.index;
-            if (localTail - localHead >= drainAt) {
+            if (localTail - localHead >= drainAt && !draining) {
                 drain();
             }
             return;
@@ -147,18 +152,23 @@ final class Submitter {
      * room, the loop's own, then those handed over; returns how many.
      */
     int drain() {
-        int n = 0;
-        for (;;) {
-            OpSlot op = carried;
-            if (op == null && (op = pollLocal()) == null && (op = table.pollHandedOver()) == null) {
-                return n;
+        draining = true;
+        try {
+            int n = 0;
+            for (;;) {
+                OpSlot op = carried;
+                if (op == null && (op = pollLocal()) == null && (op = table.pollHandedOver()) == null) {
+                    return n;
+                }
+                carried = null;
+                if (!encodeChain(op)) {
+                    carried = op;
+                    return n;
+                }
+                n++;
             }
-            carried = null;
-            if (!encodeChain(op)) {
-                carried = op;
-                return n;
-            }
-            n++;
+        } finally {
+            draining = false;
         }
     }
 

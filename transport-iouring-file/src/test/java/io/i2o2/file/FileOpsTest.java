@@ -382,6 +382,27 @@ class FileOpsTest {
         assertEquals(0, guard.refCnt(), "the guard handed over is released when the CQE arrives");
     }
 
+    /**
+     * A raw op's filler that submits on the loop thread, while its own entry is being written: the op it submits
+     * waits for the drain instead of taking the one SQE writer away from the filler, so both complete.
+     */
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#all")
+    void aFillerThatSubmitsLeavesItsOwnEntryWhole(Groups type) throws Exception {
+        IoUringFileIo loop = loop(type);
+        CompletableFuture<IntFuture> inner = new CompletableFuture<>();
+        IntFuture outer = loop.submitRaw(sqe -> {
+            inner.complete(loop.nop());
+            sqe.prepNop();
+        }, null);
+        assertTrue(outer.await(10, TimeUnit.SECONDS), "the filler's own op completes");
+        assertEquals(0, outer.getNow());
+        IntFuture nested = inner.get(10, TimeUnit.SECONDS);
+        assertTrue(nested.await(10, TimeUnit.SECONDS), "the op it submitted completes");
+        assertEquals(0, nested.getNow());
+        assertEquals(0, loop.pendingOps());
+    }
+
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void sameThreadAndCrossThreadSubmissionAndPromisesOfOtherExecutors(Groups type) throws Exception {
