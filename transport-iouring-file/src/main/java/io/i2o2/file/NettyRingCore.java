@@ -75,6 +75,11 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
     private IoRegistration registration;
     /** The {@code data} of the entry being read back into an {@code IoUringIoOps}. Loop thread. */
     private short encodingData;
+    /**
+     * Whether an op is being encoded into {@link #scratch}: a raw op's filler (user code) that submits on the
+     * loop thread then hands its op over rather than clear the scratch entry under the filler. Loop thread.
+     */
+    private boolean encoding;
 
     private NettyRingCore(IoEventLoop loop) {
         super(loop, MAX_IN_FLIGHT);
@@ -158,7 +163,7 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
 
     @Override
     void enter(OpSlot op) {
-        if (inEventLoop() && registration != null && !table.hasHandedOver()) {
+        if (inEventLoop() && registration != null && !encoding && !table.hasHandedOver()) {
             submitNow(op);
             return;
         }
@@ -193,12 +198,15 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
         IoUringIoOps ops = readOrWrite(op);
         if (ops == null) {
             scratch.clear();
+            encoding = true;
             try {
                 op.kind.encode(scratch, op);
             } catch (RuntimeException | Error e) {
                 // A raw op's SqeFiller (user code) threw: that op fails, nothing reached the kernel.
                 completer.fail(op, e);
                 return;
+            } finally {
+                encoding = false;
             }
             encodingData = (short) op.index;
             ops = scratch.readBack(this);

@@ -383,24 +383,28 @@ class FileOpsTest {
     }
 
     /**
-     * A raw op's filler that submits on the loop thread, while its own entry is being written: the op it submits
-     * waits for the drain instead of taking the one SQE writer away from the filler, so both complete.
+     * A raw op's filler that submits on the loop thread, halfway through writing its own entry: the op it
+     * submits waits (for the loop's drain, or on Netty's loop for the hand-over's) instead of taking the one
+     * SQE writer away from the filler, so the filler's read stays a read and both ops complete.
      */
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void aFillerThatSubmitsLeavesItsOwnEntryWhole(Groups type) throws Exception {
         IoUringFileIo loop = loop(type);
+        IoUringFile file = await(loop.open(Files.write(dir.resolve("f"), random(4096, 8))));
+        ByteBuf into = ALLOC.directBuffer(4096);
         CompletableFuture<IntFuture> inner = new CompletableFuture<>();
         IntFuture outer = loop.submitRaw(sqe -> {
+            sqe.prepRead(file.fd(), into.memoryAddress(), 4096, 0);
             inner.complete(loop.nop());
-            sqe.prepNop();
-        }, null);
+        }, into);
         assertTrue(outer.await(10, TimeUnit.SECONDS), "the filler's own op completes");
-        assertEquals(0, outer.getNow());
+        assertEquals(4096, outer.getNow(), "still the read the filler wrote");
         IntFuture nested = inner.get(10, TimeUnit.SECONDS);
         assertTrue(nested.await(10, TimeUnit.SECONDS), "the op it submitted completes");
         assertEquals(0, nested.getNow());
         assertEquals(0, loop.pendingOps());
+        await(file.close());
     }
 
     @ParameterizedTest
