@@ -267,12 +267,12 @@ public final class BenchRunner {
         if (warmup.isZero()) {
             return;
         }
-        Duration second = warmup.dividedBy(2).compareTo(SECOND_WARMUP) < 0 ? warmup.dividedBy(2) : SECOND_WARMUP;
+        Duration half = warmup.dividedBy(2);
+        Duration second = half.compareTo(SECOND_WARMUP) < 0 ? half : SECOND_WARMUP;
         for (Duration part : List.of(warmup.minus(second), second)) {
             prepare(t, env);
             b.run(t, env.withDuration(part));
         }
-        prepare(t, env);
     }
 
     /** Every seqwrite trial starts from the same empty, sparse scratch file. */

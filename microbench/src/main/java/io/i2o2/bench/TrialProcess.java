@@ -127,6 +127,7 @@ public final class TrialProcess {
             BenchEnv env = new BenchEnv(Path.of(args[6]), Long.parseLong(args[7]), Path.of(args[8]),
                     Duration.ofNanos(Long.parseLong(args[9])), Integer.parseInt(args[10]), Path.of(args[11]));
             BenchRunner.warmUp(b, trial, env, Duration.ofNanos(Long.parseLong(args[12])));
+            BenchRunner.prepare(trial, env);
             Measurement m = b.run(trial, env);
             System.out.println(RESULT + m.ops() + " " + m.wallNanos() + " " + m.cpuNanos() + " " + m.p50Nanos()
                     + " " + m.p99Nanos() + " " + m.p999Nanos() + " " + m.note().replace('\n', ' '));

@@ -43,13 +43,21 @@ final class IntQueue {
 
     /** A queue holding up to {@code capacity} values, rounded up to a power of two. */
     IntQueue(int capacity) {
-        int size = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
+        int size = sizeFor(capacity);
         this.mask = size - 1;
         this.sequence = new long[size];
         this.values = new int[size];
         for (int i = 0; i < size; i++) {
             sequence[i] = i;
         }
+    }
+
+    /**
+     * The array size of a ring of indexes that must hold {@code capacity} of them: the smallest power of two
+     * at least that large (and at least 2), so positions wrap with a mask.
+     */
+    static int sizeFor(int capacity) {
+        return Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
     }
 
     /**

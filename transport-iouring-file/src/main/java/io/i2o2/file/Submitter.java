@@ -84,8 +84,8 @@ final class Submitter {
         this.ring = ring;
         this.plain = companion != null ? companion : ring;
         this.completer = completer;
-        // Every slot is in this queue at most once: a power of two at least as large as the table.
-        this.local = new int[Math.max(1, Integer.highestOneBit(Math.max(1, table.capacity() - 1)) << 1)];
+        // Every slot is in this queue at most once: it never holds more than the table.
+        this.local = new int[IntQueue.sizeFor(table.capacity())];
         this.localMask = local.length - 1;
         this.drainAt = Math.min(this.ring.sq().capacity(), this.plain.sq().capacity());
     }
