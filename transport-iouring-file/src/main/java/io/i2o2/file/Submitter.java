@@ -156,11 +156,10 @@ final class Submitter {
         try {
             int n = 0;
             for (;;) {
-                OpSlot op = carried;
-                if (op == null && (op = pollLocal()) == null && (op = table.pollHandedOver()) == null) {
+                OpSlot op = takeUnwritten();
+                if (op == null && (op = table.pollHandedOver()) == null) {
                     return n;
                 }
-                carried = null;
                 if (!encodeChain(op)) {
                     carried = op;
                     return n;
