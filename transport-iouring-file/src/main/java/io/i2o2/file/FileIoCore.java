@@ -40,6 +40,8 @@ abstract class FileIoCore {
     final OpTable table;
     final OpCompleter completer;
     private final IoUringFileIo api;
+    /** What this core's promises notify their listeners through (see {@link ListenerExecutor}). */
+    final ListenerExecutor listenerExecutor;
     private volatile boolean accepting = true;
 
     FileIoCore(IoEventLoop loop, int maxInFlight) {
@@ -47,6 +49,7 @@ abstract class FileIoCore {
         this.table = new OpTable(maxInFlight);
         this.completer = new OpCompleter(this, table);
         this.api = new IoUringFileIo(this);
+        this.listenerExecutor = new ListenerExecutor(loop);
     }
 
     /** The core registered for {@code loop}, or null. */

@@ -2,8 +2,6 @@ package io.i2o2.file;
 
 import io.netty.util.concurrent.BlockingOperationException;
 import io.netty.util.concurrent.DefaultPromise;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
 
 import java.lang.invoke.MethodHandles;
@@ -43,21 +41,11 @@ non-sealed class IoPromise<V> extends DefaultPromise<V> implements Target {
     private volatile Thread waiter;
 
     IoPromise(FileIoCore core) {
-        super(core.executor());
+        // Listeners run on the loop while it is sure to run them, else on GlobalEventExecutor: see
+        // ListenerExecutor. A plain loop executor would drop those whose notification the loop refuses or
+        // accepts too late as it shuts down, and a listener that releases a buffer would leak it.
+        super(core.listenerExecutor);
         this.core = core;
-    }
-
-    /**
-     * The loop while it runs tasks; afterwards the global executor. A promise notifies listeners added from
-     * another thread through a task on its executor, and a shut-down loop refuses tasks: Netty then logs
-     * "Failed to submit a listener notification task" and drops the listener. Futures failed because the
-     * loop is gone (refused submissions, ops drained at shutdown) would never call theirs, and a listener
-     * that releases a buffer would leak it.
-     */
-    @Override
-    protected EventExecutor executor() {
-        EventExecutor loop = super.executor();
-        return loop.isShutdown() ? GlobalEventExecutor.INSTANCE : loop;
     }
 
     /** Records which table slot runs this promise's operation, for cancellation. */

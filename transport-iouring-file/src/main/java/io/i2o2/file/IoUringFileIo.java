@@ -228,8 +228,10 @@ public final class IoUringFileIo {
     }
 
     /**
-     * A promise whose listeners run on this loop, or on Netty's global executor once the loop has shut down
-     * (so a listener added late still runs).
+     * A promise whose listeners each run exactly once, whenever they are added: on this loop's thread while the
+     * loop still runs the tasks it accepts; on {@code GlobalEventExecutor}'s thread once the loop is shut down
+     * ({@code isShutdown()}), when it refuses the notification, or when it accepted it too late to be sure to
+     * run it before it terminates. Every future this API returns notifies its listeners the same way.
      *
      * @param <V> the result type
      * @return a new promise
