@@ -1,5 +1,6 @@
 package io.i2o2.file;
 
+import io.i2o2.uring.Errno;
 import io.i2o2.uring.Opcode;
 import io.i2o2.uring.Probe;
 import io.i2o2.uring.Ring;
@@ -34,10 +35,15 @@ import java.util.concurrent.RejectedExecutionException;
  * buffers and files (its ring's descriptor is not public), 128-byte SQEs ({@code uring_cmd}), linked chains
  * (Netty may submit between two links of a chain and break it).
  *
- * <p>Shutdown follows Netty's: when its loop starts shutting down it closes every registration, so ops still
- * handed over (not yet in its ring) are refused with {@code RejectedExecutionException}, nothing kept; ops in
- * its ring complete as Netty drains it, and any still in the kernel when Netty closes the ring keep their
- * buffers pinned forever rather than let the kernel write into reused memory.
+ * <p>Shutdown follows Netty's: when its loop starts shutting down it closes every registration (as it closes
+ * its channels), so ops still handed over (not yet in its ring) are refused with
+ * {@code RejectedExecutionException}, nothing kept, and ops in its ring are cancelled
+ * ({@code IORING_OP_ASYNC_CANCEL}): those the kernel stops fail with a {@code RejectedExecutionException}
+ * naming the shutdown (the kernel's {@code ECANCELED} as its cause) while Netty drains its ring, those it had
+ * finished complete as usual. Netty closes its ring without waiting for the rest, which never get a CQE:
+ * once the loop terminated they fail with a {@code RejectedExecutionException} too, and keep their buffers
+ * pinned forever rather than let the kernel write into reused memory. So every future of this core is done
+ * once the loop terminated, most of them before.
  */
 final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fields<IoUringIoOps> {
     private static final System.Logger logger = System.getLogger(NettyRingCore.class.getName());
@@ -80,6 +86,8 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
      * loop thread then hands its op over rather than clear the scratch entry under the filler. Loop thread.
      */
     private boolean encoding;
+    /** Whether Netty closed this handle (its loop is shutting down) and the ops in its ring were cancelled. Loop thread. */
+    private boolean closed;
 
     private NettyRingCore(IoEventLoop loop) {
         super(loop, MAX_IN_FLIGHT);
@@ -268,21 +276,41 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
             return;
         }
         OpSlot op = table.slot(index);
-        completer.complete(index, op.generation, cqe.res(), 0, 0);
+        if (closed && cqe.res() == -Errno.ECANCELED) {
+            completer.completeShutDown(index, op.generation, cqe.res(), this + " shut down: the op was cancelled in "
+                    + "the kernel");
+        } else {
+            completer.complete(index, op.generation, cqe.res(), 0, 0);
+        }
     }
 
-    /** Netty closes its handles when its loop shuts down: take no more ops; those in the kernel still finish. */
+    /**
+     * Netty closes its handles when its loop starts shutting down (on the loop's thread, once per turn until it
+     * terminates): take no more ops, refuse those handed over, and ask the kernel to stop those in its ring,
+     * whose CQEs Netty still delivers while it drains; Netty closes its ring without waiting for the rest.
+     */
     @Override
     public void close() {
         stopAccepting();
-        if (inEventLoop()) {
-            failQueued(new RejectedExecutionException(this + " is shutting down"));
+        if (!inEventLoop()) {
+            return;
+        }
+        failQueued(new RejectedExecutionException(this + " is shutting down"));
+        if (!closed) {
+            closed = true;
+            for (int i = 0; i < table.capacity(); i++) {
+                OpSlot op = table.slot(i);
+                if (op.state == OpSlot.IN_FLIGHT && op.target != null) {
+                    cancelInRing(i, op.generation);
+                }
+            }
         }
     }
 
     /** The loop terminated: what never came back from its ring stays pinned forever; the rest fails. */
     private void loopGone() {
-        RejectedExecutionException cause = new RejectedExecutionException(this + " shut down");
+        RejectedExecutionException cause = new RejectedExecutionException(this + " shut down while the op was "
+                + "still in the kernel (its buffers stay pinned)");
         failQueued(cause);
         int abandoned = 0;
         for (int i = 0; i < table.capacity(); i++) {

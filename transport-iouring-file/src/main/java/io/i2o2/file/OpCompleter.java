@@ -5,6 +5,8 @@ import io.i2o2.uring.KernelVersion;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Promise;
 
+import java.util.concurrent.RejectedExecutionException;
+
 /**
  * Turns completions into finished operations, on the loop thread: finds the op's slot, applies the result,
  * releases what the op pinned (exactly once), frees the slot, and only then completes the promise or calls
@@ -30,11 +32,28 @@ final class OpCompleter {
                     + " matches no op in flight (res " + res + ")");
             return;
         }
-        finish(op, res, extra0, extra1);
+        finish(op, res, extra0, extra1, null);
+    }
+
+    /**
+     * The CQE of an op its loop cancelled because it is shutting down: a failure is reported as a
+     * {@code RejectedExecutionException} saying so ({@code why}), with the kernel's error as its cause.
+     */
+    void completeShutDown(int index, int generation, int res, String why) {
+        OpSlot op = table.slot(index);
+        if (op.generation != generation || op.state != OpSlot.IN_FLIGHT) {
+            complete(index, generation, res, 0, 0);   // logs the stray CQE
+            return;
+        }
+        finish(op, res, 0, 0, why);
     }
 
     /** Completes {@code op} with {@code res}: from its CQE, or without the kernel (dropped before submission). */
     void finish(OpSlot op, int res, long extra0, long extra1) {
+        finish(op, res, extra0, extra1, null);
+    }
+
+    private void finish(OpSlot op, int res, long extra0, long extra1, String shutDown) {
         if (op.event != null) {
             FileEvents.end(op, res);
         }
@@ -54,6 +73,9 @@ final class OpCompleter {
             }
         } else if (!(target instanceof Target.Callback)) {
             failure = error(op, res);
+            if (shutDown != null) {
+                failure = new RejectedExecutionException(shutDown, failure);
+            }
         }
         unpin(op);
         table.free(op);

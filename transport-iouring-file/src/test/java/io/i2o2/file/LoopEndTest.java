@@ -1,18 +1,26 @@
 package io.i2o2.file;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -95,6 +103,47 @@ class LoopEndTest {
         }
         assertEquals(0, never + twice, never + " of " + total + " listeners never ran, " + twice
                 + " ran more than once");
+    }
+
+    /**
+     * Ops that wait in the kernel for ever (a one-hour timeout, a read from a FIFO nobody writes) when their loop
+     * shuts down: every future is failed, with a reason, by the time the loop has terminated, and the read's
+     * buffer is given back. On Netty's loop they used to be failed only by a listener of its termination future
+     * (on GlobalEventExecutor, after anyone waiting for the termination was woken), so a future could still be
+     * pending once the loop had terminated; the scenario runs many times to catch that.
+     */
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#all")
+    void opsWaitingInTheKernelAreFailedOnceTheLoopTerminated(Groups type, @TempDir Path dir) throws Exception {
+        int rounds = type == Groups.NETTY ? 20 : 2;   // our rings wait for the graceful timeout (1 s) each time
+        for (int round = 0; round < rounds; round++) {
+            MultiThreadIoEventLoopGroup g = type.create();
+            IoUringFileIo io = IoUringFileIo.of(g.next());
+            Path fifo = dir.resolve("fifo-" + round);
+            Process p = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+            assertEquals(0, p.waitFor(), "mkfifo");
+            IoUringFile pipe = FileOpsTest.await(io.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE));
+            ByteBuf buf = FileOpsTest.ALLOC.directBuffer(64);
+            Future<Void> timer = io.timeout(1, TimeUnit.HOURS);
+            IntFuture read = pipe.read(buf, 0);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (io.metrics().inFlight() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertTrue(g.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS), "terminated");
+            for (Future<?> f : List.of(timer, read)) {
+                assertTrue(f.isDone(), "round " + round + ": " + f + " still pending after the loop terminated");
+                assertFalse(f.isSuccess(), "round " + round + ": " + f);
+                assertNotNull(f.cause(), "round " + round + ": a failure gives its reason");
+            }
+            if (type == Groups.NETTY) {
+                assertInstanceOf(RejectedExecutionException.class, timer.cause(), "names the shutdown");
+                assertTrue(timer.cause().getMessage().contains("shut down"), timer.cause().getMessage());
+            }
+            assertEquals(1, buf.refCnt(), "round " + round + ": the cancelled read gave its buffer back");
+            buf.release();
+            pipe.close();
+        }
     }
 
     private static long sum(AtomicIntegerArray a) {
