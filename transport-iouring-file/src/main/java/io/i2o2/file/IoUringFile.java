@@ -459,8 +459,8 @@ public final class IoUringFile {
         if (pool != null && pool.registeredBufferOf(buf) != null) {
             return true;
         }
-        target.refuse(new IllegalArgumentException("not a registered buffer of " + core
-                + ": take it from io.fixedBuffers()"));
+        target.refuse(core instanceof NettyRingCore ? new UnsupportedOperationException(NettyRingCore.NO_FIXED_BUFFERS)
+                : new IllegalArgumentException("not a registered buffer of " + core + ": take it from io.fixedBuffers()"));
         return false;
     }
 

@@ -32,8 +32,18 @@ import java.util.concurrent.TimeUnit;
  *   <li>a loop of Netty's own io_uring transport ({@code IoUringIoHandler}, with
  *       {@code netty-transport-classes-io_uring} on the class path): the ring Netty's channels already use,
  *       so a channel handler reads a file without leaving its loop. What Netty's public API cannot do there
- *       (registered buffers and files, {@code uring_cmd}) fails at once, naming the group to use instead.</li>
+ *       is refused, as below.</li>
  * </ul>
+ *
+ * <p><b>What Netty's io_uring loop cannot do.</b> Netty's public API cannot register buffers or files with its
+ * ring, has no 128-byte SQEs, and may submit between two links of a chain. So on its loops
+ * ({@link #isNettyRing()}) {@link #fixedBuffers()}, {@link #link()}, {@code open} with
+ * {@link IoUringOpenOption#REGISTER}, {@link IoUringFile#readFixed}, {@link IoUringFile#writeFixed},
+ * {@link IoUringFile#uringCmd} and {@link IoUringFile#uringCmdVectored} are all refused the same way: with an
+ * {@link UnsupportedOperationException} whose message names the group to use instead
+ * ({@link IoUringFileEventLoopGroup} or {@link IoUringPassthroughEventLoopGroup}), the way this API refuses
+ * anything: a method that returns a future fails that future before it returns (its {@link IoCallback}
+ * variant throws), and a method that returns no future throws. Nothing is taken.
  */
 public final class IoUringFileIo {
     /** Page-sized ranges only, and only advice that cannot destroy data the JVM still uses. */
@@ -214,15 +224,16 @@ public final class IoUringFileIo {
      * This loop's registered buffers.
      *
      * @return the pool
+     * @throws UnsupportedOperationException on Netty's io_uring loop, which cannot have any
      * @throws IllegalStateException if the group was configured without {@link IoUringConfig.Builder#fixedBuffers}
      */
     public FixedBufferPool fixedBuffers() {
+        if (core instanceof NettyRingCore) {
+            throw new UnsupportedOperationException(NettyRingCore.NO_FIXED_BUFFERS);
+        }
         FixedBufferPool pool = core.fixedBuffersOrNull();
         if (pool == null) {
-            throw new IllegalStateException(core instanceof NettyRingCore
-                    ? "registered buffers need this library's ring: Netty's public API cannot register buffers "
-                    + "with its ring; use an IoUringFileEventLoopGroup configured with fixedBuffers()"
-                    : "no registered buffers: configure IoUringConfig.builder().fixedBuffers()");
+            throw new IllegalStateException("no registered buffers: configure IoUringConfig.builder().fixedBuffers()");
         }
         return pool;
     }
@@ -359,11 +370,12 @@ public final class IoUringFileIo {
         try {
             flags = OpenFlags.of(options);
             register = options.contains(IoUringOpenOption.REGISTER);
+            if (register && isNettyRing()) {
+                throw new UnsupportedOperationException(NettyRingCore.NO_FIXED_FILES);
+            }
             if (register && !core.hasFixedFileSlots()) {
-                throw new IllegalArgumentException(isNettyRing()
-                        ? "REGISTER needs this library's ring: Netty's public API cannot register files with its "
-                        + "ring; use an IoUringFileEventLoopGroup configured with fixedFileSlots(n)"
-                        : "REGISTER needs registered-file slots: configure IoUringConfig.builder().fixedFileSlots(n)");
+                throw new IllegalArgumentException(
+                        "REGISTER needs registered-file slots: configure IoUringConfig.builder().fixedFileSlots(n)");
             }
             name = PathMemory.of(path);
         } catch (RuntimeException e) {
@@ -689,8 +701,7 @@ public final class IoUringFileIo {
      */
     public LinkedOps link() {
         if (core.maxChainLength() < 2) {
-            throw new UnsupportedOperationException("linked chains need this library's ring: Netty's io_uring loop "
-                    + "may submit between two links and break the chain; use an IoUringFileEventLoopGroup");
+            throw new UnsupportedOperationException(NettyRingCore.NO_CHAINS);
         }
         return new LinkedOps(core);
     }

@@ -146,10 +146,27 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
         return p;
     }
 
+    // What Netty's loop cannot do, refused with UnsupportedOperationException (see IoUringFileIo), each naming
+    // the group to use instead.
+
+    /** Why {@code readFixed} / {@code writeFixed} / {@code fixedBuffers()} are refused here. */
+    static final String NO_FIXED_BUFFERS = "registered buffers need this library's ring: Netty's public API cannot "
+            + "register buffers with its io_uring loop; use a loop of an IoUringFileEventLoopGroup configured with "
+            + "IoUringConfig.builder().fixedBuffers(count, size), or plain read/write here";
+    /** Why {@code open(..., REGISTER)} is refused here. */
+    static final String NO_FIXED_FILES = "REGISTER needs this library's ring: Netty's public API cannot register "
+            + "files with its io_uring loop; use a loop of an IoUringFileEventLoopGroup configured with "
+            + "IoUringConfig.builder().fixedFileSlots(n), or open without REGISTER here";
+    /** Why {@code link()} is refused here. */
+    static final String NO_CHAINS = "linked chains need this library's ring: Netty's io_uring loop may submit "
+            + "between two links and break the chain; use a loop of an IoUringFileEventLoopGroup";
+    /** Why {@code uring_cmd} is refused here. */
+    static final String NO_URING_CMD = "uring_cmd needs 128-byte SQEs, which Netty's io_uring loops do not have: "
+            + "run it on a loop of an IoUringPassthroughEventLoopGroup";
+
     @Override
     String unsupported(OpKind kind) {
-        return kind == OpKind.URING_CMD ? "uring_cmd needs 128-byte SQEs, which Netty's io_uring loops do not "
-                + "have: run it on a loop of an IoUringPassthroughEventLoopGroup" : null;
+        return kind == OpKind.URING_CMD ? NO_URING_CMD : null;
     }
 
     @Override

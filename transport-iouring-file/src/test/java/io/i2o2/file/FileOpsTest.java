@@ -166,7 +166,7 @@ class FileOpsTest {
     }
 
     // Not NETTY: registering buffers and files needs the ring's descriptor, which Netty does not expose
-    // (refused there at once: nettysLoopRefusesWhatItsPublicApiCannotDoNamingTheGroupToUse).
+    // (refused there at once: NettyLoopRefusalsTest).
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void fixedBuffersAndRegisteredFiles(Groups type) throws Exception {
@@ -293,36 +293,8 @@ class FileOpsTest {
         }
     }
 
-    /**
-     * What the tests of registered buffers and files, chains and uring_cmd leave out on NETTY is refused there
-     * at once, naming the group to use, with nothing retained.
-     */
-    @org.junit.jupiter.api.Test
-    void nettysLoopRefusesWhatItsPublicApiCannotDoNamingTheGroupToUse() throws Exception {
-        Assumptions.assumeTrue(io.netty.channel.uring.IoUring.isAvailable(), "Netty's io_uring transport is absent");
-        IoUringFileIo loop = loop(Groups.NETTY);
-        Path path = Files.write(dir.resolve("n"), new byte[64]);
-        Throwable registered = loop.open(path, READ, IoUringOpenOption.REGISTER).await().cause();
-        assertInstanceOf(IllegalArgumentException.class, registered);
-        assertTrue(registered.getMessage().contains("IoUringFileEventLoopGroup"), registered.getMessage());
-        String pool = assertThrows(IllegalStateException.class, loop::fixedBuffers).getMessage();
-        assertTrue(pool.contains("IoUringFileEventLoopGroup"), pool);
-        String chain = assertThrows(UnsupportedOperationException.class, loop::link).getMessage();
-        assertTrue(chain.contains("IoUringFileEventLoopGroup"), chain);
-        IoUringFile file = await(loop.open(path, READ));
-        ByteBuf plain = ALLOC.directBuffer(64);
-        assertInstanceOf(IllegalArgumentException.class, file.readFixed(plain, 0).await().cause());
-        Throwable cmd = file.uringCmd(0, plain, false, (c, a, l) -> { }).await().cause();
-        assertInstanceOf(UnsupportedOperationException.class, cmd);
-        assertTrue(cmd.getMessage().contains("IoUringPassthroughEventLoopGroup"), cmd.getMessage());
-        assertEquals(1, plain.refCnt(), "nothing retained");
-        plain.release();
-        assertEquals(0, loop.pendingOps());
-        await(file.close());
-    }
-
     // Not NETTY: Netty may submit between two links of a chain, so chains are refused there at once
-    // (nettysLoopRefusesWhatItsPublicApiCannotDoNamingTheGroupToUse).
+    // (NettyLoopRefusalsTest).
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void linkedWriteThenSyncAndABrokenLinkCancelsTheRest(Groups type) throws Exception {
