@@ -1,5 +1,6 @@
 package io.i2o2.file;
 
+import io.i2o2.uring.IoUringProbe;
 import io.i2o2.uring.KernelTimespec;
 import io.i2o2.uring.Linux;
 import io.i2o2.uring.Opcode;
@@ -44,6 +45,11 @@ import java.util.concurrent.TimeUnit;
  * ({@link IoUringFileEventLoopGroup} or {@link IoUringPassthroughEventLoopGroup}), the way this API refuses
  * anything: a method that returns a future fails that future before it returns (its {@link IoCallback}
  * variant throws), and a method that returns no future throws. Nothing is taken.
+ *
+ * <p><b>The kill switch.</b> With {@code -Dio.i2o2.disable=true} this library never touches io_uring:
+ * {@link IoUring#isAvailable()} is false, its groups refuse to start, {@link #isSupported} is false for every
+ * executor and {@link #of} throws, naming the switch, for a loop of Netty's io_uring transport too (Netty's own
+ * channels go on using it: the switch is this library's). Check {@link #isSupported} to take a fallback.
  */
 public final class IoUringFileIo {
     /** Page-sized ranges only, and only advice that cannot destroy data the JVM still uses. */
@@ -64,10 +70,18 @@ public final class IoUringFileIo {
      *                 with their handler factory, or of Netty's io_uring transport (for example
      *                 {@code ctx.channel().eventLoop()})
      * @return the loop's file API (the same object every time for the same loop)
+     * @throws UnsupportedOperationException if io_uring is switched off ({@code -Dio.i2o2.disable=true}), for
+     *                                       every loop: this library then never touches io_uring
      * @throws IllegalArgumentException if it is not a loop running this library's ring or Netty's io_uring
      */
     public static IoUringFileIo of(EventExecutor executor) {
         Objects.requireNonNull(executor, "loop");
+        IoUringProbe.Availability a = IoUringProbe.availability();
+        if (a.cause() == IoUringProbe.Cause.SWITCHED_OFF) {
+            // The operator's switch holds for Netty's io_uring loops too: their ring is io_uring all the same.
+            throw new UnsupportedOperationException("failed to use io_uring: " + a.message() + ", also on "
+                    + executor + ": check IoUringFileIo.isSupported(executor) and take a fallback", a.toException());
+        }
         if (!(executor instanceof IoEventLoop loop)) {
             throw new IllegalArgumentException(executor + " is not a Netty IoEventLoop: use a loop of an "
                     + "IoUringFileEventLoopGroup, or a channel's loop on Netty's io_uring transport");
@@ -86,13 +100,15 @@ public final class IoUringFileIo {
     }
 
     /**
-     * Whether {@link #of} works for {@code executor}: a loop of this library's ring or of Netty's io_uring.
+     * Whether {@link #of} works for {@code executor}: a loop of this library's ring or of Netty's io_uring, and
+     * io_uring not switched off ({@code -Dio.i2o2.disable=true}).
      *
      * @param executor any executor, for example {@code ctx.executor()}
-     * @return whether it is a loop with a ring the file API can use
+     * @return whether it is a loop with a ring the file API can use; false for every executor when switched off
      */
     public static boolean isSupported(EventExecutor executor) {
-        return executor instanceof IoEventLoop loop && (FileIoCore.of(loop) != null || NettyUring.runs(loop));
+        return executor instanceof IoEventLoop loop && (FileIoCore.of(loop) != null || NettyUring.runs(loop))
+                && IoUringProbe.availability().cause() != IoUringProbe.Cause.SWITCHED_OFF;
     }
 
     /** Whether a loop runs Netty's io_uring handler; false when that optional dependency is absent. */
