@@ -32,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 
 /**
  * A static HTTP/1.1 file server on Netty's NIO transport whose every file operation goes through io_uring
@@ -274,7 +275,8 @@ public final class FileServer implements AutoCloseable {
     private final OpenFileCaches cache;
     private final ExecutorService listings;
 
-    private FileServer(Options options) throws IOException, InterruptedException {
+    private FileServer(Options options, UnaryOperator<FileAccess> accessSeam) throws IOException,
+            InterruptedException {
         this.options = options;
         if (!Files.isDirectory(options.root())) {
             throw new IOException("not a directory: " + options.root().toAbsolutePath());
@@ -301,7 +303,7 @@ public final class FileServer implements AutoCloseable {
             long resolve = config.links() == ServerConfig.LinkPolicy.NONE ? Openat2.RESOLVE_NO_SYMLINKS
                     : Openat2.RESOLVE_NO_MAGICLINKS;
             ServerContext context = new ServerContext(paths, config, options.wiring(), fileGroup, dir.fd(), resolve,
-                    cache, config.openFileCacheValid().toNanos(), listings, stats);
+                    cache, config.openFileCacheValid().toNanos(), listings, stats, accessSeam);
             this.initializer = new FileServerInitializer(context, options.chunkSize(), channels);
             ChannelFuture bound = new ServerBootstrap()
                     .group(io)
@@ -352,7 +354,16 @@ public final class FileServer implements AutoCloseable {
      * @throws IOException if the root is not a directory or the port cannot be bound
      */
     public static FileServer start(Options options) throws IOException, InterruptedException {
-        return new FileServer(options);
+        return new FileServer(options, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #start(Options)}, with every lookup's {@link FileAccess} wrapped by {@code accessSeam}: for tests
+     * that need an open to fail with an errno the kernel will not give them (EACCES as root, say).
+     */
+    static FileServer start(Options options, UnaryOperator<FileAccess> accessSeam) throws IOException,
+            InterruptedException {
+        return new FileServer(options, accessSeam);
     }
 
     /** The options the server runs with. */
