@@ -128,6 +128,6 @@ public enum Wiring {
                 return w;
             }
         }
-        throw new IllegalArgumentException("--wiring must be uring, channel or netty-uring: " + name);
+        throw new IllegalArgumentException("--wiring must be netty-uring, channel or uring: " + name);
     }
 }
