@@ -84,28 +84,45 @@ class FileServerLookupErrnoTest {
         }
     }
 
-    /** A request line over the decoder's limit never reaches the handler: 414, then the connection closes. */
+    /**
+     * A request line over the decoder's limit never reaches the handler: 414, then the connection closes. With
+     * Netty's default limit (4096) the report's 5,000-byte path is one; with the server's (8 KiB), 9,000 bytes.
+     */
     @ParameterizedTest
     @EnumSource(Wiring.class)
     void aRequestLineOverTheDecodersLimitIs414AndClosed(Wiring wiring) throws Exception {
-        start(wiring);
-        int limit = server.options().config().maxInitialLineLength();
+        start(wiring, ServerConfig.defaults().toBuilder().maxInitialLineLength(4096).build());
+        rejectedAndClosed("/" + "x".repeat(4999));
+        ServerFixture.assertQuiet(server);
+        server.close();
+        start(wiring, ServerConfig.defaults());
+        rejectedAndClosed("/" + "y".repeat(9000));
+    }
+
+    private void rejectedAndClosed(String target) throws IOException {
         RawHttp c = connect();
-        RawHttp.Response r = c.request("GET", "/" + "y".repeat(limit + 100));
+        RawHttp.Response r = c.request("GET", target);
         assertEquals(414, r.status(), r.text());
         assertEquals("close", r.header("connection"));
-        assertClosedPromptly(c, "after the 414");
+        assertClosedPromptly(c, "after the 414 for " + target.length() + " bytes");
     }
 
     private void start(Wiring wiring) throws Exception {
-        Path www = Files.createDirectories(tmp.resolve("www"));
-        Files.writeString(www.resolve("f.txt"), BODY);
-        Files.writeString(tmp.resolve("outside.txt"), "outside");
-        Files.createSymbolicLink(www.resolve("out-link"), tmp.resolve("outside.txt"));
-        Files.createSymbolicLink(www.resolve("loop-a"), Path.of("loop-b"));
-        Files.createSymbolicLink(www.resolve("loop-b"), Path.of("loop-a"));
-        server = FileServer.start(FileServer.Options.of(www).withPort(0).withWiring(wiring).withThreads(1, 1),
-                FailingOpens::new);
+        start(wiring, ServerConfig.defaults());
+    }
+
+    private void start(Wiring wiring, ServerConfig config) throws Exception {
+        Path www = tmp.resolve("www");
+        if (!Files.isDirectory(www)) {
+            Files.createDirectories(www);
+            Files.writeString(www.resolve("f.txt"), BODY);
+            Files.writeString(tmp.resolve("outside.txt"), "outside");
+            Files.createSymbolicLink(www.resolve("out-link"), tmp.resolve("outside.txt"));
+            Files.createSymbolicLink(www.resolve("loop-a"), Path.of("loop-b"));
+            Files.createSymbolicLink(www.resolve("loop-b"), Path.of("loop-a"));
+        }
+        server = FileServer.start(FileServer.Options.of(www).withPort(0).withWiring(wiring).withThreads(1, 1)
+                .withConfig(config), FailingOpens::new);
     }
 
     /** {@code GET target} gets {@code status} with a complete body naming it; then the connection goes on or closes. */
