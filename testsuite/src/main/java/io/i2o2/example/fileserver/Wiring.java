@@ -97,7 +97,7 @@ public enum Wiring {
         return false;
     }
 
-    /** The loops of the sockets: NIO for both wirings of today. */
+    /** The loops of the sockets: NIO, unless the wiring says otherwise ({@link #NETTY_URING}). */
     EventLoopGroup newSocketGroup(int threads) {
         return new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
     }
