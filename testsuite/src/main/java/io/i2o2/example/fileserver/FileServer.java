@@ -35,8 +35,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 
 /**
- * A static HTTP/1.1 file server on Netty's NIO transport whose every file operation goes through io_uring
- * ({@link IoUringFileEventLoopGroup}): paths are opened with {@code openat2} beneath the root's descriptor
+ * A static HTTP/1.1 file server whose every file operation goes through io_uring: by default its channels run
+ * on Netty's io_uring transport and each file op on the channel's own ring; the other {@link Wiring}s put the
+ * channels on NIO and the ops on an {@link IoUringFileEventLoopGroup}. Paths are opened with {@code openat2} beneath the root's descriptor
  * ({@code RESOLVE_BENEATH}), stat'ed with {@code statx} on the descriptor, and read into pooled direct
  * buffers of the channel's allocator that are then written to the socket as they are; large bodies stream
  * through {@code ChunkedWriteHandler} and {@link io.i2o2.file.IoUringChunkedFile}. Nothing blocks an event
