@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # CI: the launcher's promises about ./i2o2 serve. DIR is relative to the caller's directory; without DIR it
-# serves a generated sample tree and says so; when nothing changed it starts without running Maven; a
-# changed source is rebuilt; where io_uring is unavailable it prints one line and exits 1.
+# serves a generated sample tree and says so; the default wiring is netty-uring (the README's first way);
+# when nothing changed it starts without running Maven; a changed source is rebuilt; where io_uring is
+# unavailable it prints one line and exits 1. And about ./i2o2 mvn and ./i2o2 test: plain text on both
+# streams (no colour codes), Maven's exit status kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -33,6 +35,7 @@ stop() { kill "${pids[-1]}" 2>/dev/null || true; wait "${pids[-1]}" 2>/dev/null 
 serve "$work/1.log" site
 [ -n "$url" ] || { cat "$work/1.log"; fail "serve site did not start"; }
 grep -q "serving $work/caller/site at " "$work/1.log" || fail "DIR was not resolved against the caller's directory: $(head -3 "$work/1.log")"
+grep -q ' (netty-uring wiring, ' "$work/1.log" || fail "the default wiring is not netty-uring: $(grep serving "$work/1.log")"
 [ "$(curl -s -m 5 "${url}sub/x.txt")" = launcher-check ] || fail "the relative DIR's file was not served"
 stop
 
@@ -65,6 +68,21 @@ before=$(mtime "$stamp")
 sleep 1; touch testsuite/src/main/java/io/i2o2/example/fileserver/FileServer.java
 "$root/i2o2" serve --help >"$work/5.log" 2>&1 || fail "serve --help failed: $(tail -3 "$work/5.log")"
 [ "$(mtime "$stamp")" != "$before" ] || fail "a changed source did not make the launcher rebuild"
+
+# 6. Maven through the launcher: no colour codes on either stream (Maven 3.8 writes ESC[0m even with -B),
+# and its exit status, success or failure
+esc=$'\x1b'
+set +e
+"$root/i2o2" test -pl bom >"$work/6.out" 2>"$work/6.err"; rc_test=$?
+"$root/i2o2" mvn -B -q -pl no-such-module validate >"$work/7.out" 2>"$work/7.err"; rc_fail=$?
+set -e
+[ "$rc_test" = 0 ] || fail "./i2o2 test -pl bom exited $rc_test: $(tail -3 "$work/6.out")"
+[ "$rc_fail" = 1 ] || fail "./i2o2 mvn with a missing module exited $rc_fail, not Maven's 1"
+grep -q 'BUILD SUCCESS' "$work/6.out" || fail "./i2o2 test wrote no BUILD SUCCESS to stdout"
+grep -q 'no-such-module' "$work/7.out" || fail "./i2o2 mvn lost Maven's error: $(head -3 "$work/7.out")"
+for f in 6.out 6.err 7.out 7.err; do
+  ! grep -q "$esc" "$work/$f" || fail "colour codes in ./i2o2's Maven output ($f): $(grep "$esc" "$work/$f" | head -2 | cat -v)"
+done
 
 [ "$fails" -eq 0 ] || exit 1
 echo "check-launcher: OK in $((SECONDS - started)) s (an up-to-date start served in $ms ms)"

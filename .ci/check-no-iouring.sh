@@ -40,6 +40,10 @@ for c in "${free[@]}"; do
   [ "${t:-0}" -gt 0 ] && [ "$s" = 0 ] && [ "$f" = 0 ] && [ "$e" = 0 ] || fail "$c: tests=$t skipped=$s failures=$f errors=$e, expected all to pass"
 done
 grep -E 'Tests run: .*Skipped: [1-9]' "$log" | tail -1 | grep -q . || fail "the run does not say how many were skipped"
+# CI reads Surefire's closing summaries: whole lines, with no colour codes anywhere in the log.
+! grep -q $'\x1b' "$log" || fail "colour codes in the log: $(grep $'\x1b' "$log" | head -2 | cat -v)"
+grep -E -q '^\[(INFO|WARNING)\] Tests run: [0-9]+, Failures: 0, Errors: 0, Skipped: [1-9][0-9]*$' "$log" \
+  || fail "no whole closing Surefire summary line"
 
 if [ "$fails" -gt 0 ]; then
   cat "$log"

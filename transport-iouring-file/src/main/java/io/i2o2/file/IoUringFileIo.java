@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * reads, writes and syncs on the {@link IoUringFile}s it opens. Every method may be called from any thread;
  * the ops run on the loop's ring and complete on the loop's thread.
  *
- * <p>Get one with {@link #of(IoEventLoop)} for
+ * <p>Get one with {@link #of(EventExecutor)} for
  * <ul>
  *   <li>a loop of an {@link IoUringFileEventLoopGroup} (64-byte SQEs) or an
  *       {@link IoUringPassthroughEventLoopGroup} (128-byte SQEs, for {@code uring_cmd}), or of any

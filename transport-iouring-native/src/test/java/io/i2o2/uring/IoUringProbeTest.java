@@ -73,6 +73,28 @@ class IoUringProbeTest {
         assertTrue(a.message().contains(IoUringProbe.MIN_KERNEL) && a.message().contains("5.10"), a.message());
     }
 
+    /**
+     * The floor is the oldest kernel the project tests on, 6.1, as the README says: 5.19 and 6.0 (which have
+     * URING_CMD and SQE128, the floor before) are refused, saying why.
+     */
+    @Test
+    @WithoutIoUring
+    void kernelsBeforeTheOldestTestedOneAreRefused() {
+        assertEquals("6.1", IoUringProbe.MIN_KERNEL);
+        for (String release : new String[] {"5.19", "6.0"}) {
+            Availability a = IoUringProbe.probe(KernelFaults.plan().simulateKernel(release));
+            assertEquals(Cause.KERNEL_TOO_OLD, a.cause(), release);
+            assertTrue(a.message().contains("needs Linux 6.1 or later (the oldest kernel it is tested on)")
+                    && a.message().contains("this kernel is " + release), a.message());
+        }
+    }
+
+    @Test
+    void theOldestTestedKernelRuns() {
+        Availability a = IoUringProbe.probe(KernelFaults.plan().simulateKernel("6.1"));
+        assertTrue(a.available(), a.message());
+    }
+
     @Test
     @WithoutIoUring
     void otherPlatformsAreNamed() {

@@ -32,10 +32,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 
 /**
- * A static HTTP/1.1 file server on Netty's NIO transport whose every file operation goes through io_uring
- * ({@link IoUringFileEventLoopGroup}): paths are opened with {@code openat2} beneath the root's descriptor
+ * A static HTTP/1.1 file server whose every file operation goes through io_uring: by default its channels run
+ * on Netty's io_uring transport and each file op on the channel's own ring; the other {@link Wiring}s put the
+ * channels on NIO and the ops on an {@link IoUringFileEventLoopGroup}. Paths are opened with {@code openat2} beneath the root's descriptor
  * ({@code RESOLVE_BENEATH}), stat'ed with {@code statx} on the descriptor, and read into pooled direct
  * buffers of the channel's allocator that are then written to the socket as they are; large bodies stream
  * through {@code ChunkedWriteHandler} and {@link io.i2o2.file.IoUringChunkedFile}. Nothing blocks an event
@@ -52,13 +54,13 @@ import java.util.concurrent.locks.LockSupport;
  * }
  * }</pre>
  *
- * <p>From the command line: {@code ./i2o2 serve [DIR] [--port N] [--wiring uring|channel]}.
+ * <p>From the command line: {@code ./i2o2 serve [DIR] [--port N] [--wiring netty-uring|channel|uring]}.
  */
 public final class FileServer implements AutoCloseable {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(FileServer.class);
     /** The address the server binds. */
     public static final String HOST = "127.0.0.1";
-    private static final String USAGE = "usage: ./i2o2 serve [DIR] [--port N] [--wiring uring|channel|netty-uring]"
+    private static final String USAGE = "usage: ./i2o2 serve [DIR] [--port N] [--wiring netty-uring|channel|uring]"
             + " [--threads N]\n"
             + "                     [--open-file-cache [--no-memory-cache] [--sendfile]]\n"
             + "                     [--chunk-size N] [--read-ahead N] [--spin-us N]\n"
@@ -66,11 +68,12 @@ public final class FileServer implements AutoCloseable {
             + "                     [--no-symlinks]\n"
             + "  DIR               the directory to serve (default: the current directory)\n"
             + "  --port            the port on 127.0.0.1 (default 8080; 0 picks a free one)\n"
-            + "  --wiring          uring: the file handler runs on an io_uring loop (default);\n"
-            + "                    channel: it runs on the channel's loop and sends each request's ops to an\n"
-            + "                    io_uring loop, together (one hand-over there, one back);\n"
-            + "                    netty-uring: channels on Netty's io_uring transport, every file op on the\n"
-            + "                    channel's own ring (no hand-over at all)\n"
+            + "  --wiring          netty-uring: channels on Netty's io_uring transport, every file op on the\n"
+            + "                    channel's own ring, no hand-over at all (default; the README's first way);\n"
+            + "                    channel: channels on NIO, each request's ops sent together to an io_uring\n"
+            + "                    loop (one hand-over there, one back; the README's second way);\n"
+            + "                    uring: channels on NIO, the file handler on an io_uring loop\n"
+            + "                    (pipeline.addLast(fileGroup, handler), deprecated by Netty 4.2)\n"
             + "  --threads         socket loops and io_uring loops, N of each (default: one per processor)\n"
             + "  --open-file-cache keep descriptors and metadata of served files (checked again every 60 s)\n"
             + "  --no-memory-cache with the cache, still read small files each time (default: files to 16 KiB\n"
@@ -114,18 +117,26 @@ public final class FileServer implements AutoCloseable {
         }
 
         /**
-         * Serves {@code root} on port 8080 with the {@link Wiring#URING} wiring, one NIO and one io_uring
-         * loop per processor, 256 KiB chunks, the shared pooled allocator and {@link ServerConfig#defaults()}.
+         * Serves {@code root} on port 8080 with the {@link Wiring#NETTY_URING} wiring (the README's first way:
+         * channels on Netty's io_uring transport, file ops on the channel's own ring), one socket loop and one
+         * io_uring file loop per processor, 256 KiB chunks, the shared pooled allocator and
+         * {@link ServerConfig#defaults()}.
+         *
+         * @param root the directory to serve
+         * @return the options
          */
         public static Options of(Path root) {
             int cpus = Runtime.getRuntime().availableProcessors();
-            return new Options(root, 8080, Wiring.URING, cpus, cpus, IoUringChunkedFile.DEFAULT_CHUNK_SIZE,
+            return new Options(root, 8080, Wiring.NETTY_URING, cpus, cpus, IoUringChunkedFile.DEFAULT_CHUNK_SIZE,
                     IoUringConfig.defaults(), PooledByteBufAllocator.DEFAULT, ServerConfig.defaults());
         }
 
         /**
-         * Options from command-line arguments: {@code [DIR] [--port N] [--wiring uring|channel]}.
+         * Options from command-line arguments: {@code [DIR] [--port N] [--wiring netty-uring|channel|uring]}
+         * and the rest of the usage; what is not given is as in {@link #of}.
          *
+         * @param args the arguments after {@code serve}
+         * @return the options they give
          * @throws IllegalArgumentException for an unknown or incomplete argument
          */
         public static Options parse(String... args) {
@@ -274,7 +285,8 @@ public final class FileServer implements AutoCloseable {
     private final OpenFileCaches cache;
     private final ExecutorService listings;
 
-    private FileServer(Options options) throws IOException, InterruptedException {
+    private FileServer(Options options, UnaryOperator<FileAccess> accessSeam) throws IOException,
+            InterruptedException {
         this.options = options;
         if (!Files.isDirectory(options.root())) {
             throw new IOException("not a directory: " + options.root().toAbsolutePath());
@@ -301,7 +313,7 @@ public final class FileServer implements AutoCloseable {
             long resolve = config.links() == ServerConfig.LinkPolicy.NONE ? Openat2.RESOLVE_NO_SYMLINKS
                     : Openat2.RESOLVE_NO_MAGICLINKS;
             ServerContext context = new ServerContext(paths, config, options.wiring(), fileGroup, dir.fd(), resolve,
-                    cache, config.openFileCacheValid().toNanos(), listings, stats);
+                    cache, config.openFileCacheValid().toNanos(), listings, stats, accessSeam);
             this.initializer = new FileServerInitializer(context, options.chunkSize(), channels);
             ChannelFuture bound = new ServerBootstrap()
                     .group(io)
@@ -352,7 +364,16 @@ public final class FileServer implements AutoCloseable {
      * @throws IOException if the root is not a directory or the port cannot be bound
      */
     public static FileServer start(Options options) throws IOException, InterruptedException {
-        return new FileServer(options);
+        return new FileServer(options, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #start(Options)}, with every lookup's {@link FileAccess} wrapped by {@code accessSeam}: for tests
+     * that need an open to fail with an errno the kernel will not give them (EACCES as root, say).
+     */
+    static FileServer start(Options options, UnaryOperator<FileAccess> accessSeam) throws IOException,
+            InterruptedException {
+        return new FileServer(options, accessSeam);
     }
 
     /** The options the server runs with. */
@@ -448,7 +469,7 @@ public final class FileServer implements AutoCloseable {
      * Runs the server from the command line until Ctrl+C. Any start-up failure (a busy port, a missing
      * root, no io_uring) is one line on stderr and exit status 1; bad arguments give the usage and 2.
      *
-     * @param args {@code [DIR] [--port N] [--wiring uring|channel] ...}
+     * @param args {@code [DIR] [--port N] [--wiring netty-uring|channel|uring] ...}
      */
     public static void main(String[] args) {
         int status;

@@ -99,7 +99,8 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         Wiring wiring = server.wiring();
-        this.ownAccess = wiring.ownRing() ? wiring.access(ctx.executor(), server.files(), server.stats()) : null;
+        this.ownAccess = wiring.ownRing()
+                ? server.accessSeam().apply(wiring.access(ctx.executor(), server.files(), server.stats())) : null;
         this.cache = server.caches() == null ? null : server.caches().of(ctx.executor());
         this.guard = ctx.pipeline().get(ConnectionGuard.class);
         this.chunked = ctx.pipeline().context(ChunkedWriteHandler.class);
@@ -209,8 +210,8 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        FileAccess there = ownAccess != null ? ownAccess : server.wiring().access(ctx.executor(), server.files(),
-                stats);
+        FileAccess there = ownAccess != null ? ownAccess
+                : server.accessSeam().apply(server.wiring().access(ctx.executor(), server.files(), stats));
         FileLookup lookup = new FileLookup(server, there, cache, ctx.alloc(), r);
         whenPrepared(r, segments, there, p -> lookup.find(key, false, p), () -> { });
     }
@@ -400,7 +401,10 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
         }, cause -> fail(r, cause), ByteBuf.class);
     }
 
-    /** Answers a failed operation: 404, 403, 503 when the ring or the descriptors are full, 500 for the rest. */
+    /**
+     * Answers a failed operation ({@link #statusOf}). Every answer is a complete response; the connection stays
+     * open for the next request unless the request said otherwise, so no error leaves a client waiting.
+     */
     private void fail(FileRequest r, Throwable cause) {
         if (closed) {
             return;
@@ -416,6 +420,13 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
         send(r, res);
     }
 
+    /**
+     * The status of a failed lookup or read: 404 for a name that leads nowhere, 403 for one the server refuses
+     * to serve, 414 for one too long to look up, 503 when the ring or the descriptors are full, 500 for the rest.
+     *
+     * @param cause why the operation failed
+     * @return the status to answer with
+     */
     static HttpResponseStatus statusOf(Throwable cause) {
         if (cause instanceof IoUringOverloadedException) {
             return HttpResponseStatus.SERVICE_UNAVAILABLE;
@@ -426,8 +437,11 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof IoUringIOException io) {
             return switch (io.errnoName()) {
                 case "ENOENT", "ENOTDIR" -> HttpResponseStatus.NOT_FOUND;
-                // EXDEV: openat2 refused a way out of the root (RESOLVE_BENEATH); ELOOP: a link refused by policy.
-                case "EACCES", "EPERM", "ELOOP", "EXDEV" -> HttpResponseStatus.FORBIDDEN;
+                // EXDEV: openat2 refused a way out of the root (RESOLVE_BENEATH); ELOOP: a link refused by policy
+                // or a cycle; EISDIR: a directory where a file was needed (a directory is listed, never read).
+                case "EACCES", "EPERM", "ELOOP", "EXDEV", "EISDIR" -> HttpResponseStatus.FORBIDDEN;
+                // A name over NAME_MAX (255 bytes) or a path over PATH_MAX (4096): the target is too long.
+                case "ENAMETOOLONG" -> HttpResponseStatus.REQUEST_URI_TOO_LONG;
                 case "EMFILE", "ENFILE", "ENOMEM", "EAGAIN" -> HttpResponseStatus.SERVICE_UNAVAILABLE;
                 default -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
             };

@@ -3,6 +3,7 @@ package io.i2o2.example.fileserver;
 import io.i2o2.file.IoUringFileEventLoopGroup;
 
 import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
 
 /**
  * What every connection of one server shares.
@@ -17,8 +18,10 @@ import java.util.concurrent.Executor;
  * @param cacheValidNanos how long a cached file is trusted
  * @param listings        where directory listings are rendered (blocking, off the loops)
  * @param stats           the counters
+ * @param accessSeam      wraps every {@link FileAccess} a lookup opens through: the identity, except in tests
+ *                        that make opens fail with errnos the kernel cannot be made to give them
  */
 record ServerContext(SafePaths paths, ServerConfig config, Wiring wiring, IoUringFileEventLoopGroup files,
                      int rootFd, long resolveFlags, OpenFileCaches caches, long cacheValidNanos, Executor listings,
-                     FileServerStats stats) {
+                     FileServerStats stats, UnaryOperator<FileAccess> accessSeam) {
 }

@@ -97,7 +97,7 @@ public enum Wiring {
         return false;
     }
 
-    /** The loops of the sockets: NIO for both wirings of today. */
+    /** The loops of the sockets: NIO, unless the wiring says otherwise ({@link #NETTY_URING}). */
     EventLoopGroup newSocketGroup(int threads) {
         return new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
     }
@@ -128,6 +128,6 @@ public enum Wiring {
                 return w;
             }
         }
-        throw new IllegalArgumentException("--wiring must be uring, channel or netty-uring: " + name);
+        throw new IllegalArgumentException("--wiring must be netty-uring, channel or uring: " + name);
     }
 }

@@ -3,6 +3,7 @@ package io.i2o2.example.fileserver;
 import io.i2o2.file.IoUringConfig;
 import io.i2o2.file.IoUringIOException;
 import io.i2o2.file.IoUringOverloadedException;
+import io.i2o2.uring.Errno;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,10 @@ class FileServerErrorsTest {
                 -1, -1, null)));
         assertEquals(HttpResponseStatus.FORBIDDEN, HttpFileHandler.statusOf(new IoUringIOException("openat", 40,
                 -1, -1, null)));
+        assertEquals(HttpResponseStatus.REQUEST_URI_TOO_LONG, HttpFileHandler.statusOf(new IoUringIOException(
+                "openat2", 36, -1, -1, null)));   // ENAMETOOLONG
+        assertEquals(HttpResponseStatus.FORBIDDEN, HttpFileHandler.statusOf(new IoUringIOException("openat2",
+                Errno.EISDIR, -1, -1, null)));
         assertEquals(HttpResponseStatus.INTERNAL_SERVER_ERROR, HttpFileHandler.statusOf(new IoUringIOException(
                 "read", 5, 3, 0, null)));
         assertEquals(HttpResponseStatus.SERVICE_UNAVAILABLE, HttpFileHandler.statusOf(
