@@ -1,5 +1,6 @@
 package io.i2o2.file;
 
+import io.i2o2.uring.Linux;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -26,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The memory an op hands the kernel: a composite buffer counts by the regions the op's bytes lie in (its
- * writable bytes for a read, its readable bytes for a write), not by all its components.
+ * writable bytes for a read, its readable bytes for a write), not by all its components; and memory given as a
+ * {@link MemorySegment} must be native, a heap segment's address meaning nothing to the kernel.
  */
 class MemoryRegionsTest {
     private static final int COMPONENTS = 1500;
@@ -139,6 +142,20 @@ class MemoryRegionsTest {
         assertEquals(1, from.refCnt());
         from.release();
         await(file.close());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#all")
+    void madviseRefusesAHeapSegmentAtOnce(Groups type) throws Exception {
+        IoUringFileIo io = io(type);
+        Future<Integer> heap = io.madvise(MemorySegment.ofArray(new byte[8192]), Linux.MADV_WILLNEED).await();
+        IllegalArgumentException e = assertInstanceOf(IllegalArgumentException.class, heap.cause(),
+                "refused here, not answered ENOMEM by the kernel");
+        assertTrue(e.getMessage().contains("native"), e.getMessage());
+        assertEquals(0, io.pendingOps(), "no slot taken");
+        Future<Integer> viaPromise = io.madvise(MemorySegment.ofArray(new long[1024]), Linux.MADV_WILLNEED,
+                group.next().<Integer>newPromise()).await();
+        assertInstanceOf(IllegalArgumentException.class, viaPromise.cause());
     }
 
     private static byte[] bytes(ByteBuf buf) {
