@@ -50,7 +50,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>Closing.</b> {@link #close()} refuses new operations at once and closes the descriptor after the
  * operations in flight complete, so an in-flight read never races a reused descriptor number. A file that
  * owns its descriptor and is collected unclosed is reported by Netty's leak detector ({@code
- * io.netty.leakDetection.level}), as a leaked buffer would be.
+ * io.netty.leakDetection.level}), as a leaked buffer would be, in a file's words: "{@code LEAK: an IoUringFile
+ * was not closed (close()) before it was garbage-collected}", logged at {@code ERROR} to the {@code
+ * System.Logger} named after this class.
  */
 public final class IoUringFile {
     private static final int CLOSING = Integer.MIN_VALUE;
