@@ -498,27 +498,39 @@ public final class IoUringFile {
             target.refuse(bad);
             return null;
         }
-        if (buf.nioBufferCount() != 1) {
+        boolean several = false;
+        int length = 0;
+        long address = 0;
+        FixedBuffer registered = null;
+        try {
+            several = buf.nioBufferCount() != 1;
+            if (!several) {
+                length = length(buf, read);
+                bad = read ? ByteBufs.checkReadInto(buf) : ByteBufs.checkWriteFrom(buf);
+                if (bad == null) {
+                    bad = ByteBufs.checkOffset(offset);
+                }
+                address = bad == null ? ByteBufs.address(buf, start(buf, read)) : 0;
+                if (bad == null && isDirect()) {
+                    bad = ByteBufs.checkDirectAlignment(this, address, length, offset);
+                }
+                FixedBufferPool pool = core.fixedBuffersOrNull();
+                registered = bad == null && pool != null ? pool.registeredBufferOf(buf) : null;
+            }
+        } catch (RuntimeException e) {
+            // A buffer whose own methods throw is refused like any other: the reference still goes back.
+            several = false;
+            bad = e;
+        }
+        if (several) {
             // Several memory regions (a CompositeByteBuf): one vectored op over them.
             return prepareRetainedVectored(read ? OpKind.READV : OpKind.WRITEV, offset, new ByteBuf[] {buf}, target);
-        }
-        int index = start(buf, read);
-        int length = length(buf, read);
-        bad = read ? ByteBufs.checkReadInto(buf) : ByteBufs.checkWriteFrom(buf);
-        if (bad == null) {
-            bad = ByteBufs.checkOffset(offset);
-        }
-        long address = bad == null ? ByteBufs.address(buf, index) : 0;
-        if (bad == null && isDirect()) {
-            bad = ByteBufs.checkDirectAlignment(this, address, length, offset);
         }
         if (bad != null) {
             buf.release();
             target.refuse(bad);
             return null;
         }
-        FixedBufferPool pool = core.fixedBuffersOrNull();
-        FixedBuffer registered = pool == null ? null : pool.registeredBufferOf(buf);
         OpSlot op = claim(target, buf, null);
         if (op == null) {
             return null;
@@ -546,16 +558,25 @@ public final class IoUringFile {
     private OpSlot prepareRetainedVectored(OpKind kind, long offset, ByteBuf[] bufs, Target target) {
         boolean read = kind == OpKind.READV;
         RuntimeException bad = ByteBufs.checkOffset(offset);
-        if (bad == null) {
-            bad = checkEach(bufs, read);
-        }
-        ByteBuffer[][] split = bad == null ? split(bufs, read) : null;
-        int regions = bad == null ? regionCount(bufs, split) : 0;
-        if (bad == null) {
-            bad = checkRegionCount(regions);
-        }
-        if (bad == null && isDirect()) {
-            bad = iovecs(bufs, split, read, offset, true, null);
+        ByteBuffer[][] split = null;
+        int regions = 0;
+        try {
+            if (bad == null) {
+                bad = checkEach(bufs, read);
+            }
+            split = bad == null ? split(bufs, read) : null;
+            regions = bad == null ? regionCount(bufs, split) : 0;
+            if (bad == null) {
+                bad = checkRegionCount(regions);
+            }
+            if (bad == null) {
+                // Every address looked up before the claim (and O_DIRECT's rules checked): the walk that fills
+                // the iovecs after it repeats lookups that already succeeded.
+                bad = iovecs(bufs, split, read, offset, isDirect(), null);
+            }
+        } catch (RuntimeException e) {
+            // A buffer whose own methods throw is refused like any other: the references still go back.
+            bad = e;
         }
         if (bad != null) {
             ByteBufs.release(null, bufs);
@@ -901,8 +922,8 @@ public final class IoUringFile {
      * Sends a {@code uring_cmd} to the driver behind this descriptor (NVMe passthrough, socket commands).
      * {@code writer} fills the 80-byte command on the calling thread; {@code data} (may be null) is pinned
      * until completion and its address passed to the writer: its writable bytes when {@code dataIn}, its
-     * readable bytes otherwise. {@code data} must be one memory region (for several, see
-     * {@link #uringCmdVectored}). When {@code data} is (a slice of) one of this loop's
+     * readable bytes otherwise. Those bytes must lie in one memory region (one component of a
+     * {@code CompositeByteBuf} will do; for several, see {@link #uringCmdVectored}). When {@code data} is (a slice of) one of this loop's
      * {@link IoUringFileIo#fixedBuffers()}, the command goes out with {@code IORING_URING_CMD_FIXED} and that
      * buffer's index, so the driver skips pinning and mapping its pages (Linux 6.1+; an older kernel fails
      * the command with {@code EINVAL}, the exception saying why). Only on a passthrough loop (128-byte SQEs).
@@ -985,20 +1006,27 @@ public final class IoUringFile {
         // From here on data, when given, is retained for the op: every refusal gives it back.
         long address = 0;
         int length = 0;
+        FixedBuffer registered = null;
         if (data != null) {
-            bad = dataIn ? ByteBufs.checkReadInto(data) : ByteBufs.checkWriteFrom(data);
-            length = length(data, dataIn);
-            if (bad == null && data.nioBufferCount() == 1) {
-                address = ByteBufs.address(data, start(data, dataIn));
-            } else if (bad == null) {
-                // A composite whose used bytes may still lie in one of its components.
-                ByteBuffer[] regions = data.nioBuffers(start(data, dataIn), length);
-                if (regions.length == 1) {
-                    address = MemorySegment.ofBuffer(regions[0]).address();
-                } else {
-                    bad = new IllegalArgumentException("uring_cmd data must be one memory region (use uringCmdVectored"
-                            + " for several): " + regions.length + " regions in " + data);
+            try {
+                bad = dataIn ? ByteBufs.checkReadInto(data) : ByteBufs.checkWriteFrom(data);
+                length = length(data, dataIn);
+                if (bad == null && data.nioBufferCount() == 1) {
+                    address = ByteBufs.address(data, start(data, dataIn));
+                } else if (bad == null) {
+                    // A composite whose used bytes may still lie in one of its components.
+                    ByteBuffer[] regions = data.nioBuffers(start(data, dataIn), length);
+                    if (regions.length == 1) {
+                        address = MemorySegment.ofBuffer(regions[0]).address();
+                    } else {
+                        bad = new IllegalArgumentException("uring_cmd data must be one memory region (use"
+                                + " uringCmdVectored for several): " + regions.length + " regions in " + data);
+                    }
                 }
+                FixedBufferPool pool = core.fixedBuffersOrNull();
+                registered = bad == null && pool != null ? pool.registeredBufferOf(data) : null;
+            } catch (RuntimeException e) {
+                bad = e;
             }
             if (bad != null) {
                 data.release();
@@ -1006,8 +1034,6 @@ public final class IoUringFile {
                 return;
             }
         }
-        FixedBufferPool pool = data == null ? null : core.fixedBuffersOrNull();
-        FixedBuffer registered = pool == null ? null : pool.registeredBufferOf(data);
         OpSlot op = claim(target, data, null);
         if (op == null) {
             return;
@@ -1038,11 +1064,21 @@ public final class IoUringFile {
         if (bufs == null) {
             return;
         }
-        RuntimeException bad = checkEach(bufs, dataIn);
-        ByteBuffer[][] split = bad == null ? split(bufs, dataIn) : null;
-        int regions = bad == null ? regionCount(bufs, split) : 0;
-        if (bad == null) {
-            bad = checkRegionCount(regions);
+        RuntimeException bad;
+        ByteBuffer[][] split = null;
+        int regions = 0;
+        try {
+            bad = checkEach(bufs, dataIn);
+            split = bad == null ? split(bufs, dataIn) : null;
+            regions = bad == null ? regionCount(bufs, split) : 0;
+            if (bad == null) {
+                bad = checkRegionCount(regions);
+            }
+            if (bad == null) {
+                bad = iovecs(bufs, split, dataIn, 0, false, null);    // every address looked up before the claim
+            }
+        } catch (RuntimeException e) {
+            bad = e;
         }
         if (bad != null) {
             ByteBufs.release(null, bufs);

@@ -3,6 +3,8 @@ package io.i2o2.file;
 import io.i2o2.uring.Linux;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.UnpooledDirectByteBuf;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
@@ -121,6 +123,49 @@ class MemoryRegionsTest {
         assertEquals(0, io.pendingOps(), "no slot taken");
         plain.release();
         from.release();
+        await(file.close());
+    }
+
+    /**
+     * A buffer whose own lookups throw once the op has retained it (a custom ByteBuf; a broken one) is refused
+     * through the future like any bad buffer, and every reference the op took goes back.
+     */
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#all")
+    void aBufferWhoseLookupsThrowIsRefusedAndGivenBack(Groups type) throws Exception {
+        IoUringFileIo io = io(type);
+        IoUringFile file = await(io.open(Files.write(dir.resolve("data"), new byte[4096])));
+        ByteBuf noAddress = new UnpooledDirectByteBuf(UnpooledByteBufAllocator.DEFAULT, 64, 64) {
+            @Override
+            public boolean hasMemoryAddress() {
+                return true;
+            }
+
+            @Override
+            public long memoryAddress() {
+                throw new UnsupportedOperationException("no address");
+            }
+        };
+        CompositeByteBuf noRegions = new CompositeByteBuf(ALLOC, true, 4) {
+            @Override
+            public java.nio.ByteBuffer[] nioBuffers(int index, int length) {
+                throw new UnsupportedOperationException("no regions");
+            }
+        };
+        noRegions.addComponent(ALLOC.directBuffer(64).writeZero(64));
+        noRegions.addComponent(ALLOC.directBuffer(64).writeZero(64));
+        ByteBuf plain = ALLOC.directBuffer(64);
+        assertInstanceOf(UnsupportedOperationException.class, file.read(noAddress, 0).await().cause());
+        assertInstanceOf(UnsupportedOperationException.class, file.readv(0, plain, noAddress).await().cause());
+        assertInstanceOf(UnsupportedOperationException.class, file.read(noRegions, 0).await().cause());
+        assertInstanceOf(UnsupportedOperationException.class, file.readv(0, plain, noRegions).await().cause());
+        assertEquals(1, noAddress.refCnt(), "given back");
+        assertEquals(1, noRegions.refCnt(), "given back");
+        assertEquals(1, plain.refCnt(), "given back");
+        assertEquals(0, io.pendingOps(), "no slot taken");
+        noAddress.release();
+        noRegions.release();
+        plain.release();
         await(file.close());
     }
 
