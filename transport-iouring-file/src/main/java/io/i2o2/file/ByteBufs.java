@@ -24,9 +24,52 @@ final class ByteBufs {
         return MemorySegment.ofBuffer(nio).address();
     }
 
-    /** Why {@code buf} cannot receive a read into its writable bytes, or null. */
+    /**
+     * Takes the op's reference to {@code buf}, or says why not: it was released, perhaps by another thread just
+     * now. Retaining first makes "is it still alive" and "keep it alive" one atomic step ({@code retain()} throws
+     * once the count is 0), so no check can pass on a buffer that is freed before the kernel sees it; every
+     * later refusal gives this reference back.
+     *
+     * @return null when retained, else the refusal (nothing retained)
+     */
+    static RuntimeException retain(ByteBuf buf) {
+        try {
+            buf.retain();
+            return null;
+        } catch (IllegalReferenceCountException e) {
+            return new IllegalReferenceCountException("buffer already released: " + buf);
+        }
+    }
+
+    /** {@link #retain} for every buffer, or for none (those retained before a released one are given back). */
+    static RuntimeException retainAll(ByteBuf[] bufs) {
+        for (int i = 0; i < bufs.length; i++) {
+            RuntimeException released = retain(bufs[i]);
+            if (released != null) {
+                for (int j = 0; j < i; j++) {
+                    bufs[j].release();
+                }
+                return released;
+            }
+        }
+        return null;
+    }
+
+    /** Gives back what {@link #retain} or {@link #retainAll} took: {@code buf} and every one of {@code bufs}, each may be null. */
+    static void release(ByteBuf buf, ByteBuf[] bufs) {
+        if (buf != null) {
+            buf.release();
+        }
+        if (bufs != null) {
+            for (ByteBuf b : bufs) {
+                b.release();
+            }
+        }
+    }
+
+    /** Why a buffer retained for the op ({@link #retain}) cannot receive a read into its writable bytes, or null. */
     static RuntimeException checkReadInto(ByteBuf buf) {
-        RuntimeException e = checkUsable(buf);
+        RuntimeException e = checkDirect(buf);
         if (e != null) {
             return e;
         }
@@ -39,9 +82,9 @@ final class ByteBufs {
         return null;
     }
 
-    /** Why {@code buf}'s readable bytes cannot be written out, or null. */
+    /** Why the readable bytes of a buffer retained for the op ({@link #retain}) cannot be written out, or null. */
     static RuntimeException checkWriteFrom(ByteBuf buf) {
-        RuntimeException e = checkUsable(buf);
+        RuntimeException e = checkDirect(buf);
         if (e != null) {
             return e;
         }
@@ -51,10 +94,7 @@ final class ByteBufs {
         return null;
     }
 
-    private static RuntimeException checkUsable(ByteBuf buf) {
-        if (buf.refCnt() == 0) {
-            return new IllegalReferenceCountException("buffer already released: " + buf);
-        }
+    private static RuntimeException checkDirect(ByteBuf buf) {
         if (!buf.isDirect()) {
             return new IllegalArgumentException("heap buffer: the kernel needs native memory, allocate with "
                     + "ByteBufAllocator.directBuffer(): " + buf);

@@ -6,6 +6,7 @@ import io.i2o2.uring.Linux;
 import io.i2o2.uring.Statx;
 import io.i2o2.uring.Probe;
 import io.i2o2.uring.UringException;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.IoEventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocalThread;
@@ -141,23 +142,35 @@ abstract class FileIoCore {
      * Only what it returns needs giving back ({@link #abandon}).
      */
     final OpSlot claim(IoUringFile file, Target target, boolean blocking) {
+        return claim(file, target, blocking, null, null);
+    }
+
+    /**
+     * {@link #claim(IoUringFile, Target, boolean)} for an op that retained its buffers already ({@code buf}
+     * and every one of {@code bufs}, each may be null): a refusal gives them back before it reaches the target,
+     * so a listener, or the callback's submitter (the refusal is thrown at it), finds them as it passed them.
+     */
+    final OpSlot claim(IoUringFile file, Target target, boolean blocking, ByteBuf buf, ByteBuf[] bufs) {
+        RuntimeException refused;
         if (blocking && (loop.inEventLoop() || Thread.currentThread() instanceof FastThreadLocalThread)) {
             // Refused whether or not the loop is full right now: a misuse must fail every time, not under load.
-            target.refuse(new IllegalStateException("a blocking submit would block the event loop thread "
-                    + Thread.currentThread().getName() + "; use the non-blocking methods"));
-            return null;
+            refused = new IllegalStateException("a blocking submit would block the event loop thread "
+                    + Thread.currentThread().getName() + "; use the non-blocking methods");
+        } else {
+            OpSlot op = tryClaim(file);
+            if (op == null && blocking) {
+                op = claimBlocking(file);
+            }
+            if (op != null) {
+                op.target = target;
+                target.bound(op);
+                return op;
+            }
+            refused = refusal(file);
         }
-        OpSlot op = tryClaim(file);
-        if (op == null && blocking) {
-            op = claimBlocking(file);
-        }
-        if (op == null) {
-            target.refuse(refusal(file));
-            return null;
-        }
-        op.target = target;
-        target.bound(op);
-        return op;
+        ByteBufs.release(buf, bufs);
+        target.refuse(refused);
+        return null;
     }
 
     private OpSlot tryClaim(IoUringFile file) {

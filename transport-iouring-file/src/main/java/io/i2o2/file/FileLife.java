@@ -1,11 +1,11 @@
 package io.i2o2.file;
 
 import io.netty.util.ResourceLeakDetector;
-import io.netty.util.ResourceLeakDetectorFactory;
 import io.netty.util.ResourceLeakTracker;
 import io.netty.util.concurrent.Promise;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The life of one open file, shared by an {@link IoUringFile} and its {@link IoUringFile#blocking()} views:
@@ -16,9 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * file was opened, not which loop thread completed the open.
  */
 final class FileLife {
-    @SuppressWarnings("unchecked")
-    private static final ResourceLeakDetector<FileLife> LEAKS = (ResourceLeakDetector<FileLife>)
-            (ResourceLeakDetector<?>) ResourceLeakDetectorFactory.instance().newResourceLeakDetector(IoUringFile.class);
+    private static final System.Logger LOGGER = System.getLogger(IoUringFile.class.getName());
+    private static final ResourceLeakDetector<FileLife> LEAKS = new UnclosedFileDetector();
+    /** What a leak report says first: a file has no {@code release()}, which Netty's own report would name. */
+    static final String UNCLOSED = "LEAK: an IoUringFile was not closed (close()) before it was garbage-collected;"
+            + " its descriptor stayed open until then.";
+    /** Also told each leak report (tests); null for none. */
+    static volatile Consumer<String> reports;
 
     final AtomicInteger refs = new AtomicInteger(1);
     /**
@@ -66,6 +70,43 @@ final class FileLife {
     void closed() {
         if (leak != null) {
             leak.close(this);
+        }
+    }
+
+    /**
+     * Netty's leak detector (its level, sampling and access records, {@code io.netty.leakDetection.*}) with a
+     * report in a file's words: Netty's own says "{@code IoUringFile.release() was not called}", and a file has
+     * no {@code release()}. Made here rather than by {@code ResourceLeakDetectorFactory}, whose detectors
+     * word their reports themselves.
+     */
+    private static final class UnclosedFileDetector extends ResourceLeakDetector<FileLife> {
+        UnclosedFileDetector() {
+            // The sampling interval Netty's default factory reads.
+            super(IoUringFile.class, Integer.getInteger("io.netty.leakDetection.samplingInterval", 128));
+        }
+
+        @Override
+        protected boolean needReport() {
+            return reports != null || LOGGER.isLoggable(System.Logger.Level.ERROR);
+        }
+
+        @Override
+        protected void reportTracedLeak(String resourceType, String records) {
+            report(UNCLOSED + records);
+        }
+
+        @Override
+        protected void reportUntracedLeak(String resourceType) {
+            report(UNCLOSED + " To see where it was opened, enable advanced leak reporting"
+                    + " (-Dio.netty.leakDetection.level=advanced).");
+        }
+
+        private static void report(String message) {
+            LOGGER.log(System.Logger.Level.ERROR, message);
+            Consumer<String> tap = reports;
+            if (tap != null) {
+                tap.accept(message);
+            }
         }
     }
 }

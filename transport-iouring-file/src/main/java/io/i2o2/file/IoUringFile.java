@@ -35,10 +35,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * completes. Heap, read-only (for reads), released, empty or, for O_DIRECT files, misaligned buffers fail
  * at once and are not retained.
  *
+ * <p><b>A buffer released meanwhile.</b> An operation takes its reference to a buffer before it looks at the
+ * buffer at all, and {@code retain()} refuses a released buffer atomically, so a release on another thread
+ * while the call runs lands either before (the operation is refused as for any released buffer: its future
+ * fails with {@link io.netty.util.IllegalReferenceCountException}, a callback variant throws it, and nothing
+ * is held: no slot, file reference or buffer reference) or after (the operation holds its own reference, so
+ * the memory stays valid until its completion releases it). Nothing else ever comes of it.
+ *
+ * <p><b>Buffers of several memory regions</b> (a {@code CompositeByteBuf}) are read into or written from with
+ * one vectored operation, one iovec per region the operation's bytes lie in: the components covering the
+ * writable bytes (reads) or the readable bytes (writes), not all of the buffer's components. More than 1024
+ * such regions ({@code UIO_MAXIOV}) fail at once with {@link IllegalArgumentException}.
+ *
  * <p><b>Closing.</b> {@link #close()} refuses new operations at once and closes the descriptor after the
  * operations in flight complete, so an in-flight read never races a reused descriptor number. A file that
  * owns its descriptor and is collected unclosed is reported by Netty's leak detector ({@code
- * io.netty.leakDetection.level}), as a leaked buffer would be.
+ * io.netty.leakDetection.level}), as a leaked buffer would be, in a file's words: "{@code LEAK: an IoUringFile
+ * was not closed (close()) before it was garbage-collected}", logged at {@code ERROR} to the {@code
+ * System.Logger} named after this class.
  */
 public final class IoUringFile {
     private static final int CLOSING = Integer.MIN_VALUE;
@@ -465,52 +479,69 @@ public final class IoUringFile {
     }
 
     OpSlot prepareRead(ByteBuf dst, long offset, Target target) {
-        Objects.requireNonNull(dst, "dst");
-        RuntimeException bad = ByteBufs.checkReadInto(dst);
-        if (bad == null) {
-            bad = ByteBufs.checkOffset(offset);
-        }
-        return prepareTransfer(bad, dst, dst.writerIndex(), dst.writableBytes(), offset, target, true);
+        return prepareTransfer(Objects.requireNonNull(dst, "dst"), offset, target, true);
     }
 
     OpSlot prepareWrite(ByteBuf src, long offset, Target target) {
-        Objects.requireNonNull(src, "src");
-        RuntimeException bad = ByteBufs.checkWriteFrom(src);
-        if (bad == null) {
-            bad = ByteBufs.checkOffset(offset);
-        }
-        return prepareTransfer(bad, src, src.readerIndex(), src.readableBytes(), offset, target, false);
+        return prepareTransfer(Objects.requireNonNull(src, "src"), offset, target, false);
     }
 
-    private OpSlot prepareTransfer(RuntimeException bad, ByteBuf buf, int index, int length, long offset,
-                                   Target target, boolean read) {
-        if (bad == null && buf.nioBufferCount() != 1) {
-            // Several memory regions (a CompositeByteBuf): one vectored op over them.
-            return prepareVectored(read ? OpKind.READV : OpKind.WRITEV, offset, new ByteBuf[] {buf}, target);
-        }
-        long address = bad == null ? ByteBufs.address(buf, index) : 0;
-        if (bad == null && isDirect()) {
-            bad = ByteBufs.checkDirectAlignment(this, address, length, offset);
-        }
+    /**
+     * A read into {@code buf}'s writable bytes or a write of its readable bytes. The buffer is retained first
+     * (so a release on another thread either comes before, and the op is refused, or after, and the op keeps it
+     * alive); every check and address lookup then runs before a slot is claimed, and each refusal gives the
+     * reference back.
+     */
+    private OpSlot prepareTransfer(ByteBuf buf, long offset, Target target, boolean read) {
+        RuntimeException bad = ByteBufs.retain(buf);
         if (bad != null) {
             target.refuse(bad);
             return null;
         }
-        OpSlot op = claim(target);
+        boolean several = false;
+        int length = 0;
+        long address = 0;
+        FixedBuffer registered = null;
+        try {
+            several = buf.nioBufferCount() != 1;
+            if (!several) {
+                length = length(buf, read);
+                bad = read ? ByteBufs.checkReadInto(buf) : ByteBufs.checkWriteFrom(buf);
+                if (bad == null) {
+                    bad = ByteBufs.checkOffset(offset);
+                }
+                address = bad == null ? ByteBufs.address(buf, start(buf, read)) : 0;
+                if (bad == null && isDirect()) {
+                    bad = ByteBufs.checkDirectAlignment(this, address, length, offset);
+                }
+                FixedBufferPool pool = core.fixedBuffersOrNull();
+                registered = bad == null && pool != null ? pool.registeredBufferOf(buf) : null;
+            }
+        } catch (RuntimeException e) {
+            // A buffer whose own methods throw is refused like any other: the reference still goes back.
+            several = false;
+            bad = e;
+        }
+        if (several) {
+            // Several memory regions (a CompositeByteBuf): one vectored op over them.
+            return prepareRetainedVectored(read ? OpKind.READV : OpKind.WRITEV, offset, new ByteBuf[] {buf}, target);
+        }
+        if (bad != null) {
+            buf.release();
+            target.refuse(bad);
+            return null;
+        }
+        OpSlot op = claim(target, buf, null);
         if (op == null) {
             return null;
         }
-        FixedBufferPool pool = core.fixedBuffersOrNull();
-        FixedBuffer registered = pool == null ? null : pool.registeredBufferOf(buf);
         if (registered != null) {
             op.kind = read ? OpKind.READ_FIXED : OpKind.WRITE_FIXED;
             op.bufIndex = registered.index();
         } else {
             op.kind = read ? OpKind.READ : OpKind.WRITE;
         }
-        if (!pin(op, buf, target)) {
-            return null;
-        }
+        op.buf = buf;
         op.addr = address;
         op.len = length;
         op.offset = offset;
@@ -519,50 +550,55 @@ public final class IoUringFile {
 
     /** A vectored op over the buffers' writable (READV) or readable (WRITEV) bytes. */
     OpSlot prepareVectored(OpKind kind, long offset, ByteBuf[] buffers, Target target) {
-        Objects.requireNonNull(buffers, "bufs");
-        // Our own copy: the caller's array may change under us, and what we retain is what we release.
-        ByteBuf[] bufs = buffers.clone();
+        ByteBuf[] bufs = retainedCopy(buffers, "bufs", target);
+        return bufs == null ? null : prepareRetainedVectored(kind, offset, bufs, target);
+    }
+
+    /** {@link #prepareVectored} over buffers retained for it (our own array): a refusal gives them back. */
+    private OpSlot prepareRetainedVectored(OpKind kind, long offset, ByteBuf[] bufs, Target target) {
         boolean read = kind == OpKind.READV;
         RuntimeException bad = ByteBufs.checkOffset(offset);
-        if (bad == null) {
-            bad = checkVectored(bufs, read, "bufs");
+        ByteBuffer[][] split = null;
+        int regions = 0;
+        try {
+            if (bad == null) {
+                bad = checkEach(bufs, read);
+            }
+            split = bad == null ? split(bufs, read) : null;
+            regions = bad == null ? regionCount(bufs, split) : 0;
+            if (bad == null) {
+                bad = checkRegionCount(regions);
+            }
+            if (bad == null) {
+                // Every address looked up before the claim (and O_DIRECT's rules checked): the walk that fills
+                // the iovecs after it repeats lookups that already succeeded.
+                bad = iovecs(bufs, split, read, offset, isDirect(), null);
+            }
+        } catch (RuntimeException e) {
+            // A buffer whose own methods throw is refused like any other: the references still go back.
+            bad = e;
         }
         if (bad != null) {
+            ByteBufs.release(null, bufs);
             target.refuse(bad);
             return null;
         }
-        OpSlot op = claim(target);
+        long bytes = (long) regions * Iovec.BYTES;
+        MemorySegment memory = bytes <= OpTable.SCRATCH_BYTES ? null : Arena.ofAuto().allocate(bytes, 8);
+        ByteBuf one = bufs.length == 1 ? bufs[0] : null;
+        ByteBuf[] several = one == null ? bufs : null;
+        OpSlot op = claim(target, one, several);
         if (op == null) {
             return null;
         }
-        int regions = regions(bufs);
-        MemorySegment iovecs = (long) regions * Iovec.BYTES <= OpTable.SCRATCH_BYTES ? op.scratch
-                : Arena.ofAuto().allocate((long) regions * Iovec.BYTES, 8);
-        int n = 0;
-        long total = 0;
-        for (ByteBuf b : bufs) {
-            int index = read ? b.writerIndex() : b.readerIndex();
-            int length = read ? b.writableBytes() : b.readableBytes();
-            for (ByteBuffer region : b.nioBuffers(index, length)) {
-                long address = MemorySegment.ofBuffer(region).address();
-                RuntimeException misaligned = isDirect()
-                        ? ByteBufs.checkDirectAlignment(this, address, region.remaining(), offset + total) : null;
-                if (misaligned != null) {
-                    core.abandon(op);
-                    target.refuse(misaligned);
-                    return null;
-                }
-                Iovec.set(iovecs, n++, address, region.remaining());
-                total += region.remaining();
-            }
-        }
-        if (bufs.length == 1 ? !pin(op, bufs[0], target) : !pinAll(op, bufs, target)) {
-            return null;
-        }
+        MemorySegment array = memory != null ? memory : op.scratch;
+        iovecs(bufs, split, read, offset, false, array);
+        op.buf = one;
+        op.bufs = several;
         op.kind = kind;
-        op.memory = iovecs == op.scratch ? null : iovecs;
-        op.addr = iovecs.address();
-        op.len = n;
+        op.memory = memory;
+        op.addr = array.address();
+        op.len = regions;
         op.offset = offset;
         return op;
     }
@@ -886,8 +922,8 @@ public final class IoUringFile {
      * Sends a {@code uring_cmd} to the driver behind this descriptor (NVMe passthrough, socket commands).
      * {@code writer} fills the 80-byte command on the calling thread; {@code data} (may be null) is pinned
      * until completion and its address passed to the writer: its writable bytes when {@code dataIn}, its
-     * readable bytes otherwise. {@code data} must be one memory region (for several, see
-     * {@link #uringCmdVectored}). When {@code data} is (a slice of) one of this loop's
+     * readable bytes otherwise. Those bytes must lie in one memory region (one component of a
+     * {@code CompositeByteBuf} will do; for several, see {@link #uringCmdVectored}). When {@code data} is (a slice of) one of this loop's
      * {@link IoUringFileIo#fixedBuffers()}, the command goes out with {@code IORING_URING_CMD_FIXED} and that
      * buffer's index, so the driver skips pinning and mapping its pages (Linux 6.1+; an older kernel fails
      * the command with {@code EINVAL}, the exception saying why). Only on a passthrough loop (128-byte SQEs).
@@ -961,160 +997,239 @@ public final class IoUringFile {
     private void uringCmdOp(int cmdOp, ByteBuf data, boolean dataIn, UringCmdWriter writer, Target target) {
         Objects.requireNonNull(writer, "writer");
         String unsupported = core.unsupported(OpKind.URING_CMD);
-        if (unsupported != null) {
-            target.refuse(new UnsupportedOperationException(unsupported));
-            return;
-        }
-        RuntimeException bad = data == null ? null : dataIn ? ByteBufs.checkReadInto(data) : ByteBufs.checkWriteFrom(data);
-        if (bad == null && data != null && data.nioBufferCount() != 1) {
-            bad = new IllegalArgumentException("uring_cmd data must be one memory region (use uringCmdVectored for"
-                    + " several): " + data);
-        }
+        RuntimeException bad = unsupported != null ? new UnsupportedOperationException(unsupported)
+                : data != null ? ByteBufs.retain(data) : null;
         if (bad != null) {
             target.refuse(bad);
             return;
         }
-        OpSlot op = claim(target);
+        // From here on data, when given, is retained for the op: every refusal gives it back.
+        long address = 0;
+        int length = 0;
+        FixedBuffer registered = null;
+        if (data != null) {
+            try {
+                bad = dataIn ? ByteBufs.checkReadInto(data) : ByteBufs.checkWriteFrom(data);
+                length = length(data, dataIn);
+                if (bad == null && data.nioBufferCount() == 1) {
+                    address = ByteBufs.address(data, start(data, dataIn));
+                } else if (bad == null) {
+                    // A composite whose used bytes may still lie in one of its components.
+                    ByteBuffer[] regions = data.nioBuffers(start(data, dataIn), length);
+                    if (regions.length == 1) {
+                        address = MemorySegment.ofBuffer(regions[0]).address();
+                    } else {
+                        bad = new IllegalArgumentException("uring_cmd data must be one memory region (use"
+                                + " uringCmdVectored for several): " + regions.length + " regions in " + data);
+                    }
+                }
+                FixedBufferPool pool = core.fixedBuffersOrNull();
+                registered = bad == null && pool != null ? pool.registeredBufferOf(data) : null;
+            } catch (RuntimeException e) {
+                bad = e;
+            }
+            if (bad != null) {
+                data.release();
+                target.refuse(bad);
+                return;
+            }
+        }
+        OpSlot op = claim(target, data, null);
         if (op == null) {
             return;
         }
-        long address = 0;
-        int length = 0;
-        if (data != null) {
-            address = ByteBufs.address(data, dataIn ? data.writerIndex() : data.readerIndex());
-            length = dataIn ? data.writableBytes() : data.readableBytes();
-            FixedBufferPool pool = core.fixedBuffersOrNull();
-            FixedBuffer registered = pool == null ? null : pool.registeredBufferOf(data);
-            if (registered != null) {
-                op.cmdFlags = Linux.IORING_URING_CMD_FIXED;
-                op.bufIndex = registered.index();
-            }
+        if (registered != null) {
+            op.cmdFlags = Linux.IORING_URING_CMD_FIXED;
+            op.bufIndex = registered.index();
         }
-        if (writeCommand(op, cmdOp, writer, address, length, target) && (data == null || pin(op, data, target))) {
-            core.submit(op);
+        Throwable failed = writeCommand(op, cmdOp, writer, address, length);
+        if (failed != null) {
+            giveBack(op, data, null, target, failed);
+            return;
         }
+        op.buf = data;
+        core.submit(op);
     }
 
     private void uringCmdVectoredOp(int cmdOp, ByteBuf[] data, boolean dataIn, UringCmdWriter writer,
                                     Target target) {
         Objects.requireNonNull(writer, "writer");
-        Objects.requireNonNull(data, "data");
-        // Our own copy: the caller's array may change under us, and what we retain is what we release.
-        ByteBuf[] bufs = data.clone();
         String unsupported = core.unsupported(OpKind.URING_CMD);
-        RuntimeException bad = unsupported != null ? new UnsupportedOperationException(unsupported)
-                : checkVectored(bufs, dataIn, "data");
+        if (unsupported != null) {
+            Objects.requireNonNull(data, "data");
+            target.refuse(new UnsupportedOperationException(unsupported));
+            return;
+        }
+        ByteBuf[] bufs = retainedCopy(data, "data", target);
+        if (bufs == null) {
+            return;
+        }
+        RuntimeException bad;
+        ByteBuffer[][] split = null;
+        int regions = 0;
+        try {
+            bad = checkEach(bufs, dataIn);
+            split = bad == null ? split(bufs, dataIn) : null;
+            regions = bad == null ? regionCount(bufs, split) : 0;
+            if (bad == null) {
+                bad = checkRegionCount(regions);
+            }
+            if (bad == null) {
+                bad = iovecs(bufs, split, dataIn, 0, false, null);    // every address looked up before the claim
+            }
+        } catch (RuntimeException e) {
+            bad = e;
+        }
         if (bad != null) {
+            ByteBufs.release(null, bufs);
             target.refuse(bad);
             return;
         }
-        OpSlot op = claim(target);
+        // The command image takes the scratch's first 80 bytes; a short iovec array fits after it.
+        long room = OpTable.SCRATCH_BYTES - Sqe.URING_CMD_BYTES;
+        long bytes = (long) regions * Iovec.BYTES;
+        MemorySegment memory = bytes <= room ? null : Arena.ofAuto().allocate(bytes, 8);
+        OpSlot op = claim(target, null, bufs);
         if (op == null) {
             return;
         }
-        int regions = regions(bufs);
-        // The command image takes the scratch's first 80 bytes; a short iovec array fits after it.
-        long room = OpTable.SCRATCH_BYTES - Sqe.URING_CMD_BYTES;
-        boolean inScratch = (long) regions * Iovec.BYTES <= room;
-        MemorySegment iovecs = inScratch ? op.scratch.asSlice(Sqe.URING_CMD_BYTES, room)
-                : Arena.ofAuto().allocate((long) regions * Iovec.BYTES, 8);
-        int n = 0;
-        for (ByteBuf b : bufs) {
-            int index = dataIn ? b.writerIndex() : b.readerIndex();
-            int length = dataIn ? b.writableBytes() : b.readableBytes();
-            for (ByteBuffer region : b.nioBuffers(index, length)) {
-                Iovec.set(iovecs, n++, MemorySegment.ofBuffer(region).address(), region.remaining());
-            }
+        MemorySegment iovecs = memory != null ? memory : op.scratch.asSlice(Sqe.URING_CMD_BYTES, room);
+        iovecs(bufs, split, dataIn, 0, false, iovecs);
+        Throwable failed = writeCommand(op, cmdOp, writer, iovecs.address(), regions);
+        if (failed != null) {
+            giveBack(op, null, bufs, target, failed);
+            return;
         }
-        op.memory = inScratch ? null : iovecs;
-        if (writeCommand(op, cmdOp, writer, iovecs.address(), n, target) && pinAll(op, bufs, target)) {
-            core.submit(op);
-        }
+        op.memory = memory;
+        op.bufs = bufs;
+        core.submit(op);
     }
 
     /** The most iovecs one command takes ({@code UIO_MAXIOV}). */
     private static final int MAX_IOVECS = 1024;
 
     /**
-     * Why {@code bufs} cannot be the data of a vectored op, or null: none given, a null, a buffer that cannot
-     * be read into ({@code into}) or written from, more memory regions than the kernel takes (UIO_MAXIOV).
+     * Our own copy of the caller's buffer array (the caller's may change under us, and what we retain is what we
+     * release), each buffer retained for the op; or null, with the target refused and nothing retained, for no
+     * buffers or a released one. A null array or element throws at once.
      */
-    private static RuntimeException checkVectored(ByteBuf[] bufs, boolean into, String name) {
-        if (bufs.length == 0) {
-            return new IllegalArgumentException("no buffers");
-        }
+    private static ByteBuf[] retainedCopy(ByteBuf[] buffers, String name, Target target) {
+        ByteBuf[] bufs = Objects.requireNonNull(buffers, name).clone();
         for (int i = 0; i < bufs.length; i++) {
-            ByteBuf b = Objects.requireNonNull(bufs[i], name + "[" + i + "]");
+            Objects.requireNonNull(bufs[i], name + "[" + i + "]");
+        }
+        RuntimeException bad = bufs.length == 0 ? new IllegalArgumentException("no buffers") : ByteBufs.retainAll(bufs);
+        if (bad != null) {
+            target.refuse(bad);
+            return null;
+        }
+        return bufs;
+    }
+
+    /** Why one of {@code bufs} (retained) cannot be read into ({@code into}) or written from, or null. */
+    private static RuntimeException checkEach(ByteBuf[] bufs, boolean into) {
+        for (ByteBuf b : bufs) {
             RuntimeException bad = into ? ByteBufs.checkReadInto(b) : ByteBufs.checkWriteFrom(b);
             if (bad != null) {
                 return bad;
             }
         }
-        int regions = regions(bufs);
-        return regions > MAX_IOVECS
-                ? new IllegalArgumentException("more than " + MAX_IOVECS + " memory regions (UIO_MAXIOV): " + regions)
-                : null;
+        return null;
     }
 
-    /** The memory regions of the buffers: one iovec each. */
-    private static int regions(ByteBuf[] bufs) {
+    /** Where the op's bytes of {@code buf} start: its writer index for a read into it, else its reader index. */
+    private static int start(ByteBuf buf, boolean into) {
+        return into ? buf.writerIndex() : buf.readerIndex();
+    }
+
+    /** How many of {@code buf}'s bytes the op uses: its writable bytes for a read into it, else its readable ones. */
+    private static int length(ByteBuf buf, boolean into) {
+        return into ? buf.writableBytes() : buf.readableBytes();
+    }
+
+    /**
+     * The memory regions of the bytes the op uses, for each buffer that has several (a {@code CompositeByteBuf}:
+     * only the components those bytes cover); null where a buffer is one region, and null throughout when all are.
+     */
+    private static ByteBuffer[][] split(ByteBuf[] bufs, boolean into) {
+        ByteBuffer[][] split = null;
+        for (int i = 0; i < bufs.length; i++) {
+            ByteBuf b = bufs[i];
+            if (b.nioBufferCount() != 1) {
+                if (split == null) {
+                    split = new ByteBuffer[bufs.length][];
+                }
+                split[i] = b.nioBuffers(start(b, into), length(b, into));
+            }
+        }
+        return split;
+    }
+
+    /** The iovecs the op needs: one per region of {@link #split}, one per unsplit buffer. */
+    private static int regionCount(ByteBuf[] bufs, ByteBuffer[][] split) {
         int regions = 0;
-        for (ByteBuf b : bufs) {
-            regions += b.nioBufferCount();
+        for (int i = 0; i < bufs.length; i++) {
+            regions += split == null || split[i] == null ? 1 : split[i].length;
         }
         return regions;
     }
 
-    /** Runs {@code writer} over the op's zeroed command image; a writer that throws gives the slot back. */
-    private boolean writeCommand(OpSlot op, int cmdOp, UringCmdWriter writer, long address, int length,
-                                 Target target) {
+    private static RuntimeException checkRegionCount(int regions) {
+        return regions > MAX_IOVECS ? new IllegalArgumentException("the op's bytes lie in " + regions
+                + " memory regions, more than the kernel takes in one op (" + MAX_IOVECS + ", UIO_MAXIOV); use fewer"
+                + " or larger buffers, or consolidate the CompositeByteBuf") : null;
+    }
+
+    /**
+     * Walks the regions of the bytes the op uses, in order (from file {@code offset} on): writes one iovec each
+     * into {@code array} when it is not null, and with {@code align} checks each against O_DIRECT's rules.
+     *
+     * @return why a region is misaligned, or null
+     */
+    private RuntimeException iovecs(ByteBuf[] bufs, ByteBuffer[][] split, boolean into, long offset, boolean align,
+                                    MemorySegment array) {
+        int n = 0;
+        long at = offset;
+        for (int i = 0; i < bufs.length; i++) {
+            ByteBuf b = bufs[i];
+            ByteBuffer[] regions = split == null ? null : split[i];
+            int count = regions == null ? 1 : regions.length;
+            for (int j = 0; j < count; j++) {
+                long address = regions == null ? ByteBufs.address(b, start(b, into))
+                        : MemorySegment.ofBuffer(regions[j]).address();
+                int length = regions == null ? length(b, into) : regions[j].remaining();
+                RuntimeException misaligned = align ? ByteBufs.checkDirectAlignment(this, address, length, at) : null;
+                if (misaligned != null) {
+                    return misaligned;
+                }
+                if (array != null) {
+                    Iovec.set(array, n++, address, length);
+                }
+                at += length;
+            }
+        }
+        return null;
+    }
+
+    /** Runs {@code writer} over the op's zeroed command image; what it threw, or null. */
+    private static Throwable writeCommand(OpSlot op, int cmdOp, UringCmdWriter writer, long address, int length) {
         MemorySegment command = op.scratch.asSlice(0, Sqe.URING_CMD_BYTES);
         command.fill((byte) 0);
         try {
             writer.write(command, address, length);
         } catch (RuntimeException | Error e) {
-            core.abandon(op);
-            target.refuse(e);
-            return false;
+            return e;
         }
         op.kind = OpKind.URING_CMD;
         op.cmdOp = cmdOp;
-        return true;
+        return null;
     }
 
-    /**
-     * Retains {@code buf} for {@code op} until its completion; if the retain throws (the buffer was released
-     * meanwhile), gives the slot back and fails the target instead.
-     */
-    private boolean pin(OpSlot op, ByteBuf buf, Target target) {
-        try {
-            op.buf = buf.retain();
-            return true;
-        } catch (RuntimeException e) {
-            core.abandon(op);
-            target.refuse(e);
-            return false;
-        }
-    }
-
-    /** {@link #pin} for the buffers of a vectored op: all of them, or none (those retained are released). */
-    private boolean pinAll(OpSlot op, ByteBuf[] bufs, Target target) {
-        int retained = 0;
-        try {
-            for (ByteBuf b : bufs) {
-                b.retain();
-                retained++;
-            }
-            op.bufs = bufs;
-            return true;
-        } catch (RuntimeException e) {
-            for (int i = 0; i < retained; i++) {
-                bufs[i].release();
-            }
-            core.abandon(op);
-            target.refuse(e);
-            return false;
-        }
+    /** Gives back an op refused after its claim: its slot and file reference, then its retained buffers; fails the target. */
+    private void giveBack(OpSlot op, ByteBuf buf, ByteBuf[] bufs, Target target, Throwable cause) {
+        core.abandon(op);
+        ByteBufs.release(buf, bufs);
+        target.refuse(cause);
     }
 
     // ---- close ----
@@ -1216,7 +1331,12 @@ public final class IoUringFile {
     // ---- shared ----
 
     private OpSlot claim(Target target) {
-        OpSlot op = core.claim(this, target, blocking);
+        return claim(target, null, null);
+    }
+
+    /** {@link #claim(Target)} for an op holding retained buffers: a refusal releases them first. */
+    private OpSlot claim(Target target, ByteBuf buf, ByteBuf[] bufs) {
+        OpSlot op = core.claim(this, target, blocking, buf, bufs);
         if (op != null) {
             op.fixedFile = fixedSlot >= 0;
             op.fd = fixedSlot >= 0 ? fixedSlot : fd;

@@ -600,9 +600,10 @@ public final class IoUringFileIo {
     /**
      * {@code madvise(2)} on page-aligned memory, for advice that cannot lose data ({@code NORMAL, RANDOM,
      * SEQUENTIAL, WILLNEED, COLD, POPULATE_READ}); others fail with {@link IllegalArgumentException}. The
-     * segment must stay alive until the future completes.
+     * segment must stay alive until the future completes. A heap segment ({@code MemorySegment.ofArray}) fails
+     * with {@link IllegalArgumentException}: the kernel advises on native memory only.
      *
-     * @param memory whole pages
+     * @param memory whole pages of native memory
      * @param advice one of the safe {@code MADV_*} values in {@link Linux}
      * @return a future completing with 0
      */
@@ -615,7 +616,7 @@ public final class IoUringFileIo {
     /**
      * {@link #madvise(MemorySegment, int)}, completing {@code promise}.
      *
-     * @param memory whole pages
+     * @param memory whole pages of native memory
      * @param advice one of the safe {@code MADV_*} values
      * @param promise completed with 0
      * @return {@code promise}
@@ -630,6 +631,10 @@ public final class IoUringFileIo {
         if (!SAFE_MADVICE.contains(advice)) {
             target.refuse(new IllegalArgumentException("madvise advice " + advice + " is not one of the safe ones "
                     + "(NORMAL, RANDOM, SEQUENTIAL, WILLNEED, COLD, POPULATE_READ)"));
+        } else if (!memory.isNative()) {
+            // A heap segment's address() is an offset into its array (0 for a whole one): page-aligned, and
+            // meaningless to the kernel, which would answer ENOMEM for a range it does not map.
+            target.refuse(new IllegalArgumentException("madvise needs native memory, not a heap segment: " + memory));
         } else if (memory.address() % PAGE != 0 || memory.byteSize() % PAGE != 0 || memory.byteSize() == 0
                 || memory.byteSize() > Integer.MAX_VALUE) {
             target.refuse(new IllegalArgumentException("madvise needs whole pages: " + memory));

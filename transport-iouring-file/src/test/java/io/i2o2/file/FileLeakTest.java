@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static io.i2o2.file.FileOpsTest.await;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A file that owns its descriptor and is dropped unclosed is reported like a leaked buffer; a closed one is not. */
@@ -35,6 +36,10 @@ class FileLeakTest {
             }
             assertTrue(leaks.size() == 1 && leaks.get(0).contains("IoUringFile"),
                     "exactly the dropped file is reported: " + leaks);
+            // In a file's words: it has no release(), Netty's own wording for a leaked buffer.
+            assertTrue(leaks.get(0).startsWith("LEAK: an IoUringFile was not closed (close()) before it was"
+                    + " garbage-collected"), leaks.get(0));
+            assertFalse(leaks.get(0).contains("release()"), leaks.get(0));
         } finally {
             Groups.shutdown(group);
         }

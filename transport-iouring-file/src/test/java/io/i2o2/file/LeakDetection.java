@@ -25,6 +25,8 @@ public final class LeakDetection implements AfterAllCallback {
         // Before any buffer class creates its detector: the factory decides what a report does.
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
         ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new RecordingFactory());
+        // Files report their leaks in their own words, past the factory.
+        FileLife.reports = RecordingFactory::record;
     }
 
     @Override

@@ -19,12 +19,17 @@ public final class Iovec {
     /**
      * Sets element {@code i} of the iovec array at {@code array} to ({@code address}, {@code length}).
      *
-     * @param array the array
+     * @param array the array, native memory (the kernel reads it by its address)
      * @param i the index
      * @param address the address
      * @param length the length in bytes
+     * @throws IllegalArgumentException when {@code array} is a heap segment, whose address means nothing to the
+     *                                  kernel
      */
     public static void set(MemorySegment array, int i, long address, long length) {
+        if (!array.isNative()) {
+            throw new IllegalArgumentException("an iovec array must be native memory, not a heap segment: " + array);
+        }
         long at = (long) i * BYTES;
         array.set(JAVA_LONG, at + BASE, address);
         array.set(JAVA_LONG, at + LEN, length);

@@ -15,10 +15,15 @@ public final class KernelTimespec {
     /**
      * Writes a relative time of {@code nanos} at the start of {@code at}.
      *
-     * @param at the position
+     * @param at the position, native memory (the kernel reads it by its address)
      * @param nanos the time in nanoseconds
+     * @throws IllegalArgumentException when {@code at} is a heap segment, whose address means nothing to the kernel
      */
     public static void write(MemorySegment at, long nanos) {
+        if (!at.isNative()) {
+            throw new IllegalArgumentException("a timespec for the kernel must be native memory, not a heap segment: "
+                    + at);
+        }
         __kernel_timespec.tv_sec(at, nanos / 1_000_000_000L);
         __kernel_timespec.tv_nsec(at, nanos % 1_000_000_000L);
     }

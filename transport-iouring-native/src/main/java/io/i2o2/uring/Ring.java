@@ -469,10 +469,14 @@ public final class Ring implements AutoCloseable {
      * Registers buffers in slots 0..n-1 for {@code READ_FIXED}/{@code WRITE_FIXED}. The kernel pins their pages
      * until {@link #unregisterBuffers()} or close.
      *
-     * @param buffers the buffers to register
+     * @param buffers the buffers to register, native memory
      * @throws UringException when the kernel refuses the call (it carries the errno)
+     * @throws IllegalArgumentException when one is a heap segment (nothing is registered)
      */
     public void registerBuffers(List<MemorySegment> buffers) throws UringException {
+        for (int i = 0; i < buffers.size(); i++) {
+            requireNative(buffers.get(i), "buffers[" + i + "]");
+        }
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment iovecs = scratch.allocate(iovec.layout(), buffers.size());
             for (int i = 0; i < buffers.size(); i++) {
@@ -504,10 +508,12 @@ public final class Ring implements AutoCloseable {
      * Puts {@code buffer} into registered buffer slot {@code slot} (the slot must be empty).
      *
      * @param slot the slot index
-     * @param buffer the buffer
+     * @param buffer the buffer, native memory
      * @throws UringException when the kernel refuses the call (it carries the errno)
+     * @throws IllegalArgumentException when it is a heap segment (the slot stays as it was)
      */
     public void updateBuffer(int slot, MemorySegment buffer) throws UringException {
+        requireNative(buffer, "buffer");
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment v = scratch.allocate(iovec.layout());
             iovec.iov_base(v, MemorySegment.ofAddress(buffer.address()));
@@ -518,6 +524,16 @@ public final class Ring implements AutoCloseable {
             io_uring_rsrc_update2.nr(upd, 1);
             register(RegisterOp.BUFFERS_UPDATE, upd.address(), (int) io_uring_rsrc_update2.sizeof(),
                     "BUFFERS_UPDATE, slot=" + slot);
+        }
+    }
+
+    /**
+     * Refuses a heap segment where the kernel is to use the memory: its {@code address()} is an offset into a
+     * Java array (0 for a whole one), not an address the kernel could pin.
+     */
+    private static void requireNative(MemorySegment segment, String name) {
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException(name + " must be native memory, not a heap segment: " + segment);
         }
     }
 
