@@ -812,7 +812,13 @@ public final class NvmeNamespace {
         if (len == 0) {
             return null;
         }
-        for (ByteBuffer region : buf.nioBuffers(index, len)) {
+        ByteBuffer[] regions;
+        try {
+            regions = buf.nioBuffers(index, len);
+        } catch (IllegalReferenceCountException releasedMeanwhile) {
+            return null;    // released on another thread since the check above: the file refuses it, saying why
+        }
+        for (ByteBuffer region : regions) {
             if (region.isDirect() && MemorySegment.ofBuffer(region).address() % 4 != 0) {
                 return new IllegalArgumentException("NVMe data buffers must be 4-byte aligned: " + buf);
             }
