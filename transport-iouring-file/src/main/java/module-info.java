@@ -3,12 +3,14 @@
  *
  * <p>The Netty modules its API shows ({@code ByteBuf}, {@code Future}, {@code EventExecutor},
  * {@code MultiThreadIoEventLoopGroup}) and the ring module are required transitively, so a module that
- * {@code requires io.i2o2.file} reads them too. Two Netty modules are optional ({@code requires static}):
- * Netty's io_uring transport ({@code io.netty.transport.classes.io_uring}), used only for file IO on
- * Netty's own io_uring loops, and {@code io.netty.handler}, for {@code IoUringChunkedFile}'s
- * {@code ChunkedInput}. A static dependency is in the running module graph only when another module
- * requires it or {@code --add-modules} names it; an application that runs Netty's io_uring transport
- * requires it anyway, and then {@code IoUringFileIo.of} finds Netty's loops.
+ * {@code requires io.i2o2.file} reads them too. Two Netty modules are optional ({@code requires static},
+ * as their Maven dependencies are optional): Netty's io_uring transport
+ * ({@code io.netty.transport.classes.io_uring}), used only for file IO on Netty's own io_uring loops, and
+ * {@code io.netty.handler}, for {@code IoUringChunkedFile}'s {@code ChunkedInput}. Neither is transitive:
+ * javac would then demand them when compiling every user module. A static dependency is in the running
+ * module graph only when another module requires it or {@code --add-modules} names it; an application
+ * that runs Netty's io_uring transport (or uses {@code IoUringChunkedFile}) requires it itself anyway, and
+ * then {@code IoUringFileIo.of} finds Netty's loops.
  *
  * <p>This module calls no restricted FFM method itself: {@code --enable-native-access=io.i2o2.uring} is
  * the whole flag on the module path.
@@ -21,7 +23,7 @@ module io.i2o2.file {
     requires transitive io.netty.buffer;
     requires transitive io.netty.transport;
     requires static io.netty.transport.classes.io_uring;
-    requires static transitive io.netty.handler;
+    requires static io.netty.handler;
     // The flight-recorder events (FileEvents); jdk.jfr is in every full JDK runtime.
     requires jdk.jfr;
 
