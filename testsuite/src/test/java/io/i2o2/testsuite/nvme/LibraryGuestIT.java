@@ -37,7 +37,9 @@ class LibraryGuestIT {
     /** Surefire's argLine for these modules (parent pom's i2o2.jvm.args, the file module's i2o2.test.args). */
     private static final String SUREFIRE_ARGS = "--enable-native-access=ALL-UNNAMED"
             + " -Dio.netty.leakDetection.level=paranoid -XX:+EnableDynamicAgentLoading"
-            + " --add-opens java.base/sun.nio.ch=ALL-UNNAMED";
+            + " --add-opens java.base/sun.nio.ch=ALL-UNNAMED"
+            // Races whose point is the interleavings, not the kernel: the host runs them in full.
+            + " -Di2o2.test.raceTries=1000 -Di2o2.test.shutdownRounds=2";
     private static final List<String> MODULES = List.of("transport-iouring-native", "transport-iouring-file");
     /** Class-name patterns the guest run leaves out, and why (see the class comment). */
     private static final String EXCLUDED = ".*\\.AllocationTest";
