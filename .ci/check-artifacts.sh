@@ -68,7 +68,7 @@ check_module() {  # artifact module-name public-packages...
   # never a module that could stand in for the library's.
   if t=$(file_of "$a" tests jar); then
     "$jar" tf "$t" | grep -qx module-info.class && fail "$a: the -tests jar carries a module-info.class"
-    "$jar" tf "$t" | grep -q -E '^io/i2o2/(uring/Ring\.class|uring/gen/|file/IoUringFileIo\.class)' \
+    "$jar" tf "$t" | grep -q -E '^io/i2o2/(uring/Ring\.class|uring/gen/|file/FileIo\.class)' \
       && fail "$a: the -tests jar carries main classes"
     "$jar" tf "$j" | grep -q -E '(Test|Condition|LeakDetection)\.class$' && fail "$a: the jar carries test classes"
   else

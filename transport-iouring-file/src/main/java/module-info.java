@@ -10,7 +10,7 @@
  * javac would then demand them when compiling every user module. A static dependency is in the running
  * module graph only when another module requires it or {@code --add-modules} names it; an application
  * that runs Netty's io_uring transport (or uses {@code IoUringChunkedFile}) requires it itself anyway, and
- * then {@code IoUringFileIo.of} finds Netty's loops.
+ * then {@code FileIo.of} finds Netty's loops.
  *
  * <p>This module calls no restricted FFM method itself: {@code --enable-native-access=io.i2o2.uring} is
  * the whole flag on the module path.

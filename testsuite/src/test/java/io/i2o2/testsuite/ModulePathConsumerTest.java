@@ -101,9 +101,9 @@ class ModulePathConsumerTest {
         Files.writeString(src.resolve("consumer/Main.java"), """
                 package consumer;
 
+                import io.i2o2.file.FileIo;
                 import io.i2o2.file.IoUringFile;
                 import io.i2o2.file.IoUringFileEventLoopGroup;
-                import io.i2o2.file.IoUringFileIo;
                 import io.netty.buffer.ByteBuf;
                 import io.netty.buffer.PooledByteBufAllocator;
                 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -117,7 +117,7 @@ class ModulePathConsumerTest {
                         MultiThreadIoEventLoopGroup files = new IoUringFileEventLoopGroup(1);
                         try {
                             EventExecutor loop = files.next();
-                            IoUringFileIo io = IoUringFileIo.of(loop);
+                            FileIo io = FileIo.of(loop);
                             IoUringFile file = io.open(Path.of(args[0])).sync().getNow();
                             ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(4096);
                             Future<Integer> read = file.read(buf, 0).sync();
@@ -146,8 +146,8 @@ class ModulePathConsumerTest {
         Files.writeString(src.resolve("consumer/Main.java"), """
                 package consumer;
 
+                import io.i2o2.file.FileIo;
                 import io.i2o2.file.IoUringFile;
-                import io.i2o2.file.IoUringFileIo;
                 import io.netty.buffer.ByteBuf;
                 import io.netty.buffer.PooledByteBufAllocator;
                 import io.netty.channel.IoEventLoop;
@@ -161,10 +161,10 @@ class ModulePathConsumerTest {
                         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory());
                         try {
                             IoEventLoop loop = group.next();
-                            if (!IoUringFileIo.isSupported(loop)) {
-                                throw new AssertionError("IoUringFileIo does not see Netty's io_uring loop");
+                            if (!FileIo.isSupported(loop)) {
+                                throw new AssertionError("FileIo does not see Netty's io_uring loop");
                             }
-                            IoUringFileIo io = IoUringFileIo.of(loop);
+                            FileIo io = FileIo.of(loop);
                             IoUringFile file = io.open(Path.of(args[0])).sync().getNow();
                             ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(4096);
                             int n = file.read(buf, 0).sync().getNow();

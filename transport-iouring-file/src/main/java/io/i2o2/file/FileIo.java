@@ -57,6 +57,7 @@ import java.util.concurrent.TimeUnit;
  * executor and {@link #of} throws, naming the switch, for a loop of Netty's io_uring transport too (Netty's own
  * channels go on using it: the switch is this library's). Check {@link #isSupported} to take a fallback.
  */
+@SuppressWarnings("deprecation")    // permits the deprecated old name, the class of every object handed out
 public sealed class FileIo permits IoUringFileIo {
     /** Page-sized ranges only, and only advice that cannot destroy data the JVM still uses. */
     private static final Set<Integer> SAFE_MADVICE = Set.of(Linux.MADV_NORMAL, Linux.MADV_RANDOM,
@@ -148,12 +149,39 @@ public sealed class FileIo permits IoUringFileIo {
     }
 
     /**
+     * Which engine runs this loop's file IO.
+     *
+     * @return the engine; never {@link IoEngine#PORTABLE} yet
+     */
+    public IoEngine engine() {
+        if (core instanceof NettyRingCore) {
+            return IoEngine.NETTY_RING;
+        }
+        return core.isPassthrough() ? IoEngine.RING_SQE128 : IoEngine.RING_SQE64;
+    }
+
+    /**
+     * What runs this loop's file IO: the engine, its ring's setup flags (and those dropped for this kernel),
+     * and how other threads wake the loop.
+     *
+     * @return the facts, read now; their {@code wake} is null before the loop started
+     */
+    public EngineFacts engineFacts() {
+        if (core instanceof RingCore r) {
+            WakeMechanism wake = r.waker() == null ? null
+                    : r.waker().mechanism().equals("msg_ring") ? WakeMechanism.MSG_RING : WakeMechanism.EVENTFD;
+            return new EngineFacts(engine(), r.ringFlags(), r.droppedRingFlags(), wake);
+        }
+        return new EngineFacts(engine(), Set.of(), Set.of(), WakeMechanism.NETTY);
+    }
+
+    /**
      * Whether this loop's ring has 128-byte SQEs and 32-byte CQEs ({@code uring_cmd} passthrough).
      *
      * @return whether the ring was set up with {@code SQE128} and {@code CQE32}
      */
     public boolean isPassthrough() {
-        return core.isPassthrough();
+        return engine() == IoEngine.RING_SQE128;
     }
 
     /**
@@ -162,7 +190,7 @@ public sealed class FileIo permits IoUringFileIo {
      * @return {@code true} on a Netty {@code IoUringIoHandler} loop, {@code false} on this library's ring
      */
     public boolean isNettyRing() {
-        return core instanceof NettyRingCore;
+        return engine() == IoEngine.NETTY_RING;
     }
 
     /**
@@ -170,7 +198,9 @@ public sealed class FileIo permits IoUringFileIo {
      * {@code "SQE128"}, ...); empty on Netty's ring, whose flags are not public.
      *
      * @return the flag names
+     * @deprecated use {@code engineFacts().setupFlags()}, typed
      */
+    @Deprecated(since = "0.1.0")
     public Set<String> ringFlags() {
         return core instanceof RingCore r ? names(r.ringFlags()) : Set.of();
     }
@@ -179,7 +209,9 @@ public sealed class FileIo permits IoUringFileIo {
      * Preferred flags this kernel lacks, which the ring runs without.
      *
      * @return the flag names
+     * @deprecated use {@code engineFacts().droppedSetupFlags()}, typed
      */
+    @Deprecated(since = "0.1.0")
     public Set<String> droppedRingFlags() {
         return core instanceof RingCore r ? names(r.droppedRingFlags()) : Set.of();
     }
@@ -195,9 +227,21 @@ public sealed class FileIo permits IoUringFileIo {
     /**
      * Whether this kernel supports an io_uring opcode.
      *
-     * @param opcode its name without prefix, such as {@code "FTRUNCATE"} for {@code IORING_OP_FTRUNCATE}
+     * @param opcode an {@link Opcode} constant, such as {@link Opcode#FTRUNCATE}
      * @return whether the kernel's probe lists it
      */
+    public boolean supportsOpcode(int opcode) {
+        return core.supports(opcode);
+    }
+
+    /**
+     * Whether this kernel supports an io_uring opcode.
+     *
+     * @param opcode its name without prefix, such as {@code "FTRUNCATE"} for {@code IORING_OP_FTRUNCATE}
+     * @return whether the kernel's probe lists it
+     * @deprecated use {@link #supportsOpcode(int)} with an {@link Opcode} constant
+     */
+    @Deprecated(since = "0.1.0")
     public boolean supportsOpcode(String opcode) {
         return core.probe().supportedNames().contains(opcode);
     }
@@ -206,7 +250,9 @@ public sealed class FileIo permits IoUringFileIo {
      * How other threads wake this loop: {@code "msg_ring"}, {@code "eventfd"} or {@code "netty"}; null before it started.
      *
      * @return {@code "msg_ring"}, {@code "eventfd"} or {@code "netty"}; null before the loop started
+     * @deprecated use {@code engineFacts().wake()}, typed
      */
+    @Deprecated(since = "0.1.0")
     public String wakeMechanism() {
         if (core instanceof RingCore r) {
             return r.waker() == null ? null : r.waker().mechanism();
@@ -217,7 +263,7 @@ public sealed class FileIo permits IoUringFileIo {
     /**
      * The most operations this loop holds at once, queued or in flight.
      *
-     * @return the bound beyond which submissions fail with {@link IoUringOverloadedException}
+     * @return the bound beyond which submissions fail with {@link FileIoOverloadedException}
      */
     public int maxInFlight() {
         return core.capacity();

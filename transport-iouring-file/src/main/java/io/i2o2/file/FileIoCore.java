@@ -40,16 +40,18 @@ abstract class FileIoCore {
     private final IoEventLoop loop;
     final OpTable table;
     final OpCompleter completer;
+    @SuppressWarnings("deprecation")    // the API object is always an IoUringFileIo: see the constructor
     private final IoUringFileIo api;
     /** What this core's promises notify their listeners through (see {@link ListenerExecutor}). */
     final ListenerExecutor listenerExecutor;
     private volatile boolean accepting = true;
 
+    @SuppressWarnings("deprecation")
     FileIoCore(IoEventLoop loop, int maxInFlight) {
         this.loop = loop;
         this.table = new OpTable(maxInFlight);
         this.completer = new OpCompleter(this, table);
-        this.api = new IoUringFileIo(this);
+        this.api = new IoUringFileIo(this);    // the old name's subclass: IoUringFileIo.of and casts to it keep working
         this.listenerExecutor = new ListenerExecutor(loop);
     }
 
@@ -84,6 +86,7 @@ abstract class FileIoCore {
         return loop;
     }
 
+    @SuppressWarnings("deprecation")
     final IoUringFileIo api() {
         return api;
     }
@@ -224,7 +227,7 @@ abstract class FileIoCore {
         if (Thread.currentThread().isInterrupted()) {
             return new RejectedExecutionException("interrupted while waiting for room in " + this);
         }
-        return new IoUringOverloadedException(this + " holds its maximum of " + table.capacity()
+        return new FileIoOverloadedException(this + " holds its maximum of " + table.capacity()
                 + " operations (queued and in flight); retry later or " + raiseBound());
     }
 

@@ -5,7 +5,7 @@ import io.i2o2.uring.Statx;
 import java.time.Instant;
 
 /**
- * What {@code statx(2)} says about a file, as {@link IoUringFileIo#stat(java.nio.file.Path)} and
+ * What {@code statx(2)} says about a file, as {@link FileIo#stat(java.nio.file.Path)} and
  * {@link IoUringFile#stat()} report it.
  *
  * @param mode           file type and permission bits ({@code st_mode})

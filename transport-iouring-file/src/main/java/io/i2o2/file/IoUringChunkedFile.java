@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * {@code readChunk}, which {@code ChunkedWriteHandler} calls only while the channel is writable: memory held
  * is bounded by {@code readAhead * chunkSize} per transfer.
  *
- * <p>A read the loop refuses for being full ({@link IoUringOverloadedException}) is retried a millisecond
+ * <p>A read the loop refuses for being full ({@link FileIoOverloadedException}) is retried a millisecond
  * later, for up to about ten seconds; any other failure, or a file that ends early, fails the transfer on
  * the next {@code readChunk}.
  *
@@ -217,7 +217,7 @@ public final class IoUringChunkedFile implements ChunkedInput<ByteBuf> {
             slot.buf.release();
             return;
         }
-        if (!f.isSuccess() && f.cause() instanceof IoUringOverloadedException && ++slot.refusals <= MAX_REFUSALS) {
+        if (!f.isSuccess() && f.cause() instanceof FileIoOverloadedException && ++slot.refusals <= MAX_REFUSALS) {
             // The loop holds its maximum of operations and took nothing: ask again shortly.
             long at = slot.offset + slot.buf.readableBytes();
             executor.schedule(() -> {

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * <p>Flags are <em>preferred</em> by default: a kernel that lacks one runs without it (see
- * {@link IoUringFileIo#ringFlags()}). {@link Builder#requireAllFlags(boolean)} turns every asked flag
+ * {@link FileIo#engineFacts()}). {@link Builder#requireAllFlags(boolean)} turns every asked flag
  * into a requirement that fails loop creation with a message naming it.
  *
  * <p>The defaults of ring entries, {@code maxInFlight}, the idle spin, the wake-up mechanism and the
@@ -130,7 +130,7 @@ public final class IoUringConfig {
     /**
      * The most operations one loop holds at once, queued or in flight; more fail with an overload error.
      *
-     * @return the per-loop bound beyond which submissions fail with {@link IoUringOverloadedException}
+     * @return the per-loop bound beyond which submissions fail with {@link FileIoOverloadedException}
      */
     public int maxInFlight() {
         return maxInFlight;
@@ -315,7 +315,7 @@ public final class IoUringConfig {
 
         /**
          * The bound of each loop: operations queued from other threads plus those in flight (default 4096).
-         * Beyond it submissions fail at once with {@link IoUringOverloadedException}.
+         * Beyond it submissions fail at once with {@link FileIoOverloadedException}.
          *
          * @param max the bound, 1 to 4194304
          * @return this builder
@@ -388,7 +388,7 @@ public final class IoUringConfig {
         }
 
         /**
-         * Register {@code count} buffers of {@code size} bytes per loop ({@link IoUringFileIo#fixedBuffers()}).
+         * Register {@code count} buffers of {@code size} bytes per loop ({@link FileIo#fixedBuffers()}).
          *
          * @param count buffers per loop, 0 (none, the default) to 16384
          * @param size bytes per buffer, 1 to 1 GiB (0 allowed when {@code count} is 0)

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * What the two group types share: N Netty {@code IoEventLoop}s, each one thread driven by this library's
  * io_uring {@code IoHandler} (one ring per loop). {@link #next()} picks a loop round robin, and
- * {@link IoUringFileIo#of} gives its file API; {@code shutdownGracefully(quiet, timeout, unit)} lets the
+ * {@link FileIo#of} gives its file API; {@code shutdownGracefully(quiet, timeout, unit)} lets the
  * accepted operations finish for up to {@code timeout}, cancels the rest, and closes the rings once the
  * kernel is done with every buffer.
  */
@@ -33,8 +33,9 @@ public abstract class IoUringEventLoopGroup extends MultiThreadIoEventLoopGroup 
     /**
      * The file API of the next loop (round robin).
      *
-     * @return {@code IoUringFileIo.of(next())}
+     * @return {@code FileIo.of(next())}, an {@code IoUringFileIo} (the old name) as every file API is
      */
+    @SuppressWarnings("deprecation")    // the old name still, so that code assigning it to an IoUringFileIo compiles
     public IoUringFileIo nextFileIo() {
         return IoUringFileIo.of(next());
     }

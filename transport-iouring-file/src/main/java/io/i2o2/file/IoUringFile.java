@@ -103,7 +103,7 @@ public final class IoUringFile {
      * @return the file
      * @throws IOException if the descriptor's flags cannot be read (it is not open)
      */
-    public static IoUringFile wrap(IoUringFileIo io, int fd, boolean takeOwnership) throws IOException {
+    public static IoUringFile wrap(FileIo io, int fd, boolean takeOwnership) throws IOException {
         Objects.requireNonNull(io, "io");
         if (fd < 0) {
             throw new IllegalArgumentException("fd must be >= 0: " + fd);
@@ -134,6 +134,7 @@ public final class IoUringFile {
      *
      * @return the file API of the loop this file's operations run on
      */
+    @SuppressWarnings("deprecation")    // the old name still, so that code assigning it to an IoUringFileIo compiles
     public IoUringFileIo io() {
         return core.api();
     }

@@ -7,7 +7,7 @@ import io.netty.channel.IoHandlerFactory;
  *
  * <pre>{@code
  * IoUringFileEventLoopGroup files = new IoUringFileEventLoopGroup(1);
- * IoUringFileIo io = IoUringFileIo.of(files.next());
+ * FileIo io = FileIo.of(files.next());
  * io.open(path).addListener(f -> ...);
  * files.shutdownGracefully();
  * }</pre>

@@ -6,8 +6,12 @@ import java.io.IOException;
 
 /**
  * An operation the kernel failed: which operation, on which file descriptor and offset, and the error
- * number it returned.
+ * number it returned. Deprecated: the library throws {@link FileIoException}, which extends this class.
+ *
+ * @deprecated catch {@link FileIoException}; this old name is its superclass until it is removed, so catch
+ *             blocks on it keep working
  */
+@Deprecated(since = "0.1.0")
 public class IoUringIOException extends IOException {
     private static final long serialVersionUID = 1L;
 

@@ -1,7 +1,7 @@
 package io.i2o2.file;
 
 /**
- * What one loop's file IO has done so far, read with {@link IoUringFileIo#metrics()}. The counters run from
+ * What one loop's file IO has done so far, read with {@link FileIo#metrics()}. The counters run from
  * the loop's start and are cheap enough to stay on: the loop's own are plain stores on its thread, and those
  * of submitting threads (refusals, wake-ups) are touched only off the fast path. A snapshot is not atomic
  * across fields; each field is exact while the loop runs.

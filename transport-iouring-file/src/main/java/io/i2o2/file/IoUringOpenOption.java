@@ -2,7 +2,7 @@ package io.i2o2.file;
 
 import java.nio.file.OpenOption;
 
-/** Open options beyond {@link java.nio.file.StandardOpenOption}, for {@link IoUringFileIo#open}. */
+/** Open options beyond {@link java.nio.file.StandardOpenOption}, for {@link FileIo#open}. */
 public enum IoUringOpenOption implements OpenOption {
     /**
      * {@code O_DIRECT}: bypass the page cache. Buffers, offsets and lengths must then be aligned as the file

@@ -82,7 +82,7 @@ final class OpCompleter {
         deliver(kind, target, callback, tag, ok, res, value, failure);
     }
 
-    private static IoUringIOException error(OpSlot op, int res) {
+    private static FileIoException error(OpSlot op, int res) {
         String detail = op.kind.takesPath() && op.memory != null ? "path=" + op.memory.getString(0) : null;
         if (op.kind == OpKind.URING_CMD && op.cmdFlags != 0 && res == -Errno.EINVAL) {
             // Kernels before 6.1 refuse any uring_cmd_flags with EINVAL: say so rather than leave a bare EINVAL.
@@ -90,7 +90,7 @@ final class OpCompleter {
                     + " needs Linux 6.1+ (this kernel: " + KernelVersion.running() + "); use a buffer that is not"
                     + " from io.fixedBuffers() there";
         }
-        return new IoUringIOException(op.kind.opName(), -res, op.kind == OpKind.MADVISE ? -1 : op.fd,
+        return new FileIoException(op.kind.opName(), -res, op.kind == OpKind.MADVISE ? -1 : op.fd,
                 op.kind.hasOffset() ? op.offset : -1, detail);
     }
 

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * {@code openat2(2)} through the ring ({@code IORING_OP_OPENAT2}, Linux 5.6), built on the public raw escape
- * {@link IoUringFileIo#submitRaw}: the one place to turn into a first-class operation later.
+ * {@link FileIo#submitRaw}: the one place to turn into a first-class operation later.
  *
  * <p>The path (NUL-terminated) and the 24-byte {@code struct open_how} live in one pooled direct buffer that
  * is the operation's guard, released when the CQE arrives. Nothing blocks: the kernel resolves the path, on
@@ -56,8 +56,8 @@ public final class Openat2 {
     /**
      * Submits {@code openat2(dirFd, path, {flags, mode, resolve})} to {@code loop} and completes
      * {@code promise} (of any executor) with the new descriptor, or fails it with the kernel's errno as an
-     * {@link IoUringIOException}. The caller owns the descriptor: wrap it with
-     * {@link IoUringFile#wrap(IoUringFileIo, int, boolean)} or close it.
+     * {@link FileIoException}. The caller owns the descriptor: wrap it with
+     * {@link IoUringFile#wrap(FileIo, int, boolean)} or close it.
      *
      * @param loop the file API whose ring runs the open
      * @param dirFd the directory {@code path} is resolved against (and, with {@link #RESOLVE_BENEATH}, kept
@@ -69,7 +69,7 @@ public final class Openat2 {
      * @param promise completed with the new descriptor; a descriptor it cannot take (cancelled) is closed
      * @return {@code promise}
      */
-    public static Future<Integer> open(IoUringFileIo loop, int dirFd, String path, long flags, long mode,
+    public static Future<Integer> open(FileIo loop, int dirFd, String path, long flags, long mode,
                                        long resolve, Promise<Integer> promise) {
         byte[] name = path.getBytes(StandardCharsets.UTF_8);
         for (byte b : name) {
@@ -133,7 +133,7 @@ public final class Openat2 {
      * @param promise completed with the file, which the caller closes; failed with the open's error
      * @return {@code promise}
      */
-    public static Future<IoUringFile> openFile(IoUringFileIo loop, int dirFd, String path, long flags,
+    public static Future<IoUringFile> openFile(FileIo loop, int dirFd, String path, long flags,
                                                long resolve, Promise<IoUringFile> promise) {
         Promise<Integer> opened = ImmediateEventExecutor.INSTANCE.newPromise();
         open(loop, dirFd, path, flags, 0, resolve, opened).addListener((Future<Integer> fd) -> {

@@ -3,7 +3,7 @@ package io.i2o2.file;
 import io.i2o2.uring.Sqe;
 
 /**
- * Fills a raw SQE for an opcode this library does not wrap ({@link IoUringFileIo#submitRaw}). Called on
+ * Fills a raw SQE for an opcode this library does not wrap ({@link FileIo#submitRaw}). Called on
  * the loop's thread when the operation is written into the ring; {@code user_data} is set afterwards.
  *
  * <p>This is the unchecked escape hatch: every address written here must stay valid until the operation

@@ -44,14 +44,14 @@ class ReadmeExamplesTest {
         CompletableFuture<String> seen = new CompletableFuture<>();
         // README: read-a-file
         IoUringFileEventLoopGroup files = new IoUringFileEventLoopGroup(1);
-        IoUringFileIo io = IoUringFileIo.of(files.next());
+        FileIo io = FileIo.of(files.next());
         IoUringFile file = io.open(path).sync().getNow();
         ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(4096);
         file.read(buf, 0).addListener((Future<Integer> f) -> {
             if (f.isSuccess()) {
                 seen.complete(buf.toString(StandardCharsets.UTF_8));   // f.getNow() bytes were read
             } else {
-                seen.completeExceptionally(f.cause());                  // an IoUringIOException with the errno
+                seen.completeExceptionally(f.cause());                  // a FileIoException with the errno
             }
             buf.release();
             file.close();
@@ -64,7 +64,7 @@ class ReadmeExamplesTest {
     @Test
     void writeThenSyncAsOneChain() throws Exception {
         IoUringFileEventLoopGroup files = new IoUringFileEventLoopGroup(1);
-        IoUringFileIo io = IoUringFileIo.of(files.next());
+        FileIo io = FileIo.of(files.next());
         Path journal = dir.resolve("journal");
         ByteBuf record = PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(new byte[512]);
         long offset = 0;
@@ -86,7 +86,7 @@ class ReadmeExamplesTest {
     @Test
     void callbacksAllocateNothing() throws Exception {
         IoUringFileEventLoopGroup files = new IoUringFileEventLoopGroup(1);
-        IoUringFileIo io = IoUringFileIo.of(files.next());
+        FileIo io = FileIo.of(files.next());
         Files.write(dir.resolve("data"), new byte[8192]);
         IoUringFile file = io.open(dir.resolve("data")).sync().getNow();
         ByteBuf[] buffers = {PooledByteBufAllocator.DEFAULT.directBuffer(4096),
@@ -119,7 +119,7 @@ class ReadmeExamplesTest {
         // README: config
         IoUringConfig config = IoUringConfig.builder()
                 .ringEntries(512)
-                .maxInFlight(8192)              // beyond: IoUringOverloadedException, at once
+                .maxInFlight(8192)              // beyond: FileIoOverloadedException, at once
                 .fixedBuffers(64, 64 * 1024)    // io.fixedBuffers(): READ_FIXED / WRITE_FIXED
                 .fixedFileSlots(16)             // IoUringOpenOption.REGISTER
                 .build();
@@ -136,7 +136,7 @@ class ReadmeExamplesTest {
         // README: nvme
         IoUringPassthroughEventLoopGroup passthrough = new IoUringPassthroughEventLoopGroup(1,
                 IoUringConfig.builder().fixedBuffers(16, 64 * 1024).build());    // registered buffers for uring_cmd too
-        IoUringFileIo io = passthrough.nextFileIo();
+        FileIo io = passthrough.nextFileIo();
         NvmeNamespace ns = NvmeNamespace.open(io, device).get();                 // identify: LBA size, count, format
         if (ns.info().hasMetadata()) {                                           // its data commands would be refused
             throw new IllegalStateException("formatted " + ns.info().formatDescription());
@@ -163,7 +163,7 @@ class ReadmeExamplesTest {
         // README: nvme-more
         IoUringPassthroughEventLoopGroup polled = new IoUringPassthroughEventLoopGroup(1,
                 IoUringConfig.builder().ioPoll(true).build());    // IOPOLL (poll_queues): I/O polled, the rest on a companion ring
-        IoUringFileIo io = polled.nextFileIo();
+        FileIo io = polled.nextFileIo();
         NvmeNamespace ns = NvmeNamespace.open(io, device).get();  // controller and nsid found through sysfs
         int lba = ns.lbaSize();
         ByteBuf data = AlignedBuffers.allocate(2 * lba, 4096).writeZero(2 * lba);
@@ -206,7 +206,7 @@ class ReadmeExamplesTest {
                 "a real NVMe device here: the example would write to it; the guest tests cover each of its calls");
         ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 this::nvmeStorageEngine);
-        assertInstanceOf(IoUringIOException.class, e.getCause());
+        assertInstanceOf(FileIoException.class, e.getCause());
     }
 
     /** Runs {@link #nvmeNamespace} where no device exists: it must fail on the missing device, cleanly. */
@@ -218,7 +218,7 @@ class ReadmeExamplesTest {
         }
         ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 this::nvmeNamespace);
-        assertInstanceOf(IoUringIOException.class, e.getCause());
+        assertInstanceOf(FileIoException.class, e.getCause());
         assertTrue(e.getCause().getMessage().contains("ENOENT"), e.getCause().getMessage());
     }
 

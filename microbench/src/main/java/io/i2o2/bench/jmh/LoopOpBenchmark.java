@@ -2,10 +2,10 @@ package io.i2o2.bench.jmh;
 
 import io.i2o2.bench.peer.Producers;
 import io.i2o2.bench.peer.SlotSignals;
+import io.i2o2.file.FileIo;
 import io.i2o2.file.IntFuture;
 import io.i2o2.file.IoCallback;
 import io.i2o2.file.IoUringConfig;
-import io.i2o2.file.IoUringFileIo;
 import io.i2o2.file.IoUringFileEventLoopGroup;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -58,7 +58,7 @@ public abstract class LoopOpBenchmark {
     public int window;
 
     /** The loop the ops run on. */
-    protected IoUringFileIo loop;
+    protected FileIo loop;
     private IoUringFileEventLoopGroup group;
     private IntFuture[] futures;
     private SlotSignals signals;

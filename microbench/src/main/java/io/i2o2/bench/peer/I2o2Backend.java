@@ -9,12 +9,12 @@ import io.i2o2.bench.Trial;
 import io.i2o2.bench.TrialPlan;
 import io.i2o2.bench.Workload;
 import io.i2o2.file.AlignedBuffers;
+import io.i2o2.file.FileIo;
 import io.i2o2.file.FixedBufferPool;
-import io.i2o2.file.IoUringFileIo;
+import io.i2o2.file.IntFuture;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
 import io.i2o2.file.IoUringOpenOption;
-import io.i2o2.file.IntFuture;
 import io.netty.util.concurrent.Future;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -120,7 +120,7 @@ public final class I2o2Backend implements Backend {
         List<ByteBuf> buffers = new ArrayList<>();
         IoUringFile file = null;
         try {
-            IoUringFileIo loop = IoUringFileIo.of(group.next());
+            FileIo loop = FileIo.of(group.next());
             Workload w = trial.workload();
             if (trial.crossThread() && w == Workload.NOP) {
                 return callbacks
@@ -198,7 +198,7 @@ public final class I2o2Backend implements Backend {
     }
 
     /** Opens the trial's file through the ring: the data file to read, or the scratch file to write. */
-    private static IoUringFile open(IoUringFileIo loop, Trial trial, BenchEnv env) throws Exception {
+    private static IoUringFile open(FileIo loop, Trial trial, BenchEnv env) throws Exception {
         List<OpenOption> options = new ArrayList<>();
         Path path;
         if (trial.workload() == Workload.SEQWRITE) {
@@ -221,7 +221,7 @@ public final class I2o2Backend implements Backend {
         return Math.max(ALIGN, file.directMemoryAlignment());
     }
 
-    private static ByteBuf fixedBuffer(IoUringFileIo loop) {
+    private static ByteBuf fixedBuffer(FileIo loop) {
         ByteBuf b = loop.fixedBuffers().tryAcquire();
         if (b == null) {
             throw new IllegalStateException("registered buffers exhausted: the pool is sized for the QD");
@@ -255,7 +255,7 @@ public final class I2o2Backend implements Backend {
     }
 
     /** Starts a loop-thread driver from a task on the loop and waits for its measurement. */
-    private static Measurement onLoop(IoUringFileIo loop, I2o2LoopDriver driver, BenchEnv env) throws Exception {
+    private static Measurement onLoop(FileIo loop, I2o2LoopDriver driver, BenchEnv env) throws Exception {
         loop.executor().execute(() -> driver.begin(env.durationNanos()));
         return driver.done().get(env.durationNanos() + TimeUnit.SECONDS.toNanos(60), TimeUnit.NANOSECONDS);
     }

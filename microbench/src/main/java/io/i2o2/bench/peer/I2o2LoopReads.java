@@ -1,6 +1,6 @@
 package io.i2o2.bench.peer;
 
-import io.i2o2.file.IoUringFileIo;
+import io.i2o2.file.FileIo;
 import io.i2o2.file.IoUringFile;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  * registered file uses its slot, without any change here.
  */
 final class I2o2LoopReads extends I2o2LoopDriver {
-    private final IoUringFileIo loop;
+    private final FileIo loop;
     private final IoUringFile file;
     private final ByteBuf[] buffers;
     private final int bs;
@@ -28,7 +28,7 @@ final class I2o2LoopReads extends I2o2LoopDriver {
      * @param qd   ops in flight
      * @return the driver
      */
-    static I2o2LoopReads nops(IoUringFileIo loop, int qd) {
+    static I2o2LoopReads nops(FileIo loop, int qd) {
         return new I2o2LoopReads(loop, null, new ByteBuf[qd], 0, 0);
     }
 
@@ -45,7 +45,7 @@ final class I2o2LoopReads extends I2o2LoopDriver {
         return new I2o2LoopReads(file.io(), file, buffers, bs, blocks);
     }
 
-    private I2o2LoopReads(IoUringFileIo loop, IoUringFile file, ByteBuf[] buffers, int bs, long blocks) {
+    private I2o2LoopReads(FileIo loop, IoUringFile file, ByteBuf[] buffers, int bs, long blocks) {
         super(buffers.length);
         this.loop = loop;
         this.file = file;

@@ -1,8 +1,8 @@
 package io.i2o2.example.fileserver;
 
+import io.i2o2.file.FileIoException;
+import io.i2o2.file.FileIoOverloadedException;
 import io.i2o2.file.IoUringChunkedFile;
-import io.i2o2.file.IoUringIOException;
-import io.i2o2.file.IoUringOverloadedException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -428,13 +428,13 @@ public final class HttpFileHandler extends ChannelInboundHandlerAdapter {
      * @return the status to answer with
      */
     static HttpResponseStatus statusOf(Throwable cause) {
-        if (cause instanceof IoUringOverloadedException) {
+        if (cause instanceof FileIoOverloadedException) {
             return HttpResponseStatus.SERVICE_UNAVAILABLE;
         }
         if (cause instanceof AccessDeniedException) {
             return HttpResponseStatus.FORBIDDEN;
         }
-        if (cause instanceof IoUringIOException io) {
+        if (cause instanceof FileIoException io) {
             return switch (io.errnoName()) {
                 case "ENOENT", "ENOTDIR" -> HttpResponseStatus.NOT_FOUND;
                 // EXDEV: openat2 refused a way out of the root (RESOLVE_BENEATH); ELOOP: a link refused by policy

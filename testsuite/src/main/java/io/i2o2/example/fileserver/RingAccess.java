@@ -1,8 +1,8 @@
 package io.i2o2.example.fileserver;
 
+import io.i2o2.file.FileIo;
 import io.i2o2.file.FileStat;
 import io.i2o2.file.IoUringFile;
-import io.i2o2.file.IoUringFileIo;
 import io.i2o2.file.Openat2;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
@@ -17,7 +17,7 @@ import io.netty.util.concurrent.Promise;
  * @param io    the ring opens go to
  * @param stats where crossings are counted
  */
-record RingAccess(IoUringFileIo io, FileServerStats stats) implements FileAccess {
+record RingAccess(FileIo io, FileServerStats stats) implements FileAccess {
     private static final long FLAGS = Openat2.O_RDONLY | Openat2.O_NONBLOCK | Openat2.O_NOCTTY | Openat2.O_CLOEXEC;
 
     @Override
@@ -44,7 +44,7 @@ record RingAccess(IoUringFileIo io, FileServerStats stats) implements FileAccess
     }
 
     /** An op submitted off its ring's thread goes there and (with the caller's promise) comes back. */
-    private void count(IoUringFileIo ring) {
+    private void count(FileIo ring) {
         if (!ring.executor().inEventLoop()) {
             stats.handedOver();
             stats.handedBack();

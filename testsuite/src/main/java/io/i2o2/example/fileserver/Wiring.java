@@ -1,6 +1,6 @@
 package io.i2o2.example.fileserver;
 
-import io.i2o2.file.IoUringFileIo;
+import io.i2o2.file.FileIo;
 import io.i2o2.file.IoUringFileEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -32,7 +32,7 @@ public enum Wiring {
     URING {
         @Override
         FileAccess access(EventExecutor handlerExecutor, IoUringFileEventLoopGroup files, FileServerStats stats) {
-            return new RingAccess(IoUringFileIo.of(handlerExecutor), stats);
+            return new RingAccess(FileIo.of(handlerExecutor), stats);
         }
 
         @Override
@@ -57,13 +57,13 @@ public enum Wiring {
     },
     /**
      * The channels run on Netty's own io_uring transport, and every file op of a request goes into the ring
-     * of the channel's own loop ({@code IoUringFileIo.of(ctx.channel().eventLoop())}): no hand-over at all,
+     * of the channel's own loop ({@code FileIo.of(ctx.channel().eventLoop())}): no hand-over at all,
      * each completion on the thread that serves the connection.
      */
     NETTY_URING {
         @Override
         FileAccess access(EventExecutor handlerExecutor, IoUringFileEventLoopGroup files, FileServerStats stats) {
-            return new RingAccess(IoUringFileIo.of(handlerExecutor), stats);
+            return new RingAccess(FileIo.of(handlerExecutor), stats);
         }
 
         @Override

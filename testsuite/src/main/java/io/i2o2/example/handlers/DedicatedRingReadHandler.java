@@ -1,8 +1,8 @@
 package io.i2o2.example.handlers;
 
+import io.i2o2.file.FileIo;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
-import io.i2o2.file.IoUringFileIo;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -42,7 +42,7 @@ public final class DedicatedRingReadHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ReferenceCountUtil.release(msg);
-        IoUringFileIo io = files.nextFileIo();                            // a loop with a ring of its own
+        FileIo io = files.nextFileIo();                                    // a loop with a ring of its own
         Promise<IoUringFile> opened = ctx.executor().newPromise();         // listeners on the channel's thread
         io.open(path, Set.of(), 0, opened).addListener((Future<IoUringFile> f) -> {
             if (!f.isSuccess()) {

@@ -1,7 +1,7 @@
 package io.i2o2.example.handlers;
 
+import io.i2o2.file.FileIo;
 import io.i2o2.file.IoUringFile;
-import io.i2o2.file.IoUringFileIo;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -36,7 +36,7 @@ public final class SharedRingReadHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ReferenceCountUtil.release(msg);
-        IoUringFileIo io = IoUringFileIo.of(ctx.channel().eventLoop());   // the channel's own io_uring loop
+        FileIo io = FileIo.of(ctx.channel().eventLoop());                 // the channel's own io_uring loop
         io.open(path).addListener((Future<IoUringFile> opened) -> {
             if (!opened.isSuccess()) {
                 ctx.fireExceptionCaught(opened.cause());

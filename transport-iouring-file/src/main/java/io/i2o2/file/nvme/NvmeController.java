@@ -1,7 +1,7 @@
 package io.i2o2.file.nvme;
 
 import io.i2o2.file.AlignedBuffers;
-import io.i2o2.file.IoUringFileIo;
+import io.i2o2.file.FileIo;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.UringCmdResult;
 import io.i2o2.uring.NvmeUringCmd;
@@ -40,7 +40,7 @@ public final class NvmeController {
      * @return the opened controller; fails with {@link UnsupportedOperationException} on a loop that is not a
      *         passthrough one, or with the open's error (e.g. no permission)
      */
-    public static Future<NvmeController> open(IoUringFileIo loop, Path controllerDevice) {
+    public static Future<NvmeController> open(FileIo loop, Path controllerDevice) {
         Objects.requireNonNull(controllerDevice, "controllerDevice");
         if (!loop.isPassthrough()) {
             return loop.newFailedFuture(new UnsupportedOperationException("NVMe passthrough needs 128-byte SQEs: "

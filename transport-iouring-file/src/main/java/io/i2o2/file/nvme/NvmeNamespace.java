@@ -1,7 +1,7 @@
 package io.i2o2.file.nvme;
 
 import io.i2o2.file.AlignedBuffers;
-import io.i2o2.file.IoUringFileIo;
+import io.i2o2.file.FileIo;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.UringCmdResult;
 import io.i2o2.file.UringCmdWriter;
@@ -46,7 +46,7 @@ import java.util.regex.Pattern;
  *
  * <p>Data in several memory regions (several buffers, a {@code CompositeByteBuf}) goes as one vectored command
  * ({@code NVME_URING_CMD_IO_VEC}, Linux 6.1+) over an iovec array that lives as long as the command; data in one
- * of the loop's {@link IoUringFileIo#fixedBuffers()} goes as a registered buffer ({@code IORING_URING_CMD_FIXED},
+ * of the loop's {@link FileIo#fixedBuffers()} goes as a registered buffer ({@code IORING_URING_CMD_FIXED},
  * 6.1+), which spares the kernel pinning and mapping its pages each time. {@link #withTimeout} gives a view
  * whose commands carry a timeout.
  *
@@ -161,9 +161,9 @@ public final class NvmeNamespace {
      * @param loop          a passthrough loop (128-byte SQEs and CQEs)
      * @param genericDevice the namespace's generic character device, {@code /dev/ngXnY}
      * @return the opened namespace, its geometry identified; fails with {@link IllegalArgumentException} for a
-     *         name that is not {@code ngXnY}, or as {@link #open(IoUringFileIo, Path, Path, int)} fails
+     *         name that is not {@code ngXnY}, or as {@link #open(FileIo, Path, Path, int)} fails
      */
-    public static Future<NvmeNamespace> open(IoUringFileIo loop, Path genericDevice) {
+    public static Future<NvmeNamespace> open(FileIo loop, Path genericDevice) {
         Matcher m = GENERIC_DEVICE.matcher(genericDevice.getFileName().toString());
         if (!m.matches()) {
             return loop.newFailedFuture(new IllegalArgumentException("not an NVMe generic device name (ngXnY): "
@@ -181,10 +181,10 @@ public final class NvmeNamespace {
      * @param genericDevice    the namespace's generic character device, e.g. {@code /dev/ng0n1}
      * @param controllerDevice its controller's character device, e.g. {@code /dev/nvme0}
      * @param nsid             the namespace id, at least 1
-     * @return the opened namespace; fails as {@link NvmeController#open(IoUringFileIo, Path)} or Identify fails,
+     * @return the opened namespace; fails as {@link NvmeController#open(FileIo, Path)} or Identify fails,
      *         or with the open's error (the controller is then closed)
      */
-    public static Future<NvmeNamespace> open(IoUringFileIo loop, Path genericDevice, Path controllerDevice, int nsid) {
+    public static Future<NvmeNamespace> open(FileIo loop, Path genericDevice, Path controllerDevice, int nsid) {
         Objects.requireNonNull(genericDevice, "genericDevice");
         CompletableFuture<NvmeNamespace> opened = NvmeCommands.stage(NvmeController.open(loop, controllerDevice))
                 .thenCompose(ctrl -> identifyAndOpen(loop, ctrl, genericDevice, nsid)
@@ -196,7 +196,7 @@ public final class NvmeNamespace {
         return NvmeCommands.settle(opened, loop.newPromise());
     }
 
-    private static CompletableFuture<NvmeNamespace> identifyAndOpen(IoUringFileIo loop, NvmeController ctrl,
+    private static CompletableFuture<NvmeNamespace> identifyAndOpen(FileIo loop, NvmeController ctrl,
                                                                     Path genericDevice, int nsid) {
         return NvmeCommands.stage(ctrl.identify()).thenCompose(ctrlInfo ->
                 NvmeCommands.stage(ctrl.identifyNamespace(nsid)).thenCompose(nsInfo ->
@@ -262,7 +262,7 @@ public final class NvmeNamespace {
      * Reads {@code blocks} logical blocks from {@code lba} into {@code dst}'s writable bytes; completes with the
      * byte count and advances {@code dst}'s writer index by it. A {@code dst} of several memory regions (a
      * {@code CompositeByteBuf}) is read with one vectored command ({@code NVME_URING_CMD_IO_VEC}, 6.1+); a
-     * buffer of the loop's {@link IoUringFileIo#fixedBuffers()} goes as a registered buffer
+     * buffer of the loop's {@link FileIo#fixedBuffers()} goes as a registered buffer
      * ({@code IORING_URING_CMD_FIXED}, 6.1+).
      *
      * @param lba    the first logical block

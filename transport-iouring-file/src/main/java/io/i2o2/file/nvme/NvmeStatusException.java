@@ -1,6 +1,6 @@
 package io.i2o2.file.nvme;
 
-import io.i2o2.file.IoUringIOException;
+import io.i2o2.file.FileIoException;
 import io.i2o2.uring.Errno;
 
 /**
@@ -10,7 +10,7 @@ import io.i2o2.uring.Errno;
  * NVMe 2.0, zoned namespace codes included), Do Not Retry, More and Command Retry Delay. The field is the CQE's
  * Status Field without its phase bit, as Linux reports it: SC bits 0-7, SCT 8-10, CRD 11-12, M 13, DNR 14.
  */
-public class NvmeStatusException extends IoUringIOException {
+public class NvmeStatusException extends FileIoException {
     private static final long serialVersionUID = 1L;
 
     /** The NVMe status field, as {@link #status()} returns it. */
