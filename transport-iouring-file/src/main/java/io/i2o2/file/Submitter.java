@@ -85,7 +85,7 @@ final class Submitter {
         this.plain = companion != null ? companion : ring;
         this.completer = completer;
         // Every slot is in this queue at most once: it never holds more than the table.
-        this.local = new int[IntQueue.sizeFor(table.capacity())];
+        this.local = new int[MpmcIntQueue.sizeFor(table.capacity())];
         this.localMask = local.length - 1;
         this.drainAt = Math.min(this.ring.sq().capacity(), this.plain.sq().capacity());
     }
