@@ -86,7 +86,7 @@ public final class IoUringFileIo {
             throw new IllegalArgumentException(executor + " is not a Netty IoEventLoop: use a loop of an "
                     + "IoUringFileEventLoopGroup, or a channel's loop on Netty's io_uring transport");
         }
-        FileIoCore core = FileIoCore.of(loop);
+        FileIoCore core = CoreRegistry.of(loop);
         if (core == null) {
             if (!NettyUring.runs(loop)) {
                 throw new IllegalArgumentException(loop + " runs neither this library's io_uring ring nor Netty's "
@@ -94,7 +94,7 @@ public final class IoUringFileIo {
                         + "IoUringPassthroughEventLoopGroup, or of Netty's IoUringIoHandler (with "
                         + "netty-transport-classes-io_uring on the class path)");
             }
-            core = NettyRingCore.attach(loop);
+            core = NettyRingHandle.attach(loop);
         }
         return core.api();
     }
@@ -107,7 +107,7 @@ public final class IoUringFileIo {
      * @return whether it is a loop with a ring the file API can use; false for every executor when switched off
      */
     public static boolean isSupported(EventExecutor executor) {
-        return executor instanceof IoEventLoop loop && (FileIoCore.of(loop) != null || NettyUring.runs(loop))
+        return executor instanceof IoEventLoop loop && (CoreRegistry.of(loop) != null || NettyUring.runs(loop))
                 && IoUringProbe.availability().cause() != IoUringProbe.Cause.SWITCHED_OFF;
     }
 
@@ -156,7 +156,7 @@ public final class IoUringFileIo {
      * @return {@code true} on a Netty {@code IoUringIoHandler} loop, {@code false} on this library's ring
      */
     public boolean isNettyRing() {
-        return core instanceof NettyRingCore;
+        return core.facts().isNettyRing();
     }
 
     /**
@@ -166,7 +166,7 @@ public final class IoUringFileIo {
      * @return the flag names
      */
     public Set<String> ringFlags() {
-        return core instanceof RingCore r ? names(r.ringFlags()) : Set.of();
+        return names(core.facts().setupFlags());
     }
 
     /**
@@ -175,7 +175,7 @@ public final class IoUringFileIo {
      * @return the flag names
      */
     public Set<String> droppedRingFlags() {
-        return core instanceof RingCore r ? names(r.droppedRingFlags()) : Set.of();
+        return names(core.facts().droppedSetupFlags());
     }
 
     private static Set<String> names(Set<SetupFlag> flags) {
@@ -202,10 +202,8 @@ public final class IoUringFileIo {
      * @return {@code "msg_ring"}, {@code "eventfd"} or {@code "netty"}; null before the loop started
      */
     public String wakeMechanism() {
-        if (core instanceof RingCore r) {
-            return r.waker() == null ? null : r.waker().mechanism();
-        }
-        return "netty";
+        WakeMechanism mechanism = core.wakeMechanism();
+        return mechanism == null ? null : mechanism.label();
     }
 
     /**
@@ -244,8 +242,8 @@ public final class IoUringFileIo {
      * @throws IllegalStateException if the group was configured without {@link IoUringConfig.Builder#fixedBuffers}
      */
     public FixedBufferPool fixedBuffers() {
-        if (core instanceof NettyRingCore) {
-            throw new UnsupportedOperationException(NettyRingCore.NO_FIXED_BUFFERS);
+        if (core.lacks(EngineFeature.FIXED_BUFFERS)) {
+            throw core.refusal(EngineFeature.FIXED_BUFFERS);
         }
         FixedBufferPool pool = core.fixedBuffersOrNull();
         if (pool == null) {
@@ -386,8 +384,8 @@ public final class IoUringFileIo {
         try {
             flags = OpenFlags.of(options);
             register = options.contains(IoUringOpenOption.REGISTER);
-            if (register && isNettyRing()) {
-                throw new UnsupportedOperationException(NettyRingCore.NO_FIXED_FILES);
+            if (register && core.lacks(EngineFeature.FIXED_FILES)) {
+                throw core.refusal(EngineFeature.FIXED_FILES);
             }
             if (register && !core.hasFixedFileSlots()) {
                 throw new IllegalArgumentException(
@@ -721,8 +719,8 @@ public final class IoUringFileIo {
      * @throws UnsupportedOperationException on Netty's io_uring loop, which may submit between two links
      */
     public LinkedOps link() {
-        if (core.maxChainLength() < 2) {
-            throw new UnsupportedOperationException(NettyRingCore.NO_CHAINS);
+        if (core.lacks(EngineFeature.LINKED_CHAINS)) {
+            throw core.refusal(EngineFeature.LINKED_CHAINS);
         }
         return new LinkedOps(core);
     }

@@ -104,6 +104,11 @@ final class OpTable {
         }
     }
 
+    /** Marks a filled slot (a chain's head) as queued on the loop thread for the loop's next drain. Loop thread. */
+    void markQueued(OpSlot s) {
+        s.state = OpSlot.QUEUED;
+    }
+
     /** The next slot handed over by another thread, or null. Loop thread only: the queue's one consumer. */
     OpSlot pollHandedOver() {
         int i = submitted.pollSingleConsumer();
