@@ -63,10 +63,7 @@ final class FileIoCore implements EngineHost {
      */
     private final int drainAt;
     /** Ops (chain heads) the loop thread submitted itself, in order, for the next {@link #drain}. Loop thread. */
-    private final int[] local;
-    private final int localMask;
-    private int localHead;
-    private int localTail;
+    private final LoopLocalIntQueue local;
     /** An op that found no room in the engine; first in line next time. Loop thread. */
     private OpSlot carried;
     /** Whether the engine takes ops: set once it {@link #started}. Loop thread. */
@@ -99,8 +96,7 @@ final class FileIoCore implements EngineHost {
         this.writesAtOnce = writesAtOnce;
         this.drainAt = drainAt;
         // Every slot is in this queue at most once: it never holds more than the table.
-        this.local = new int[MpmcIntQueue.sizeFor(maxInFlight)];
-        this.localMask = local.length - 1;
+        this.local = new LoopLocalIntQueue(maxInFlight);
     }
 
     /** The loop whose thread runs this core: completions, listeners of its own futures. */
@@ -311,7 +307,7 @@ final class FileIoCore implements EngineHost {
     private void enter(OpSlot op) {
         // A dying loop queues nothing of its own: handed over, the op is failed by die() or whoever comes after it.
         if (loop.inEventLoop() && failure == null) {
-            if (writesAtOnce && started && !writing && carried == null && localHead == localTail
+            if (writesAtOnce && started && !writing && carried == null && local.isEmpty()
                     && !table.hasHandedOver()) {
                 writing = true;
                 try {
@@ -324,10 +320,10 @@ final class FileIoCore implements EngineHost {
                 return;
             }
             table.markQueued(op);
-            local[localTail++ & localMask] = op.index;
+            local.offer(op.index);
             if (writesAtOnce) {
                 wakeEngine();
-            } else if (localTail - localHead >= drainAt && !writing) {
+            } else if (local.size() >= drainAt && !writing) {
                 drain();
             }
             return;
@@ -384,7 +380,8 @@ final class FileIoCore implements EngineHost {
         if (op != null) {
             return op;
         }
-        return localHead == localTail ? null : table.slot(local[localHead++ & localMask]);
+        int index = local.poll();
+        return index < 0 ? null : table.slot(index);
     }
 
     /**
@@ -457,7 +454,7 @@ final class FileIoCore implements EngineHost {
 
     @Override
     public boolean hasQueuedWork() {
-        return carried != null || localHead != localTail || table.hasHandedOver();
+        return carried != null || !local.isEmpty() || table.hasHandedOver();
     }
 
     @Override
