@@ -93,7 +93,7 @@ public sealed class FileIo permits IoUringFileIo {
             throw new IllegalArgumentException(executor + " is not a Netty IoEventLoop: use a loop of an "
                     + "IoUringFileEventLoopGroup, or a channel's loop on Netty's io_uring transport");
         }
-        FileIoCore core = FileIoCore.of(loop);
+        FileIoCore core = CoreRegistry.of(loop);
         if (core == null) {
             if (!NettyUring.runs(loop)) {
                 throw new IllegalArgumentException(loop + " runs neither this library's io_uring ring nor Netty's "
@@ -101,7 +101,7 @@ public sealed class FileIo permits IoUringFileIo {
                         + "IoUringPassthroughEventLoopGroup, or of Netty's IoUringIoHandler (with "
                         + "netty-transport-classes-io_uring on the class path)");
             }
-            core = NettyRingCore.attach(loop);
+            core = NettyRingHandle.attach(loop);
         }
         return core.api();
     }
@@ -114,7 +114,7 @@ public sealed class FileIo permits IoUringFileIo {
      * @return whether it is a loop with a ring the file API can use; false for every executor when switched off
      */
     public static boolean isSupported(EventExecutor executor) {
-        return executor instanceof IoEventLoop loop && (FileIoCore.of(loop) != null || NettyUring.runs(loop))
+        return executor instanceof IoEventLoop loop && (CoreRegistry.of(loop) != null || NettyUring.runs(loop))
                 && IoUringProbe.availability().cause() != IoUringProbe.Cause.SWITCHED_OFF;
     }
 
@@ -154,10 +154,7 @@ public sealed class FileIo permits IoUringFileIo {
      * @return the engine; never {@link IoEngine#PORTABLE} yet
      */
     public IoEngine engine() {
-        if (core instanceof NettyRingCore) {
-            return IoEngine.NETTY_RING;
-        }
-        return core.isPassthrough() ? IoEngine.RING_SQE128 : IoEngine.RING_SQE64;
+        return core.traits().engine();
     }
 
     /**
@@ -167,12 +164,8 @@ public sealed class FileIo permits IoUringFileIo {
      * @return the facts, read now; their {@code wake} is null before the loop started
      */
     public EngineFacts engineFacts() {
-        if (core instanceof RingCore r) {
-            WakeMechanism wake = r.waker() == null ? null
-                    : r.waker().mechanism().equals("msg_ring") ? WakeMechanism.MSG_RING : WakeMechanism.EVENTFD;
-            return new EngineFacts(engine(), r.ringFlags(), r.droppedRingFlags(), wake);
-        }
-        return new EngineFacts(engine(), Set.of(), Set.of(), WakeMechanism.NETTY);
+        EngineTraits t = core.traits();
+        return new EngineFacts(t.engine(), t.setupFlags(), t.droppedSetupFlags(), core.wakeMechanism());
     }
 
     /**
@@ -190,7 +183,7 @@ public sealed class FileIo permits IoUringFileIo {
      * @return {@code true} on a Netty {@code IoUringIoHandler} loop, {@code false} on this library's ring
      */
     public boolean isNettyRing() {
-        return engine() == IoEngine.NETTY_RING;
+        return core.traits().isNettyRing();
     }
 
     /**
@@ -202,7 +195,7 @@ public sealed class FileIo permits IoUringFileIo {
      */
     @Deprecated(since = "0.1.0")
     public Set<String> ringFlags() {
-        return core instanceof RingCore r ? names(r.ringFlags()) : Set.of();
+        return names(core.traits().setupFlags());
     }
 
     /**
@@ -213,7 +206,7 @@ public sealed class FileIo permits IoUringFileIo {
      */
     @Deprecated(since = "0.1.0")
     public Set<String> droppedRingFlags() {
-        return core instanceof RingCore r ? names(r.droppedRingFlags()) : Set.of();
+        return names(core.traits().droppedSetupFlags());
     }
 
     private static Set<String> names(Set<SetupFlag> flags) {
@@ -254,10 +247,8 @@ public sealed class FileIo permits IoUringFileIo {
      */
     @Deprecated(since = "0.1.0")
     public String wakeMechanism() {
-        if (core instanceof RingCore r) {
-            return r.waker() == null ? null : r.waker().mechanism();
-        }
-        return "netty";
+        WakeMechanism mechanism = core.wakeMechanism();
+        return mechanism == null ? null : mechanism.label();
     }
 
     /**
@@ -296,8 +287,8 @@ public sealed class FileIo permits IoUringFileIo {
      * @throws IllegalStateException if the group was configured without {@link IoUringConfig.Builder#fixedBuffers}
      */
     public FixedBufferPool fixedBuffers() {
-        if (core instanceof NettyRingCore) {
-            throw new UnsupportedOperationException(NettyRingCore.NO_FIXED_BUFFERS);
+        if (core.lacks(EngineFeature.FIXED_BUFFERS)) {
+            throw core.refusal(EngineFeature.FIXED_BUFFERS);
         }
         FixedBufferPool pool = core.fixedBuffersOrNull();
         if (pool == null) {
@@ -438,8 +429,8 @@ public sealed class FileIo permits IoUringFileIo {
         try {
             flags = OpenFlags.of(options);
             register = options.contains(IoUringOpenOption.REGISTER);
-            if (register && isNettyRing()) {
-                throw new UnsupportedOperationException(NettyRingCore.NO_FIXED_FILES);
+            if (register && core.lacks(EngineFeature.FIXED_FILES)) {
+                throw core.refusal(EngineFeature.FIXED_FILES);
             }
             if (register && !core.hasFixedFileSlots()) {
                 throw new IllegalArgumentException(
@@ -773,8 +764,8 @@ public sealed class FileIo permits IoUringFileIo {
      * @throws UnsupportedOperationException on Netty's io_uring loop, which may submit between two links
      */
     public LinkedOps link() {
-        if (core.maxChainLength() < 2) {
-            throw new UnsupportedOperationException(NettyRingCore.NO_CHAINS);
+        if (core.lacks(EngineFeature.LINKED_CHAINS)) {
+            throw core.refusal(EngineFeature.LINKED_CHAINS);
         }
         return new LinkedOps(core);
     }

@@ -27,13 +27,13 @@ import java.util.List;
 public final class FixedBufferPool {
     private final int bufferSize;
     private final MemorySegment[] slices;
-    private final IntQueue free;
+    private final MpmcIntQueue free;
 
     FixedBufferPool(int count, int bufferSize) {
         this.bufferSize = bufferSize;
         MemorySegment region = Arena.ofAuto().allocate((long) count * bufferSize, 4096);
         this.slices = new MemorySegment[count];
-        this.free = new IntQueue(count);
+        this.free = new MpmcIntQueue(count);
         for (int i = 0; i < count; i++) {
             slices[i] = region.asSlice((long) i * bufferSize, bufferSize);
             free.offer(i);

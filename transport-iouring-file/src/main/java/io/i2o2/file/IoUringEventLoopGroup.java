@@ -1,6 +1,5 @@
 package io.i2o2.file;
 
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
@@ -15,8 +14,12 @@ import java.util.concurrent.TimeUnit;
  * kernel is done with every buffer.
  */
 public abstract class IoUringEventLoopGroup extends MultiThreadIoEventLoopGroup {
-    IoUringEventLoopGroup(int nThreads, IoUringConfig config, IoHandlerFactory factory, Class<?> groupType) {
+    /** What made this group's rings: it tells them when a shutdown stops waiting. */
+    private final RingIoHandlerFactory rings;
+
+    IoUringEventLoopGroup(int nThreads, IoUringConfig config, RingIoHandlerFactory factory, Class<?> groupType) {
         super(checkThreads(nThreads), config.threadFactoryFor(groupType), factory);
+        this.rings = factory;
         // Start every loop now: its thread enables the ring, so a kernel refusal surfaces at once.
         for (EventExecutor loop : this) {
             loop.execute(() -> { });
@@ -44,11 +47,7 @@ public abstract class IoUringEventLoopGroup extends MultiThreadIoEventLoopGroup 
     @Override
     public Future<?> shutdownGracefully(long quietPeriod, long timeout, TimeUnit unit) {
         long deadline = System.nanoTime() + unit.toNanos(Math.max(timeout, 0));
-        for (EventExecutor loop : this) {
-            if (FileIoCore.of(loop) instanceof RingCore ring) {
-                ring.shutdownDeadline(deadline);
-            }
-        }
+        rings.shutdownDeadline(deadline);
         return super.shutdownGracefully(quietPeriod, timeout, unit);
     }
 
@@ -57,11 +56,7 @@ public abstract class IoUringEventLoopGroup extends MultiThreadIoEventLoopGroup 
     @Deprecated
     public void shutdown() {
         long now = System.nanoTime();
-        for (EventExecutor loop : this) {
-            if (FileIoCore.of(loop) instanceof RingCore ring) {
-                ring.shutdownDeadline(now);
-            }
-        }
+        rings.shutdownDeadline(now);
         super.shutdown();
     }
 }

@@ -474,7 +474,7 @@ public final class IoUringFile {
         if (pool != null && pool.registeredBufferOf(buf) != null) {
             return true;
         }
-        target.refuse(core instanceof NettyRingCore ? new UnsupportedOperationException(NettyRingCore.NO_FIXED_BUFFERS)
+        target.refuse(core.lacks(EngineFeature.FIXED_BUFFERS) ? core.refusal(EngineFeature.FIXED_BUFFERS)
                 : new IllegalArgumentException("not a registered buffer of " + core + ": take it from io.fixedBuffers()"));
         return false;
     }
@@ -997,8 +997,7 @@ public final class IoUringFile {
 
     private void uringCmdOp(int cmdOp, ByteBuf data, boolean dataIn, UringCmdWriter writer, Target target) {
         Objects.requireNonNull(writer, "writer");
-        String unsupported = core.unsupported(OpKind.URING_CMD);
-        RuntimeException bad = unsupported != null ? new UnsupportedOperationException(unsupported)
+        RuntimeException bad = core.lacks(EngineFeature.URING_CMD) ? core.refusal(EngineFeature.URING_CMD)
                 : data != null ? ByteBufs.retain(data) : null;
         if (bad != null) {
             target.refuse(bad);
@@ -1055,10 +1054,9 @@ public final class IoUringFile {
     private void uringCmdVectoredOp(int cmdOp, ByteBuf[] data, boolean dataIn, UringCmdWriter writer,
                                     Target target) {
         Objects.requireNonNull(writer, "writer");
-        String unsupported = core.unsupported(OpKind.URING_CMD);
-        if (unsupported != null) {
+        if (core.lacks(EngineFeature.URING_CMD)) {
             Objects.requireNonNull(data, "data");
-            target.refuse(new UnsupportedOperationException(unsupported));
+            target.refuse(core.refusal(EngineFeature.URING_CMD));
             return;
         }
         ByteBuf[] bufs = retainedCopy(data, "data", target);

@@ -36,7 +36,7 @@ public final class IoUringFileEventLoopGroup extends IoUringEventLoopGroup {
      * @param config how each loop sets up its ring
      */
     public IoUringFileEventLoopGroup(int nThreads, IoUringConfig config) {
-        super(nThreads, config, newIoHandlerFactory(config), IoUringFileEventLoopGroup.class);
+        super(nThreads, config, ringFactory(config), IoUringFileEventLoopGroup.class);
     }
 
     /**
@@ -47,8 +47,12 @@ public final class IoUringFileEventLoopGroup extends IoUringEventLoopGroup {
      * @return a factory making one ring per loop
      */
     public static IoHandlerFactory newIoHandlerFactory(IoUringConfig config) {
+        return ringFactory(config);
+    }
+
+    private static RingIoHandlerFactory ringFactory(IoUringConfig config) {
         // A machine without io_uring fails here, with the reason as the message, not at the first ring.
         IoUring.ensureAvailability();
-        return new RingCoreFactory(java.util.Objects.requireNonNull(config, "config"), false);
+        return new RingIoHandlerFactory(java.util.Objects.requireNonNull(config, "config"), false);
     }
 }

@@ -29,7 +29,7 @@ public final class IoUringPassthroughEventLoopGroup extends IoUringEventLoopGrou
      * @param config how each loop sets up its ring ({@code SQE128|CQE32} are always required on top)
      */
     public IoUringPassthroughEventLoopGroup(int nThreads, IoUringConfig config) {
-        super(nThreads, config, newIoHandlerFactory(config), IoUringPassthroughEventLoopGroup.class);
+        super(nThreads, config, ringFactory(config), IoUringPassthroughEventLoopGroup.class);
     }
 
     /**
@@ -40,8 +40,12 @@ public final class IoUringPassthroughEventLoopGroup extends IoUringEventLoopGrou
      * @return a factory making one ring per loop
      */
     public static IoHandlerFactory newIoHandlerFactory(IoUringConfig config) {
+        return ringFactory(config);
+    }
+
+    private static RingIoHandlerFactory ringFactory(IoUringConfig config) {
         // A machine without io_uring fails here, with the reason as the message, not at the first ring.
         IoUring.ensureAvailability();
-        return new RingCoreFactory(java.util.Objects.requireNonNull(config, "config"), true);
+        return new RingIoHandlerFactory(java.util.Objects.requireNonNull(config, "config"), true);
     }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The table is the loop's one bound: a thread that finds no free slot gets an overload error at once,
  * so queued plus in-flight operations never exceed {@link #capacity()} and nothing grows without limit.
- * Free slots and slots handed over from other threads travel through lock-free {@link IntQueue}s of slot
+ * Free slots and slots handed over from other threads travel through lock-free {@link MpmcIntQueue}s of slot
  * indexes, so claiming and handing over allocate nothing. Free slots come back on two lists: the loop
  * thread, which frees nearly every slot (at completion), is the one producer of {@code free} and offers
  * without a CAS; every other thread (a refusal after claiming, failures after the loop died) gives its slot
@@ -29,10 +29,10 @@ final class OpTable {
 
     private final OpSlot[] slots;
     /** Slots freed by the loop thread: it alone offers here. */
-    private final IntQueue free;
+    private final MpmcIntQueue free;
     /** Slots given back by any other thread. */
-    private final IntQueue returned;
-    private final IntQueue submitted;
+    private final MpmcIntQueue returned;
+    private final MpmcIntQueue submitted;
     /** The loop thread once it runs ({@link #ownedBy}); until then every slot goes back through {@code returned}. */
     private volatile Thread owner;
     private final Arena scratchArena;
@@ -47,9 +47,9 @@ final class OpTable {
 
     OpTable(int capacity) {
         this.slots = new OpSlot[capacity];
-        this.free = new IntQueue(capacity);
-        this.returned = new IntQueue(capacity);
-        this.submitted = new IntQueue(capacity);
+        this.free = new MpmcIntQueue(capacity);
+        this.returned = new MpmcIntQueue(capacity);
+        this.submitted = new MpmcIntQueue(capacity);
         this.scratchArena = Arena.ofShared();
         MemorySegment scratch = scratchArena.allocate((long) capacity * SCRATCH_BYTES, 64);
         for (int i = 0; i < capacity; i++) {
@@ -102,6 +102,11 @@ final class OpTable {
             // Cannot happen: the queue holds as many indexes as there are slots.
             throw new IllegalStateException("submission queue overflow at slot " + s.index);
         }
+    }
+
+    /** Marks a filled slot (a chain's head) as queued on the loop thread for the loop's next drain. Loop thread. */
+    void markQueued(OpSlot s) {
+        s.state = OpSlot.QUEUED;
     }
 
     /** The next slot handed over by another thread, or null. Loop thread only: the queue's one consumer. */

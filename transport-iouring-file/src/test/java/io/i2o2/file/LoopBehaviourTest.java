@@ -147,7 +147,7 @@ class LoopBehaviourTest {
         try {
             IoUringFileIo loop = IoUringFileIo.of(group.next());
             int bound = loop.maxInFlight();
-            assertEquals(type == Groups.NETTY ? NettyRingCore.MAX_IN_FLIGHT : 8, bound);
+            assertEquals(type == Groups.NETTY ? NettyRingHandle.MAX_IN_FLIGHT : 8, bound);
             Files.write(dir.resolve("b"), new byte[4096]);
             IoUringFile file = FileOpsTest.await(loop.open(dir.resolve("b")));
             hold = block(loop);

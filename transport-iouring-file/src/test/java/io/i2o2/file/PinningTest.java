@@ -144,7 +144,7 @@ class PinningTest {
     }
 
     // Not NETTY: Netty's graceful shutdown knows nothing of our ops, so it neither waits for nor cancels them at its timeout
-    // (ops still in the kernel when it closes its ring stay pinned, as NettyRingCore documents).
+    // (ops still in the kernel when it closes its ring stay pinned, as NettyRingHandle documents).
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void shutdownCancelsWhatOutlivesTheGracefulTimeout(Groups type) throws Exception {

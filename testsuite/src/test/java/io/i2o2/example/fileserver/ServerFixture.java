@@ -60,8 +60,8 @@ public final class ServerFixture {
         eventually(() -> "connections closed: " + server.stats(), () -> server.stats().openConnections() == 0);
         eventually(() -> "chunk buffers released: " + server.stats(),
                 () -> server.stats().outstandingChunkBytes() == 0);
-        // Would fail, with every slot free, if the loop's slot table lost a free slot (IntQueue once refused an
-        // offer while a concurrent poll was half done; fixed, and tested in IntQueueTest).
+        // Would fail, with every slot free, if the loop's slot table lost a free slot (MpmcIntQueue once refused an
+        // offer while a concurrent poll was half done; fixed, and tested in MpmcIntQueueTest).
         eventually(() -> "io_uring ops done: " + pendingOps(server), () -> {
             for (var loop : server.fileGroup()) {
                 if ((IoUringFileIo.of((io.netty.channel.IoEventLoop) loop).pendingOps()) != 0) {

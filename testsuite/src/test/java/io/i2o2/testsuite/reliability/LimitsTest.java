@@ -358,7 +358,7 @@ class LimitsTest {
      *
      * <p>On NETTY the bound is Netty's loop's own, and the shutdown is Netty's: it closes every registration as
      * it starts, so an op accepted but still handed over (not yet in Netty's ring) is refused then with a
-     * {@code RejectedExecutionException}, nothing retained (NettyRingCore's documented contract); the rest holds.
+     * {@code RejectedExecutionException}, nothing retained (NettyRingHandle's documented contract); the rest holds.
      * There the load stays inside Netty's CQ: Netty's shutdown drops CQEs beyond it, and their ops stay pinned.
      *
      * <p>Not on Netty's loop (NETTY): its destroy reaps its CQ once, so an op still in its ring at that moment

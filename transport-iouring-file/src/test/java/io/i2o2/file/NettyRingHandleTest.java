@@ -9,7 +9,7 @@ import java.lang.foreign.Arena;
 import org.junit.jupiter.api.Test;
 
 /** The read/write fast path on Netty's loop builds exactly the entry the encoder writes. */
-class NettyRingCoreTest {
+class NettyRingHandleTest {
 
     private static OpSlot slot(OpKind kind) {
         OpSlot op = new OpSlot(1234, Arena.ofAuto().allocate(OpTable.SCRATCH_BYTES));
@@ -34,16 +34,16 @@ class NettyRingCoreTest {
     void readsAndWritesAreTheEncodedEntryFieldForField() {
         for (OpKind kind : new OpKind[] {OpKind.READ, OpKind.WRITE}) {
             OpSlot op = slot(kind);
-            assertEquals(encoded(op), NettyRingCore.readOrWrite(op).toString(), kind.name());
+            assertEquals(encoded(op), NettyRingHandle.readOrWrite(op).toString(), kind.name());
         }
     }
 
     @Test
     void everythingElseTakesTheGeneralPath() {
-        assertNull(NettyRingCore.readOrWrite(slot(OpKind.NOP)));
-        assertNull(NettyRingCore.readOrWrite(slot(OpKind.READV)));
+        assertNull(NettyRingHandle.readOrWrite(slot(OpKind.NOP)));
+        assertNull(NettyRingHandle.readOrWrite(slot(OpKind.READV)));
         OpSlot linked = slot(OpKind.READ);
         linked.sqeFlags = 4;
-        assertNull(NettyRingCore.readOrWrite(linked), "an op with SQE flags of its own (a link) is not the plain pair");
+        assertNull(NettyRingHandle.readOrWrite(linked), "an op with SQE flags of its own (a link) is not the plain pair");
     }
 }

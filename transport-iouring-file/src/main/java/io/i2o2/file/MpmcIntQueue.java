@@ -8,12 +8,16 @@ import java.lang.invoke.VarHandle;
  * bounded MPMC queue): each cell carries a sequence number that says whose turn it is, so a producer and a
  * consumer never touch the same cell at once and nothing is allocated per element.
  *
+ * <p>Its contract is MPMC ({@link #offer}, {@link #poll}); where one side of a queue has a single thread,
+ * that side may use the CAS-free half instead ({@link #offerSingleProducer}: one producer, any consumers;
+ * {@link #pollSingleConsumer}: one consumer, any producers), never mixed with its MPMC twin.
+ *
  * <p>The loop uses two: the free slots of its {@link OpTable} (taken by submitting threads, given back by
  * the loop) and the slots submitted from other threads (offered by them, polled by the loop). An offer
  * publishes with a release store of the cell's sequence and a poll reads it with an acquire load, so
  * whatever a producer wrote into the slot before offering its index is visible to the consumer after.
  */
-final class IntQueue {
+final class MpmcIntQueue {
     private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle TAIL;
     private static final VarHandle HEAD;
@@ -21,8 +25,8 @@ final class IntQueue {
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            TAIL = l.findVarHandle(IntQueue.class, "tail", long.class);
-            HEAD = l.findVarHandle(IntQueue.class, "head", long.class);
+            TAIL = l.findVarHandle(MpmcIntQueue.class, "tail", long.class);
+            HEAD = l.findVarHandle(MpmcIntQueue.class, "head", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -42,7 +46,7 @@ final class IntQueue {
     private long p21, p22, p23, p24, p25, p26, p27;
 
     /** A queue holding up to {@code capacity} values, rounded up to a power of two. */
-    IntQueue(int capacity) {
+    MpmcIntQueue(int capacity) {
         int size = sizeFor(capacity);
         this.mask = size - 1;
         this.sequence = new long[size];

@@ -18,18 +18,23 @@ import io.netty.util.concurrent.Future;
 import java.lang.foreign.Arena;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
  * File IO on the ring of Netty's own io_uring loop ({@code IoUringIoHandler}), through Netty's public API
- * only: this core registers itself as an {@link IoUringIoHandle}, submits each op as an
+ * only: this handle, the {@link Engine} of the loop's {@link FileIoCore}, registers itself as an
+ * {@link IoUringIoHandle}, submits each op as an
  * {@link IoUringIoOps} through that registration, and completes it from the {@link IoUringIoEvent} Netty
  * hands back on the loop's thread, so a channel handler's file reads never leave its loop.
  *
  * <p>Ops come in as everywhere else (claim a slot of the table, fill it) and are encoded by the same
  * {@link OpKind#encode} into a detached 64-byte SQE, whose fields become the {@code IoUringIoOps}; the
- * {@code data} Netty carries to the completion is the op's slot index. Ops from other threads are handed
- * over through the table's queue and drained by one task per batch (not one per op).
+ * {@code data} Netty carries to the completion is the op's slot index. The loop thread's own ops go in at
+ * once; ops from other threads are handed over through the table's queue and drained by one task per batch
+ * (not one per op): this handle's {@link #wake}.
  *
  * <p>What Netty's public API cannot do is refused at once, naming the group to use instead: registered
  * buffers and files (its ring's descriptor is not public), 128-byte SQEs ({@code uring_cmd}), linked chains
@@ -45,8 +50,8 @@ import java.util.concurrent.RejectedExecutionException;
  * pinned forever rather than let the kernel write into reused memory. So every future of this core is done
  * once the loop terminated, most of them before.
  */
-final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fields<IoUringIoOps> {
-    private static final System.Logger logger = System.getLogger(NettyRingCore.class.getName());
+final class NettyRingHandle implements IoUringIoHandle, Sqe.Fields<IoUringIoOps>, Engine {
+    private static final System.Logger logger = System.getLogger(NettyRingHandle.class.getName());
     /** The top value of Netty's 16-bit {@code data} marks cancellation requests; slot indexes are below it. */
     private static final short CANCEL_DATA = (short) 0xffff;
     /**
@@ -59,7 +64,7 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
 
     static {
         try {
-            DRAIN_SCHEDULED = MethodHandles.lookup().findVarHandle(NettyRingCore.class, "drainScheduled", int.class);
+            DRAIN_SCHEDULED = MethodHandles.lookup().findVarHandle(NettyRingHandle.class, "drainScheduled", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -71,68 +76,87 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
      * accessors see two kinds of segment on this loop (reads QD32: 0.88-0.90x Netty raw with it, 0.93x
      * without, in runs of five and six rounds; within the noise, not against it).
      */
+    private final IoEventLoop loop;
+    /** The loop's core, which this handle is the engine of: called back only as its {@link EngineHost}. */
+    private final EngineHost core;
+    /** The same core, as {@link #attach} hands it out. */
+    private final FileIoCore fileIo;
+    private final OpTable table;
+    private final EngineTraits traits;
     private final Sqe scratch = Sqe.detached(Arena.ofAuto().allocate(64, 64));
     /** Per slot, the {@code user_data} Netty gave the op: what a cancellation names. Loop thread. */
     private final long[] nettyIds = new long[MAX_IN_FLIGHT];
     private final Runnable drainTask = this::drain;
     @SuppressWarnings("unused")
     private volatile int drainScheduled;
-    /** Loop thread; null until Netty registered this core, and again once it closed it. */
+    /** Loop thread; null until Netty registered this handle. */
     private IoRegistration registration;
     /** The {@code data} of the entry being read back into an {@code IoUringIoOps}. Loop thread. */
     private short encodingData;
-    /**
-     * Whether an op is being encoded into {@link #scratch}: a raw op's filler (user code) that submits on the
-     * loop thread then hands its op over rather than clear the scratch entry under the filler. Loop thread.
-     */
-    private boolean encoding;
     /** Whether Netty closed this handle (its loop is shutting down) and the ops in its ring were cancelled. Loop thread. */
     private boolean closed;
 
-    private NettyRingCore(IoEventLoop loop) {
-        super(loop, MAX_IN_FLIGHT);
+    private NettyRingHandle(IoEventLoop loop) {
+        this.loop = loop;
+        Map<EngineFeature, String> lacking = new EnumMap<>(EngineFeature.class);
+        lacking.put(EngineFeature.URING_CMD, NO_URING_CMD);
+        lacking.put(EngineFeature.FIXED_BUFFERS, NO_FIXED_BUFFERS);
+        lacking.put(EngineFeature.FIXED_FILES, NO_FIXED_FILES);
+        lacking.put(EngineFeature.LINKED_CHAINS, NO_CHAINS);
+        this.traits = new EngineTraits(IoEngine.NETTY_RING, Set.of(), Set.of(), 1, null, 0, lacking,
+                "raise -Dio.i2o2.maxInFlight (IoUringConfig does not reach Netty's io_uring loops; at most 65535)");
+        // Netty's loop has no turn of ours that drains: the loop thread's own ops go in at once.
+        this.fileIo = new FileIoCore(loop, this, MAX_IN_FLIGHT, true, Integer.MAX_VALUE);
+        this.core = fileIo;
+        this.table = core.table();
     }
 
     /** The core of Netty io_uring loop {@code loop}: made, registered and published on first use. */
     static FileIoCore attach(IoEventLoop loop) {
-        synchronized (NettyRingCore.class) {
-            FileIoCore existing = of(loop);
+        synchronized (NettyRingHandle.class) {
+            FileIoCore existing = CoreRegistry.of(loop);
             if (existing != null) {
                 return existing;
             }
-            NettyRingCore core = new NettyRingCore(loop);
-            core.publish();
+            NettyRingHandle handle = new NettyRingHandle(loop);
+            CoreRegistry.publish(handle.fileIo);
             // Registering is a task on the loop (done at once on the loop's own thread); ops handed over
             // meanwhile wait in the queue and are drained when it completes.
-            loop.register(core).addListener(core::registered);
-            loop.terminationFuture().addListener(f -> core.loopGone());
-            return core;
+            loop.register(handle).addListener(handle::registered);
+            loop.terminationFuture().addListener(f -> handle.loopGone());
+            return handle.fileIo;
         }
     }
 
     private void registered(Future<? super IoRegistration> f) {
         if (f.isSuccess()) {
             registration = (IoRegistration) f.getNow();
-            if (inEventLoop()) {                // listeners of the loop's own promise run there
-                table.ownedBy(Thread.currentThread());
-            }
-            drain();
+            core.started();                     // listeners of the loop's own promise run on its thread
+            core.drain();
         } else {
-            stopAccepting();
-            unpublish();
-            failQueued(f.cause());
+            core.couldNotStart(f.cause());
         }
     }
 
-    // ---- what this ring is ----
+    // ---- Engine: what this ring is ----
 
     @Override
-    boolean isPassthrough() {
-        return false;
+    public EngineTraits traits() {
+        return traits;
     }
 
     @Override
-    Probe probe() {
+    public WakeMechanism wakeMechanism() {
+        return WakeMechanism.NETTY;
+    }
+
+    @Override
+    public long cqOverflows() {
+        return 0;
+    }
+
+    @Override
+    public Probe probe() {
         Probe p = probe;
         if (p == null) {
             // Netty keeps its probe to itself: ask the kernel through a tiny ring of our own, once.
@@ -164,92 +188,49 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
     static final String NO_URING_CMD = "uring_cmd needs 128-byte SQEs, which Netty's io_uring loops do not have: "
             + "run it on a loop of an IoUringPassthroughEventLoopGroup";
 
-    @Override
-    String unsupported(OpKind kind) {
-        return kind == OpKind.URING_CMD ? NO_URING_CMD : null;
-    }
+    // ---- Engine: ops ----
 
+    /** Schedules the drain of what was handed over, once per batch. */
     @Override
-    int maxChainLength() {
-        return 1;
-    }
-
-    @Override
-    boolean hasFixedFileSlots() {
-        return false;
-    }
-
-    @Override
-    String raiseBound() {
-        return "raise -Dio.i2o2.maxInFlight (IoUringConfig does not reach Netty's io_uring loops; at most 65535)";
-    }
-
-    // ---- submission ----
-
-    @Override
-    void enter(OpSlot op) {
-        if (inEventLoop() && registration != null && !encoding && !table.hasHandedOver()) {
-            submitNow(op);
-            return;
-        }
-        table.handOver(op);
+    public void wake() {
         if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
             try {
-                executor().execute(drainTask);
+                loop.execute(drainTask);
             } catch (RejectedExecutionException gone) {
-                // The loop takes no more tasks: nobody will drain what was handed over but us.
                 drainScheduled = 0;
-                failQueued(gone);
+                throw gone;
             }
         }
     }
 
-    /** Loop thread: writes every handed-over op into Netty's ring. */
+    /** Loop thread: writes every waiting op into Netty's ring. */
     private void drain() {
-        // Reset before polling: an op handed over from now on schedules another drain.
+        // Reset before draining: an op handed over from now on schedules another drain.
         drainScheduled = 0;
-        if (registration == null) {
-            return;
-        }
-        for (OpSlot op; (op = table.pollHandedOver()) != null; ) {
-            submitNow(op);
-        }
+        core.drain();
     }
 
-    private void submitNow(OpSlot op) {
-        if (!admit(op)) {
-            return;
-        }
+    /** Netty submits as it likes: there is always room. */
+    @Override
+    public boolean reserve(OpSlot head, int links) {
+        return true;
+    }
+
+    @Override
+    public void put(OpSlot op) {
         IoUringIoOps ops = readOrWrite(op);
         if (ops == null) {
             scratch.clear();
-            encoding = true;
-            try {
-                op.kind.encode(scratch, op);
-            } catch (RuntimeException | Error e) {
-                // A raw op's SqeFiller (user code) threw: that op fails, nothing reached the kernel.
-                completer.fail(op, e);
-                return;
-            } finally {
-                encoding = false;
-            }
+            op.kind.encode(scratch, op);
             encodingData = (short) op.index;
             ops = scratch.readBack(this);
         }
-        long id;
-        try {
-            id = registration.submit(ops);
-        } catch (RuntimeException e) {
-            completer.fail(op, e);
-            return;
-        }
-        nettyIds[op.index] = id;
-        table.markInFlight(op);
+        nettyIds[op.index] = registration.submit(ops);
     }
 
     /**
      * A plain read or write (the hot pair) made straight from its slot, skipping the scratch entry: the five
-     * fields {@code Sqe.prepRead} / {@code prepWrite} set, every other one zero, as {@code NettyRingCoreTest}
+     * fields {@code Sqe.prepRead} / {@code prepWrite} set, every other one zero, as {@code NettyRingHandleTest}
      * checks against the encoded entry; null for every other op.
      */
     static IoUringIoOps readOrWrite(OpSlot op) {
@@ -268,13 +249,9 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
     }
 
     @Override
-    void cancelInRing(int slot, int generation) {
-        OpSlot op = table.slot(slot);
-        if (registration == null || op.generation != generation || op.state != OpSlot.IN_FLIGHT) {
-            return;
-        }
+    public void cancel(OpSlot op) {
         scratch.clear();
-        scratch.prepCancel(nettyIds[slot], 0);
+        scratch.prepCancel(nettyIds[op.index], 0);
         encodingData = CANCEL_DATA;
         try {
             registration.submit(scratch.readBack(this));
@@ -294,10 +271,10 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
         }
         OpSlot op = table.slot(index);
         if (closed && cqe.res() == -Errno.ECANCELED) {
-            completer.completeShutDown(index, op.generation, cqe.res(), this + " shut down: the op was cancelled in "
+            core.completedShutDown(index, op.generation, cqe.res(), this + " shut down: the op was cancelled in "
                     + "the kernel");
         } else {
-            completer.complete(index, op.generation, cqe.res(), 0, 0);
+            core.completed(index, op.generation, cqe.res(), 0, 0);
         }
     }
 
@@ -308,19 +285,14 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
      */
     @Override
     public void close() {
-        stopAccepting();
-        if (!inEventLoop()) {
+        core.stopAccepting();
+        if (!loop.inEventLoop()) {
             return;
         }
-        failQueued(new RejectedExecutionException(this + " is shutting down"));
+        core.failWaiting(new RejectedExecutionException(this + " is shutting down"));
         if (!closed) {
             closed = true;
-            for (int i = 0; i < table.capacity(); i++) {
-                OpSlot op = table.slot(i);
-                if (op.state == OpSlot.IN_FLIGHT && op.target != null) {
-                    cancelInRing(i, op.generation);
-                }
-            }
+            core.cancelAllInFlight();
         }
     }
 
@@ -328,46 +300,39 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
     private void loopGone() {
         RejectedExecutionException cause = new RejectedExecutionException(this + " shut down while the op was "
                 + "still in the kernel (its buffers stay pinned)");
-        failQueued(cause);
-        int abandoned = 0;
-        for (int i = 0; i < table.capacity(); i++) {
-            OpSlot op = table.slot(i);
-            if (op.state == OpSlot.IN_FLIGHT && op.target != null) {
-                completer.abandon(op, cause);
-                abandoned++;
-            }
-        }
+        int abandoned = core.engineGone(cause);
         if (abandoned > 0) {
             logger.log(System.Logger.Level.WARNING, this + ": " + abandoned + " operations were still in Netty's "
                     + "ring when it closed; their buffers stay pinned");
         }
     }
 
-    private void failQueued(Throwable cause) {
-        for (OpSlot op; (op = table.pollHandedOverConcurrently()) != null; ) {
-            completer.fail(op, cause);
-        }
-    }
-
-    // ---- files ----
+    // ---- Engine: the loop dies (Netty's never does: it closes, above) ----
 
     @Override
-    IoUringFile adoptOpened(int fd, int flags, boolean register, FileLife life) {
-        try {
-            return newFile(fd, flags, -1, life);
-        } catch (UringException | RuntimeException e) {
-            closeQuietly(fd);
-            throw new IllegalStateException(e);
-        }
+    public boolean reapAfterFailure() {
+        return false;
     }
 
     @Override
-    void unregisterFile(int slot) {
+    public void failUnstarted(Throwable cause) {
+        // Nothing: what Netty's ring took is Netty's.
+    }
+
+    // ---- Engine: files (never called: this engine lacks FIXED_FILES) ----
+
+    @Override
+    public int registerFile(int fd) {
+        throw new IllegalStateException("Netty's io_uring loops have no registered-file slots");
+    }
+
+    @Override
+    public void unregisterFile(int slot) {
         throw new IllegalStateException("Netty's io_uring loops have no registered-file slots");
     }
 
     @Override
     public String toString() {
-        return "NettyIoUringFileIo[" + executor() + "]";
+        return "NettyIoUringFileIo[" + loop + "]";
     }
 }

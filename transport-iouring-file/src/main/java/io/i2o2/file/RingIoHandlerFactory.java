@@ -7,15 +7,21 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 
 import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Makes one {@link RingCore} per loop, each pinned to the next CPU of the configuration's affinity list. */
-final class RingCoreFactory implements IoHandlerFactory {
+/**
+ * Makes one {@link RingIoHandler} per loop, each pinned to the next CPU of the configuration's affinity list,
+ * and remembers them, so that a group can tell each of its rings when a shutdown stops waiting.
+ */
+final class RingIoHandlerFactory implements IoHandlerFactory {
     private final IoUringConfig config;
     private final boolean passthrough;
     private final AtomicInteger made = new AtomicInteger();
+    private final List<RingIoHandler> handlers = new CopyOnWriteArrayList<>();
 
-    RingCoreFactory(IoUringConfig config, boolean passthrough) {
+    RingIoHandlerFactory(IoUringConfig config, boolean passthrough) {
         this.config = config;
         this.passthrough = passthrough;
     }
@@ -28,9 +34,19 @@ final class RingCoreFactory implements IoHandlerFactory {
         int[] cpus = config.cpuAffinity();
         int index = made.getAndIncrement();
         try {
-            return new RingCore(loop, config, passthrough, cpus.length == 0 ? -1 : cpus[index % cpus.length]);
+            RingIoHandler handler = new RingIoHandler(loop, config, passthrough,
+                    cpus.length == 0 ? -1 : cpus[index % cpus.length]);
+            handlers.add(handler);
+            return handler;
         } catch (UringException e) {
             throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /** Sets when each ring made here stops waiting for its operations at shutdown ({@link System#nanoTime}). */
+    void shutdownDeadline(long deadline) {
+        for (RingIoHandler h : handlers) {
+            h.shutdownDeadline(deadline);
         }
     }
 }

@@ -14,30 +14,35 @@ import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoRegistration;
 
-import java.util.Set;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * This library's own ring, as the {@link IoHandler} of one Netty {@code IoEventLoop}: the loop runs tasks,
- * scheduled tasks and graceful shutdown, and calls {@link #run} for each turn of IO, in which this core
- * writes the ops handed over by other threads into SQEs, submits, reaps CQEs and completes their ops, and
- * sleeps in {@code io_uring_enter} only when Netty says it may ({@link IoHandlerContext#canBlock()}).
+ * This library's own ring, as the {@link IoHandler} of one Netty {@code IoEventLoop}, and the {@link Engine}
+ * of that loop's {@link FileIoCore}: the loop runs tasks, scheduled tasks and graceful shutdown, and calls
+ * {@link #run} for each turn of IO, in which the core writes the waiting ops into SQEs ({@link SqWriter}), and
+ * this handler submits, reaps CQEs and hands them to the core, and sleeps in {@code io_uring_enter} only when
+ * Netty says it may ({@link IoHandlerContext#canBlock()}) and no work waits ({@link RingParking}).
  *
- * <p>Everything one loop's ring needs is wired here, once: the ring, the slot table and completer (from
- * {@link FileIoCore}), the {@link Submitter} (SQ side and wake-ups), {@link LoopFailure} (how the loop
- * dies), the registered buffers and file slots. Shutdown: {@link #prepareToDestroy} stops taking ops;
+ * <p>Everything one loop's ring needs is wired here, once: the ring (and an IOPOLL loop's companion), the
+ * core, the SQ writer, the parking protocol, the registered buffers and file slots. Shutdown: {@link #prepareToDestroy} stops taking ops;
  * the ops already accepted still run, and {@link #destroy} waits for them (cancelling what is left once the
  * graceful timeout is over) before it closes the ring: nothing the kernel may still touch is released
  * early.
  */
-final class RingCore extends FileIoCore implements IoHandler, CompletionHandler {
-    private static final System.Logger logger = System.getLogger(RingCore.class.getName());
+final class RingIoHandler implements IoHandler, CompletionHandler, Engine {
+    private static final System.Logger logger = System.getLogger(RingIoHandler.class.getName());
     private static final long WAKE_USER_DATA = UserData.ofKind(UserData.KIND_WAKE);
     /** How long destroy() waits for the kernel to answer cancellations before pinning what is left forever. */
     private static final long CANCEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final IoUringConfig config;
     private final boolean passthrough;
+    /** The loop's core, which this handler is the engine of: called back only as its {@link EngineHost}. */
+    private final EngineHost core;
+    private final OpTable table;
     private final int cpu;
     private final Ring ring;
     /**
@@ -53,21 +58,18 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
      * where the kernel's SQ thread polls and such a wait would sleep in the CQ wait instead (not measured here).
      */
     private final boolean polledWaits;
-    private final int sqCapacity;
     private final Probe probe;
-    private final Submitter submitter;
-    private final LoopFailure failures;
+    private final SqWriter sq;
+    private final RingParking parking;
     private final FixedBufferPool fixedBuffers;
     private final FixedFileSlots fixedFiles;
-    /** Set on the loop thread before it ever parks; read by submitters only after they saw it parked. */
-    private volatile RingWaker waker;
+    private final EngineTraits traits;
     /** When a shutdown stops waiting for in-flight ops and cancels them ({@link System#nanoTime}). */
     private volatile long shutdownDeadline;
     private volatile boolean deadlineSet;
     private boolean cancelledAtDeadline;
 
-    RingCore(IoEventLoop loop, IoUringConfig config, boolean passthrough, int cpu) throws UringException {
-        super(loop, config.maxInFlight());
+    RingIoHandler(IoEventLoop loop, IoUringConfig config, boolean passthrough, int cpu) throws UringException {
         this.config = config;
         this.passthrough = passthrough;
         this.cpu = cpu;
@@ -75,18 +77,31 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
         // it starts disabled and the loop thread enables it, becoming its single issuer.
         this.ring = Ring.open(config.ringParams(passthrough));
         Ring plain = null;
+        FileIoCore made;
         try {
             plain = ring.flags().contains(SetupFlag.IOPOLL) ? Ring.open(config.companionParams(passthrough)) : null;
             this.companion = plain;
             this.sleepRing = plain != null ? plain : ring;
             this.polledWaits = plain != null && !ring.flags().contains(SetupFlag.SQPOLL);
-            this.sqCapacity = Math.min(ring.sq().capacity(), sleepRing.sq().capacity());
             this.probe = ring.probe();
-            this.submitter = new Submitter(this, table, ring, plain, completer);
-            this.failures = new LoopFailure(this, rings(), table, submitter, completer);
             this.fixedBuffers = config.fixedBufferCount() > 0
                     ? new FixedBufferPool(config.fixedBufferCount(), config.fixedBufferSize()) : null;
             this.fixedFiles = new FixedFileSlots(config.fixedFileSlots());
+            int sqCapacity = Math.min(ring.sq().capacity(), sleepRing.sq().capacity());
+            Map<EngineFeature, String> lacking = new EnumMap<>(EngineFeature.class);
+            if (!passthrough) {
+                lacking.put(EngineFeature.URING_CMD, "uring_cmd needs 128-byte SQEs: run it on a loop of an "
+                        + "IoUringPassthroughEventLoopGroup, not " + this);
+            }
+            this.traits = new EngineTraits(passthrough ? IoEngine.RING_SQE128 : IoEngine.RING_SQE64, ring.flags(),
+                    ring.droppedFlags(), sqCapacity, fixedBuffers, fixedFiles.capacity(), lacking,
+                    "raise IoUringConfig.maxInFlight");
+            // The loop's own ops wait for its drain, which starts at once when an SQ's worth waits.
+            made = new FileIoCore(loop, this, config.maxInFlight(), false, sqCapacity);
+            this.core = made;
+            this.table = core.table();
+            this.sq = new SqWriter(table, ring, plain);
+            this.parking = new RingParking(core);
         } catch (UringException | RuntimeException | Error e) {
             // The probe is a system call too: a refusal must not leave the ring's fd and mappings behind.
             if (plain != null) {
@@ -95,35 +110,37 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
             ring.close();
             throw e;
         }
-        if (!publish()) {
+        if (!CoreRegistry.publish(made)) {
             ring.close();
             throw new IllegalStateException(loop + " already has an io_uring file core");
         }
     }
 
-    // ---- what this ring is ----
+    // ---- Engine: what this ring is ----
 
     @Override
-    boolean isPassthrough() {
-        return passthrough;
+    public EngineTraits traits() {
+        return traits;
     }
 
     @Override
-    String unsupported(OpKind kind) {
-        if (kind == OpKind.URING_CMD && !passthrough) {
-            return "uring_cmd needs 128-byte SQEs: run it on a loop of an IoUringPassthroughEventLoopGroup, not "
-                    + this;
-        }
-        return null;
+    public Probe probe() {
+        return probe;
+    }
+
+    @Override
+    public WakeMechanism wakeMechanism() {
+        RingWaker w = parking.waker();
+        return w == null ? null : WakeMechanism.of(w);
     }
 
     /** The loop's rings: the one, or the polled one and its companion. */
-    private java.util.List<Ring> rings() {
-        return companion == null ? java.util.List.of(ring) : java.util.List.of(ring, companion);
+    private List<Ring> rings() {
+        return companion == null ? List.of(ring) : List.of(ring, companion);
     }
 
     @Override
-    long cqOverflows() {
+    public long cqOverflows() {
         try {
             return Integer.toUnsignedLong(ring.cq().overflowCount())
                     + (companion == null ? 0 : Integer.toUnsignedLong(companion.cq().overflowCount()));
@@ -132,44 +149,12 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
         }
     }
 
-    @Override
-    int maxChainLength() {
-        return sqCapacity;
-    }
-
-    @Override
-    FixedBufferPool fixedBuffersOrNull() {
-        return fixedBuffers;
-    }
-
-    @Override
-    boolean hasFixedFileSlots() {
-        return fixedFiles.capacity() > 0;
-    }
-
-    Set<SetupFlag> ringFlags() {
-        return ring.flags();
-    }
-
-    Set<SetupFlag> droppedRingFlags() {
-        return ring.droppedFlags();
-    }
-
-    @Override
-    Probe probe() {
-        return probe;
-    }
-
-    RingWaker waker() {
-        return waker;
-    }
-
     // ---- IoHandler: the loop ----
 
     /** What only the loop thread may do: become the ring's submitter and set up what hangs off the ring. */
     @Override
     public void initialize() {
-        table.ownedBy(Thread.currentThread());
+        core.started();
         try {
             if (cpu >= 0) {
                 FileDescriptors.pinCurrentThread(cpu);
@@ -185,17 +170,18 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
                     r.registerFilesSparse(fixedFiles.capacity());
                 }
             }
-            waker = config.eventFdWakeup() ? RingWaker.eventFd(WAKE_USER_DATA)
+            RingWaker waker = config.eventFdWakeup() ? RingWaker.eventFd(WAKE_USER_DATA)
                     : RingWaker.open(sleepRing, WAKE_USER_DATA, config.ringParams(passthrough).faults());
+            parking.waker(waker);
             if (logger.isLoggable(System.Logger.Level.DEBUG)) {
                 logger.log(System.Logger.Level.DEBUG, this + ": SQ " + ring.sq().capacity() + ", CQ "
                         + ring.cq().capacity() + ", flags " + SetupFlag.describe(ring.flags())
                         + (ring.droppedFlags().isEmpty() ? "" : ", without " + SetupFlag.describe(ring.droppedFlags())
-                        + " (this kernel lacks them)") + ", wake-ups by " + waker.mechanism() + ", " + capacity()
+                        + " (this kernel lacks them)") + ", wake-ups by " + waker.mechanism() + ", " + table.capacity()
                         + " ops at most" + (cpu >= 0 ? ", pinned to CPU " + cpu : ""));
             }
         } catch (Throwable t) {
-            failures.die(t);
+            core.die(t);
             throw new IllegalStateException(this + " could not start", t);
         }
     }
@@ -203,21 +189,21 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
     @Override
     public int run(IoHandlerContext context) {
         try {
-            submitter.newTurn();
-            int work = submitter.drain();
-            failures.check();
+            parking.newTurn();
+            int work = core.drain();
+            sq.checkFailure();
             work += submitAndReap(context);
-            if (!isAccepting()) {
+            if (!core.isAccepting()) {
                 cancelAtDeadline();
             }
-            failures.check();
+            sq.checkFailure();
             if (work == 0 && context.canBlock()) {
                 park(context);
             }
             return work;
         } catch (Throwable t) {
-            if (!failures.hasFailed()) {
-                failures.die(t);
+            if (!core.hasFailed()) {
+                core.die(t);
             }
             throw t instanceof RuntimeException re ? re : new IllegalStateException(this + " died", t);
         }
@@ -239,7 +225,7 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
         }
         companion.submitAndWait(0);
         int reaped = companion.reap(this, Integer.MAX_VALUE);
-        if (submitter.polling() || ring.sq().pending() > 0) {
+        if (sq.polling() || ring.sq().pending() > 0) {
             if (reaped == 0 && mayWaitForPolled(context)) {
                 ring.submitAndWait(1);
             } else {
@@ -267,15 +253,15 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
      * parked, and it takes their work on the next turn.
      *
      * <p>So it never waits when work is ready: a task (Netty's {@link IoHandlerContext#canBlock()}), a timer due,
-     * handed-over or carried ops ({@link Submitter#hasWork}), completions, overflowed CQEs, pending task work or
+     * handed-over or carried ops ({@link RingParking#hasWork}), completions, overflowed CQEs, pending task work or
      * unsubmitted entries on the companion ring, CQEs already on the polled ring; nor while shutting down (the
      * shutdown's checks run every turn); nor with nothing polled in flight, where an IOPOLL ring's wait returns
      * at once and would only cost a system call; nor on an SQPOLL loop ({@link #polledWaits}).
      */
     private boolean mayWaitForPolled(IoHandlerContext context) {
-        return polledWaits && context != null && submitter.polling() && isAccepting() && context.canBlock()
+        return polledWaits && context != null && sq.polling() && core.isAccepting() && context.canBlock()
                 && (context.deadlineNanos() == -1 || context.delayNanos(System.nanoTime()) > 0)
-                && !submitter.hasWork() && !companionHasWork() && ring.cq().ready() == 0;
+                && !parking.hasWork() && !companionHasWork() && ring.cq().ready() == 0;
     }
 
     /** Whether the companion ring holds anything the loop must see or submit before it may wait on the polled ring. */
@@ -292,11 +278,11 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
                 int generation = UserData.generation(userData);
                 OpSlot op = table.slot(index);
                 if (op.polled && op.generation == generation && op.state == OpSlot.IN_FLIGHT) {
-                    submitter.polledCompleted();
+                    sq.polledCompleted();
                 }
-                completer.complete(index, generation, res, extra0, extra1);
+                core.completed(index, generation, res, extra0, extra1);
             }
-            case UserData.KIND_WAKE -> waker.onWakeCompletion();
+            case UserData.KIND_WAKE -> parking.waker().onWakeCompletion();
             default -> {
                 // KIND_CANCEL: the cancel request's own result; the target op's CQE carries the outcome.
             }
@@ -309,14 +295,14 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
         if (timeout == 0) {
             return;
         }
-        if (!isAccepting() && !cancelledAtDeadline && !submitter.drained()) {
+        if (!core.isAccepting() && !cancelledAtDeadline && !core.drained()) {
             long untilCancel = shutdownDeadline - System.nanoTime();
             if (untilCancel <= 0) {
                 return;
             }
             timeout = timeout < 0 ? untilCancel : Math.min(timeout, untilCancel);
         }
-        if (submitter.polling()) {
+        if (sq.polling()) {
             // Polled ops complete only while someone polls: an IOPOLL loop with any in flight never sleeps (it
             // waits in the kernel's poll loop instead, in submitAndReap, when it has nothing else to do).
             return;
@@ -324,15 +310,15 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
         if (spinForWork(timeout)) {
             return;
         }
-        if (!submitter.prepareToPark()) {
+        if (!parking.prepareToPark()) {
             return;
         }
         try {
-            if (ring.cq().ready() == 0 && sleepRing.cq().ready() == 0 && waker.arm(sleepRing.sq())) {
+            if (ring.cq().ready() == 0 && sleepRing.cq().ready() == 0 && parking.waker().arm(sleepRing.sq())) {
                 sleepRing.submitAndWait(1, timeout);
             }
         } finally {
-            submitter.unparked();
+            parking.unparked();
         }
     }
 
@@ -350,7 +336,7 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
         }
         long start = System.nanoTime();
         do {
-            if (submitter.hasWork()) {
+            if (parking.hasWork()) {
                 return true;
             }
             Thread.onSpinWait();
@@ -360,7 +346,7 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
 
     @Override
     public void wakeup() {
-        submitter.taskAdded();
+        parking.taskAdded();
     }
 
     // ---- IoHandler: shutdown ----
@@ -379,13 +365,14 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
     @Override
     public void prepareToDestroy() {
         shutdownDeadline(System.nanoTime() + config.shutdownTimeoutNanos());
-        stopAccepting();
+        core.stopAccepting();
     }
 
     private void cancelAtDeadline() {
-        if (!cancelledAtDeadline && !submitter.drained() && System.nanoTime() - shutdownDeadline > 0) {
+        if (!cancelledAtDeadline && !core.drained() && System.nanoTime() - shutdownDeadline > 0) {
             cancelledAtDeadline = true;
-            submitter.cancelAllInFlight();
+            core.cancelAllInFlight();
+            sq.submitAll();
         }
     }
 
@@ -396,13 +383,13 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
     @Override
     public void destroy() {
         try {
-            stopAccepting();
-            if (!failures.hasFailed()) {
+            core.stopAccepting();
+            if (!core.hasFailed()) {
                 drainBeforeClose();
             }
         } catch (Throwable t) {
-            if (!failures.hasFailed()) {
-                failures.die(t);
+            if (!core.hasFailed()) {
+                core.die(t);
             }
         } finally {
             close();
@@ -411,21 +398,21 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
 
     private void drainBeforeClose() throws UringException {
         long giveUp = Long.MAX_VALUE;
-        while (!submitter.drained()) {
-            submitter.drain();
-            failures.check();
+        while (!core.drained()) {
+            core.drain();
+            sq.checkFailure();
             cancelAtDeadline();
             if (cancelledAtDeadline && giveUp == Long.MAX_VALUE) {
                 giveUp = System.nanoTime() + CANCEL_GRACE_NANOS;
             }
             long now = System.nanoTime();
             if (now - giveUp > 0) {
-                failures.die(new IllegalStateException(this + ": " + table.inFlight()
+                core.die(new IllegalStateException(this + ": " + table.inFlight()
                         + " operations did not complete after cancellation"));
                 return;
             }
             long wait = cancelledAtDeadline ? giveUp - now : Math.max(shutdownDeadline - now, 1);
-            if (submitter.polling()) {
+            if (sq.polling()) {
                 submitAndReap(null);
                 Thread.onSpinWait();
                 continue;
@@ -437,7 +424,7 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
     }
 
     private void close() {
-        RingWaker w = waker;
+        RingWaker w = parking.waker();
         if (w != null) {
             w.close();
         }
@@ -445,7 +432,7 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
             companion.close();
         }
         ring.close();
-        if (!failures.hasFailed()) {
+        if (!core.hasFailed()) {
             table.closeScratch();
         }
     }
@@ -461,62 +448,78 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
         return false;
     }
 
-    // ---- submission ----
+    // ---- Engine: ops ----
 
     @Override
-    void enter(OpSlot op) {
-        submitter.submit(op);
+    public boolean reserve(OpSlot head, int links) {
+        return sq.reserve(head, links);
     }
 
     @Override
-    void cancelInRing(int slot, int generation) {
-        submitter.cancel(slot, generation);
+    public void put(OpSlot op) {
+        sq.put(op);
     }
-
-    /** A ring call failed in a way the loop cannot recover from: see {@link LoopFailure#record}. */
-    void ringFailed(UringException e) {
-        failures.record(e);
-    }
-
-    boolean hasFailed() {
-        return failures.hasFailed();
-    }
-
-    boolean isDead() {
-        return failures.isDead();
-    }
-
-    void failHandedOverAfterDeath() {
-        failures.failHandedOverAfterDeath();
-    }
-
-    // ---- files ----
 
     @Override
-    IoUringFile adoptOpened(int fd, int flags, boolean register, FileLife life) {
-        int slot = -1;
+    public void cancel(OpSlot op) {
+        sq.cancel(op);
+    }
+
+    @Override
+    public void wake() {
+        parking.wakeIfParked();
+    }
+
+    // ---- Engine: the loop dies ----
+
+    @Override
+    public boolean reapAfterFailure() {
         try {
-            if (register) {
-                slot = fixedFiles.take();
-                if (slot < 0) {
-                    throw new IllegalStateException("all " + fixedFiles.capacity() + " registered-file slots in use");
-                }
-                for (Ring r : rings()) {
-                    r.updateFile(slot, fd);
-                }
+            for (Ring r : rings()) {
+                r.reap(this, Integer.MAX_VALUE);
             }
-            return newFile(fd, flags, slot, life);
-        } catch (Exception e) {
-            if (slot >= 0) {
-                fixedFiles.give(slot);
+        } catch (Throwable ignored) {
+            // Only a best effort to let finished ops release their memory.
+        }
+        return true;
+    }
+
+    @Override
+    public void failUnstarted(Throwable cause) {
+        for (Ring r : rings()) {
+            if (!r.flags().contains(SetupFlag.SQPOLL)) {
+                // Nobody enters this ring again and no kernel thread polls it: what the kernel has not consumed
+                // from the SQ never reached it, so it is released like a queued op instead of pinned for good.
+                r.sq().forEachUnconsumed(userData -> {
+                    if (UserData.kind(userData) == UserData.KIND_OP) {
+                        core.neverReached(UserData.index(userData), UserData.generation(userData), cause);
+                    }
+                });
             }
-            closeQuietly(fd);
-            throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
         }
     }
 
+    // ---- Engine: files ----
+
     @Override
-    void unregisterFile(int slot) {
+    public int registerFile(int fd) throws UringException {
+        int slot = fixedFiles.take();
+        if (slot < 0) {
+            throw new IllegalStateException("all " + fixedFiles.capacity() + " registered-file slots in use");
+        }
+        try {
+            for (Ring r : rings()) {
+                r.updateFile(slot, fd);
+            }
+        } catch (UringException | RuntimeException e) {
+            fixedFiles.give(slot);
+            throw e;
+        }
+        return slot;
+    }
+
+    @Override
+    public void unregisterFile(int slot) {
         try {
             for (Ring r : rings()) {
                 r.updateFile(slot, -1);

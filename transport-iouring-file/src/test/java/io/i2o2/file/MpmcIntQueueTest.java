@@ -16,11 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The lock-free queue behind the op table's free list and hand-over. */
 @WithoutIoUring
-class IntQueueTest {
+class MpmcIntQueueTest {
 
     @Test
     void fullMeansFullAndValuesComeOutInOrder() {
-        IntQueue q = new IntQueue(4);
+        MpmcIntQueue q = new MpmcIntQueue(4);
         for (int i = 0; i < 4; i++) {
             assertTrue(q.offer(i));
         }
@@ -34,7 +34,7 @@ class IntQueueTest {
 
     @Test
     void theSingleProducerOfferIsTheSameQueue() {
-        IntQueue q = new IntQueue(4);
+        MpmcIntQueue q = new MpmcIntQueue(4);
         for (int i = 0; i < 4; i++) {
             assertTrue(q.offerSingleProducer(i));
         }
@@ -59,7 +59,7 @@ class IntQueueTest {
     @ValueSource(booleans = {false, true})
     void aPreemptedConsumerNeverMakesAnOfferFailNorLosesAValue(boolean singleProducer) throws Exception {
         int capacity = 64;
-        IntQueue free = new IntQueue(capacity);
+        MpmcIntQueue free = new MpmcIntQueue(capacity);
         for (int i = 0; i < capacity; i++) {
             assertTrue(free.offer(i));
         }

@@ -1,0 +1,46 @@
+package io.i2o2.file;
+
+import io.i2o2.uring.SetupFlag;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What an engine is, fixed when it is made: the facts the API reports and decides by, typed, so that no code
+ * asks which class an engine is. What is only known once the loop runs (the wake-up mechanism) and what is
+ * costly to learn (the kernel's opcode probe) the {@link Engine} answers itself.
+ *
+ * @param engine which engine this is
+ * @param setupFlags the ring's setup flags; empty where they are not known (Netty's ring keeps them to itself)
+ * @param droppedSetupFlags preferred flags the kernel lacks, which the ring runs without
+ * @param maxChainLength the longest linked chain the engine takes (1: no chains)
+ * @param fixedBuffers the loop's registered buffers, or null (none configured, or the engine cannot have them)
+ * @param fixedFileSlots how many registered-file slots the loop has
+ * @param lacking what the engine cannot do, each with the refusal's message (naming what to use instead)
+ * @param raiseBound how to raise the loop's bound on operations, for the overload refusal
+ */
+record EngineTraits(IoEngine engine, Set<SetupFlag> setupFlags, Set<SetupFlag> droppedSetupFlags, int maxChainLength,
+                   FixedBufferPool fixedBuffers, int fixedFileSlots, Map<EngineFeature, String> lacking,
+                   String raiseBound) {
+
+    EngineTraits {
+        setupFlags = Set.copyOf(setupFlags);
+        droppedSetupFlags = Set.copyOf(droppedSetupFlags);
+        lacking = Map.copyOf(lacking);
+    }
+
+    /** Whether this is Netty's own io_uring loop rather than this library's ring. */
+    boolean isNettyRing() {
+        return engine == IoEngine.NETTY_RING;
+    }
+
+    /** Whether the ring has 128-byte SQEs and 32-byte CQEs. */
+    boolean isPassthrough() {
+        return engine == IoEngine.RING_SQE128;
+    }
+
+    /** Whether the engine cannot do {@code feature}. */
+    boolean lacks(EngineFeature feature) {
+        return lacking.containsKey(feature);
+    }
+}
