@@ -141,16 +141,16 @@ abstract class FileIoCore {
      * after failing {@code target} with the reason (shutting down, full, file closed, blocking misuse).
      * Only what it returns needs giving back ({@link #abandon}).
      */
-    final OpSlot claim(IoUringFile file, Target target, boolean blocking) {
+    final OpSlot claim(OpenFile file, Target target, boolean blocking) {
         return claim(file, target, blocking, null, null);
     }
 
     /**
-     * {@link #claim(IoUringFile, Target, boolean)} for an op that retained its buffers already ({@code buf}
+     * {@link #claim(OpenFile, Target, boolean)} for an op that retained its buffers already ({@code buf}
      * and every one of {@code bufs}, each may be null): a refusal gives them back before it reaches the target,
      * so a listener, or the callback's submitter (the refusal is thrown at it), finds them as it passed them.
      */
-    final OpSlot claim(IoUringFile file, Target target, boolean blocking, ByteBuf buf, ByteBuf[] bufs) {
+    final OpSlot claim(OpenFile file, Target target, boolean blocking, ByteBuf buf, ByteBuf[] bufs) {
         RuntimeException refused;
         if (blocking && (loop.inEventLoop() || Thread.currentThread() instanceof FastThreadLocalThread)) {
             // Refused whether or not the loop is full right now: a misuse must fail every time, not under load.
@@ -173,7 +173,7 @@ abstract class FileIoCore {
         return null;
     }
 
-    private OpSlot tryClaim(IoUringFile file) {
+    private OpSlot tryClaim(OpenFile file) {
         if (!isAccepting()) {
             return null;
         }
@@ -194,7 +194,7 @@ abstract class FileIoCore {
     }
 
     /** Waits for a free slot; null once the loop stops accepting, the file closes or the thread is interrupted. */
-    private OpSlot claimBlocking(IoUringFile file) {
+    private OpSlot claimBlocking(OpenFile file) {
         for (;;) {
             if (!isAccepting() || (file != null && !file.isOpen())) {
                 return null;
@@ -211,7 +211,7 @@ abstract class FileIoCore {
     }
 
     /** Why a claim just failed. */
-    private RuntimeException refusal(IoUringFile file) {
+    private RuntimeException refusal(OpenFile file) {
         if (!isAccepting()) {
             table.counters.refusedShutdown.increment();
             return new RejectedExecutionException(this + " is shutting down or shut down");
@@ -235,7 +235,7 @@ abstract class FileIoCore {
 
     /** Gives back a claimed slot whose op was abandoned before submission, with its file reference. */
     final void abandon(OpSlot op) {
-        IoUringFile file = op.file;
+        OpenFile file = op.file;
         boolean share = op.fileShare;
         table.unclaim(op);
         if (file != null) {

@@ -1,5 +1,6 @@
 package io.i2o2.file;
 
+import io.i2o2.uring.Linux;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCounted;
 
@@ -13,7 +14,9 @@ import java.lang.invoke.VarHandle;
  *
  * <p>The submitting thread fills the fields after {@link OpTable#claim}; they reach the loop through the
  * table's queue (release/acquire), and from then on only the loop touches them. The SQE-shaped fields
- * ({@code fd} to {@code cmdOp}) mean what {@link OpKind#encode} of this op's kind says they mean.
+ * ({@code fd} to {@code cmdOp}) mean what {@link OpKind#encode} of this op's kind says they mean; the
+ * arguments whose meaning differs per kind are filled by one method per kind of op ({@link #transfer},
+ * {@link #openat}, ...) and read through names that say what they are.
  *
  * <p>Where the result goes is {@link #target}; what the op keeps alive is any of {@link #buf},
  * {@link #bufs}, {@link #guard}, {@link #closeable} and {@link #memory}, each set once, at claim.
@@ -49,17 +52,20 @@ final class OpSlot {
 
     OpKind kind;
     /** The file this op works on, or null; holds one of the file's op references until completion. */
-    IoUringFile file;
-    /** Whether {@link #file}'s reference is a loop-thread share ({@link IoUringFile#acquireOp}), not its own. */
+    OpenFile file;
+    /** Whether {@link #file}'s reference is a loop-thread share ({@link OpenFile#acquireOp}), not its own. */
     boolean fileShare;
     int fd;
     boolean fixedFile;
     long addr;
     int len;
     long offset;
-    int arg;
-    int arg2;
-    long addr2;
+    /** An int argument, meaning per kind: read it through its name ({@link #openFlags()}, {@link #advice()}, ...). */
+    private int arg;
+    /** A second int argument: an open's creation mode ({@link #openMode()}). */
+    private int arg2;
+    /** A long argument: a rename's new path ({@link #newPath()}), a fallocate's length ({@link #fallocateLength()}). */
+    private long addr2;
     int bufIndex;
     int cmdOp;
     /** A {@code uring_cmd}'s {@code uring_cmd_flags} ({@code IORING_URING_CMD_FIXED}: data in {@link #bufIndex}). */
@@ -136,6 +142,129 @@ final class OpSlot {
      */
     boolean gateOpen(int generation) {
         return (int) GATE.getVolatile(this) == (generation << 2 | GATE_OPEN);
+    }
+
+    // ---- filling the op, one method per kind of op (submitting thread, after the claim) ----
+
+    /** A read or write of one buffer's {@code len} bytes at {@code addr}, file {@code offset}; the buffer is retained. */
+    void transfer(OpKind kind, ByteBuf buf, long addr, int len, long offset) {
+        this.kind = kind;
+        this.buf = buf;
+        this.addr = addr;
+        this.len = len;
+        this.offset = offset;
+    }
+
+    /**
+     * A vectored read or write: {@code count} iovecs in {@code iovecs} (the scratch, or {@code memory} when they
+     * do not fit); the retained buffers are {@code one}, or {@code several}.
+     */
+    void vectored(OpKind kind, ByteBuf one, ByteBuf[] several, MemorySegment iovecs, MemorySegment memory, int count,
+                  long offset) {
+        this.kind = kind;
+        this.buf = one;
+        this.bufs = several;
+        this.memory = memory;
+        this.addr = iovecs.address();
+        this.len = count;
+        this.offset = offset;
+    }
+
+    /**
+     * An op on a range of the file without buffers: {@code arg} is a sync_file_range's flags, a fallocate's mode
+     * or an fadvise's advice; {@code length} a fallocate's length ({@code len} the others').
+     */
+    void range(OpKind kind, long offset, int len, int arg, long length) {
+        this.kind = kind;
+        this.offset = offset;
+        this.len = len;
+        this.arg = arg;
+        this.addr2 = length;
+    }
+
+    /** An {@code openat} of the path in {@code path} (kept reachable), for the file whose life {@code life} tracks. */
+    void openat(OpKind kind, MemorySegment path, int flags, int mode, FileLife life) {
+        this.kind = kind;
+        this.fd = Linux.AT_FDCWD;
+        this.memory = path;
+        this.addr = path.address();
+        this.arg = flags;
+        this.arg2 = mode;
+        this.opening = life;
+    }
+
+    /** A {@code statx} of descriptor {@code fd}, or of the path at {@code path} ({@code memory}, kept reachable). */
+    void statx(int fd, long path, int flags, MemorySegment memory) {
+        this.kind = OpKind.STATX;
+        this.fd = fd;
+        this.addr = path;
+        this.arg = flags;
+        this.memory = memory;
+    }
+
+    /** An unlink, mkdir or rename of the path(s) in {@code paths}: {@code newPath} a rename's second; {@code arg} flags or mode. */
+    void paths(OpKind kind, MemorySegment paths, long newPath, int arg) {
+        this.kind = kind;
+        this.fd = Linux.AT_FDCWD;
+        this.memory = paths;
+        this.addr = paths.address();
+        this.addr2 = newPath;
+        this.arg = arg;
+    }
+
+    /** An {@code madvise} of {@code len} bytes at {@code addr}. */
+    void madvise(long addr, int len, int advice) {
+        this.kind = OpKind.MADVISE;
+        this.addr = addr;
+        this.len = len;
+        this.arg = advice;
+    }
+
+    // ---- the arguments by name, as each kind reads them ----
+
+    /** An open's {@code O_*} flags. */
+    int openFlags() {
+        return arg;
+    }
+
+    /** An open's creation mode. */
+    int openMode() {
+        return arg2;
+    }
+
+    /** The {@code AT_*} or {@code RENAME_*} flags of a statx, unlink or rename. */
+    int pathFlags() {
+        return arg;
+    }
+
+    /** A mkdir's mode. */
+    int mkdirMode() {
+        return arg;
+    }
+
+    /** A rename's new path. */
+    long newPath() {
+        return addr2;
+    }
+
+    /** A sync_file_range's flags. */
+    int syncFlags() {
+        return arg;
+    }
+
+    /** A fallocate's mode. */
+    int fallocateMode() {
+        return arg;
+    }
+
+    /** A fallocate's length. */
+    long fallocateLength() {
+        return addr2;
+    }
+
+    /** An fadvise's or madvise's advice. */
+    int advice() {
+        return arg;
     }
 
     OpSlot(int index, MemorySegment scratch) {

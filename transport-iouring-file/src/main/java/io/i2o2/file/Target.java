@@ -2,6 +2,8 @@ package io.i2o2.file;
 
 import io.netty.util.concurrent.Promise;
 
+import java.util.Objects;
+
 /**
  * Where an operation's result goes, as the caller chose it: a promise this library made and returned
  * ({@link IoPromise}, cancellable until the op enters the ring), a promise the caller passed in, or a
@@ -30,8 +32,19 @@ sealed interface Target permits IoPromise, Target.User, Target.Callback {
     default void dropped() {
     }
 
+    /** The target for a promise the caller passed in; throws at once for none. */
+    static <V> User<V> user(Promise<V> promise) {
+        return new User<>(Objects.requireNonNull(promise, "promise"));
+    }
+
+    /** The target for {@code callback}: checked before anything is claimed, so a null one leaves no slot behind. */
+    static Callback callback(IoCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        return Callback.INSTANCE;
+    }
+
     /** A promise the caller passed in: completed, never a reason to drop the op. */
-    record User(Promise<?> promise) implements Target {
+    record User<V>(Promise<V> promise) implements Target {
         @Override
         public void refuse(Throwable cause) {
             promise.tryFailure(cause);
