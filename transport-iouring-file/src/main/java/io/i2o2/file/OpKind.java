@@ -234,11 +234,29 @@ enum OpKind {
     /** What a promise for this op completes with. */
     enum Result {
         /** The {@code int} result itself ({@code Future<Integer>}). */
-        INT,
+        INT {
+            @Override
+            Object of(int res, Object value) {
+                return res;
+            }
+        },
         /** Nothing ({@code Future<Void>}). */
-        VOID,
+        VOID {
+            @Override
+            Object of(int res, Object value) {
+                return null;
+            }
+        },
         /** The object {@link #onSuccess} returns. */
-        VALUE
+        VALUE {
+            @Override
+            Object of(int res, Object value) {
+                return value;
+            }
+        };
+
+        /** What a promise of this result completes with, given the op's {@code res} and {@link #onSuccess}'s value. */
+        abstract Object of(int res, Object value);
     }
 
     /** Which JFR event ({@link FileEvents}) an op of this kind records. */

@@ -14,6 +14,26 @@ sealed interface Target permits IoPromise, Target.User, Target.Callback {
     /** Fails the target with {@code cause}: a promise fails, a callback's submitter gets the exception thrown. */
     void refuse(Throwable cause);
 
+    /**
+     * Delivers a successful result, on the loop thread: {@code res} itself, nothing, or {@code value}, as
+     * {@code result} says. A callback's {@code callback} and {@code tag} come from its slot (freed by now).
+     *
+     * @return false if the target was complete already (cancelled): a {@code value} that holds a resource (an
+     *         opened file) then has no owner
+     */
+    boolean deliverSuccess(OpKind.Result result, int res, Object value, IoCallback callback, long tag);
+
+    /**
+     * Delivers a failure, on the loop thread: {@code failure} to a promise, the bare {@code res} ({@code -errno})
+     * to a callback.
+     */
+    void deliverFailure(int res, Throwable failure, IoCallback callback, long tag);
+
+    /** Whether a failure is delivered as an exception (made for it): not to a callback, which takes the errno. */
+    default boolean takesException() {
+        return true;
+    }
+
     /** Learns which slot runs the op (a returned promise needs it to cancel); the others ignore it. */
     default void bound(OpSlot op) {
     }
@@ -49,6 +69,17 @@ sealed interface Target permits IoPromise, Target.User, Target.Callback {
         public void refuse(Throwable cause) {
             promise.tryFailure(cause);
         }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public boolean deliverSuccess(OpKind.Result result, int res, Object value, IoCallback callback, long tag) {
+            return ((Promise<Object>) promise).trySuccess(result.of(res, value));
+        }
+
+        @Override
+        public void deliverFailure(int res, Throwable failure, IoCallback callback, long tag) {
+            promise.tryFailure(failure);
+        }
     }
 
     /**
@@ -58,12 +89,39 @@ sealed interface Target permits IoPromise, Target.User, Target.Callback {
     enum Callback implements Target {
         INSTANCE;
 
+        private static final System.Logger LOGGER = System.getLogger(OpCompleter.class.getName());
+
         @Override
         public void refuse(Throwable cause) {
             if (cause instanceof RuntimeException re) {
                 throw re;
             }
             throw new IllegalStateException(cause);
+        }
+
+        @Override
+        public boolean deliverSuccess(OpKind.Result result, int res, Object value, IoCallback callback, long tag) {
+            call(callback, res, tag);
+            return true;
+        }
+
+        @Override
+        public void deliverFailure(int res, Throwable failure, IoCallback callback, long tag) {
+            call(callback, res, tag);
+        }
+
+        @Override
+        public boolean takesException() {
+            return false;
+        }
+
+        /** Calls the user's callback; what it throws is logged, never thrown into the loop. */
+        private static void call(IoCallback callback, int res, long tag) {
+            try {
+                callback.onComplete(res, tag);
+            } catch (Throwable t) {
+                LOGGER.log(System.Logger.Level.WARNING, "an IoCallback threw (tag " + tag + ", result " + res + ")", t);
+            }
         }
     }
 }
