@@ -149,11 +149,18 @@ final class ByteBufs {
         return null;
     }
 
-    /** Why an op cannot take iovecs over {@code regions} memory regions (more than {@link #MAX_IOVECS}), or null. */
-    static RuntimeException checkRegionCount(int regions) {
+    /**
+     * Why the op cannot take iovecs over the regions of its bytes ({@link #split}), or null: more than
+     * {@link #MAX_IOVECS} of them, or (with {@code alignedFor}, an O_DIRECT file) one misaligned. Looks up every
+     * address, so that none throws after the claim.
+     */
+    static RuntimeException checkRegions(ByteBuf[] bufs, ByteBuffer[][] split, boolean into, long offset,
+                                         OpenFile alignedFor) {
+        int regions = regionCount(bufs, split);
         return regions > MAX_IOVECS ? new IllegalArgumentException("the op's bytes lie in " + regions
                 + " memory regions, more than the kernel takes in one op (" + MAX_IOVECS + ", UIO_MAXIOV); use fewer"
-                + " or larger buffers, or consolidate the CompositeByteBuf") : null;
+                + " or larger buffers, or consolidate the CompositeByteBuf")
+                : iovecs(bufs, split, into, offset, alignedFor, null);
     }
 
     /**

@@ -107,23 +107,29 @@ final class OpBuilder {
     }
 
     <T extends Target> T readFixed(ByteBuf dst, long offset, T target) {
-        submit(isRegistered(dst, target) ? prepareRead(dst, offset, target) : null);
+        submit(prepareFixed(dst, offset, target, true));
         return target;
     }
 
     void readFixed(ByteBuf dst, long offset, IoCallback callback, long tag) {
-        Target target = Target.callback(callback);
-        submit(isRegistered(dst, target) ? prepareRead(dst, offset, target) : null, callback, tag);
+        submit(prepareFixed(dst, offset, Target.callback(callback), true), callback, tag);
     }
 
     <T extends Target> T writeFixed(ByteBuf src, long offset, T target) {
-        submit(isRegistered(src, target) ? prepareWrite(src, offset, target) : null);
+        submit(prepareFixed(src, offset, target, false));
         return target;
     }
 
     void writeFixed(ByteBuf src, long offset, IoCallback callback, long tag) {
-        Target target = Target.callback(callback);
-        submit(isRegistered(src, target) ? prepareWrite(src, offset, target) : null, callback, tag);
+        submit(prepareFixed(src, offset, Target.callback(callback), false), callback, tag);
+    }
+
+    /** A read or write that must use a registered buffer: refused if {@code buf} is not one. */
+    private OpSlot prepareFixed(ByteBuf buf, long offset, Target target, boolean read) {
+        if (!isRegistered(buf, target)) {
+            return null;
+        }
+        return read ? prepareRead(buf, offset, target) : prepareWrite(buf, offset, target);
     }
 
     /** Whether {@code buf} lies in one of the loop's registered buffers; fails {@code target} if not. */
@@ -181,9 +187,7 @@ final class OpBuilder {
             return prepareRetainedVectored(read ? OpKind.READV : OpKind.WRITEV, offset, new ByteBuf[] {buf}, target);
         }
         if (bad != null) {
-            buf.release();
-            target.refuse(bad);
-            return null;
+            return refuse(bad, buf, null, target);
         }
         OpSlot op = claim(target, buf, null);
         if (op == null) {
@@ -209,30 +213,22 @@ final class OpBuilder {
         boolean read = kind == OpKind.READV;
         RuntimeException bad = ByteBufs.checkOffset(offset);
         ByteBuffer[][] split = null;
-        int regions = 0;
         try {
             if (bad == null) {
                 bad = ByteBufs.checkTransfers(bufs, read);
             }
             split = bad == null ? ByteBufs.split(bufs, read) : null;
-            regions = bad == null ? ByteBufs.regionCount(bufs, split) : 0;
             if (bad == null) {
-                bad = ByteBufs.checkRegionCount(regions);
-            }
-            if (bad == null) {
-                // Every address looked up before the claim (and O_DIRECT's rules checked): the walk that fills
-                // the iovecs after it repeats lookups that already succeeded.
-                bad = ByteBufs.iovecs(bufs, split, read, offset, file.isDirect() ? file : null, null);
+                bad = ByteBufs.checkRegions(bufs, split, read, offset, file.isDirect() ? file : null);
             }
         } catch (RuntimeException e) {
             // A buffer whose own methods throw is refused like any other: the references still go back.
             bad = e;
         }
         if (bad != null) {
-            ByteBufs.release(null, bufs);
-            target.refuse(bad);
-            return null;
+            return refuse(bad, null, bufs, target);
         }
+        int regions = ByteBufs.regionCount(bufs, split);
         long bytes = (long) regions * Iovec.BYTES;
         MemorySegment memory = bytes <= OpTable.SCRATCH_BYTES ? null : Arena.ofAuto().allocate(bytes, 8);
         ByteBuf one = bufs.length == 1 ? bufs[0] : null;
@@ -314,27 +310,26 @@ final class OpBuilder {
     }
 
     <T extends Target> T truncate(long length, T target) {
-        submit(truncatable(length, target) ? prepareSimple(OpKind.FTRUNCATE, length, 0, 0, 0, target) : null);
+        submit(prepareTruncate(length, target));
         return target;
     }
 
     void truncate(long length, IoCallback callback, long tag) {
-        Target target = Target.callback(callback);
-        submit(truncatable(length, target) ? prepareSimple(OpKind.FTRUNCATE, length, 0, 0, 0, target) : null,
-                callback, tag);
+        submit(prepareTruncate(length, Target.callback(callback)), callback, tag);
     }
 
-    private boolean truncatable(long length, Target target) {
+    /** An {@code ftruncate} to {@code length >= 0}, on a kernel that has {@code IORING_OP_FTRUNCATE}. */
+    private OpSlot prepareTruncate(long length, Target target) {
         if (length < 0) {
             target.refuse(new IllegalArgumentException("length must be >= 0: " + length));
-            return false;
+            return null;
         }
         String lacks = core.api().lacksOpcode(Opcode.FTRUNCATE);
         if (lacks != null) {
             target.refuse(new UnsupportedOperationException(lacks));
-            return false;
+            return null;
         }
-        return true;
+        return prepareSimple(OpKind.FTRUNCATE, length, 0, 0, 0, target);
     }
 
     /** An op without buffers: {@code offset}, {@code len}, {@code arg}, {@code length} as {@link OpKind} says. */
@@ -400,8 +395,7 @@ final class OpBuilder {
                 bad = e;
             }
             if (bad != null) {
-                data.release();
-                target.refuse(bad);
+                refuse(bad, data, null, target);
                 return target;
             }
         }
@@ -438,25 +432,20 @@ final class OpBuilder {
         }
         RuntimeException bad;
         ByteBuffer[][] split = null;
-        int regions = 0;
         try {
             bad = ByteBufs.checkTransfers(bufs, dataIn);
             split = bad == null ? ByteBufs.split(bufs, dataIn) : null;
-            regions = bad == null ? ByteBufs.regionCount(bufs, split) : 0;
             if (bad == null) {
-                bad = ByteBufs.checkRegionCount(regions);
-            }
-            if (bad == null) {
-                bad = ByteBufs.iovecs(bufs, split, dataIn, 0, null, null);    // every address looked up before the claim
+                bad = ByteBufs.checkRegions(bufs, split, dataIn, 0, null);
             }
         } catch (RuntimeException e) {
             bad = e;
         }
         if (bad != null) {
-            ByteBufs.release(null, bufs);
-            target.refuse(bad);
+            refuse(bad, null, bufs, target);
             return target;
         }
+        int regions = ByteBufs.regionCount(bufs, split);
         // The command image takes the scratch's first 80 bytes; a short iovec array fits after it.
         long room = OpTable.SCRATCH_BYTES - Sqe.URING_CMD_BYTES;
         long bytes = (long) regions * Iovec.BYTES;
@@ -660,11 +649,17 @@ final class OpBuilder {
         return op;
     }
 
-    /** Gives back an op refused after its claim: its slot and file reference, then its retained buffers; fails the target. */
-    private void giveBack(OpSlot op, ByteBuf buf, ByteBuf[] bufs, Target target, Throwable cause) {
-        core.abandon(op);
+    /** Refuses an op before its claim: gives back its retained buffers ({@code buf}, {@code bufs}), then fails the target. */
+    private static OpSlot refuse(Throwable cause, ByteBuf buf, ByteBuf[] bufs, Target target) {
         ByteBufs.release(buf, bufs);
         target.refuse(cause);
+        return null;
+    }
+
+    /** Refuses an op after its claim: gives back its slot and file reference, then what {@link #refuse} does. */
+    private void giveBack(OpSlot op, ByteBuf buf, ByteBuf[] bufs, Target target, Throwable cause) {
+        core.abandon(op);
+        refuse(cause, buf, bufs, target);
     }
 
     private void submit(OpSlot op) {
