@@ -90,7 +90,7 @@ final class LoopFailure {
         }
         for (int i = 0; i < table.capacity(); i++) {
             OpSlot op = table.slot(i);
-            if (op.state == OpSlot.IN_FLIGHT && op.target != null) {
+            if (op.isInFlight() && op.target != null) {
                 completer.abandon(op, cause);
                 abandoned++;
             }
@@ -108,7 +108,7 @@ final class LoopFailure {
             return;
         }
         OpSlot op = table.slot(UserData.index(userData));
-        if (op.state == OpSlot.IN_FLIGHT && op.generation == UserData.generation(userData)) {
+        if (op.isInFlight() && op.generation == UserData.generation(userData)) {
             // Each link of a chain has its own SQE here: fail them one by one.
             op.next = -1;
             completer.fail(op, cause);

@@ -270,7 +270,7 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
     @Override
     void cancelInRing(int slot, int generation) {
         OpSlot op = table.slot(slot);
-        if (registration == null || op.generation != generation || op.state != OpSlot.IN_FLIGHT) {
+        if (registration == null || op.generation != generation || !op.isInFlight()) {
             return;
         }
         scratch.clear();
@@ -317,7 +317,7 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
             closed = true;
             for (int i = 0; i < table.capacity(); i++) {
                 OpSlot op = table.slot(i);
-                if (op.state == OpSlot.IN_FLIGHT && op.target != null) {
+                if (op.isInFlight() && op.target != null) {
                     cancelInRing(i, op.generation);
                 }
             }
@@ -332,7 +332,7 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
         int abandoned = 0;
         for (int i = 0; i < table.capacity(); i++) {
             OpSlot op = table.slot(i);
-            if (op.state == OpSlot.IN_FLIGHT && op.target != null) {
+            if (op.isInFlight() && op.target != null) {
                 completer.abandon(op, cause);
                 abandoned++;
             }

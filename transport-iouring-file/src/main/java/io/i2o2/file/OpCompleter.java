@@ -26,7 +26,7 @@ final class OpCompleter {
     /** The CQE of the op in slot {@code index}, use {@code generation}. */
     void complete(int index, int generation, int res, long extra0, long extra1) {
         OpSlot op = table.slot(index);
-        if (op.generation != generation || op.state != OpSlot.IN_FLIGHT) {
+        if (op.generation != generation || !op.isInFlight()) {
             logger.log(System.Logger.Level.WARNING, core + ": CQE for slot " + index + " generation " + generation
                     + " matches no op in flight (res " + res + ")");
             return;
@@ -40,7 +40,7 @@ final class OpCompleter {
      */
     void completeShutDown(int index, int generation, int res, String why) {
         OpSlot op = table.slot(index);
-        if (op.generation != generation || op.state != OpSlot.IN_FLIGHT) {
+        if (op.generation != generation || !op.isInFlight()) {
             complete(index, generation, res, 0, 0);   // logs the stray CQE
             return;
         }

@@ -1,6 +1,7 @@
 package io.i2o2.file;
 
 import io.i2o2.uring.Linux;
+import io.i2o2.uring.UserData;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCounted;
 
@@ -23,19 +24,22 @@ import java.lang.invoke.VarHandle;
  */
 final class OpSlot {
     /** Not in use: on the free list. */
-    static final byte FREE = 0;
+    private static final byte FREE = 0;
     /** Claimed by a submitting thread, being filled. */
-    static final byte CLAIMED = 1;
+    private static final byte CLAIMED = 1;
     /** Handed to the loop, not yet written into an SQE. */
-    static final byte QUEUED = 2;
+    private static final byte QUEUED = 2;
     /** In an SQE the kernel may be working on: only its CQE frees the slot. */
-    static final byte IN_FLIGHT = 3;
+    private static final byte IN_FLIGHT = 3;
 
     /** This slot's index in the table; part of the op's {@code user_data}. */
     final int index;
     /** Native memory owned by this slot (iovecs, timespec, statx, command image), valid until the CQE. */
     final MemorySegment scratch;
-    /** Bumped each time the slot is reused; part of {@code user_data}, so a stale CQE never hits a new op. */
+    /**
+     * Bumped each time the slot is reused ({@link #recycle}); part of {@code user_data}, so a stale CQE never
+     * hits a new op.
+     */
     int generation;
     /**
      * Whether this generation's op may still enter the ring: {@code generation << 2} plus {@link #GATE_OPEN},
@@ -46,7 +50,8 @@ final class OpSlot {
      */
     @SuppressWarnings("unused")     // through GATE
     private volatile int gate;
-    byte state;
+    /** Where the op is in its life, {@link #FREE} to {@link #IN_FLIGHT}: changed only by the methods below. */
+    private byte state;
     /** Whether the op went to the polled ring of an IOPOLL loop (its CQE comes from there). */
     boolean polled;
 
@@ -112,7 +117,7 @@ final class OpSlot {
     }
 
     /** Opens the gate for the slot's current generation. When the slot is reused, before anyone claims it. */
-    void openGate() {
+    private void openGate() {
         GATE.setRelease(this, generation << 2 | GATE_OPEN);
     }
 
@@ -142,6 +147,43 @@ final class OpSlot {
      */
     boolean gateOpen(int generation) {
         return (int) GATE.getVolatile(this) == (generation << 2 | GATE_OPEN);
+    }
+
+    // ---- the op's life: every change of state ----
+
+    /** A submitting thread took the slot from the free list ({@link OpTable#claim}). */
+    void claimed() {
+        state = CLAIMED;
+    }
+
+    /** The op waits for the loop to write it into an SQE: queued on the loop thread, or handed over. */
+    void queued() {
+        state = QUEUED;
+    }
+
+    /** The op is in an SQE the kernel may be working on: from now on only its CQE frees the slot. Loop thread. */
+    void inFlight() {
+        state = IN_FLIGHT;
+    }
+
+    /** Whether the op is in an SQE whose CQE has not been handled. */
+    boolean isInFlight() {
+        return state == IN_FLIGHT;
+    }
+
+    /**
+     * Makes the slot free for its next op: cleared ({@link #clear}), the next generation, its gate open. Before
+     * the slot goes back to a free list.
+     *
+     * @return whether the op was in flight (its table counts one fewer)
+     */
+    boolean recycle() {
+        boolean wasInFlight = state == IN_FLIGHT;
+        clear();
+        generation = UserData.nextGeneration(generation);
+        openGate();
+        state = FREE;
+        return wasInFlight;
     }
 
     // ---- filling the op, one method per kind of op (submitting thread, after the claim) ----

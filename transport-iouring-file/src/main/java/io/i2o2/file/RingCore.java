@@ -291,7 +291,7 @@ final class RingCore extends FileIoCore implements IoHandler, CompletionHandler 
                 int index = UserData.index(userData);
                 int generation = UserData.generation(userData);
                 OpSlot op = table.slot(index);
-                if (op.polled && op.generation == generation && op.state == OpSlot.IN_FLIGHT) {
+                if (op.polled && op.generation == generation && op.isInFlight()) {
                     submitter.polledCompleted();
                 }
                 completer.complete(index, generation, res, extra0, extra1);

@@ -96,7 +96,7 @@ final class Submitter {
     void submit(OpSlot op) {
         // A dying loop queues nothing of its own: handed over, the op is failed by die() or whoever comes after it.
         if (core.inEventLoop() && !core.hasFailed()) {
-            op.state = OpSlot.QUEUED;
+            op.queued();
             local[localTail++ & localMask] = op.index;
             if (localTail - localHead >= drainAt && !draining) {
                 drain();
@@ -255,7 +255,7 @@ final class Submitter {
     /** Asks the kernel to cancel an in-flight op; queued ones are dropped by {@link #drain} instead. */
     void cancel(int index, int generation) {
         OpSlot op = table.slot(index);
-        if (op.generation != generation || op.state != OpSlot.IN_FLIGHT) {
+        if (op.generation != generation || !op.isInFlight()) {
             return;
         }
         if (op.polled) {
@@ -277,7 +277,7 @@ final class Submitter {
     void cancelAllInFlight() {
         for (int i = 0; i < table.capacity(); i++) {
             OpSlot op = table.slot(i);
-            if (op.state == OpSlot.IN_FLIGHT) {
+            if (op.isInFlight()) {
                 cancel(i, op.generation);
             }
         }
