@@ -2,7 +2,6 @@ package io.i2o2.file;
 
 import io.i2o2.uring.IoUringProbe;
 import io.i2o2.uring.Linux;
-import io.i2o2.uring.Opcode;
 import io.i2o2.uring.SetupFlag;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandler;
@@ -555,12 +554,6 @@ public final class IoUringFileIo {
             throw new UnsupportedOperationException(NettyRingCore.NO_CHAINS);
         }
         return new LinkedOps(core);
-    }
-
-    /** Why the kernel cannot run an opcode (naming the release that added it), or null if it can. */
-    String lacksOpcode(int opcode) {
-        return core.supports(opcode) ? null : "this kernel lacks IORING_OP_" + Opcode.name(opcode)
-                + " (added in Linux " + Opcode.since(opcode) + ")";
     }
 
     FileIoCore core() {

@@ -166,7 +166,12 @@ final class NettyRingCore extends FileIoCore implements IoUringIoHandle, Sqe.Fie
 
     @Override
     String unsupported(OpKind kind) {
-        return kind == OpKind.URING_CMD ? NO_URING_CMD : null;
+        return switch (kind) {
+            case URING_CMD -> NO_URING_CMD;
+            case READ_FIXED, WRITE_FIXED -> NO_FIXED_BUFFERS;
+            case OPENAT_REGISTERED -> NO_FIXED_FILES;
+            default -> null;
+        };
     }
 
     @Override

@@ -32,8 +32,13 @@ import java.util.concurrent.TimeUnit;
  * throws, releases it, and after the claim also gives back the slot and the file's reference
  * ({@link #giveBack}). A refusal fails the op's {@link Target} (a callback's submitter gets it thrown).
  *
- * <p>Each op has a {@code prepare} method (the filled slot, or null when refused) and submitting forms over
- * it: one completing a {@link Target} and returning it, one reporting to an {@link IoCallback}.
+ * <p>Each op has a form that completes a {@link Target} and returns it (the public future and promise forms
+ * return that, or its promise) and, for an {@code int} result, one that reports to an {@link IoCallback}.
+ * The ops a chain can link also have a {@code prepare} method: the filled slot, not yet submitted, or null
+ * when refused.
+ *
+ * <p>It asks the loop's core what the engine cannot run ({@link FileIoCore#unsupported}) and never calls
+ * up into the public classes.
  */
 final class OpBuilder {
     /** Page-sized ranges only, and only advice that cannot destroy data the JVM still uses. */
@@ -139,7 +144,8 @@ final class OpBuilder {
         if (pool != null && pool.registeredBufferOf(buf) != null) {
             return true;
         }
-        target.refuse(core.api().isNettyRing() ? new UnsupportedOperationException(NettyRingCore.NO_FIXED_BUFFERS)
+        String unsupported = core.unsupported(OpKind.READ_FIXED);
+        target.refuse(unsupported != null ? new UnsupportedOperationException(unsupported)
                 : new IllegalArgumentException("not a registered buffer of " + core + ": take it from io.fixedBuffers()"));
         return false;
     }
@@ -324,12 +330,16 @@ final class OpBuilder {
             target.refuse(new IllegalArgumentException("length must be >= 0: " + length));
             return null;
         }
-        String lacks = core.api().lacksOpcode(Opcode.FTRUNCATE);
-        if (lacks != null) {
-            target.refuse(new UnsupportedOperationException(lacks));
+        if (!core.supports(Opcode.FTRUNCATE)) {
+            target.refuse(new UnsupportedOperationException(lacks(Opcode.FTRUNCATE)));
             return null;
         }
         return prepareSimple(OpKind.FTRUNCATE, length, 0, 0, 0, target);
+    }
+
+    /** Why the kernel cannot run an opcode, naming the release that added it. */
+    private static String lacks(int opcode) {
+        return "this kernel lacks IORING_OP_" + Opcode.name(opcode) + " (added in Linux " + Opcode.since(opcode) + ")";
     }
 
     /** An op without buffers: {@code offset}, {@code len}, {@code arg}, {@code length} as {@link OpKind} says. */
@@ -509,8 +519,9 @@ final class OpBuilder {
         try {
             flags = OpenFlags.of(options);
             register = options.contains(IoUringOpenOption.REGISTER);
-            if (register && core.api().isNettyRing()) {
-                throw new UnsupportedOperationException(NettyRingCore.NO_FIXED_FILES);
+            String unsupported = register ? core.unsupported(OpKind.OPENAT_REGISTERED) : null;
+            if (unsupported != null) {
+                throw new UnsupportedOperationException(unsupported);
             }
             if (register && !core.hasFixedFileSlots()) {
                 throw new IllegalArgumentException(
