@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # CI: proves the library can be published as it is. Deploys every module to a throwaway file repository
-# (tests skipped: ./i2o2 test runs them next) and checks what landed: for each library module a jar with
-# its Automatic-Module-Name, LICENSE and fixed entry times, a sources jar, a javadoc jar without the
-# generated bindings or the demo, and a pom; the parent pom and the BOM with the Central metadata (licence,
-# url, scm, developers); and nothing from the testsuite or the benchmarks.
+# (tests skipped: ./i2o2 test runs them next) and checks what landed: for each library module a jar that
+# is a named module (its module-info: the name, the API packages exported and nothing else, what it
+# requires), LICENSE and fixed entry times, a sources jar, a javadoc jar without the generated bindings or
+# the demo, a -tests jar with test support only, and a pom; the parent pom and the BOM with the Central
+# metadata (licence, url, scm, developers); and nothing from the testsuite or the benchmarks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,14 +50,30 @@ if bom=$(file_of i2o2-bom "" pom); then
 fi
 
 check_module() {  # artifact module-name public-packages...
-  local a=$1 name=$2 j s d p; shift 2
+  local a=$1 name=$2 j s d p t desc; shift 2
   j=$(file_of "$a" "" jar) || { fail "$a: no jar"; return; }
   s=$(file_of "$a" sources jar) || fail "$a: no sources jar"
   d=$(file_of "$a" javadoc jar) || fail "$a: no javadoc jar"
   p=$(file_of "$a" "" pom) || fail "$a: no pom"
-  rm -rf "$repo/.mf" && mkdir "$repo/.mf" && (cd "$repo/.mf" && "$jar" xf "$j" META-INF/MANIFEST.MF)
-  tr -d '\r' < "$repo/.mf/META-INF/MANIFEST.MF" | grep -qx "Automatic-Module-Name: $name" \
-    || fail "$a: jar manifest lacks Automatic-Module-Name: $name"
+  # A named module (module-info.class), not an automatic one; it exports exactly the API packages, to
+  # everyone (a qualified export would show as "exports X to Y").
+  desc=$("$jar" --describe-module --file="$j" 2>&1) || true
+  head -1 <<<"$desc" | grep -q "^$name@.*module-info.class\$" \
+    || fail "$a: jar is not the named module $name: $(head -1 <<<"$desc")"
+  [ "$(grep '^exports ' <<<"$desc" | sort | tr '\n' ' ')" = "$(printf 'exports %s\n' "$@" | sort | tr '\n' ' ')" ] \
+    || fail "$a: module $name exports '$(grep '^exports ' <<<"$desc" | tr '\n' ' ')', expected exactly $*"
+  echo "$desc" > "$repo/.desc-$a"
+  # The -tests jar: the test support the other modules' tests share (Maven resolves it from the reactor only
+  # as an attached artifact, so it is published with the library; README, Packaging). Test code only, and
+  # never a module that could stand in for the library's.
+  if t=$(file_of "$a" tests jar); then
+    "$jar" tf "$t" | grep -qx module-info.class && fail "$a: the -tests jar carries a module-info.class"
+    "$jar" tf "$t" | grep -q -E '^io/i2o2/(uring/Ring\.class|uring/gen/|file/IoUringFileIo\.class)' \
+      && fail "$a: the -tests jar carries main classes"
+    "$jar" tf "$j" | grep -q -E '(Test|Condition|LeakDetection)\.class$' && fail "$a: the jar carries test classes"
+  else
+    fail "$a: no -tests jar (the README says one is published)"
+  fi
   "$jar" tf "$j" | grep -qx META-INF/LICENSE || fail "$a: jar lacks META-INF/LICENSE"
   [ "$(TZ=UTC "$jar" tvf "$j" | awk '{print $2, $3, $4, $5, $6, $7}' | sort -u | wc -l)" = 1 ] \
     || fail "$a: jar entries carry different times (project.build.outputTimestamp not applied)"
@@ -64,16 +81,27 @@ check_module() {  # artifact module-name public-packages...
   local pkg dir
   for pkg in "$@"; do
     dir=${pkg//.//}
-    [ -n "$d" ] && { "$jar" tf "$d" | grep -qx "$dir/package-summary.html" || fail "$a: javadoc lacks $pkg"; }
+    # javadoc in module mode: each package under its module's directory
+    [ -n "$d" ] && { "$jar" tf "$d" | grep -qx "$name/$dir/package-summary.html" || fail "$a: javadoc lacks $pkg"; }
     [ -n "$s" ] && { "$jar" tf "$s" | grep -qx "$dir/package-info.java" || fail "$a: sources lack $dir/package-info.java"; }
   done
   if [ -n "$d" ]; then
     "$jar" tf "$d" | grep -q index.html || fail "$a: javadoc jar has no index.html"
-    ! "$jar" tf "$d" | grep -q -E '^io/i2o2/uring/(gen|demo)/' || fail "$a: javadoc shows the generated bindings or the demo"
+    ! "$jar" tf "$d" | grep -q -E '(^|/)io/i2o2/uring/(gen|demo)/' || fail "$a: javadoc shows the generated bindings or the demo"
   fi
 }
 check_module transport-iouring-native io.i2o2.uring io.i2o2.uring
 check_module transport-iouring-file io.i2o2.file io.i2o2.file io.i2o2.file.nvme
+# What a module that requires io.i2o2.file reads through it: the ring and the Netty modules its API shows,
+# transitively; Netty's io_uring classes and netty-handler only where the application has them (static).
+if [ -f "$repo/.desc-transport-iouring-file" ]; then
+  for r in 'io.i2o2.uring transitive' 'io.netty.common transitive' 'io.netty.buffer transitive' \
+           'io.netty.transport transitive' 'io.netty.transport.classes.io_uring static' 'io.netty.handler static'; do
+    grep -qx "requires $r" "$repo/.desc-transport-iouring-file" || fail "module io.i2o2.file lacks 'requires $r'"
+  done
+fi
+grep -q '^requires io.netty' "$repo/.desc-transport-iouring-native" 2>/dev/null \
+  && fail "module io.i2o2.uring requires Netty (it must need the JDK only)"
 
 # A Netty user's project, built with the README's dependency snippet against what was deployed (and, for
 # everything else, the Maven repository this build used, read as a remote one so nothing is written to it),

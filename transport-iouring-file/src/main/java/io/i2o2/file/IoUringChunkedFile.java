@@ -42,6 +42,8 @@ import java.util.concurrent.TimeUnit;
  * lets reads in flight release theirs when they complete, and runs {@code onClose} (by default: closes the
  * file).
  */
+// netty-handler is optional (requires static, not transitive): whoever uses this class requires it too.
+@SuppressWarnings("exports")
 public final class IoUringChunkedFile implements ChunkedInput<ByteBuf> {
     /**
      * The default chunk size: 256 KiB. Measured streaming a 64 MiB file to 4 connections (16, 64, 256 KiB x

@@ -19,7 +19,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * The file API of one Netty event loop: opens, stats, deletes, timers, raw SQEs and linked chains here,
  * reads, writes and syncs on the {@link IoUringFile}s it opens. Every method may be called from any thread;
- * the ops run on the loop's ring and complete on the loop's thread.
+ * the ops run on the loop's engine ({@link #engine()}: today always an io_uring ring) and complete on the
+ * loop's thread. A failed op fails with a {@link FileIoException} (the errno), a refused one with a
+ * {@link FileIoOverloadedException}.
+ *
+ * <p>The name says what it is, not how it runs: a portable engine (blocking system calls on worker threads,
+ * for machines where io_uring is blocked) will serve this same API. Every object the library hands out is
+ * still an {@link IoUringFileIo}, the deprecated old name, so code written against that keeps working.
  *
  * <p>Get one with {@link #of(EventExecutor)} for
  * <ul>
@@ -48,12 +54,12 @@ import java.util.concurrent.TimeUnit;
  * executor and {@link #of} throws, naming the switch, for a loop of Netty's io_uring transport too (Netty's own
  * channels go on using it: the switch is this library's). Check {@link #isSupported} to take a fallback.
  */
-public final class IoUringFileIo {
+public sealed class FileIo permits IoUringFileIo {
     private final FileIoCore core;
     /** Builds, checks and submits this loop's ops on no open file. */
     private final OpBuilder ops;
 
-    IoUringFileIo(FileIoCore core) {
+    FileIo(FileIoCore core) {
         this.core = core;
         this.ops = new OpBuilder(core, null, false);
     }
@@ -69,13 +75,13 @@ public final class IoUringFileIo {
      *                                       every loop: this library then never touches io_uring
      * @throws IllegalArgumentException if it is not a loop running this library's ring or Netty's io_uring
      */
-    public static IoUringFileIo of(EventExecutor executor) {
+    public static FileIo of(EventExecutor executor) {
         Objects.requireNonNull(executor, "loop");
         IoUringProbe.Availability a = IoUringProbe.availability();
         if (a.cause() == IoUringProbe.Cause.SWITCHED_OFF) {
             // The operator's switch holds for Netty's io_uring loops too: their ring is io_uring all the same.
             throw new UnsupportedOperationException("failed to use io_uring: " + a.message() + ", also on "
-                    + executor + ": check IoUringFileIo.isSupported(executor) and take a fallback", a.toException());
+                    + executor + ": check FileIo.isSupported(executor) and take a fallback", a.toException());
         }
         if (!(executor instanceof IoEventLoop loop)) {
             throw new IllegalArgumentException(executor + " is not a Netty IoEventLoop: use a loop of an "
@@ -114,7 +120,7 @@ public final class IoUringFileIo {
         private static Class<? extends IoHandler> load() {
             try {
                 return (Class<? extends IoHandler>) Class.forName("io.netty.channel.uring.IoUringIoHandler", false,
-                        IoUringFileIo.class.getClassLoader());
+                        FileIo.class.getClassLoader());
             } catch (ClassNotFoundException | LinkageError absent) {
                 return null;
             }
