@@ -1,13 +1,10 @@
 package io.i2o2.file;
 
 import io.i2o2.uring.IoUringProbe;
-import io.i2o2.uring.KernelTimespec;
 import io.i2o2.uring.Linux;
-import io.i2o2.uring.Opcode;
 import io.i2o2.uring.SetupFlag;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandler;
-import io.netty.util.ReferenceCounted;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -59,15 +56,13 @@ import java.util.concurrent.TimeUnit;
  */
 @SuppressWarnings("deprecation")    // permits the deprecated old name, the class of every object handed out
 public sealed class FileIo permits IoUringFileIo {
-    /** Page-sized ranges only, and only advice that cannot destroy data the JVM still uses. */
-    private static final Set<Integer> SAFE_MADVICE = Set.of(Linux.MADV_NORMAL, Linux.MADV_RANDOM,
-            Linux.MADV_SEQUENTIAL, Linux.MADV_WILLNEED, Linux.MADV_COLD, Linux.MADV_POPULATE_READ);
-    private static final long PAGE = 4096;
-
     private final FileIoCore core;
+    /** Builds, checks and submits this loop's ops on no open file. */
+    private final OpBuilder ops;
 
     FileIo(FileIoCore core) {
         this.core = core;
+        this.ops = new OpBuilder(core, null, false);
     }
 
     /**
@@ -333,9 +328,7 @@ public sealed class FileIo permits IoUringFileIo {
      * @return a future completing with 0
      */
     public IntFuture nop() {
-        IntPromise p = new IntPromise(core);
-        nopOp(p);
-        return p;
+        return ops.nop(ops.intPromise());
     }
 
     /**
@@ -345,8 +338,7 @@ public sealed class FileIo permits IoUringFileIo {
      * @return {@code promise}
      */
     public Future<Integer> nop(Promise<Integer> promise) {
-        nopOp(new Target.User(Objects.requireNonNull(promise, "promise")));
-        return promise;
+        return ops.nop(Target.user(promise)).promise();
     }
 
     /**
@@ -356,24 +348,7 @@ public sealed class FileIo permits IoUringFileIo {
      * @param tag handed to the callback
      */
     public void nop(IoCallback callback, long tag) {
-        Objects.requireNonNull(callback, "callback");
-        OpSlot op = nopOp(Target.Callback.INSTANCE);
-        if (op != null) {
-            op.callback = callback;
-            op.tag = tag;
-            core.submit(op);
-        }
-    }
-
-    private OpSlot nopOp(Target target) {
-        OpSlot op = core.claim(null, target, false);
-        if (op != null) {
-            op.kind = OpKind.NOP;
-            if (!(target instanceof Target.Callback)) {
-                core.submit(op);
-            }
-        }
-        return op;
+        ops.nop(callback, tag);
     }
 
     /**
@@ -399,9 +374,7 @@ public sealed class FileIo permits IoUringFileIo {
      * @return a future completing with the open file
      */
     public Future<IoUringFile> open(Path path, Set<? extends OpenOption> options, int mode) {
-        IoPromise<IoUringFile> p = new IoPromise<>(core);
-        openOp(path, options, mode, p);
-        return p;
+        return ops.open(path, options, mode, ops.promise());
     }
 
     /**
@@ -416,42 +389,7 @@ public sealed class FileIo permits IoUringFileIo {
      */
     public Future<IoUringFile> open(Path path, Set<? extends OpenOption> options, int mode,
                                     Promise<IoUringFile> promise) {
-        openOp(path, options, mode, new Target.User(Objects.requireNonNull(promise, "promise")));
-        return promise;
-    }
-
-    private void openOp(Path path, Set<? extends OpenOption> options, int mode, Target target) {
-        int flags;
-        boolean register;
-        MemorySegment name;
-        Objects.requireNonNull(path, "path");
-        Objects.requireNonNull(options, "options");
-        try {
-            flags = OpenFlags.of(options);
-            register = options.contains(IoUringOpenOption.REGISTER);
-            if (register && core.lacks(EngineFeature.FIXED_FILES)) {
-                throw core.refusal(EngineFeature.FIXED_FILES);
-            }
-            if (register && !core.hasFixedFileSlots()) {
-                throw new IllegalArgumentException(
-                        "REGISTER needs registered-file slots: configure IoUringConfig.builder().fixedFileSlots(n)");
-            }
-            name = PathMemory.of(path);
-        } catch (RuntimeException e) {
-            target.refuse(e);
-            return;
-        }
-        OpSlot op = core.claim(null, target, false);
-        if (op != null) {
-            op.kind = register ? OpKind.OPENAT_REGISTERED : OpKind.OPENAT;
-            op.opening = FileLife.opening(path.toString());
-            op.fd = Linux.AT_FDCWD;
-            op.memory = name;
-            op.addr = name.address();
-            op.arg = flags;
-            op.arg2 = mode;
-            core.submit(op);
-        }
+        return ops.open(path, options, mode, Target.user(promise)).promise();
     }
 
     /**
@@ -461,9 +399,7 @@ public sealed class FileIo permits IoUringFileIo {
      * @return a future completing with the metadata
      */
     public Future<FileStat> stat(Path path) {
-        IoPromise<FileStat> p = new IoPromise<>(core);
-        pathOp(OpKind.STATX, path, null, 0, p);
-        return p;
+        return ops.pathOp(OpKind.STATX, path, null, 0, ops.promise());
     }
 
     /**
@@ -474,8 +410,7 @@ public sealed class FileIo permits IoUringFileIo {
      * @return {@code promise}
      */
     public Future<FileStat> stat(Path path, Promise<FileStat> promise) {
-        pathOp(OpKind.STATX, path, null, 0, new Target.User(Objects.requireNonNull(promise, "promise")));
-        return promise;
+        return ops.pathOp(OpKind.STATX, path, null, 0, Target.user(promise)).promise();
     }
 
     /**
@@ -569,35 +504,11 @@ public sealed class FileIo permits IoUringFileIo {
     }
 
     private IntFuture intPathOp(OpKind kind, Path path, Path second, int arg) {
-        IntPromise p = new IntPromise(core);
-        pathOp(kind, path, second, arg, p);
-        return p;
+        return ops.pathOp(kind, path, second, arg, ops.intPromise());
     }
 
     private Future<Integer> intPathOp(OpKind kind, Path path, Path second, int arg, Promise<Integer> promise) {
-        pathOp(kind, path, second, arg, new Target.User(Objects.requireNonNull(promise, "promise")));
-        return promise;
-    }
-
-    private void pathOp(OpKind kind, Path path, Path second, int arg, Target target) {
-        MemorySegment paths;
-        Objects.requireNonNull(path, "path");
-        try {
-            paths = second == null ? PathMemory.of(path) : PathMemory.of(path, second);
-        } catch (RuntimeException e) {
-            target.refuse(e);
-            return;
-        }
-        OpSlot op = core.claim(null, target, false);
-        if (op != null) {
-            op.kind = kind;
-            op.memory = paths;
-            op.fd = Linux.AT_FDCWD;
-            op.addr = paths.address();
-            op.addr2 = second == null ? 0 : paths.address() + PathMemory.secondOffset(paths);
-            op.arg = arg;
-            core.submit(op);
-        }
+        return ops.pathOp(kind, path, second, arg, Target.user(promise)).promise();
     }
 
     /**
@@ -608,9 +519,7 @@ public sealed class FileIo permits IoUringFileIo {
      * @return a future completing when the time is up
      */
     public Future<Void> timeout(long delay, TimeUnit unit) {
-        IoPromise<Void> p = new IoPromise<>(core);
-        timeoutOp(delay, unit, p);
-        return p;
+        return ops.timeout(delay, unit, ops.promise());
     }
 
     /**
@@ -622,22 +531,7 @@ public sealed class FileIo permits IoUringFileIo {
      * @return {@code promise}
      */
     public Future<Void> timeout(long delay, TimeUnit unit, Promise<Void> promise) {
-        timeoutOp(delay, unit, new Target.User(Objects.requireNonNull(promise, "promise")));
-        return promise;
-    }
-
-    private void timeoutOp(long delay, TimeUnit unit, Target target) {
-        long nanos = unit.toNanos(delay);
-        if (nanos < 0) {
-            target.refuse(new IllegalArgumentException("delay must be >= 0: " + delay));
-            return;
-        }
-        OpSlot op = core.claim(null, target, false);
-        if (op != null) {
-            op.kind = OpKind.TIMEOUT;
-            KernelTimespec.write(op.scratch, nanos);
-            core.submit(op);
-        }
+        return ops.timeout(delay, unit, Target.user(promise)).promise();
     }
 
     /**
@@ -651,9 +545,7 @@ public sealed class FileIo permits IoUringFileIo {
      * @return a future completing with 0
      */
     public IntFuture madvise(MemorySegment memory, int advice) {
-        IntPromise p = new IntPromise(core);
-        madviseOp(memory, advice, p);
-        return p;
+        return ops.madvise(memory, advice, ops.intPromise());
     }
 
     /**
@@ -665,34 +557,7 @@ public sealed class FileIo permits IoUringFileIo {
      * @return {@code promise}
      */
     public Future<Integer> madvise(MemorySegment memory, int advice, Promise<Integer> promise) {
-        madviseOp(memory, advice, new Target.User(Objects.requireNonNull(promise, "promise")));
-        return promise;
-    }
-
-    private void madviseOp(MemorySegment memory, int advice, Target target) {
-        Objects.requireNonNull(memory, "memory");
-        if (!SAFE_MADVICE.contains(advice)) {
-            target.refuse(new IllegalArgumentException("madvise advice " + advice + " is not one of the safe ones "
-                    + "(NORMAL, RANDOM, SEQUENTIAL, WILLNEED, COLD, POPULATE_READ)"));
-        } else if (!memory.isNative()) {
-            // A heap segment's address() is an offset into its array (0 for a whole one): page-aligned, and
-            // meaningless to the kernel, which would answer ENOMEM for a range it does not map.
-            target.refuse(new IllegalArgumentException("madvise needs native memory, not a heap segment: " + memory));
-        } else if (memory.address() % PAGE != 0 || memory.byteSize() % PAGE != 0 || memory.byteSize() == 0
-                || memory.byteSize() > Integer.MAX_VALUE) {
-            target.refuse(new IllegalArgumentException("madvise needs whole pages: " + memory));
-        } else if (!memory.scope().isAlive()) {
-            target.refuse(new IllegalStateException("madvise on memory that is already freed"));
-        } else {
-            OpSlot op = core.claim(null, target, false);
-            if (op != null) {
-                op.kind = OpKind.MADVISE;
-                op.addr = memory.address();
-                op.len = (int) memory.byteSize();
-                op.arg = advice;
-                core.submit(op);
-            }
-        }
+        return ops.madvise(memory, advice, Target.user(promise)).promise();
     }
 
     /**
@@ -706,9 +571,7 @@ public sealed class FileIo permits IoUringFileIo {
      * @return a future completing with the CQE's {@code res} (negative: the kernel's -errno, as a failure)
      */
     public IntFuture submitRaw(SqeFiller filler, Object guard) {
-        IntPromise p = new IntPromise(core);
-        submitRawOp(filler, guard, p);
-        return p;
+        return ops.submitRaw(filler, guard, ops.intPromise());
     }
 
     /**
@@ -720,41 +583,7 @@ public sealed class FileIo permits IoUringFileIo {
      * @return {@code promise}
      */
     public Future<Integer> submitRaw(SqeFiller filler, Object guard, Promise<Integer> promise) {
-        submitRawOp(filler, guard, new Target.User(Objects.requireNonNull(promise, "promise")));
-        return promise;
-    }
-
-    private void submitRawOp(SqeFiller filler, Object guard, Target target) {
-        if (filler == null) {
-            // Not accepted: the guard was handed to us, so it is ours to give back.
-            releaseGuard(guard);
-            throw new NullPointerException("filler");
-        }
-        OpSlot op = core.claim(null, target, false);
-        if (op == null) {
-            releaseGuard(guard);
-            return;
-        }
-        op.kind = OpKind.RAW;
-        op.filler = filler;
-        if (guard instanceof ReferenceCounted rc) {
-            op.guard = rc;
-        } else if (guard instanceof AutoCloseable c) {
-            op.closeable = c;
-        }
-        core.submit(op);
-    }
-
-    private static void releaseGuard(Object guard) {
-        try {
-            if (guard instanceof ReferenceCounted rc) {
-                rc.release();
-            } else if (guard instanceof AutoCloseable c) {
-                c.close();
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("releasing the guard of a refused raw op failed", e);
-        }
+        return ops.submitRaw(filler, guard, Target.user(promise)).promise();
     }
 
     /**
@@ -770,14 +599,13 @@ public sealed class FileIo permits IoUringFileIo {
         return new LinkedOps(core);
     }
 
-    /** Why the kernel cannot run an opcode (naming the release that added it), or null if it can. */
-    String lacksOpcode(int opcode) {
-        return core.supports(opcode) ? null : "this kernel lacks IORING_OP_" + Opcode.name(opcode)
-                + " (added in Linux " + Opcode.since(opcode) + ")";
-    }
-
     FileIoCore core() {
         return core;
+    }
+
+    /** What builds this loop's ops on no open file. */
+    OpBuilder ops() {
+        return ops;
     }
 
     @Override

@@ -189,16 +189,16 @@ final class FileIoCore implements EngineHost {
      * after failing {@code target} with the reason (shutting down, full, file closed, blocking misuse).
      * Only what it returns needs giving back ({@link #abandon}).
      */
-    OpSlot claim(IoUringFile file, Target target, boolean blocking) {
+    OpSlot claim(OpenFile file, Target target, boolean blocking) {
         return claim(file, target, blocking, null, null);
     }
 
     /**
-     * {@link #claim(IoUringFile, Target, boolean)} for an op that retained its buffers already ({@code buf}
+     * {@link #claim(OpenFile, Target, boolean)} for an op that retained its buffers already ({@code buf}
      * and every one of {@code bufs}, each may be null): a refusal gives them back before it reaches the target,
      * so a listener, or the callback's submitter (the refusal is thrown at it), finds them as it passed them.
      */
-    OpSlot claim(IoUringFile file, Target target, boolean blocking, ByteBuf buf, ByteBuf[] bufs) {
+    OpSlot claim(OpenFile file, Target target, boolean blocking, ByteBuf buf, ByteBuf[] bufs) {
         RuntimeException refused;
         if (blocking && (loop.inEventLoop() || Thread.currentThread() instanceof FastThreadLocalThread)) {
             // Refused whether or not the loop is full right now: a misuse must fail every time, not under load.
@@ -221,7 +221,7 @@ final class FileIoCore implements EngineHost {
         return null;
     }
 
-    private OpSlot tryClaim(IoUringFile file) {
+    private OpSlot tryClaim(OpenFile file) {
         if (!isAccepting()) {
             return null;
         }
@@ -242,7 +242,7 @@ final class FileIoCore implements EngineHost {
     }
 
     /** Waits for a free slot; null once the loop stops accepting, the file closes or the thread is interrupted. */
-    private OpSlot claimBlocking(IoUringFile file) {
+    private OpSlot claimBlocking(OpenFile file) {
         for (;;) {
             if (!isAccepting() || (file != null && !file.isOpen())) {
                 return null;
@@ -259,7 +259,7 @@ final class FileIoCore implements EngineHost {
     }
 
     /** Why a claim just failed. */
-    private RuntimeException refusal(IoUringFile file) {
+    private RuntimeException refusal(OpenFile file) {
         if (!isAccepting()) {
             table.counters.refusedShutdown.increment();
             return new RejectedExecutionException(this + " is shutting down or shut down");
@@ -278,7 +278,7 @@ final class FileIoCore implements EngineHost {
 
     /** Gives back a claimed slot whose op was abandoned before submission, with its file reference. */
     void abandon(OpSlot op) {
-        IoUringFile file = op.file;
+        OpenFile file = op.file;
         boolean share = op.fileShare;
         table.unclaim(op);
         if (file != null) {
@@ -483,7 +483,7 @@ final class FileIoCore implements EngineHost {
     /** {@link #cancel} on the loop thread: only an op in flight reaches the engine; queued ones are dropped at admission. */
     private void cancelOnLoop(int slot, int generation) {
         OpSlot op = table.slot(slot);
-        if (op.generation == generation && op.state == OpSlot.IN_FLIGHT) {
+        if (op.generation == generation && op.isInFlight()) {
             engine.cancel(op);
         }
     }
@@ -492,7 +492,7 @@ final class FileIoCore implements EngineHost {
     public void cancelAllInFlight() {
         for (int i = 0; i < table.capacity(); i++) {
             OpSlot op = table.slot(i);
-            if (op.state == OpSlot.IN_FLIGHT && op.target != null) {
+            if (op.isInFlight() && op.target != null) {
                 engine.cancel(op);
             }
         }
@@ -557,7 +557,7 @@ final class FileIoCore implements EngineHost {
         int abandoned = 0;
         for (int i = 0; i < table.capacity(); i++) {
             OpSlot op = table.slot(i);
-            if (op.state == OpSlot.IN_FLIGHT && op.target != null) {
+            if (op.isInFlight() && op.target != null) {
                 completer.abandon(op, cause);
                 abandoned++;
             }
@@ -594,7 +594,7 @@ final class FileIoCore implements EngineHost {
     @Override
     public void neverReached(int index, int generation, Throwable cause) {
         OpSlot op = table.slot(index);
-        if (op.state == OpSlot.IN_FLIGHT && op.generation == generation) {
+        if (op.isInFlight() && op.generation == generation) {
             // Each link of a chain has its own entry in the engine: fail them one by one.
             op.next = -1;
             completer.fail(op, cause);

@@ -2,15 +2,14 @@ package io.i2o2.file;
 
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.ResourceLeakTracker;
-import io.netty.util.concurrent.Promise;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * The life of one open file, shared by an {@link IoUringFile} and its {@link IoUringFile#blocking()} views:
- * its references (one for the open file, one per op in flight), its close state, and the leak tracker that
- * reports it if it is collected unclosed while it owns its descriptor.
+ * The life of one open file as the leak detector sees it, shared by an {@link IoUringFile} and its
+ * {@link IoUringFile#blocking()} views: whether it owns its descriptor, the path it was opened by, and the
+ * leak tracker that reports it if it is collected unclosed while it owns its descriptor. Its references and
+ * close state are its {@link OpenFile}'s.
  *
  * <p>An open makes it on the caller's thread, before the op is claimed, so a leak report says where the
  * file was opened, not which loop thread completed the open.
@@ -24,12 +23,6 @@ final class FileLife {
     /** Also told each leak report (tests); null for none. */
     static volatile Consumer<String> reports;
 
-    final AtomicInteger refs = new AtomicInteger(1);
-    /**
-     * Ops claimed on the file's loop thread that share one of {@link #refs} ({@link IoUringFile#acquireOp});
-     * 0 when they hold none. Loop thread only.
-     */
-    int loopShares;
     final boolean ownsFd;
     /** The path it was opened by, or null (a descriptor opened elsewhere). */
     final String path;
@@ -37,7 +30,6 @@ final class FileLife {
     private final ResourceLeakTracker<FileLife> leak;
     /** Whether a file took this life (an open that failed leaves it unadopted). */
     private boolean adopted;
-    volatile Promise<Void> closed;
 
     private FileLife(boolean ownsFd, String path) {
         this.ownsFd = ownsFd;

@@ -79,6 +79,16 @@ non-sealed class IoPromise<V> extends DefaultPromise<V> implements Target {
         tryFailure(cause);
     }
 
+    @Override
+    public final boolean deliverSuccess(OpKind.Result result, int res, Object value, IoCallback callback, long tag) {
+        return succeed(res, value);
+    }
+
+    @Override
+    public final void deliverFailure(int res, Throwable failure, IoCallback callback, long tag) {
+        tryFailure(failure);
+    }
+
     // ---- completion wakes the parked waiter ----
 
     @Override

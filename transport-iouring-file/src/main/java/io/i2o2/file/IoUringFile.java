@@ -1,22 +1,14 @@
 package io.i2o2.file;
 
 import io.i2o2.uring.FileDescriptors;
-import io.i2o2.uring.Iovec;
 import io.i2o2.uring.Linux;
-import io.i2o2.uring.Opcode;
-import io.i2o2.uring.Sqe;
 import io.i2o2.uring.Statx;
-import io.i2o2.uring.UringException;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An open file (or device, or socket) whose operations run on one event loop (see {@link IoUringFileIo}).
@@ -55,41 +47,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * System.Logger} named after this class.
  */
 public final class IoUringFile {
-    private static final int CLOSING = Integer.MIN_VALUE;
-
-    private final FileIoCore core;
-    private final int fd;
-    private final int fixedSlot;
-    private final int openFlags;
-    private final int memAlign;
-    private final int offsetAlign;
-    private final boolean blocking;
-    private final FileLife life;
+    /** The descriptor and its references, shared with this file's {@link #blocking()} view. */
+    private final OpenFile file;
+    /** Builds, checks and submits this view's ops (blocking or not). */
+    private final OpBuilder ops;
 
     IoUringFile(FileIoCore core, int fd, int fixedSlot, int openFlags, Statx alignment, FileLife life) {
-        this.core = core;
-        this.fd = fd;
-        this.fixedSlot = fixedSlot;
-        this.openFlags = openFlags;
-        boolean direct = (openFlags & Linux.O_DIRECT) != 0;
-        // When statx cannot say (before 6.1), 4096 is safe on every device and file system.
-        this.memAlign = !direct ? 1 : alignment != null && alignment.dioMemAlign() > 0 ? alignment.dioMemAlign() : 4096;
-        this.offsetAlign = !direct ? 1
-                : alignment != null && alignment.dioOffsetAlign() > 0 ? alignment.dioOffsetAlign() : 4096;
-        this.blocking = false;
-        this.life = life;
-        life.adopt();
+        this(new OpenFile(core, fd, fixedSlot, openFlags, alignment, life), false);
     }
 
-    private IoUringFile(IoUringFile of, boolean blocking) {
-        this.core = of.core;
-        this.fd = of.fd;
-        this.fixedSlot = of.fixedSlot;
-        this.openFlags = of.openFlags;
-        this.memAlign = of.memAlign;
-        this.offsetAlign = of.offsetAlign;
-        this.blocking = blocking;
-        this.life = of.life;
+    private IoUringFile(OpenFile file, boolean blocking) {
+        this.file = file;
+        this.ops = new OpBuilder(file.core(), file, blocking);
     }
 
     /**
@@ -124,7 +93,7 @@ public final class IoUringFile {
      * @return a blocking view of this file ({@code this} when it already is one); closing either closes both
      */
     public IoUringFile blocking() {
-        return blocking ? this : new IoUringFile(this, true);
+        return ops.isBlocking() ? this : new IoUringFile(file, true);
     }
 
     // ---- what this file is ----
@@ -136,12 +105,7 @@ public final class IoUringFile {
      */
     @SuppressWarnings("deprecation")    // the old name still, so that code assigning it to an IoUringFileIo compiles
     public IoUringFileIo io() {
-        return core.api();
-    }
-
-    /** The path this file was opened by; null for a descriptor opened elsewhere ({@link #wrap}). */
-    String pathOrNull() {
-        return life.path;
+        return file.core().api();
     }
 
     /**
@@ -150,7 +114,7 @@ public final class IoUringFile {
      * @return the file descriptor (still valid after {@link #close()} until the operations in flight end)
      */
     public int fd() {
-        return fd;
+        return file.fd();
     }
 
     /**
@@ -159,7 +123,7 @@ public final class IoUringFile {
      * @return whether operations address the file by its registered slot ({@code IOSQE_FIXED_FILE})
      */
     public boolean isRegistered() {
-        return fixedSlot >= 0;
+        return file.fixedSlot() >= 0;
     }
 
     /**
@@ -168,7 +132,7 @@ public final class IoUringFile {
      * @return whether the descriptor's flags include {@code O_DIRECT}
      */
     public boolean isDirect() {
-        return (openFlags & Linux.O_DIRECT) != 0;
+        return file.isDirect();
     }
 
     /**
@@ -177,7 +141,7 @@ public final class IoUringFile {
      * @return the alignment file offsets and lengths must have, in bytes (1 when not O_DIRECT)
      */
     public int directIoAlignment() {
-        return offsetAlign;
+        return file.offsetAlignment();
     }
 
     /**
@@ -186,7 +150,7 @@ public final class IoUringFile {
      * @return the alignment buffer addresses must have, in bytes (1 when not O_DIRECT)
      */
     public int directMemoryAlignment() {
-        return memAlign;
+        return file.memoryAlignment();
     }
 
     /**
@@ -195,7 +159,7 @@ public final class IoUringFile {
      * @return {@code false} once {@link #close()} has been called (on this file or a {@link #blocking()} view)
      */
     public boolean isOpen() {
-        return life.refs.get() >= 0;
+        return file.isOpen();
     }
 
     // ---- read and write ----
@@ -208,9 +172,7 @@ public final class IoUringFile {
      * @return a future completing with the count (what the system call returns)
      */
     public IntFuture read(ByteBuf dst, long offset) {
-        IntPromise p = new IntPromise(core);
-        submit(prepareRead(dst, offset, p));
-        return p;
+        return ops.read(dst, offset, ops.intPromise());
     }
 
     /**
@@ -222,8 +184,7 @@ public final class IoUringFile {
      * @return {@code promise}
      */
     public Future<Integer> read(ByteBuf dst, long offset, Promise<Integer> promise) {
-        submit(prepareRead(dst, offset, new Target.User(Objects.requireNonNull(promise, "promise"))));
-        return promise;
+        return ops.read(dst, offset, Target.user(promise)).promise();
     }
 
     /**
@@ -235,13 +196,7 @@ public final class IoUringFile {
      * @param tag handed to the callback
      */
     public void read(ByteBuf dst, long offset, IoCallback callback, long tag) {
-        Objects.requireNonNull(callback, "callback");
-        OpSlot op = prepareRead(dst, offset, Target.Callback.INSTANCE);
-        if (op != null) {
-            op.callback = callback;
-            op.tag = tag;
-            core.submit(op);
-        }
+        ops.read(dst, offset, callback, tag);
     }
 
     /**
@@ -252,9 +207,7 @@ public final class IoUringFile {
      * @return a future completing with the count (what the system call returns)
      */
     public IntFuture write(ByteBuf src, long offset) {
-        IntPromise p = new IntPromise(core);
-        submit(prepareWrite(src, offset, p));
-        return p;
+        return ops.write(src, offset, ops.intPromise());
     }
 
     /**
@@ -266,8 +219,7 @@ public final class IoUringFile {
      * @return {@code promise}
      */
     public Future<Integer> write(ByteBuf src, long offset, Promise<Integer> promise) {
-        submit(prepareWrite(src, offset, new Target.User(Objects.requireNonNull(promise, "promise"))));
-        return promise;
+        return ops.write(src, offset, Target.user(promise)).promise();
     }
 
     /**
@@ -279,13 +231,7 @@ public final class IoUringFile {
      * @param tag handed to the callback
      */
     public void write(ByteBuf src, long offset, IoCallback callback, long tag) {
-        Objects.requireNonNull(callback, "callback");
-        OpSlot op = prepareWrite(src, offset, Target.Callback.INSTANCE);
-        if (op != null) {
-            op.callback = callback;
-            op.tag = tag;
-            core.submit(op);
-        }
+        ops.write(src, offset, callback, tag);
     }
 
     /**
@@ -296,9 +242,7 @@ public final class IoUringFile {
      * @return a future completing with the count (what the system call returns)
      */
     public IntFuture readv(long offset, ByteBuf... dsts) {
-        IntPromise p = new IntPromise(core);
-        submit(prepareVectored(OpKind.READV, offset, dsts, p));
-        return p;
+        return ops.readv(offset, dsts, ops.intPromise());
     }
 
     /**
@@ -310,9 +254,7 @@ public final class IoUringFile {
      * @return {@code promise}
      */
     public Future<Integer> readv(long offset, ByteBuf[] dsts, Promise<Integer> promise) {
-        Target target = user(promise);
-        submit(prepareVectored(OpKind.READV, offset, dsts, target));
-        return promise;
+        return ops.readv(offset, dsts, Target.user(promise)).promise();
     }
 
     /**
@@ -324,8 +266,7 @@ public final class IoUringFile {
      * @param tag handed to the callback
      */
     public void readv(long offset, ByteBuf[] dsts, IoCallback callback, long tag) {
-        Target target = callbackTarget(callback);
-        submit(prepareVectored(OpKind.READV, offset, dsts, target), callback, tag);
+        ops.readv(offset, dsts, callback, tag);
     }
 
     /**
@@ -336,9 +277,7 @@ public final class IoUringFile {
      * @return a future completing with the count (what the system call returns)
      */
     public IntFuture writev(long offset, ByteBuf... srcs) {
-        IntPromise p = new IntPromise(core);
-        submit(prepareVectored(OpKind.WRITEV, offset, srcs, p));
-        return p;
+        return ops.writev(offset, srcs, ops.intPromise());
     }
 
     /**
@@ -350,9 +289,7 @@ public final class IoUringFile {
      * @return {@code promise}
      */
     public Future<Integer> writev(long offset, ByteBuf[] srcs, Promise<Integer> promise) {
-        Target target = user(promise);
-        submit(prepareVectored(OpKind.WRITEV, offset, srcs, target));
-        return promise;
+        return ops.writev(offset, srcs, Target.user(promise)).promise();
     }
 
     /**
@@ -364,8 +301,7 @@ public final class IoUringFile {
      * @param tag handed to the callback
      */
     public void writev(long offset, ByteBuf[] srcs, IoCallback callback, long tag) {
-        Target target = callbackTarget(callback);
-        submit(prepareVectored(OpKind.WRITEV, offset, srcs, target), callback, tag);
+        ops.writev(offset, srcs, callback, tag);
     }
 
     /**
@@ -377,12 +313,7 @@ public final class IoUringFile {
      * @return a future completing with the count (what the system call returns)
      */
     public IntFuture readFixed(ByteBuf dst, long offset) {
-        IntPromise p = new IntPromise(core);
-        if (!isRegistered(dst, p)) {
-            return p;
-        }
-        submit(prepareRead(dst, offset, p));
-        return p;
+        return ops.readFixed(dst, offset, ops.intPromise());
     }
 
     /**
@@ -394,12 +325,7 @@ public final class IoUringFile {
      * @return {@code promise}
      */
     public Future<Integer> readFixed(ByteBuf dst, long offset, Promise<Integer> promise) {
-        Target target = user(promise);
-        if (!isRegistered(dst, target)) {
-            return promise;
-        }
-        submit(prepareRead(dst, offset, target));
-        return promise;
+        return ops.readFixed(dst, offset, Target.user(promise)).promise();
     }
 
     /**
@@ -411,11 +337,7 @@ public final class IoUringFile {
      * @param tag handed to the callback
      */
     public void readFixed(ByteBuf dst, long offset, IoCallback callback, long tag) {
-        Target target = callbackTarget(callback);
-        if (!isRegistered(dst, target)) {
-            return;
-        }
-        submit(prepareRead(dst, offset, target), callback, tag);
+        ops.readFixed(dst, offset, callback, tag);
     }
 
     /**
@@ -426,12 +348,7 @@ public final class IoUringFile {
      * @return a future completing with the count (what the system call returns)
      */
     public IntFuture writeFixed(ByteBuf src, long offset) {
-        IntPromise p = new IntPromise(core);
-        if (!isRegistered(src, p)) {
-            return p;
-        }
-        submit(prepareWrite(src, offset, p));
-        return p;
+        return ops.writeFixed(src, offset, ops.intPromise());
     }
 
     /**
@@ -443,12 +360,7 @@ public final class IoUringFile {
      * @return {@code promise}
      */
     public Future<Integer> writeFixed(ByteBuf src, long offset, Promise<Integer> promise) {
-        Target target = user(promise);
-        if (!isRegistered(src, target)) {
-            return promise;
-        }
-        submit(prepareWrite(src, offset, target));
-        return promise;
+        return ops.writeFixed(src, offset, Target.user(promise)).promise();
     }
 
     /**
@@ -460,148 +372,7 @@ public final class IoUringFile {
      * @param tag handed to the callback
      */
     public void writeFixed(ByteBuf src, long offset, IoCallback callback, long tag) {
-        Target target = callbackTarget(callback);
-        if (!isRegistered(src, target)) {
-            return;
-        }
-        submit(prepareWrite(src, offset, target), callback, tag);
-    }
-
-    /** Whether {@code buf} lies in one of the loop's registered buffers; fails {@code p} if not. */
-    private boolean isRegistered(ByteBuf buf, Target target) {
-        Objects.requireNonNull(buf, "buf");
-        FixedBufferPool pool = core.fixedBuffersOrNull();
-        if (pool != null && pool.registeredBufferOf(buf) != null) {
-            return true;
-        }
-        target.refuse(core.lacks(EngineFeature.FIXED_BUFFERS) ? core.refusal(EngineFeature.FIXED_BUFFERS)
-                : new IllegalArgumentException("not a registered buffer of " + core + ": take it from io.fixedBuffers()"));
-        return false;
-    }
-
-    OpSlot prepareRead(ByteBuf dst, long offset, Target target) {
-        return prepareTransfer(Objects.requireNonNull(dst, "dst"), offset, target, true);
-    }
-
-    OpSlot prepareWrite(ByteBuf src, long offset, Target target) {
-        return prepareTransfer(Objects.requireNonNull(src, "src"), offset, target, false);
-    }
-
-    /**
-     * A read into {@code buf}'s writable bytes or a write of its readable bytes. The buffer is retained first
-     * (so a release on another thread either comes before, and the op is refused, or after, and the op keeps it
-     * alive); every check and address lookup then runs before a slot is claimed, and each refusal gives the
-     * reference back.
-     */
-    private OpSlot prepareTransfer(ByteBuf buf, long offset, Target target, boolean read) {
-        RuntimeException bad = ByteBufs.retain(buf);
-        if (bad != null) {
-            target.refuse(bad);
-            return null;
-        }
-        boolean several = false;
-        int length = 0;
-        long address = 0;
-        FixedBuffer registered = null;
-        try {
-            several = buf.nioBufferCount() != 1;
-            if (!several) {
-                length = length(buf, read);
-                bad = read ? ByteBufs.checkReadInto(buf) : ByteBufs.checkWriteFrom(buf);
-                if (bad == null) {
-                    bad = ByteBufs.checkOffset(offset);
-                }
-                address = bad == null ? ByteBufs.address(buf, start(buf, read)) : 0;
-                if (bad == null && isDirect()) {
-                    bad = ByteBufs.checkDirectAlignment(this, address, length, offset);
-                }
-                FixedBufferPool pool = core.fixedBuffersOrNull();
-                registered = bad == null && pool != null ? pool.registeredBufferOf(buf) : null;
-            }
-        } catch (RuntimeException e) {
-            // A buffer whose own methods throw is refused like any other: the reference still goes back.
-            several = false;
-            bad = e;
-        }
-        if (several) {
-            // Several memory regions (a CompositeByteBuf): one vectored op over them.
-            return prepareRetainedVectored(read ? OpKind.READV : OpKind.WRITEV, offset, new ByteBuf[] {buf}, target);
-        }
-        if (bad != null) {
-            buf.release();
-            target.refuse(bad);
-            return null;
-        }
-        OpSlot op = claim(target, buf, null);
-        if (op == null) {
-            return null;
-        }
-        if (registered != null) {
-            op.kind = read ? OpKind.READ_FIXED : OpKind.WRITE_FIXED;
-            op.bufIndex = registered.index();
-        } else {
-            op.kind = read ? OpKind.READ : OpKind.WRITE;
-        }
-        op.buf = buf;
-        op.addr = address;
-        op.len = length;
-        op.offset = offset;
-        return op;
-    }
-
-    /** A vectored op over the buffers' writable (READV) or readable (WRITEV) bytes. */
-    OpSlot prepareVectored(OpKind kind, long offset, ByteBuf[] buffers, Target target) {
-        ByteBuf[] bufs = retainedCopy(buffers, "bufs", target);
-        return bufs == null ? null : prepareRetainedVectored(kind, offset, bufs, target);
-    }
-
-    /** {@link #prepareVectored} over buffers retained for it (our own array): a refusal gives them back. */
-    private OpSlot prepareRetainedVectored(OpKind kind, long offset, ByteBuf[] bufs, Target target) {
-        boolean read = kind == OpKind.READV;
-        RuntimeException bad = ByteBufs.checkOffset(offset);
-        ByteBuffer[][] split = null;
-        int regions = 0;
-        try {
-            if (bad == null) {
-                bad = checkEach(bufs, read);
-            }
-            split = bad == null ? split(bufs, read) : null;
-            regions = bad == null ? regionCount(bufs, split) : 0;
-            if (bad == null) {
-                bad = checkRegionCount(regions);
-            }
-            if (bad == null) {
-                // Every address looked up before the claim (and O_DIRECT's rules checked): the walk that fills
-                // the iovecs after it repeats lookups that already succeeded.
-                bad = iovecs(bufs, split, read, offset, isDirect(), null);
-            }
-        } catch (RuntimeException e) {
-            // A buffer whose own methods throw is refused like any other: the references still go back.
-            bad = e;
-        }
-        if (bad != null) {
-            ByteBufs.release(null, bufs);
-            target.refuse(bad);
-            return null;
-        }
-        long bytes = (long) regions * Iovec.BYTES;
-        MemorySegment memory = bytes <= OpTable.SCRATCH_BYTES ? null : Arena.ofAuto().allocate(bytes, 8);
-        ByteBuf one = bufs.length == 1 ? bufs[0] : null;
-        ByteBuf[] several = one == null ? bufs : null;
-        OpSlot op = claim(target, one, several);
-        if (op == null) {
-            return null;
-        }
-        MemorySegment array = memory != null ? memory : op.scratch;
-        iovecs(bufs, split, read, offset, false, array);
-        op.buf = one;
-        op.bufs = several;
-        op.kind = kind;
-        op.memory = memory;
-        op.addr = array.address();
-        op.len = regions;
-        op.offset = offset;
-        return op;
+        ops.writeFixed(src, offset, callback, tag);
     }
 
     // ---- everything else ----
@@ -612,9 +383,7 @@ public final class IoUringFile {
      * @return a future completing with the count (what the system call returns)
      */
     public IntFuture fsync() {
-        IntPromise p = new IntPromise(core);
-        submit(prepareSimple(OpKind.FSYNC, 0, 0, 0, 0, p));
-        return p;
+        return ops.fsync(ops.intPromise());
     }
 
     /**
@@ -624,9 +393,7 @@ public final class IoUringFile {
      * @return {@code promise}
      */
     public Future<Integer> fsync(Promise<Integer> promise) {
-        Target target = user(promise);
-        submit(prepareSimple(OpKind.FSYNC, 0, 0, 0, 0, target));
-        return promise;
+        return ops.fsync(Target.user(promise)).promise();
     }
 
     /**
@@ -636,8 +403,7 @@ public final class IoUringFile {
      * @param tag handed to the callback
      */
     public void fsync(IoCallback callback, long tag) {
-        Target target = callbackTarget(callback);
-        submit(prepareSimple(OpKind.FSYNC, 0, 0, 0, 0, target), callback, tag);
+        ops.fsync(callback, tag);
     }
 
     /**
@@ -646,9 +412,7 @@ public final class IoUringFile {
      * @return a future completing with the count (what the system call returns)
      */
     public IntFuture fdatasync() {
-        IntPromise p = new IntPromise(core);
-        submit(prepareSimple(OpKind.FDATASYNC, 0, 0, 0, 0, p));
-        return p;
+        return ops.fdatasync(ops.intPromise());
     }
 
     /**
@@ -658,9 +422,7 @@ public final class IoUringFile {
      * @return {@code promise}
      */
     public Future<Integer> fdatasync(Promise<Integer> promise) {
-        Target target = user(promise);
-        submit(prepareSimple(OpKind.FDATASYNC, 0, 0, 0, 0, target));
-        return promise;
+        return ops.fdatasync(Target.user(promise)).promise();
     }
 
     /**
@@ -670,8 +432,7 @@ public final class IoUringFile {
      * @param tag handed to the callback
      */
     public void fdatasync(IoCallback callback, long tag) {
-        Target target = callbackTarget(callback);
-        submit(prepareSimple(OpKind.FDATASYNC, 0, 0, 0, 0, target), callback, tag);
+        ops.fdatasync(callback, tag);
     }
 
     /**
@@ -683,9 +444,7 @@ public final class IoUringFile {
      * @return a future completing with the count (what the system call returns)
      */
     public IntFuture syncFileRange(long offset, int length, int flags) {
-        IntPromise p = new IntPromise(core);
-        submit(prepareSimple(OpKind.SYNC_FILE_RANGE, offset, length, flags, 0, p));
-        return p;
+        return ops.syncFileRange(offset, length, flags, ops.intPromise());
     }
 
     /**
@@ -698,9 +457,7 @@ public final class IoUringFile {
      * @return {@code promise}
      */
     public Future<Integer> syncFileRange(long offset, int length, int flags, Promise<Integer> promise) {
-        Target target = user(promise);
-        submit(prepareSimple(OpKind.SYNC_FILE_RANGE, offset, length, flags, 0, target));
-        return promise;
+        return ops.syncFileRange(offset, length, flags, Target.user(promise)).promise();
     }
 
     /**
@@ -713,8 +470,7 @@ public final class IoUringFile {
      * @param tag handed to the callback
      */
     public void syncFileRange(long offset, int length, int flags, IoCallback callback, long tag) {
-        Target target = callbackTarget(callback);
-        submit(prepareSimple(OpKind.SYNC_FILE_RANGE, offset, length, flags, 0, target), callback, tag);
+        ops.syncFileRange(offset, length, flags, callback, tag);
     }
 
     /**
@@ -726,9 +482,7 @@ public final class IoUringFile {
      * @return a future completing with the count (what the system call returns)
      */
     public IntFuture fallocate(int mode, long offset, long length) {
-        IntPromise p = new IntPromise(core);
-        submit(prepareSimple(OpKind.FALLOCATE, offset, 0, mode, length, p));
-        return p;
+        return ops.fallocate(mode, offset, length, ops.intPromise());
     }
 
     /**
@@ -741,9 +495,7 @@ public final class IoUringFile {
      * @return {@code promise}
      */
     public Future<Integer> fallocate(int mode, long offset, long length, Promise<Integer> promise) {
-        Target target = user(promise);
-        submit(prepareSimple(OpKind.FALLOCATE, offset, 0, mode, length, target));
-        return promise;
+        return ops.fallocate(mode, offset, length, Target.user(promise)).promise();
     }
 
     /**
@@ -756,8 +508,7 @@ public final class IoUringFile {
      * @param tag handed to the callback
      */
     public void fallocate(int mode, long offset, long length, IoCallback callback, long tag) {
-        Target target = callbackTarget(callback);
-        submit(prepareSimple(OpKind.FALLOCATE, offset, 0, mode, length, target), callback, tag);
+        ops.fallocate(mode, offset, length, callback, tag);
     }
 
     /**
@@ -769,9 +520,7 @@ public final class IoUringFile {
      * @return a future completing with the count (what the system call returns)
      */
     public IntFuture fadvise(long offset, int length, int advice) {
-        IntPromise p = new IntPromise(core);
-        submit(prepareSimple(OpKind.FADVISE, offset, length, advice, 0, p));
-        return p;
+        return ops.fadvise(offset, length, advice, ops.intPromise());
     }
 
     /**
@@ -784,9 +533,7 @@ public final class IoUringFile {
      * @return {@code promise}
      */
     public Future<Integer> fadvise(long offset, int length, int advice, Promise<Integer> promise) {
-        Target target = user(promise);
-        submit(prepareSimple(OpKind.FADVISE, offset, length, advice, 0, target));
-        return promise;
+        return ops.fadvise(offset, length, advice, Target.user(promise)).promise();
     }
 
     /**
@@ -799,8 +546,7 @@ public final class IoUringFile {
      * @param tag handed to the callback
      */
     public void fadvise(long offset, int length, int advice, IoCallback callback, long tag) {
-        Target target = callbackTarget(callback);
-        submit(prepareSimple(OpKind.FADVISE, offset, length, advice, 0, target), callback, tag);
+        ops.fadvise(offset, length, advice, callback, tag);
     }
 
     /**
@@ -810,12 +556,7 @@ public final class IoUringFile {
      * @return a future completing with the count (what the system call returns)
      */
     public IntFuture truncate(long length) {
-        IntPromise p = new IntPromise(core);
-        if (!truncatable(length, p)) {
-            return p;
-        }
-        submit(prepareSimple(OpKind.FTRUNCATE, length, 0, 0, 0, p));
-        return p;
+        return ops.truncate(length, ops.intPromise());
     }
 
     /**
@@ -826,12 +567,7 @@ public final class IoUringFile {
      * @return {@code promise}
      */
     public Future<Integer> truncate(long length, Promise<Integer> promise) {
-        Target target = user(promise);
-        if (!truncatable(length, target)) {
-            return promise;
-        }
-        submit(prepareSimple(OpKind.FTRUNCATE, length, 0, 0, 0, target));
-        return promise;
+        return ops.truncate(length, Target.user(promise)).promise();
     }
 
     /**
@@ -842,42 +578,7 @@ public final class IoUringFile {
      * @param tag handed to the callback
      */
     public void truncate(long length, IoCallback callback, long tag) {
-        Target target = callbackTarget(callback);
-        if (!truncatable(length, target)) {
-            return;
-        }
-        submit(prepareSimple(OpKind.FTRUNCATE, length, 0, 0, 0, target), callback, tag);
-    }
-
-    private boolean truncatable(long length, Target target) {
-        if (length < 0) {
-            target.refuse(new IllegalArgumentException("length must be >= 0: " + length));
-            return false;
-        }
-        String lacks = core.api().lacksOpcode(Opcode.FTRUNCATE);
-        if (lacks != null) {
-            target.refuse(new UnsupportedOperationException(lacks));
-            return false;
-        }
-        return true;
-    }
-
-    /** An op without buffers: {@code offset}, {@code len}, {@code arg}, {@code addr2} as {@link OpKind} says. */
-    OpSlot prepareSimple(OpKind kind, long offset, int len, int arg, long addr2, Target target) {
-        if (offset < 0 || len < 0 || addr2 < 0) {
-            target.refuse(new IllegalArgumentException(kind.opName()
-                    + ": offset and length must be >= 0: " + offset + ", " + Math.max(len, addr2)));
-            return null;
-        }
-        OpSlot op = claim(target);
-        if (op != null) {
-            op.kind = kind;
-            op.offset = offset;
-            op.len = len;
-            op.arg = arg;
-            op.addr2 = addr2;
-        }
-        return op;
+        ops.truncate(length, callback, tag);
     }
 
     /**
@@ -886,9 +587,7 @@ public final class IoUringFile {
      * @return a future completing with the metadata
      */
     public Future<FileStat> stat() {
-        IoPromise<FileStat> p = new IoPromise<>(core);
-        statOp(p);
-        return p;
+        return ops.stat(ops.promise());
     }
 
     /**
@@ -898,26 +597,8 @@ public final class IoUringFile {
      * @return {@code promise}
      */
     public Future<FileStat> stat(Promise<FileStat> promise) {
-        statOp(user(promise));
-        return promise;
+        return ops.stat(Target.user(promise)).promise();
     }
-
-    private void statOp(Target target) {
-        OpSlot op = claim(target);
-        if (op != null) {
-            op.kind = OpKind.STATX;
-            op.addr = EMPTY_PATH.address();
-            op.arg = Linux.AT_EMPTY_PATH;
-            if (op.fixedFile) {
-                // statx takes a directory descriptor, never a registered slot.
-                op.fixedFile = false;
-                op.fd = fd;
-            }
-            core.submit(op);
-        }
-    }
-
-    private static final MemorySegment EMPTY_PATH = Arena.global().allocateFrom("");
 
     /**
      * Sends a {@code uring_cmd} to the driver behind this descriptor (NVMe passthrough, socket commands).
@@ -936,9 +617,7 @@ public final class IoUringFile {
      * @return a future completing with the driver's result
      */
     public Future<UringCmdResult> uringCmd(int cmdOp, ByteBuf data, boolean dataIn, UringCmdWriter writer) {
-        IoPromise<UringCmdResult> p = new IoPromise<>(core);
-        uringCmdOp(cmdOp, data, dataIn, writer, p);
-        return p;
+        return ops.uringCmd(cmdOp, data, dataIn, writer, ops.promise());
     }
 
     /**
@@ -953,8 +632,7 @@ public final class IoUringFile {
      */
     public Future<UringCmdResult> uringCmd(int cmdOp, ByteBuf data, boolean dataIn, UringCmdWriter writer,
                                            Promise<UringCmdResult> promise) {
-        uringCmdOp(cmdOp, data, dataIn, writer, user(promise));
-        return promise;
+        return ops.uringCmd(cmdOp, data, dataIn, writer, Target.user(promise)).promise();
     }
 
     /**
@@ -974,9 +652,7 @@ public final class IoUringFile {
      *         buffers, an empty or released one, or more than 1024 regions
      */
     public Future<UringCmdResult> uringCmdVectored(int cmdOp, ByteBuf[] data, boolean dataIn, UringCmdWriter writer) {
-        IoPromise<UringCmdResult> p = new IoPromise<>(core);
-        uringCmdVectoredOp(cmdOp, data, dataIn, writer, p);
-        return p;
+        return ops.uringCmdVectored(cmdOp, data, dataIn, writer, ops.promise());
     }
 
     /**
@@ -991,244 +667,7 @@ public final class IoUringFile {
      */
     public Future<UringCmdResult> uringCmdVectored(int cmdOp, ByteBuf[] data, boolean dataIn, UringCmdWriter writer,
                                                    Promise<UringCmdResult> promise) {
-        uringCmdVectoredOp(cmdOp, data, dataIn, writer, user(promise));
-        return promise;
-    }
-
-    private void uringCmdOp(int cmdOp, ByteBuf data, boolean dataIn, UringCmdWriter writer, Target target) {
-        Objects.requireNonNull(writer, "writer");
-        RuntimeException bad = core.lacks(EngineFeature.URING_CMD) ? core.refusal(EngineFeature.URING_CMD)
-                : data != null ? ByteBufs.retain(data) : null;
-        if (bad != null) {
-            target.refuse(bad);
-            return;
-        }
-        // From here on data, when given, is retained for the op: every refusal gives it back.
-        long address = 0;
-        int length = 0;
-        FixedBuffer registered = null;
-        if (data != null) {
-            try {
-                bad = dataIn ? ByteBufs.checkReadInto(data) : ByteBufs.checkWriteFrom(data);
-                length = length(data, dataIn);
-                if (bad == null && data.nioBufferCount() == 1) {
-                    address = ByteBufs.address(data, start(data, dataIn));
-                } else if (bad == null) {
-                    // A composite whose used bytes may still lie in one of its components.
-                    ByteBuffer[] regions = data.nioBuffers(start(data, dataIn), length);
-                    if (regions.length == 1) {
-                        address = MemorySegment.ofBuffer(regions[0]).address();
-                    } else {
-                        bad = new IllegalArgumentException("uring_cmd data must be one memory region (use"
-                                + " uringCmdVectored for several): " + regions.length + " regions in " + data);
-                    }
-                }
-                FixedBufferPool pool = core.fixedBuffersOrNull();
-                registered = bad == null && pool != null ? pool.registeredBufferOf(data) : null;
-            } catch (RuntimeException e) {
-                bad = e;
-            }
-            if (bad != null) {
-                data.release();
-                target.refuse(bad);
-                return;
-            }
-        }
-        OpSlot op = claim(target, data, null);
-        if (op == null) {
-            return;
-        }
-        if (registered != null) {
-            op.cmdFlags = Linux.IORING_URING_CMD_FIXED;
-            op.bufIndex = registered.index();
-        }
-        Throwable failed = writeCommand(op, cmdOp, writer, address, length);
-        if (failed != null) {
-            giveBack(op, data, null, target, failed);
-            return;
-        }
-        op.buf = data;
-        core.submit(op);
-    }
-
-    private void uringCmdVectoredOp(int cmdOp, ByteBuf[] data, boolean dataIn, UringCmdWriter writer,
-                                    Target target) {
-        Objects.requireNonNull(writer, "writer");
-        if (core.lacks(EngineFeature.URING_CMD)) {
-            Objects.requireNonNull(data, "data");
-            target.refuse(core.refusal(EngineFeature.URING_CMD));
-            return;
-        }
-        ByteBuf[] bufs = retainedCopy(data, "data", target);
-        if (bufs == null) {
-            return;
-        }
-        RuntimeException bad;
-        ByteBuffer[][] split = null;
-        int regions = 0;
-        try {
-            bad = checkEach(bufs, dataIn);
-            split = bad == null ? split(bufs, dataIn) : null;
-            regions = bad == null ? regionCount(bufs, split) : 0;
-            if (bad == null) {
-                bad = checkRegionCount(regions);
-            }
-            if (bad == null) {
-                bad = iovecs(bufs, split, dataIn, 0, false, null);    // every address looked up before the claim
-            }
-        } catch (RuntimeException e) {
-            bad = e;
-        }
-        if (bad != null) {
-            ByteBufs.release(null, bufs);
-            target.refuse(bad);
-            return;
-        }
-        // The command image takes the scratch's first 80 bytes; a short iovec array fits after it.
-        long room = OpTable.SCRATCH_BYTES - Sqe.URING_CMD_BYTES;
-        long bytes = (long) regions * Iovec.BYTES;
-        MemorySegment memory = bytes <= room ? null : Arena.ofAuto().allocate(bytes, 8);
-        OpSlot op = claim(target, null, bufs);
-        if (op == null) {
-            return;
-        }
-        MemorySegment iovecs = memory != null ? memory : op.scratch.asSlice(Sqe.URING_CMD_BYTES, room);
-        iovecs(bufs, split, dataIn, 0, false, iovecs);
-        Throwable failed = writeCommand(op, cmdOp, writer, iovecs.address(), regions);
-        if (failed != null) {
-            giveBack(op, null, bufs, target, failed);
-            return;
-        }
-        op.memory = memory;
-        op.bufs = bufs;
-        core.submit(op);
-    }
-
-    /** The most iovecs one command takes ({@code UIO_MAXIOV}). */
-    private static final int MAX_IOVECS = 1024;
-
-    /**
-     * Our own copy of the caller's buffer array (the caller's may change under us, and what we retain is what we
-     * release), each buffer retained for the op; or null, with the target refused and nothing retained, for no
-     * buffers or a released one. A null array or element throws at once.
-     */
-    private static ByteBuf[] retainedCopy(ByteBuf[] buffers, String name, Target target) {
-        ByteBuf[] bufs = Objects.requireNonNull(buffers, name).clone();
-        for (int i = 0; i < bufs.length; i++) {
-            Objects.requireNonNull(bufs[i], name + "[" + i + "]");
-        }
-        RuntimeException bad = bufs.length == 0 ? new IllegalArgumentException("no buffers") : ByteBufs.retainAll(bufs);
-        if (bad != null) {
-            target.refuse(bad);
-            return null;
-        }
-        return bufs;
-    }
-
-    /** Why one of {@code bufs} (retained) cannot be read into ({@code into}) or written from, or null. */
-    private static RuntimeException checkEach(ByteBuf[] bufs, boolean into) {
-        for (ByteBuf b : bufs) {
-            RuntimeException bad = into ? ByteBufs.checkReadInto(b) : ByteBufs.checkWriteFrom(b);
-            if (bad != null) {
-                return bad;
-            }
-        }
-        return null;
-    }
-
-    /** Where the op's bytes of {@code buf} start: its writer index for a read into it, else its reader index. */
-    private static int start(ByteBuf buf, boolean into) {
-        return into ? buf.writerIndex() : buf.readerIndex();
-    }
-
-    /** How many of {@code buf}'s bytes the op uses: its writable bytes for a read into it, else its readable ones. */
-    private static int length(ByteBuf buf, boolean into) {
-        return into ? buf.writableBytes() : buf.readableBytes();
-    }
-
-    /**
-     * The memory regions of the bytes the op uses, for each buffer that has several (a {@code CompositeByteBuf}:
-     * only the components those bytes cover); null where a buffer is one region, and null throughout when all are.
-     */
-    private static ByteBuffer[][] split(ByteBuf[] bufs, boolean into) {
-        ByteBuffer[][] split = null;
-        for (int i = 0; i < bufs.length; i++) {
-            ByteBuf b = bufs[i];
-            if (b.nioBufferCount() != 1) {
-                if (split == null) {
-                    split = new ByteBuffer[bufs.length][];
-                }
-                split[i] = b.nioBuffers(start(b, into), length(b, into));
-            }
-        }
-        return split;
-    }
-
-    /** The iovecs the op needs: one per region of {@link #split}, one per unsplit buffer. */
-    private static int regionCount(ByteBuf[] bufs, ByteBuffer[][] split) {
-        int regions = 0;
-        for (int i = 0; i < bufs.length; i++) {
-            regions += split == null || split[i] == null ? 1 : split[i].length;
-        }
-        return regions;
-    }
-
-    private static RuntimeException checkRegionCount(int regions) {
-        return regions > MAX_IOVECS ? new IllegalArgumentException("the op's bytes lie in " + regions
-                + " memory regions, more than the kernel takes in one op (" + MAX_IOVECS + ", UIO_MAXIOV); use fewer"
-                + " or larger buffers, or consolidate the CompositeByteBuf") : null;
-    }
-
-    /**
-     * Walks the regions of the bytes the op uses, in order (from file {@code offset} on): writes one iovec each
-     * into {@code array} when it is not null, and with {@code align} checks each against O_DIRECT's rules.
-     *
-     * @return why a region is misaligned, or null
-     */
-    private RuntimeException iovecs(ByteBuf[] bufs, ByteBuffer[][] split, boolean into, long offset, boolean align,
-                                    MemorySegment array) {
-        int n = 0;
-        long at = offset;
-        for (int i = 0; i < bufs.length; i++) {
-            ByteBuf b = bufs[i];
-            ByteBuffer[] regions = split == null ? null : split[i];
-            int count = regions == null ? 1 : regions.length;
-            for (int j = 0; j < count; j++) {
-                long address = regions == null ? ByteBufs.address(b, start(b, into))
-                        : MemorySegment.ofBuffer(regions[j]).address();
-                int length = regions == null ? length(b, into) : regions[j].remaining();
-                RuntimeException misaligned = align ? ByteBufs.checkDirectAlignment(this, address, length, at) : null;
-                if (misaligned != null) {
-                    return misaligned;
-                }
-                if (array != null) {
-                    Iovec.set(array, n++, address, length);
-                }
-                at += length;
-            }
-        }
-        return null;
-    }
-
-    /** Runs {@code writer} over the op's zeroed command image; what it threw, or null. */
-    private static Throwable writeCommand(OpSlot op, int cmdOp, UringCmdWriter writer, long address, int length) {
-        MemorySegment command = op.scratch.asSlice(0, Sqe.URING_CMD_BYTES);
-        command.fill((byte) 0);
-        try {
-            writer.write(command, address, length);
-        } catch (RuntimeException | Error e) {
-            return e;
-        }
-        op.kind = OpKind.URING_CMD;
-        op.cmdOp = cmdOp;
-        return null;
-    }
-
-    /** Gives back an op refused after its claim: its slot and file reference, then its retained buffers; fails the target. */
-    private void giveBack(OpSlot op, ByteBuf buf, ByteBuf[] bufs, Target target, Throwable cause) {
-        core.abandon(op);
-        ByteBufs.release(buf, bufs);
-        target.refuse(cause);
+        return ops.uringCmdVectored(cmdOp, data, dataIn, writer, Target.user(promise)).promise();
     }
 
     // ---- close ----
@@ -1240,136 +679,16 @@ public final class IoUringFile {
      * @return a future completing once the descriptor is closed; every call returns the same one
      */
     public Future<Void> close() {
-        FileLife l = life;
-        if (l.closed == null) {
-            synchronized (l) {
-                if (l.closed == null) {
-                    l.closed = new IoPromise<>(core);
-                    l.closed();
-                    int before = l.refs.getAndUpdate(r -> r < 0 ? r : (r - 1) | CLOSING);
-                    if (before == 1) {
-                        finishClose();
-                    }
-                }
-            }
-        }
-        return l.closed;
+        return file.close();
     }
 
-    /**
-     * Takes a reference for an op; false once closing. On the loop thread ({@code onLoop}) the op takes a share
-     * of one reference that all the loop's own ops hold together: a plain count instead of two atomics per op
-     * (2% of a page-cache read's loop time on Netty's loop). A share never leaves the loop thread: an op handed
-     * over trades it for a reference of its own first ({@link #shareToReference}).
-     *
-     * @return whether the op holds a reference (of its own, or a share when {@code onLoop})
-     */
-    boolean acquireOp(boolean onLoop) {
-        if (onLoop && life.loopShares > 0) {
-            // The shares' reference keeps the descriptor open; a close that began refuses new ops as the CAS does.
-            if (life.refs.get() < 0) {
-                return false;
-            }
-            life.loopShares++;
-            return true;
-        }
-        AtomicInteger refs = life.refs;
-        for (;;) {
-            int r = refs.get();
-            if (r < 0) {
-                return false;
-            }
-            if (refs.compareAndSet(r, r + 1)) {
-                if (onLoop) {
-                    life.loopShares = 1;
-                }
-                return true;
-            }
-        }
-    }
-
-    /** Gives back what {@link #acquireOp} took; the last reference of a closing file closes it. */
-    void releaseOp(boolean share) {
-        if (share && --life.loopShares > 0) {
-            return;
-        }
-        if (life.refs.decrementAndGet() == CLOSING) {
-            finishClose();
-        }
-    }
-
-    /** A loop-thread op leaves the loop thread's hands (handed over): its share becomes a reference of its own. */
-    void shareToReference() {
-        // The shares hold a reference until this returns, so the count cannot reach CLOSING meanwhile.
-        life.refs.getAndIncrement();
-        releaseOp(true);
-    }
-
-    private void finishClose() {
-        Promise<Void> done = life.closed;
-        Runnable close = () -> {
-            if (fixedSlot >= 0) {
-                core.unregisterFile(fixedSlot);
-            }
-            if (life.ownsFd) {
-                FileIoCore.closeQuietly(fd);
-            }
-            done.trySuccess(null);
-        };
-        if (fixedSlot < 0) {
-            close.run();
-        } else if (!core.runOnLoop(close)) {
-            // The loop and its ring are gone, and with them the registered slot.
-            if (life.ownsFd) {
-                FileIoCore.closeQuietly(fd);
-            }
-            done.trySuccess(null);
-        }
-    }
-
-    // ---- shared ----
-
-    private OpSlot claim(Target target) {
-        return claim(target, null, null);
-    }
-
-    /** {@link #claim(Target)} for an op holding retained buffers: a refusal releases them first. */
-    private OpSlot claim(Target target, ByteBuf buf, ByteBuf[] bufs) {
-        OpSlot op = core.claim(this, target, blocking, buf, bufs);
-        if (op != null) {
-            op.fixedFile = fixedSlot >= 0;
-            op.fd = fixedSlot >= 0 ? fixedSlot : fd;
-        }
-        return op;
-    }
-
-    private void submit(OpSlot op) {
-        if (op != null) {
-            core.submit(op);
-        }
-    }
-
-    private void submit(OpSlot op, IoCallback callback, long tag) {
-        if (op != null) {
-            op.callback = callback;
-            op.tag = tag;
-            core.submit(op);
-        }
-    }
-
-    private static Target user(Promise<?> promise) {
-        return new Target.User(Objects.requireNonNull(promise, "promise"));
-    }
-
-    /** Checks the callback before anything is claimed: a null one must not leave a slot behind. */
-    private static Target callbackTarget(IoCallback callback) {
-        Objects.requireNonNull(callback, "callback");
-        return Target.Callback.INSTANCE;
+    /** What builds this view's ops ({@link LinkedOps} chains them). */
+    OpBuilder ops() {
+        return ops;
     }
 
     @Override
     public String toString() {
-        return "IoUringFile[fd=" + fd + (fixedSlot >= 0 ? ", slot=" + fixedSlot : "") + (isDirect() ? ", O_DIRECT" : "")
-                + (isOpen() ? "" : ", closed") + "]";
+        return file.toString();
     }
 }

@@ -1,6 +1,5 @@
 package io.i2o2.file;
 
-import io.i2o2.uring.KernelTimespec;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Future;
 
@@ -48,7 +47,7 @@ public final class LinkedOps {
      * @return the byte count read, once the chain runs
      */
     public IntFuture read(IoUringFile file, ByteBuf dst, long offset) {
-        return add(file, target -> file.prepareRead(dst, offset, target));
+        return add(file, target -> file.ops().prepareRead(dst, offset, target));
     }
 
     /**
@@ -60,7 +59,7 @@ public final class LinkedOps {
      * @return the byte count written, once the chain runs
      */
     public IntFuture write(IoUringFile file, ByteBuf src, long offset) {
-        return add(file, target -> file.prepareWrite(src, offset, target));
+        return add(file, target -> file.ops().prepareWrite(src, offset, target));
     }
 
     /**
@@ -70,7 +69,7 @@ public final class LinkedOps {
      * @return the sync's result, once the chain runs
      */
     public IntFuture fsync(IoUringFile file) {
-        return add(file, target -> file.prepareSimple(OpKind.FSYNC, 0, 0, 0, 0, target));
+        return add(file, target -> file.ops().prepareSimple(OpKind.FSYNC, 0, 0, 0, 0, target));
     }
 
     /**
@@ -80,7 +79,7 @@ public final class LinkedOps {
      * @return the sync's result, once the chain runs
      */
     public IntFuture fdatasync(IoUringFile file) {
-        return add(file, target -> file.prepareSimple(OpKind.FDATASYNC, 0, 0, 0, 0, target));
+        return add(file, target -> file.ops().prepareSimple(OpKind.FDATASYNC, 0, 0, 0, 0, target));
     }
 
     /**
@@ -98,14 +97,8 @@ public final class LinkedOps {
             p.setFailure(new IllegalArgumentException(links.isEmpty() ? "timeoutPrevious needs a link before it"
                     : "delay must be >= 0: " + delay));
         }
-        links.add(new Link(p, target -> {
-            OpSlot op = core.claim(null, target, false);
-            if (op != null) {
-                op.kind = OpKind.LINK_TIMEOUT;
-                KernelTimespec.write(op.scratch, nanos);
-            }
-            return op;
-        }));
+        OpBuilder timers = core.api().ops();
+        links.add(new Link(p, target -> timers.prepareTimer(OpKind.LINK_TIMEOUT, delay, unit, target)));
         return p;
     }
 

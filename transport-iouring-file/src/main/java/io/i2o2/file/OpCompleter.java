@@ -3,7 +3,6 @@ package io.i2o2.file;
 import io.i2o2.uring.Errno;
 import io.i2o2.uring.KernelVersion;
 import io.netty.buffer.ByteBuf;
-import io.netty.util.concurrent.Promise;
 
 import java.util.concurrent.RejectedExecutionException;
 
@@ -27,7 +26,7 @@ final class OpCompleter {
     /** The CQE of the op in slot {@code index}, use {@code generation}. */
     void complete(int index, int generation, int res, long extra0, long extra1) {
         OpSlot op = table.slot(index);
-        if (op.generation != generation || op.state != OpSlot.IN_FLIGHT) {
+        if (op.generation != generation || !op.isInFlight()) {
             logger.log(System.Logger.Level.WARNING, core + ": CQE for slot " + index + " generation " + generation
                     + " matches no op in flight (res " + res + ")");
             return;
@@ -41,7 +40,7 @@ final class OpCompleter {
      */
     void completeShutDown(int index, int generation, int res, String why) {
         OpSlot op = table.slot(index);
-        if (op.generation != generation || op.state != OpSlot.IN_FLIGHT) {
+        if (op.generation != generation || !op.isInFlight()) {
             complete(index, generation, res, 0, 0);   // logs the stray CQE
             return;
         }
@@ -71,7 +70,7 @@ final class OpCompleter {
                 ok = false;
                 failure = t;
             }
-        } else if (!(target instanceof Target.Callback)) {
+        } else if (target.takesException()) {
             failure = error(op, res);
             if (shutDown != null) {
                 failure = new RejectedExecutionException(shutDown, failure);
@@ -150,37 +149,14 @@ final class OpCompleter {
         }
     }
 
-    @SuppressWarnings("unchecked")
+    /** Hands the outcome to the op's target, which knows how to take it (promise, caller's promise, callback). */
     private void deliver(OpKind kind, Target target, IoCallback callback, long tag, boolean ok, int res, Object value,
                          Throwable failure) {
         table.counters.ended(ok, res == -Errno.ECANCELED);
-        switch (target) {
-            case IoPromise<?> p -> {
-                if (!ok) {
-                    p.tryFailure(failure);
-                } else if (!p.succeed(res, value)) {
-                    closeOrphan(value);
-                }
-            }
-            case Target.Callback c -> {
-                try {
-                    callback.onComplete(res, tag);
-                } catch (Throwable t) {
-                    logger.log(System.Logger.Level.WARNING, core + ": an IoCallback threw", t);
-                }
-            }
-            case Target.User u -> {
-                Promise<Object> promise = (Promise<Object>) u.promise();
-                if (!ok) {
-                    promise.tryFailure(failure);
-                } else if (!promise.trySuccess(switch (kind.result()) {
-                    case INT -> res;
-                    case VOID -> null;
-                    case VALUE -> value;
-                })) {
-                    closeOrphan(value);
-                }
-            }
+        if (!ok) {
+            target.deliverFailure(res, failure, callback, tag);
+        } else if (!target.deliverSuccess(kind.result(), res, value, callback, tag)) {
+            closeOrphan(value);
         }
     }
 

@@ -83,14 +83,14 @@ enum OpKind {
     SYNC_FILE_RANGE("sync_file_range", Result.INT, true, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
-            sqe.prepSyncFileRange(op.fd, op.len, op.offset, op.arg);
+            sqe.prepSyncFileRange(op.fd, op.len, op.offset, op.syncFlags());
         }
     },
     /** {@code arg}: mode, {@code addr2}: length. */
     FALLOCATE("fallocate", Result.INT, true, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
-            sqe.prepFallocate(op.fd, op.arg, op.offset, op.addr2);
+            sqe.prepFallocate(op.fd, op.fallocateMode(), op.offset, op.fallocateLength());
         }
     },
     /** {@code offset}: the new length. */
@@ -104,38 +104,38 @@ enum OpKind {
     FADVISE("fadvise", Result.INT, true, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
-            sqe.prepFadvise(op.fd, op.offset, op.len, op.arg);
+            sqe.prepFadvise(op.fd, op.offset, op.len, op.advice());
         }
     },
     /** {@code addr}, {@code len}: the range, {@code arg}: advice. */
     MADVISE("madvise", Result.INT, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
-            sqe.prepMadvise(op.addr, op.len, op.arg);
+            sqe.prepMadvise(op.addr, op.len, op.advice());
         }
     },
     /** {@code addr}: path, {@code arg}: flags, {@code arg2}: mode; result: an {@link IoUringFile}. */
     OPENAT("openat", Result.VALUE, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
-            sqe.prepOpenat(Linux.AT_FDCWD, op.addr, op.arg, op.arg2);
+            sqe.prepOpenat(Linux.AT_FDCWD, op.addr, op.openFlags(), op.openMode());
         }
 
         @Override
         Object onSuccess(FileIoCore core, OpSlot op, int res, long x0, long x1) {
-            return core.adoptOpened(res, op.arg, false, op.opening);
+            return core.adoptOpened(res, op.openFlags(), false, op.opening);
         }
     },
     /** {@link #OPENAT}, then the new file goes into one of the loop's registered-file slots. */
     OPENAT_REGISTERED("openat", Result.VALUE, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
-            sqe.prepOpenat(Linux.AT_FDCWD, op.addr, op.arg, op.arg2);
+            sqe.prepOpenat(Linux.AT_FDCWD, op.addr, op.openFlags(), op.openMode());
         }
 
         @Override
         Object onSuccess(FileIoCore core, OpSlot op, int res, long x0, long x1) {
-            return core.adoptOpened(res, op.arg, true, op.opening);
+            return core.adoptOpened(res, op.openFlags(), true, op.opening);
         }
     },
     CLOSE("close", Result.VOID, false, Moves.NOTHING) {
@@ -148,7 +148,7 @@ enum OpKind {
     STATX("statx", Result.VALUE, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
-            sqe.prepStatx(op.fd, op.addr, op.arg, Statx.MASK_ALL, op.scratch.address());
+            sqe.prepStatx(op.fd, op.addr, op.pathFlags(), Statx.MASK_ALL, op.scratch.address());
         }
 
         @Override
@@ -160,21 +160,21 @@ enum OpKind {
     UNLINKAT("unlinkat", Result.INT, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
-            sqe.prepUnlinkat(Linux.AT_FDCWD, op.addr, op.arg);
+            sqe.prepUnlinkat(Linux.AT_FDCWD, op.addr, op.pathFlags());
         }
     },
     /** {@code addr}: old path, {@code addr2}: new path, {@code arg}: flags. */
     RENAMEAT("renameat", Result.INT, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
-            sqe.prepRenameat(Linux.AT_FDCWD, op.addr, Linux.AT_FDCWD, op.addr2, op.arg);
+            sqe.prepRenameat(Linux.AT_FDCWD, op.addr, Linux.AT_FDCWD, op.newPath(), op.pathFlags());
         }
     },
     /** {@code addr}: path, {@code arg}: mode. */
     MKDIRAT("mkdirat", Result.INT, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
-            sqe.prepMkdirat(Linux.AT_FDCWD, op.addr, op.arg);
+            sqe.prepMkdirat(Linux.AT_FDCWD, op.addr, op.mkdirMode());
         }
     },
     /** A timer: the timespec is in the scratch; expiry ({@code -ETIME}) is success. */
@@ -234,11 +234,29 @@ enum OpKind {
     /** What a promise for this op completes with. */
     enum Result {
         /** The {@code int} result itself ({@code Future<Integer>}). */
-        INT,
+        INT {
+            @Override
+            Object of(int res, Object value) {
+                return res;
+            }
+        },
         /** Nothing ({@code Future<Void>}). */
-        VOID,
+        VOID {
+            @Override
+            Object of(int res, Object value) {
+                return null;
+            }
+        },
         /** The object {@link #onSuccess} returns. */
-        VALUE
+        VALUE {
+            @Override
+            Object of(int res, Object value) {
+                return value;
+            }
+        };
+
+        /** What a promise of this result completes with, given the op's {@code res} and {@link #onSuccess}'s value. */
+        abstract Object of(int res, Object value);
     }
 
     /** Which JFR event ({@link FileEvents}) an op of this kind records. */

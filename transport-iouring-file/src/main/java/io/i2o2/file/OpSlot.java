@@ -1,5 +1,7 @@
 package io.i2o2.file;
 
+import io.i2o2.uring.Linux;
+import io.i2o2.uring.UserData;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCounted;
 
@@ -13,26 +15,31 @@ import java.lang.invoke.VarHandle;
  *
  * <p>The submitting thread fills the fields after {@link OpTable#claim}; they reach the loop through the
  * table's queue (release/acquire), and from then on only the loop touches them. The SQE-shaped fields
- * ({@code fd} to {@code cmdOp}) mean what {@link OpKind#encode} of this op's kind says they mean.
+ * ({@code fd} to {@code cmdOp}) mean what {@link OpKind#encode} of this op's kind says they mean; the
+ * arguments whose meaning differs per kind are filled by one method per kind of op ({@link #transfer},
+ * {@link #openat}, ...) and read through names that say what they are.
  *
  * <p>Where the result goes is {@link #target}; what the op keeps alive is any of {@link #buf},
  * {@link #bufs}, {@link #guard}, {@link #closeable} and {@link #memory}, each set once, at claim.
  */
 final class OpSlot {
     /** Not in use: on the free list. */
-    static final byte FREE = 0;
+    private static final byte FREE = 0;
     /** Claimed by a submitting thread, being filled. */
-    static final byte CLAIMED = 1;
+    private static final byte CLAIMED = 1;
     /** Handed to the loop, not yet written into an SQE. */
-    static final byte QUEUED = 2;
+    private static final byte QUEUED = 2;
     /** In an SQE the kernel may be working on: only its CQE frees the slot. */
-    static final byte IN_FLIGHT = 3;
+    private static final byte IN_FLIGHT = 3;
 
     /** This slot's index in the table; part of the op's {@code user_data}. */
     final int index;
     /** Native memory owned by this slot (iovecs, timespec, statx, command image), valid until the CQE. */
     final MemorySegment scratch;
-    /** Bumped each time the slot is reused; part of {@code user_data}, so a stale CQE never hits a new op. */
+    /**
+     * Bumped each time the slot is reused ({@link #recycle}); part of {@code user_data}, so a stale CQE never
+     * hits a new op.
+     */
     int generation;
     /**
      * Whether this generation's op may still enter the ring: {@code generation << 2} plus {@link #GATE_OPEN},
@@ -43,23 +50,27 @@ final class OpSlot {
      */
     @SuppressWarnings("unused")     // through GATE
     private volatile int gate;
-    byte state;
+    /** Where the op is in its life, {@link #FREE} to {@link #IN_FLIGHT}: changed only by the methods below. */
+    private byte state;
     /** Whether the op went to the polled ring of an IOPOLL loop (its CQE comes from there). */
     boolean polled;
 
     OpKind kind;
     /** The file this op works on, or null; holds one of the file's op references until completion. */
-    IoUringFile file;
-    /** Whether {@link #file}'s reference is a loop-thread share ({@link IoUringFile#acquireOp}), not its own. */
+    OpenFile file;
+    /** Whether {@link #file}'s reference is a loop-thread share ({@link OpenFile#acquireOp}), not its own. */
     boolean fileShare;
     int fd;
     boolean fixedFile;
     long addr;
     int len;
     long offset;
-    int arg;
-    int arg2;
-    long addr2;
+    /** An int argument, meaning per kind: read it through its name ({@link #openFlags()}, {@link #advice()}, ...). */
+    private int arg;
+    /** A second int argument: an open's creation mode ({@link #openMode()}). */
+    private int arg2;
+    /** A long argument: a rename's new path ({@link #newPath()}), a fallocate's length ({@link #fallocateLength()}). */
+    private long addr2;
     int bufIndex;
     int cmdOp;
     /** A {@code uring_cmd}'s {@code uring_cmd_flags} ({@code IORING_URING_CMD_FIXED}: data in {@link #bufIndex}). */
@@ -106,7 +117,7 @@ final class OpSlot {
     }
 
     /** Opens the gate for the slot's current generation. When the slot is reused, before anyone claims it. */
-    void openGate() {
+    private void openGate() {
         GATE.setRelease(this, generation << 2 | GATE_OPEN);
     }
 
@@ -136,6 +147,166 @@ final class OpSlot {
      */
     boolean gateOpen(int generation) {
         return (int) GATE.getVolatile(this) == (generation << 2 | GATE_OPEN);
+    }
+
+    // ---- the op's life: every change of state ----
+
+    /** A submitting thread took the slot from the free list ({@link OpTable#claim}). */
+    void claimed() {
+        state = CLAIMED;
+    }
+
+    /** The op waits for the loop to write it into an SQE: queued on the loop thread, or handed over. */
+    void queued() {
+        state = QUEUED;
+    }
+
+    /** The op is in an SQE the kernel may be working on: from now on only its CQE frees the slot. Loop thread. */
+    void inFlight() {
+        state = IN_FLIGHT;
+    }
+
+    /** Whether the op is in an SQE whose CQE has not been handled. */
+    boolean isInFlight() {
+        return state == IN_FLIGHT;
+    }
+
+    /**
+     * Makes the slot free for its next op: cleared ({@link #clear}), the next generation, its gate open. Before
+     * the slot goes back to a free list.
+     *
+     * @return whether the op was in flight (its table counts one fewer)
+     */
+    boolean recycle() {
+        boolean wasInFlight = state == IN_FLIGHT;
+        clear();
+        generation = UserData.nextGeneration(generation);
+        openGate();
+        state = FREE;
+        return wasInFlight;
+    }
+
+    // ---- filling the op, one method per kind of op (submitting thread, after the claim) ----
+
+    /** A read or write of one buffer's {@code len} bytes at {@code addr}, file {@code offset}; the buffer is retained. */
+    void transfer(OpKind kind, ByteBuf buf, long addr, int len, long offset) {
+        this.kind = kind;
+        this.buf = buf;
+        this.addr = addr;
+        this.len = len;
+        this.offset = offset;
+    }
+
+    /**
+     * A vectored read or write: {@code count} iovecs in {@code iovecs} (the scratch, or {@code memory} when they
+     * do not fit); the retained buffers are {@code one}, or {@code several}.
+     */
+    void vectored(OpKind kind, ByteBuf one, ByteBuf[] several, MemorySegment iovecs, MemorySegment memory, int count,
+                  long offset) {
+        this.kind = kind;
+        this.buf = one;
+        this.bufs = several;
+        this.memory = memory;
+        this.addr = iovecs.address();
+        this.len = count;
+        this.offset = offset;
+    }
+
+    /**
+     * An op on a range of the file without buffers: {@code arg} is a sync_file_range's flags, a fallocate's mode
+     * or an fadvise's advice; {@code length} a fallocate's length ({@code len} the others').
+     */
+    void range(OpKind kind, long offset, int len, int arg, long length) {
+        this.kind = kind;
+        this.offset = offset;
+        this.len = len;
+        this.arg = arg;
+        this.addr2 = length;
+    }
+
+    /** An {@code openat} of the path in {@code path} (kept reachable), for the file whose life {@code life} tracks. */
+    void openat(OpKind kind, MemorySegment path, int flags, int mode, FileLife life) {
+        this.kind = kind;
+        this.fd = Linux.AT_FDCWD;
+        this.memory = path;
+        this.addr = path.address();
+        this.arg = flags;
+        this.arg2 = mode;
+        this.opening = life;
+    }
+
+    /** A {@code statx} of descriptor {@code fd}, or of the path at {@code path} ({@code memory}, kept reachable). */
+    void statx(int fd, long path, int flags, MemorySegment memory) {
+        this.kind = OpKind.STATX;
+        this.fd = fd;
+        this.addr = path;
+        this.arg = flags;
+        this.memory = memory;
+    }
+
+    /** An unlink, mkdir or rename of the path(s) in {@code paths}: {@code newPath} a rename's second; {@code arg} flags or mode. */
+    void paths(OpKind kind, MemorySegment paths, long newPath, int arg) {
+        this.kind = kind;
+        this.fd = Linux.AT_FDCWD;
+        this.memory = paths;
+        this.addr = paths.address();
+        this.addr2 = newPath;
+        this.arg = arg;
+    }
+
+    /** An {@code madvise} of {@code len} bytes at {@code addr}. */
+    void madvise(long addr, int len, int advice) {
+        this.kind = OpKind.MADVISE;
+        this.addr = addr;
+        this.len = len;
+        this.arg = advice;
+    }
+
+    // ---- the arguments by name, as each kind reads them ----
+
+    /** An open's {@code O_*} flags. */
+    int openFlags() {
+        return arg;
+    }
+
+    /** An open's creation mode. */
+    int openMode() {
+        return arg2;
+    }
+
+    /** The {@code AT_*} or {@code RENAME_*} flags of a statx, unlink or rename. */
+    int pathFlags() {
+        return arg;
+    }
+
+    /** A mkdir's mode. */
+    int mkdirMode() {
+        return arg;
+    }
+
+    /** A rename's new path. */
+    long newPath() {
+        return addr2;
+    }
+
+    /** A sync_file_range's flags. */
+    int syncFlags() {
+        return arg;
+    }
+
+    /** A fallocate's mode. */
+    int fallocateMode() {
+        return arg;
+    }
+
+    /** A fallocate's length. */
+    long fallocateLength() {
+        return addr2;
+    }
+
+    /** An fadvise's or madvise's advice. */
+    int advice() {
+        return arg;
     }
 
     OpSlot(int index, MemorySegment scratch) {

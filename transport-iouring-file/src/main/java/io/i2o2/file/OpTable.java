@@ -76,7 +76,7 @@ final class OpTable {
             return null;
         }
         OpSlot s = slots[i];
-        s.state = OpSlot.CLAIMED;
+        s.claimed();
         return s;
     }
 
@@ -97,7 +97,7 @@ final class OpTable {
                 break;
             }
         }
-        s.state = OpSlot.QUEUED;
+        s.queued();
         if (!submitted.offer(s.index)) {
             // Cannot happen: the queue holds as many indexes as there are slots.
             throw new IllegalStateException("submission queue overflow at slot " + s.index);
@@ -106,7 +106,7 @@ final class OpTable {
 
     /** Marks a filled slot (a chain's head) as queued on the loop thread for the loop's next drain. Loop thread. */
     void markQueued(OpSlot s) {
-        s.state = OpSlot.QUEUED;
+        s.queued();
     }
 
     /** The next slot handed over by another thread, or null. Loop thread only: the queue's one consumer. */
@@ -132,13 +132,9 @@ final class OpTable {
     }
 
     private void release(OpSlot s) {
-        if (s.state == OpSlot.IN_FLIGHT) {
+        if (s.recycle()) {
             inFlight--;
         }
-        s.clear();
-        s.generation = UserData.nextGeneration(s.generation);
-        s.openGate();
-        s.state = OpSlot.FREE;
         boolean room = Thread.currentThread() == owner ? free.offerSingleProducer(s.index) : returned.offer(s.index);
         if (!room) {
             // Cannot happen: the free list holds as many indexes as there are slots.
@@ -206,7 +202,7 @@ final class OpTable {
 
     /** Marks an op as written into an SQE: from now on only its CQE frees it. Loop thread. */
     void markInFlight(OpSlot s) {
-        s.state = OpSlot.IN_FLIGHT;
+        s.inFlight();
         inFlight++;
         counters.submitted();
     }

@@ -277,7 +277,7 @@ final class RingIoHandler implements IoHandler, CompletionHandler, Engine {
                 int index = UserData.index(userData);
                 int generation = UserData.generation(userData);
                 OpSlot op = table.slot(index);
-                if (op.polled && op.generation == generation && op.state == OpSlot.IN_FLIGHT) {
+                if (op.polled && op.generation == generation && op.isInFlight()) {
                     sq.polledCompleted();
                 }
                 core.completed(index, generation, res, extra0, extra1);
