@@ -170,7 +170,7 @@ final class NettyRingHandle implements IoUringIoHandle, Sqe.Fields<IoUringIoOps>
         return p;
     }
 
-    // What Netty's loop cannot do, refused with UnsupportedOperationException (see IoUringFileIo), each naming
+    // What Netty's loop cannot do, refused with UnsupportedOperationException (see FileIo), each naming
     // the group to use instead.
 
     /** Why {@code readFixed} / {@code writeFixed} / {@code fixedBuffers()} are refused here. */

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Turns an operation call into a filled slot on its way to the loop: checks the arguments, takes the op's
  * references to its buffers, claims a slot (with the file's reference), fills the slot as its {@link OpKind}
- * reads it, and submits it. The public {@link IoUringFile} and {@link IoUringFileIo} are one line over it per
+ * reads it, and submits it. The public {@link IoUringFile} and {@link FileIo} are one line over it per
  * method; {@link LinkedOps} chains what its {@code prepare} methods return.
  *
  * <p>One per file view (its {@link OpenFile} and whether submissions wait for room) and one per loop for the

@@ -440,7 +440,7 @@ final class RingIoHandler implements IoHandler, CompletionHandler, Engine {
     @Override
     public IoRegistration register(IoHandle handle) {
         throw new UnsupportedOperationException(this + " runs file operations, not channels: register channels "
-                + "with a Netty transport's loop, and use IoUringFileIo.of(loop) there for files");
+                + "with a Netty transport's loop, and use FileIo.of(loop) there for files");
     }
 
     @Override

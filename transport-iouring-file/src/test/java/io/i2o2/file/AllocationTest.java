@@ -34,7 +34,7 @@ class AllocationTest {
     @TempDir
     Path dir;
     private IoUringFileEventLoopGroup group;
-    private IoUringFileIo loop;
+    private FileIo loop;
     private long loopThread;
 
     @BeforeEach
@@ -60,7 +60,7 @@ class AllocationTest {
 
         abstract void submit();
 
-        void round(IoUringFileIo loop) throws InterruptedException {
+        void round(FileIo loop) throws InterruptedException {
             left = OPS;
             done = new CountDownLatch(1);
             loop.executor().execute(this::submit);

@@ -29,11 +29,11 @@ class ConfigTest {
     Path dir;
 
     /** Runs a NOP and a file read on a one-loop group built from {@code config}, then shuts it down. */
-    IoUringFileIo exercise(Groups type, IoUringConfig config, java.util.function.Consumer<IoUringFileIo> check)
+    FileIo exercise(Groups type, IoUringConfig config, java.util.function.Consumer<FileIo> check)
             throws Exception {
         MultiThreadIoEventLoopGroup group = type.create(config);
         try {
-            IoUringFileIo loop = IoUringFileIo.of(group.next());
+            FileIo loop = FileIo.of(group.next());
             assertEquals(0, loop.nop().get(10, TimeUnit.SECONDS));
             Files.write(dir.resolve("c"), new byte[] {1, 2, 3, 4});
             IoUringFile file = loop.open(dir.resolve("c")).get(10, TimeUnit.SECONDS);
@@ -85,7 +85,7 @@ class ConfigTest {
     void ioPollRingsAreCreated() throws Exception {
         IoUringEventLoopGroup group = Groups.FILE.createOwn(IoUringConfig.builder().ioPoll(true).build());
         try {
-            IoUringFileIo loop = IoUringFileIo.of(group.next());
+            FileIo loop = FileIo.of(group.next());
             assertTrue(loop.ringFlags().contains("IOPOLL"));
             assertEquals(0, loop.nop().get(10, TimeUnit.SECONDS));
             // What the kernel cannot poll (opens, stats, syncs, timers) runs on the loop's plain companion ring,
@@ -109,7 +109,7 @@ class ConfigTest {
             if (!opening.isSuccess()) {
                 // tmpfs has O_DIRECT only since 6.6: the polled path cannot be tried on this file system.
                 assertEquals(io.i2o2.uring.Errno.EINVAL,
-                        assertInstanceOf(IoUringIOException.class, opening.cause()).errno());
+                        assertInstanceOf(FileIoException.class, opening.cause()).errno());
                 System.out.println("ioPollRingsAreCreated: no O_DIRECT on " + dir + ", polled read not tried");
                 assertEquals(0, loop.nop().get(10, TimeUnit.SECONDS));
                 return;
@@ -120,7 +120,7 @@ class ConfigTest {
             assertTrue(polled.await(10, TimeUnit.SECONDS), "a polled read completes");
             if (!polled.isSuccess()) {
                 assertEquals(io.i2o2.uring.Errno.EOPNOTSUPP,
-                        assertInstanceOf(IoUringIOException.class, polled.cause()).errno(), polled.cause().toString());
+                        assertInstanceOf(FileIoException.class, polled.cause()).errno(), polled.cause().toString());
             }
             aligned.release();
             FileOpsTest.await(direct.close());

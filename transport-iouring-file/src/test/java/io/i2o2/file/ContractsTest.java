@@ -51,13 +51,13 @@ class ContractsTest {
         }
     }
 
-    private IoUringFileIo io(Groups type) {
+    private FileIo io(Groups type) {
         group = type.create();
-        return IoUringFileIo.of(group.next());
+        return FileIo.of(group.next());
     }
 
     /** Blocks the loop's thread until the returned latch is counted down, so submissions queue up. */
-    private static CountDownLatch blockLoop(IoUringFileIo io) throws InterruptedException {
+    private static CountDownLatch blockLoop(FileIo io) throws InterruptedException {
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         io.executor().execute(() -> {
@@ -75,7 +75,7 @@ class ContractsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void cancelTrueMeansTheOpNeverHappens(Groups type) throws Exception {
-        IoUringFileIo io = io(type);
+        FileIo io = io(type);
         Path path = Files.write(dir.resolve("data"), new byte[4096]);
         IoUringFile file = await(io.open(path));
         ByteBuf buf = ALLOC.directBuffer(4096);
@@ -103,7 +103,7 @@ class ContractsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void aCancelOnTheLoopThreadIsTrueToWhatHappened(Groups type) throws Exception {
-        IoUringFileIo io = io(type);
+        FileIo io = io(type);
         Path path = Files.write(dir.resolve("data"), new byte[4096]);
         IoUringFile file = await(io.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
         ByteBuf buf = ALLOC.directBuffer(4096).writeBytes(new byte[4096]).setByte(0, 7);
@@ -129,7 +129,7 @@ class ContractsTest {
             if (write.isSuccess()) {
                 assertEquals(7, Files.readAllBytes(path)[0], "the write happened");
             } else {
-                IoUringIOException e = assertInstanceOf(IoUringIOException.class, write.cause());
+                FileIoException e = assertInstanceOf(FileIoException.class, write.cause());
                 assertEquals(Errno.ECANCELED, e.errno());
             }
         }
@@ -146,7 +146,7 @@ class ContractsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void aCancelRacingTheLoopIsTrueToWhatHappened(Groups type) throws Exception {
-        IoUringFileIo io = io(type);
+        FileIo io = io(type);
         Path path = Files.write(dir.resolve("data"), FileOpsTest.random(4096, 5));
         IoUringFile file = await(io.open(path));
         int n = 2000;
@@ -174,7 +174,7 @@ class ContractsTest {
                 if (reads[i].isSuccess()) {
                     assertEquals(4096, bufs[i].writerIndex(), "op " + i);
                 } else {
-                    IoUringIOException e = assertInstanceOf(IoUringIOException.class, reads[i].cause());
+                    FileIoException e = assertInstanceOf(FileIoException.class, reads[i].cause());
                     assertEquals(Errno.ECANCELED, e.errno(), "op " + i);
                 }
             }
@@ -188,7 +188,7 @@ class ContractsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void aPromiseYouPassedIsNeverAReasonToDropTheOp(Groups type) throws Exception {
-        IoUringFileIo io = io(type);
+        FileIo io = io(type);
         Path path = Files.write(dir.resolve("data"), FileOpsTest.random(4096, 3));
         IoUringFile file = await(io.open(path));
         ByteBuf buf = ALLOC.directBuffer(4096);
@@ -208,7 +208,7 @@ class ContractsTest {
     @MethodSource("io.i2o2.file.Groups#all")
     @SuppressWarnings("unchecked")
     void aCompletedValueNeverChanges(Groups type) throws Exception {
-        IoUringFileIo io = io(type);
+        FileIo io = io(type);
         Path path = Files.write(dir.resolve("data"), new byte[100]);
         IoUringFile file = await(io.open(path));
         ByteBuf buf = ALLOC.directBuffer(4096);
@@ -228,7 +228,7 @@ class ContractsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void everyListenerRunsOnceAlsoAfterShutdown(Groups type) throws Exception {
-        IoUringFileIo io = io(type);
+        FileIo io = io(type);
         IntFuture done = io.nop();
         await(done);
         Future<Void> timer = io.timeout(1, TimeUnit.HOURS);   // still pending when the loop shuts down
@@ -257,7 +257,7 @@ class ContractsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void aRefusalGivesBackEverythingItTook(Groups type) throws Exception {
-        IoUringFileIo io = io(type);
+        FileIo io = io(type);
         Path path = Files.write(dir.resolve("data"), new byte[8192]);
         IoUringFile file = await(io.open(path));
 
@@ -297,7 +297,7 @@ class ContractsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void pathsOfOtherFileSystemsAreRefused(Groups type) throws Exception {
-        IoUringFileIo io = io(type);
+        FileIo io = io(type);
         Path zip = dir.resolve("archive.zip");
         try (FileSystem zipfs = FileSystems.newFileSystem(URI.create("jar:" + zip.toUri()), Map.of("create", "true"))) {
             Path inside = zipfs.getPath("/etc/passwd");
@@ -313,7 +313,7 @@ class ContractsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void waitersWakeOnceDoneAlsoManyVirtualThreadsAndTwoOnOnePromise(Groups type) throws Exception {
-        IoUringFileIo io = io(type);
+        FileIo io = io(type);
         AtomicInteger done = new AtomicInteger();
         try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             for (int t = 0; t < 200; t++) {
@@ -349,7 +349,7 @@ class ContractsTest {
         assertTrue(hour.await(10, TimeUnit.SECONDS), "the kernel cancelled the timer");
     }
 
-    private static void awaitNoPendingOps(IoUringFileIo io) throws InterruptedException {
+    private static void awaitNoPendingOps(FileIo io) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (io.pendingOps() != 0 && System.nanoTime() < deadline) {
             Thread.sleep(1);

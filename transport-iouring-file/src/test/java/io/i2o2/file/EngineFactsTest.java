@@ -18,7 +18,7 @@ class EngineFactsTest {
     void theFactsSayWhichEngineRunsAndWhatItLacks(Groups type) throws Exception {
         MultiThreadIoEventLoopGroup group = type.create(IoUringConfig.builder().build());
         try {
-            IoUringFileIo io = IoUringFileIo.of(group.next());
+            FileIo io = FileIo.of(group.next());
             FileOpsTest.await(io.nop());                        // the loop runs: its wake-up mechanism is known
             EngineTraits facts = io.core().traits();
             IoEngine expected = switch (type) {

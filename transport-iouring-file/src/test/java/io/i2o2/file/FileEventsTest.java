@@ -27,7 +27,7 @@ class FileEventsTest {
     void readsWritesAndSyncsAreRecordedWhenEnabled() throws Exception {
         IoUringFileEventLoopGroup group = new IoUringFileEventLoopGroup(1);
         try {
-            IoUringFileIo io = group.nextFileIo();
+            FileIo io = group.nextFileIo();
             Path path = dir.resolve("data");
             IoUringFile file = await(io.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE));

@@ -21,7 +21,7 @@ class FileLeakTest {
     void anUnclosedFileIsReportedAClosedOneIsNot() throws Exception {
         IoUringFileEventLoopGroup group = new IoUringFileEventLoopGroup(1);
         try {
-            IoUringFileIo io = group.nextFileIo();
+            FileIo io = group.nextFileIo();
             Path path = Files.write(dir.resolve("data"), new byte[16]);
             LeakDetection.collect();
             openAndDrop(io, path);
@@ -45,7 +45,7 @@ class FileLeakTest {
         }
     }
 
-    private static void openAndDrop(IoUringFileIo io, Path path) throws Exception {
+    private static void openAndDrop(FileIo io, Path path) throws Exception {
         await(io.open(path));
     }
 }

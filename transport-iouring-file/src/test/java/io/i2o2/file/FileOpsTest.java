@@ -79,15 +79,15 @@ class FileOpsTest {
         return out;
     }
 
-    IoUringFileIo loop(Groups type) {
+    FileIo loop(Groups type) {
         group = type.create();
-        return IoUringFileIo.of(group.next());
+        return FileIo.of(group.next());
     }
 
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void nopCompletesWithZero(Groups type) throws Exception {
-        IoUringFileIo loop = loop(type);
+        FileIo loop = loop(type);
         assertEquals(0, await(loop.nop()));
         assertEquals(type == Groups.PASSTHROUGH, loop.isPassthrough());
     }
@@ -95,7 +95,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void writeThenReadBackAdvancesIndexes(Groups type) throws Exception {
-        IoUringFileIo loop = loop(type);
+        FileIo loop = loop(type);
         byte[] data = random(10_000, 1);
         IoUringFile file = await(loop.open(dir.resolve("rw"), READ, WRITE, CREATE));
         ByteBuf src = ALLOC.directBuffer(data.length).writeBytes(data);
@@ -118,7 +118,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void readPastEndReturnsZeroAndShortReadsAreReported(Groups type) throws Exception {
-        IoUringFileIo loop = loop(type);
+        FileIo loop = loop(type);
         Files.write(dir.resolve("short"), random(100, 2));
         IoUringFile file = await(loop.open(dir.resolve("short")));
         ByteBuf dst = ALLOC.directBuffer(4096);
@@ -134,7 +134,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void vectoredReadAndWriteOverSeveralBuffersAndACompositeBuffer(Groups type) throws Exception {
-        IoUringFileIo loop = loop(type);
+        FileIo loop = loop(type);
         byte[] data = random(3 * 1000, 3);
         IoUringFile file = await(loop.open(dir.resolve("v"), READ, WRITE, CREATE));
         ByteBuf a = ALLOC.directBuffer().writeBytes(data, 0, 1000);
@@ -171,7 +171,7 @@ class FileOpsTest {
     @MethodSource("io.i2o2.file.Groups#both")
     void fixedBuffersAndRegisteredFiles(Groups type) throws Exception {
         group = type.createOwn(IoUringConfig.builder().fixedBuffers(4, 8192).fixedFileSlots(4).build());
-        IoUringFileIo loop = IoUringFileIo.of(group.next());
+        FileIo loop = FileIo.of(group.next());
         byte[] data = random(8192, 4);
         Files.write(dir.resolve("fixed"), data);
         IoUringFile file = await(loop.open(dir.resolve("fixed"), READ, WRITE, IoUringOpenOption.REGISTER));
@@ -198,7 +198,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void syncsAllocationAndAdvice(Groups type) throws Exception {
-        IoUringFileIo loop = loop(type);
+        FileIo loop = loop(type);
         IoUringFile file = await(loop.open(dir.resolve("s"), READ, WRITE, CREATE));
         assertEquals(0, await(file.fallocate(0, 0, 1 << 20)));
         assertEquals(1 << 20, Files.size(dir.resolve("s")));
@@ -221,7 +221,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void statOfFileAndPath(Groups type) throws Exception {
-        IoUringFileIo loop = loop(type);
+        FileIo loop = loop(type);
         Files.write(dir.resolve("st"), random(777, 5));
         FileStat byPath = await(loop.stat(dir.resolve("st")));
         assertEquals(777, byPath.size());
@@ -237,7 +237,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void directoryAndNameOperations(Groups type) throws Exception {
-        IoUringFileIo loop = loop(type);
+        FileIo loop = loop(type);
         Path sub = dir.resolve("sub");
         assertEquals(0, await(loop.createDirectory(sub, 0755)));
         assertTrue(Files.isDirectory(sub));
@@ -246,7 +246,7 @@ class FileOpsTest {
         assertEquals(0, await(loop.rename(sub.resolve("a"), sub.resolve("c"), 0)));
         assertTrue(Files.exists(sub.resolve("c")));
         Future<Integer> noReplace = loop.rename(sub.resolve("c"), sub.resolve("b"), Linux.RENAME_NOREPLACE).await();
-        IoUringIOException e = assertInstanceOf(IoUringIOException.class, noReplace.cause());
+        FileIoException e = assertInstanceOf(FileIoException.class, noReplace.cause());
         assertEquals(Errno.EEXIST, e.errno());
         assertTrue(e.getMessage().contains("path=" + sub.resolve("c")), e.getMessage());
         assertEquals(0, await(loop.delete(sub.resolve("b"))));
@@ -258,12 +258,12 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void errorsCarryErrnoOpFdAndOffset(Groups type) throws Exception {
-        IoUringFileIo loop = loop(type);
+        FileIo loop = loop(type);
         Files.write(dir.resolve("ro"), new byte[10]);
         IoUringFile file = await(loop.open(dir.resolve("ro")));
         ByteBuf src = ALLOC.directBuffer().writeBytes(new byte[] {1, 2, 3});
         Future<Integer> f = file.write(src, 5).await();
-        IoUringIOException e = assertInstanceOf(IoUringIOException.class, f.cause());
+        FileIoException e = assertInstanceOf(FileIoException.class, f.cause());
         assertEquals(Errno.EBADF, e.errno());
         assertEquals("EBADF", e.errnoName());
         assertEquals("write", e.op());
@@ -272,14 +272,14 @@ class FileOpsTest {
         assertEquals(1, src.refCnt(), "a failed op releases its buffer too");
         src.release();
         Future<IoUringFile> missing = loop.open(dir.resolve("missing")).await();
-        assertEquals(Errno.ENOENT, assertInstanceOf(IoUringIOException.class, missing.cause()).errno());
+        assertEquals(Errno.ENOENT, assertInstanceOf(FileIoException.class, missing.cause()).errno());
         await(file.close());
     }
 
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void timeoutAndMadvise(Groups type) throws Exception {
-        IoUringFileIo loop = loop(type);
+        FileIo loop = loop(type);
         long start = System.nanoTime();
         assertNull(await(loop.timeout(50, TimeUnit.MILLISECONDS)));
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(45));
@@ -298,7 +298,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
     void linkedWriteThenSyncAndABrokenLinkCancelsTheRest(Groups type) throws Exception {
-        IoUringFileIo loop = loop(type);
+        FileIo loop = loop(type);
         IoUringFile file = await(loop.open(dir.resolve("chain"), READ, WRITE, CREATE));
         ByteBuf rec = ALLOC.directBuffer().writeBytes("record".getBytes(StandardCharsets.US_ASCII));
         LinkedOps chain = loop.link();
@@ -317,8 +317,8 @@ class FileOpsTest {
         IntFuture bad = failing.write(ro, again, 0);
         IntFuture skipped = failing.fsync(ro);
         failing.submit();
-        assertEquals(Errno.EBADF, assertInstanceOf(IoUringIOException.class, bad.await().cause()).errno());
-        assertEquals(Errno.ECANCELED, assertInstanceOf(IoUringIOException.class, skipped.await().cause()).errno());
+        assertEquals(Errno.EBADF, assertInstanceOf(FileIoException.class, bad.await().cause()).errno());
+        assertEquals(Errno.ECANCELED, assertInstanceOf(FileIoException.class, skipped.await().cause()).errno());
         assertEquals(1, again.refCnt());
         again.release();
 
@@ -348,7 +348,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void rawSqeWithGuardReleasedAtCompletion(Groups type) throws Exception {
-        IoUringFileIo loop = loop(type);
+        FileIo loop = loop(type);
         ByteBuf guard = ALLOC.directBuffer(8);
         assertEquals(0, await(loop.submitRaw(sqe -> sqe.prepNop(), guard)));
         assertEquals(0, guard.refCnt(), "the guard handed over is released when the CQE arrives");
@@ -362,7 +362,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void aFillerThatSubmitsLeavesItsOwnEntryWhole(Groups type) throws Exception {
-        IoUringFileIo loop = loop(type);
+        FileIo loop = loop(type);
         IoUringFile file = await(loop.open(Files.write(dir.resolve("f"), random(4096, 8))));
         ByteBuf into = ALLOC.directBuffer(4096);
         CompletableFuture<IntFuture> inner = new CompletableFuture<>();
@@ -382,7 +382,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void sameThreadAndCrossThreadSubmissionAndPromisesOfOtherExecutors(Groups type) throws Exception {
-        IoUringFileIo loop = loop(type);
+        FileIo loop = loop(type);
         byte[] data = random(4096, 6);
         Files.write(dir.resolve("t"), data);
         IoUringFile file = await(loop.open(dir.resolve("t")));
@@ -434,7 +434,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void directIoWithAlignmentChecks(Groups type) throws Exception {
-        IoUringFileIo loop = loop(type);
+        FileIo loop = loop(type);
         Path path = Files.write(dir.resolve("direct"), random(1 << 16, 7));
         Future<IoUringFile> opened = loop.open(path, READ, IoUringOpenOption.DIRECT).await();
         Assumptions.assumeTrue(opened.isSuccess(), "this file system refuses O_DIRECT: " + opened.cause());
@@ -457,7 +457,7 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void closeWaitsForOperationsInFlightAndRefusesNewOnes(Groups type) throws Exception {
-        IoUringFileIo loop = loop(type);
+        FileIo loop = loop(type);
         Files.write(dir.resolve("c"), random(1 << 20, 8));
         IoUringFile file = await(loop.open(dir.resolve("c")));
         ByteBuf[] bufs = new ByteBuf[64];
@@ -485,7 +485,7 @@ class FileOpsTest {
         // The loop's own ops share one file reference, ops from other threads take their own, and a loop op
         // that has to queue behind handed-over ones (Netty's loop) trades its share for a reference of its own.
         // Whatever the mix, the descriptor closes only after the last op, and nothing is accepted after close.
-        IoUringFileIo loop = loop(type);
+        FileIo loop = loop(type);
         Files.write(dir.resolve("l"), random(1 << 20, 9));
         IoUringFile file = await(loop.open(dir.resolve("l")));
         Path fdLink = Path.of("/proc/self/fd/" + file.fd());
@@ -548,12 +548,12 @@ class FileOpsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void openOptionsMapToFlags(Groups type) throws Exception {
-        IoUringFileIo loop = loop(type);
+        FileIo loop = loop(type);
         Path p = dir.resolve("o");
         IoUringFile created = await(loop.open(p, WRITE, StandardOpenOption.CREATE_NEW));
         await(created.close());
         Future<IoUringFile> again = loop.open(p, WRITE, StandardOpenOption.CREATE_NEW).await();
-        assertEquals(Errno.EEXIST, assertInstanceOf(IoUringIOException.class, again.cause()).errno());
+        assertEquals(Errno.EEXIST, assertInstanceOf(FileIoException.class, again.cause()).errno());
         Files.write(p, new byte[100]);
         IoUringFile trunc = await(loop.open(p, WRITE, StandardOpenOption.TRUNCATE_EXISTING));
         assertEquals(0, Files.size(p));

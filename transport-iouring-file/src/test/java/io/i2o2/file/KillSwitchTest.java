@@ -75,9 +75,9 @@ class KillSwitchTest {
             try {
                 IoEventLoop loop = (IoEventLoop) netty.next();
                 System.out.println("i2o2.available=" + IoUring.isAvailable());
-                System.out.println("i2o2.supported=" + IoUringFileIo.isSupported(loop));
+                System.out.println("i2o2.supported=" + FileIo.isSupported(loop));
                 try {
-                    IoUringFileIo.of(loop);
+                    FileIo.of(loop);
                     System.out.println("i2o2.of=returned");
                 } catch (RuntimeException e) {
                     System.out.println("i2o2.of=" + oneLine(e));

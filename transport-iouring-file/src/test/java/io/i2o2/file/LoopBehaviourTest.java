@@ -40,7 +40,7 @@ class LoopBehaviourTest {
      * Keeps the loop busy in a task until the returned latch is counted down. Returns once the task runs, so
      * everything submitted afterwards waits for the latch.
      */
-    static CountDownLatch block(IoUringFileIo loop) throws InterruptedException {
+    static CountDownLatch block(FileIo loop) throws InterruptedException {
         CountDownLatch hold = new CountDownLatch(1);
         CountDownLatch running = new CountDownLatch(1);
         loop.executor().execute(() -> {
@@ -70,7 +70,7 @@ class LoopBehaviourTest {
     void aCompletedOpsSlotIsFreeBeforeAnyoneSeesTheCompletion(Groups type) throws Exception {
         MultiThreadIoEventLoopGroup group = type.create(IoUringConfig.builder().maxInFlight(4).build());
         try {
-            IoUringFileIo loop = IoUringFileIo.of(group.next());
+            FileIo loop = FileIo.of(group.next());
             int held = loop.maxInFlight() - 1;
             List<Future<Void>> timers = new ArrayList<>();
             for (int i = 0; i < held; i++) {
@@ -145,7 +145,7 @@ class LoopBehaviourTest {
         MultiThreadIoEventLoopGroup group = type.create(IoUringConfig.builder().maxInFlight(8).build());
         CountDownLatch hold = null;
         try {
-            IoUringFileIo loop = IoUringFileIo.of(group.next());
+            FileIo loop = FileIo.of(group.next());
             int bound = loop.maxInFlight();
             assertEquals(type == Groups.NETTY ? NettyRingHandle.MAX_IN_FLIGHT : 8, bound);
             Files.write(dir.resolve("b"), new byte[4096]);
@@ -158,11 +158,11 @@ class LoopBehaviourTest {
             ByteBuf buf = ALLOC.directBuffer(16, 16);
             Future<Integer> refused = file.read(buf, 0);
             assertTrue(refused.isDone(), "refused at once, not queued");
-            assertInstanceOf(IoUringOverloadedException.class, refused.cause());
+            assertInstanceOf(FileIoOverloadedException.class, refused.cause());
             String knob = type == Groups.NETTY ? "-Dio.i2o2.maxInFlight" : "IoUringConfig.maxInFlight";
             assertTrue(refused.cause().getMessage().contains(knob), "names the knob: " + refused.cause().getMessage());
             assertEquals(1, buf.refCnt(), "a refused op retains nothing");
-            assertThrows(IoUringOverloadedException.class, () -> loop.nop((res, tag) -> { }, 0),
+            assertThrows(FileIoOverloadedException.class, () -> loop.nop((res, tag) -> { }, 0),
                     "the callback API throws instead");
 
             // A plain thread waits for room instead.
@@ -215,7 +215,7 @@ class LoopBehaviourTest {
         MultiThreadIoEventLoopGroup group = type.createWithRingSizes(IoUringConfig.builder().ringEntries(4)
                 .cqEntries(8).maxInFlight(5000).build());
         try {
-            IoUringFileIo loop = IoUringFileIo.of(group.next());
+            FileIo loop = FileIo.of(group.next());
             int n = Math.min(5000, loop.maxInFlight());
             CountDownLatch hold = block(loop);
             List<IntFuture> ops = new ArrayList<>();
@@ -237,7 +237,7 @@ class LoopBehaviourTest {
     void eventFdWakeUpsWorkToo(Groups type) throws Exception {
         MultiThreadIoEventLoopGroup group = type.create(IoUringConfig.builder().eventFdWakeup(true).build());
         try {
-            IoUringFileIo loop = IoUringFileIo.of(group.next());
+            FileIo loop = FileIo.of(group.next());
             assertEquals(0, loop.nop().get(10, TimeUnit.SECONDS));
             assertEquals("eventfd", loop.wakeMechanism());
             for (int i = 0; i < 1000; i++) {
@@ -254,7 +254,7 @@ class LoopBehaviourTest {
                 io.i2o2.uring.KernelFeatures::noSendMsgRing);
         IoUringEventLoopGroup group = Groups.FILE.createOwn(IoUringConfig.defaults());
         try {
-            IoUringFileIo loop = IoUringFileIo.of(group.next());
+            FileIo loop = FileIo.of(group.next());
             loop.nop().get(10, TimeUnit.SECONDS);
             assertEquals("msg_ring", loop.wakeMechanism(),
                     "a bare ring takes IORING_REGISTER_SEND_MSG_RING here, so the loop must use it");
@@ -270,7 +270,7 @@ class LoopBehaviourTest {
                     .faults(KernelFaults.plan().simulateKernel(release)).build();
             IoUringEventLoopGroup group = Groups.FILE.createOwn(config);
             try {
-                IoUringFileIo loop = IoUringFileIo.of(group.next());
+                FileIo loop = FileIo.of(group.next());
                 assertEquals(0, loop.nop().get(10, TimeUnit.SECONDS), release);
                 assertEquals("eventfd", loop.wakeMechanism(), release + " has no SEND_MSG_RING");
                 assertFalse(loop.ringFlags().contains("NO_SQARRAY"), release);
@@ -300,7 +300,7 @@ class LoopBehaviourTest {
             KernelFaults faults = KernelFaults.plan();
             MultiThreadIoEventLoopGroup group = type.create(IoUringConfig.builder().faults(faults).build());
             try {
-                IoUringFileIo loop = IoUringFileIo.of(group.next());
+                FileIo loop = FileIo.of(group.next());
                 loop.nop().get(10, TimeUnit.SECONDS);
                 faults.failEnter(errno, 20);
                 List<IntFuture> ops = new ArrayList<>();
@@ -322,7 +322,7 @@ class LoopBehaviourTest {
     void aRingThatFailsFailsEveryPendingFutureAndTheTerminationFuture(Groups type) throws Exception {
         KernelFaults faults = KernelFaults.plan();
         MultiThreadIoEventLoopGroup group = type.create(IoUringConfig.builder().faults(faults).build());
-        IoUringFileIo loop = IoUringFileIo.of(group.next());
+        FileIo loop = FileIo.of(group.next());
         loop.nop().get(10, TimeUnit.SECONDS);
         CountDownLatch hold = block(loop);
         faults.failEnter(Errno.EBADF, Integer.MAX_VALUE);
@@ -349,7 +349,7 @@ class LoopBehaviourTest {
     void aThrowingListenerOrCallbackDoesNotKillTheLoop(Groups type) throws Exception {
         MultiThreadIoEventLoopGroup group = type.create();
         try {
-            IoUringFileIo loop = IoUringFileIo.of(group.next());
+            FileIo loop = FileIo.of(group.next());
             AtomicInteger calls = new AtomicInteger();
             loop.nop().addListener(f -> {
                 calls.incrementAndGet();
@@ -374,7 +374,7 @@ class LoopBehaviourTest {
     @MethodSource("io.i2o2.file.Groups#all")
     void groupsAreNettyExecutorGroups(Groups type) throws Exception {
         MultiThreadIoEventLoopGroup group = type.create();
-        IoUringFileIo loop = IoUringFileIo.of(group.next());
+        FileIo loop = FileIo.of(group.next());
         assertEquals(42, loop.executor().submit(() -> 42).get(10, TimeUnit.SECONDS));
         long start = System.nanoTime();
         loop.executor().schedule(() -> { }, 30, TimeUnit.MILLISECONDS).get(10, TimeUnit.SECONDS);

@@ -60,7 +60,7 @@ class LoopEndTest {
         int total = 0;
         for (int round = 0; round < rounds; round++) {
             group = type.create();
-            IoUringFileIo io = IoUringFileIo.of(group.next());
+            FileIo io = FileIo.of(group.next());
             List<Future<Integer>> done = new ArrayList<>(futures);
             for (int i = 0; i < futures; i++) {
                 done.add(io.nop());
@@ -124,7 +124,7 @@ class LoopEndTest {
         int rounds = type == Groups.NETTY ? Math.max(2, ROUNDS * 5 / 2) : 2;
         for (int round = 0; round < rounds; round++) {
             MultiThreadIoEventLoopGroup g = type.create();
-            IoUringFileIo io = IoUringFileIo.of(g.next());
+            FileIo io = FileIo.of(g.next());
             Path fifo = dir.resolve("fifo-" + round);
             Process p = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
             assertEquals(0, p.waitFor(), "mkfifo");

@@ -48,9 +48,9 @@ class MemoryRegionsTest {
         }
     }
 
-    private IoUringFileIo io(Groups type) {
+    private FileIo io(Groups type) {
         group = type.create();
-        return IoUringFileIo.of(group.next());
+        return FileIo.of(group.next());
     }
 
     /** 1,500 components of 512 bytes each, all readable (writer index at the end) unless the caller moves it. */
@@ -65,7 +65,7 @@ class MemoryRegionsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void aReadIntoACompositeCountsOnlyTheComponentsItsWritableBytesCover(Groups type) throws Exception {
-        IoUringFileIo io = io(type);
+        FileIo io = io(type);
         byte[] data = FileOpsTest.random(5 * COMPONENT, 21);
         IoUringFile file = await(io.open(Files.write(dir.resolve("data"), data)));
         CompositeByteBuf into = composite(COMPONENTS);
@@ -84,7 +84,7 @@ class MemoryRegionsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void aWriteFromACompositeCountsOnlyTheComponentsItsReadableBytesCover(Groups type) throws Exception {
-        IoUringFileIo io = io(type);
+        FileIo io = io(type);
         Path path = dir.resolve("out");
         IoUringFile file = await(io.open(path, READ, WRITE, java.nio.file.StandardOpenOption.CREATE));
         CompositeByteBuf from = composite(COMPONENTS);
@@ -107,7 +107,7 @@ class MemoryRegionsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void anOpThatReallyNeedsMoreThanUioMaxIovRegionsIsRefusedSayingSo(Groups type) throws Exception {
-        IoUringFileIo io = io(type);
+        FileIo io = io(type);
         IoUringFile file = await(io.open(dir.resolve("out"), READ, WRITE, java.nio.file.StandardOpenOption.CREATE));
         CompositeByteBuf from = composite(COMPONENTS);
         IllegalArgumentException e = assertInstanceOf(IllegalArgumentException.class,
@@ -133,7 +133,7 @@ class MemoryRegionsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void aBufferWhoseLookupsThrowIsRefusedAndGivenBack(Groups type) throws Exception {
-        IoUringFileIo io = io(type);
+        FileIo io = io(type);
         IoUringFile file = await(io.open(Files.write(dir.resolve("data"), new byte[4096])));
         ByteBuf noAddress = new UnpooledDirectByteBuf(UnpooledByteBufAllocator.DEFAULT, 64, 64) {
             @Override
@@ -175,7 +175,7 @@ class MemoryRegionsTest {
      */
     @Test
     void aVectoredUringCmdCountsTheRegionsItsBytesCover() throws Exception {
-        IoUringFileIo io = io(Groups.PASSTHROUGH);
+        FileIo io = io(Groups.PASSTHROUGH);
         IoUringFile file = await(io.open(Files.write(dir.resolve("data"), new byte[4096])));
         CompositeByteBuf from = composite(COMPONENTS);
         from.writerIndex(5 * COMPONENT);
@@ -183,7 +183,7 @@ class MemoryRegionsTest {
         Future<UringCmdResult> cmd = file.uringCmdVectored(0, new ByteBuf[] {from}, false,
                 (command, iovecs, n) -> count.set(n)).await();
         assertEquals(5, count.get(), "the writer saw 5 iovecs: " + cmd.cause());
-        assertInstanceOf(IoUringIOException.class, cmd.cause(), "then the kernel answered for the file");
+        assertInstanceOf(FileIoException.class, cmd.cause(), "then the kernel answered for the file");
         assertEquals(1, from.refCnt());
         from.release();
         await(file.close());
@@ -192,7 +192,7 @@ class MemoryRegionsTest {
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void madviseRefusesAHeapSegmentAtOnce(Groups type) throws Exception {
-        IoUringFileIo io = io(type);
+        FileIo io = io(type);
         Future<Integer> heap = io.madvise(MemorySegment.ofArray(new byte[8192]), Linux.MADV_WILLNEED).await();
         IllegalArgumentException e = assertInstanceOf(IllegalArgumentException.class, heap.cause(),
                 "refused here, not answered ENOMEM by the kernel");

@@ -34,7 +34,7 @@ class MetricsTest {
     @MethodSource("io.i2o2.file.Groups#all")
     void countersCountOutcomesAndRefusals(Groups type) throws Exception {
         group = type.create(IoUringConfig.builder().maxInFlight(4).build());
-        IoUringFileIo io = IoUringFileIo.of(group.next());
+        FileIo io = FileIo.of(group.next());
         IoUringLoopMetrics before = io.metrics();
         for (int i = 0; i < 10; i++) {
             await(io.nop());
@@ -42,7 +42,7 @@ class MetricsTest {
         IoUringFile file = await(io.open(Files.write(dir.resolve("data"), new byte[100])));
         IoUringFile directory = await(io.open(dir));
         ByteBuf buf = ALLOC.directBuffer(64);
-        assertInstanceOf(IoUringIOException.class, directory.read(buf, 0).await().cause(), "EISDIR");
+        assertInstanceOf(FileIoException.class, directory.read(buf, 0).await().cause(), "EISDIR");
         buf.release();
         // Full: at most 4 ops (NETTY's loop ignores the configuration: it holds more; fill what it holds).
         int held = io.maxInFlight();
@@ -50,7 +50,7 @@ class MetricsTest {
         for (int i = 0; i < held; i++) {
             timers.add(io.timeout(1, TimeUnit.HOURS));
         }
-        assertInstanceOf(IoUringOverloadedException.class, io.nop().await().cause());
+        assertInstanceOf(FileIoOverloadedException.class, io.nop().await().cause());
         for (io.netty.util.concurrent.Future<Void> t : timers) {
             t.cancel(false);
         }

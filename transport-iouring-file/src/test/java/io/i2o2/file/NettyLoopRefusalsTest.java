@@ -50,7 +50,7 @@ class NettyLoopRefusalsTest {
     }
 
     interface Call {
-        Object call(IoUringFileIo io, IoUringFile file, Path path, ByteBuf plain) throws Exception;
+        Object call(FileIo io, IoUringFile file, Path path, ByteBuf plain) throws Exception;
     }
 
     static final UringCmdWriter NO_COMMAND = (command, address, length) -> { };
@@ -96,7 +96,7 @@ class NettyLoopRefusalsTest {
     void everyRefusalOnNettysLoopIsUnsupportedOperationNamingTheGroupToUse() throws Exception {
         Assumptions.assumeTrue(io.netty.channel.uring.IoUring.isAvailable(), "Netty's io_uring transport is absent");
         group = Groups.NETTY.create();
-        IoUringFileIo io = IoUringFileIo.of(group.next());
+        FileIo io = FileIo.of(group.next());
         Path path = Files.write(dir.resolve("n"), new byte[64]);
         IoUringFile file = await(io.open(path, READ, WRITE));
         List<String> wrong = new ArrayList<>();

@@ -49,7 +49,7 @@ class PassthroughHostTest {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
 
     static IoUringEventLoopGroup passthrough;
-    static IoUringFileIo loop;
+    static FileIo loop;
 
     @TempDir
     Path dir;
@@ -174,7 +174,7 @@ class PassthroughHostTest {
         IoUringFile file = loop.open(dir.resolve("plain")).get(10, TimeUnit.SECONDS);
         ByteBuf data = PooledByteBufAllocator.DEFAULT.directBuffer(64);
         Future<?> f = file.uringCmd(0x1234, data, true, (cmd, addr, len) -> cmd.set(JAVA_LONG, 0, addr)).await();
-        IoUringIOException e = assertInstanceOf(IoUringIOException.class, f.cause());
+        FileIoException e = assertInstanceOf(FileIoException.class, f.cause());
         assertEquals(Errno.EOPNOTSUPP, e.errno());
         assertEquals(1, data.refCnt(), "the data buffer was released when the CQE came");
         data.release();
@@ -185,7 +185,7 @@ class PassthroughHostTest {
     void passthroughOnTheFileGroupFailsAtOnceSayingWhichGroupToUse() throws Exception {
         IoUringEventLoopGroup files = Groups.FILE.createOwn(IoUringConfig.defaults());
         try {
-            IoUringFileIo fileLoop = IoUringFileIo.of(files.next());
+            FileIo fileLoop = FileIo.of(files.next());
             Files.write(dir.resolve("x"), new byte[1]);
             IoUringFile file = fileLoop.open(dir.resolve("x")).get(10, TimeUnit.SECONDS);
             ByteBuf data = PooledByteBufAllocator.DEFAULT.directBuffer(8);

@@ -37,7 +37,7 @@ class PinningTest {
     Path dir;
 
     /** A FIFO opened read-write: reads from it wait in the kernel until someone writes. */
-    IoUringFile pipe(IoUringFileIo loop) throws Exception {
+    IoUringFile pipe(FileIo loop) throws Exception {
         Path fifo = dir.resolve("fifo-" + System.nanoTime());
         Process p = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
         assertEquals(0, p.waitFor(), "mkfifo");
@@ -57,7 +57,7 @@ class PinningTest {
     void cancelledReadKeepsItsBufferPinnedUntilTheCqe(Groups type) throws Exception {
         MultiThreadIoEventLoopGroup group = type.create();
         try {
-            IoUringFileIo loop = IoUringFileIo.of(group.next());
+            FileIo loop = FileIo.of(group.next());
             IoUringFile fifo = pipe(loop);
             ByteBuf buf = ALLOC.directBuffer(64);
             IntFuture read = fifo.read(buf, 0);
@@ -70,7 +70,7 @@ class PinningTest {
             // Released first, then completed (a listener that submits again finds the buffer free).
             assertTrue(read.await(10, TimeUnit.SECONDS));
             assertEquals(io.i2o2.uring.Errno.ECANCELED,
-                    assertInstanceOf(IoUringIOException.class, read.cause()).errno());
+                    assertInstanceOf(FileIoException.class, read.cause()).errno());
             assertEquals(0, buf.writerIndex(), "nothing was read");
             buf.release();
             FileOpsTest.await(fifo.close());
@@ -84,7 +84,7 @@ class PinningTest {
     void cancelledBeforeReachingTheKernelIsReleasedWithoutIt(Groups type) throws Exception {
         MultiThreadIoEventLoopGroup group = type.create();
         try {
-            IoUringFileIo loop = IoUringFileIo.of(group.next());
+            FileIo loop = FileIo.of(group.next());
             Files.write(dir.resolve("q"), new byte[4096]);
             IoUringFile file = FileOpsTest.await(loop.open(dir.resolve("q")));
             CountDownLatch hold = LoopBehaviourTest.block(loop);
@@ -106,7 +106,7 @@ class PinningTest {
     @MethodSource("io.i2o2.file.Groups#all")
     void shutdownWith10000OpsInFlightCompletesThemAllAndReleasesEveryBuffer(Groups type) throws Exception {
         MultiThreadIoEventLoopGroup group = type.create(IoUringConfig.builder().maxInFlight(10_000).build());
-        IoUringFileIo loop = IoUringFileIo.of(group.next());
+        FileIo loop = FileIo.of(group.next());
         byte[] data = new byte[1 << 20];
         new Random(9).nextBytes(data);
         Files.write(dir.resolve("big"), data);
@@ -149,7 +149,7 @@ class PinningTest {
     @MethodSource("io.i2o2.file.Groups#both")
     void shutdownCancelsWhatOutlivesTheGracefulTimeout(Groups type) throws Exception {
         MultiThreadIoEventLoopGroup group = type.create();
-        IoUringFileIo loop = IoUringFileIo.of(group.next());
+        FileIo loop = FileIo.of(group.next());
         IoUringFile fifo = pipe(loop);
         List<ByteBuf> bufs = new ArrayList<>();
         List<IntFuture> reads = new ArrayList<>();
@@ -162,7 +162,7 @@ class PinningTest {
         assertTrue(group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).await(30, TimeUnit.SECONDS));
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(150), "waited for the timeout");
         for (int i = 0; i < reads.size(); i++) {
-            IoUringIOException e = assertInstanceOf(IoUringIOException.class, reads.get(i).cause());
+            FileIoException e = assertInstanceOf(FileIoException.class, reads.get(i).cause());
             assertEquals(Errno.ECANCELED, e.errno());
             assertEquals(1, bufs.get(i).refCnt(), "released when the cancelled read's CQE came");
             bufs.get(i).release();
@@ -174,7 +174,7 @@ class PinningTest {
     @MethodSource("io.i2o2.file.Groups#all")
     void refusedSubmissionsLeaveRefCntAlone(Groups type) throws Exception {
         MultiThreadIoEventLoopGroup group = type.create();
-        IoUringFileIo loop = IoUringFileIo.of(group.next());
+        FileIo loop = FileIo.of(group.next());
         Files.write(dir.resolve("r"), new byte[16]);
         IoUringFile file = FileOpsTest.await(loop.open(dir.resolve("r")));
         Groups.shutdown(group);

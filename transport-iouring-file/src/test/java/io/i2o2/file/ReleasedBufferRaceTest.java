@@ -58,7 +58,7 @@ class ReleasedBufferRaceTest {
         Releaser releaser = new Releaser();
         releaser.start();
         try {
-            IoUringFileIo io = IoUringFileIo.of(group.next());
+            FileIo io = FileIo.of(group.next());
             Path path = Files.write(dir.resolve("data"), FileOpsTest.random(4 * SIZE, 3));
             IoUringFile file = await(io.open(path, READ, WRITE));
             int unset = Integer.MIN_VALUE;

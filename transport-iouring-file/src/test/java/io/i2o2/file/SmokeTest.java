@@ -19,7 +19,7 @@ class SmokeTest {
         Path f = Files.write(dir.resolve("a"), "hello io_uring".getBytes());
         IoUringFileEventLoopGroup g = new IoUringFileEventLoopGroup(1);
         try {
-            IoUringFileIo loop = IoUringFileIo.of(g.next());
+            FileIo loop = FileIo.of(g.next());
             assertEquals(0, loop.nop().get(5, TimeUnit.SECONDS));
             System.out.println(loop + " wake=" + loop.wakeMechanism() + " dropped=" + loop.droppedRingFlags());
             IoUringFile file = loop.open(f).get(5, TimeUnit.SECONDS);

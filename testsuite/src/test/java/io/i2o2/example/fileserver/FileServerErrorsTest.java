@@ -1,8 +1,8 @@
 package io.i2o2.example.fileserver;
 
 import io.i2o2.file.IoUringConfig;
-import io.i2o2.file.IoUringIOException;
-import io.i2o2.file.IoUringOverloadedException;
+import io.i2o2.file.FileIoException;
+import io.i2o2.file.FileIoOverloadedException;
 import io.i2o2.uring.Errno;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.junit.jupiter.api.Test;
@@ -30,20 +30,20 @@ class FileServerErrorsTest {
 
     @Test
     void errnosMapToStatuses() {
-        assertEquals(HttpResponseStatus.NOT_FOUND, HttpFileHandler.statusOf(new IoUringIOException("openat", 2,
+        assertEquals(HttpResponseStatus.NOT_FOUND, HttpFileHandler.statusOf(new FileIoException("openat", 2,
                 -1, -1, null)));
-        assertEquals(HttpResponseStatus.FORBIDDEN, HttpFileHandler.statusOf(new IoUringIOException("openat", 13,
+        assertEquals(HttpResponseStatus.FORBIDDEN, HttpFileHandler.statusOf(new FileIoException("openat", 13,
                 -1, -1, null)));
-        assertEquals(HttpResponseStatus.FORBIDDEN, HttpFileHandler.statusOf(new IoUringIOException("openat", 40,
+        assertEquals(HttpResponseStatus.FORBIDDEN, HttpFileHandler.statusOf(new FileIoException("openat", 40,
                 -1, -1, null)));
-        assertEquals(HttpResponseStatus.REQUEST_URI_TOO_LONG, HttpFileHandler.statusOf(new IoUringIOException(
+        assertEquals(HttpResponseStatus.REQUEST_URI_TOO_LONG, HttpFileHandler.statusOf(new FileIoException(
                 "openat2", 36, -1, -1, null)));   // ENAMETOOLONG
-        assertEquals(HttpResponseStatus.FORBIDDEN, HttpFileHandler.statusOf(new IoUringIOException("openat2",
+        assertEquals(HttpResponseStatus.FORBIDDEN, HttpFileHandler.statusOf(new FileIoException("openat2",
                 Errno.EISDIR, -1, -1, null)));
-        assertEquals(HttpResponseStatus.INTERNAL_SERVER_ERROR, HttpFileHandler.statusOf(new IoUringIOException(
+        assertEquals(HttpResponseStatus.INTERNAL_SERVER_ERROR, HttpFileHandler.statusOf(new FileIoException(
                 "read", 5, 3, 0, null)));
         assertEquals(HttpResponseStatus.SERVICE_UNAVAILABLE, HttpFileHandler.statusOf(
-                new IoUringOverloadedException("full")));
+                new FileIoOverloadedException("full")));
         assertEquals(HttpResponseStatus.FORBIDDEN, HttpFileHandler.statusOf(new AccessDeniedException("x")));
         assertEquals(HttpResponseStatus.INTERNAL_SERVER_ERROR, HttpFileHandler.statusOf(new IllegalStateException()));
     }

@@ -1,7 +1,7 @@
 package io.i2o2.example.fileserver;
 
 import io.i2o2.file.IoUringChunkedFile;
-import io.i2o2.file.IoUringFileIo;
+import io.i2o2.file.FileIo;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
 import io.netty.bootstrap.ServerBootstrap;
@@ -47,7 +47,7 @@ class FileServerHttpChunkedInputTest {
         IoUringFileEventLoopGroup files = new IoUringFileEventLoopGroup(1);
         EventLoopGroup nio = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
-            IoUringFileIo loop = IoUringFileIo.of(files.next());
+            FileIo loop = FileIo.of(files.next());
             Channel server = new ServerBootstrap().group(nio).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override

@@ -1,6 +1,6 @@
 package io.i2o2.example.fileserver;
 
-import io.i2o2.file.IoUringFileIo;
+import io.i2o2.file.FileIo;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -119,7 +119,7 @@ class FileServerLoadTest {
             }
             if (!finished.await(Integer.getInteger("fileserver.load.seconds", 170), TimeUnit.SECONDS)) {
                 StringBuilder loops = new StringBuilder();
-                server.fileGroup().forEach(l -> loops.append((IoUringFileIo.of((io.netty.channel.IoEventLoop) l).pendingOps())).append(' '));
+                server.fileGroup().forEach(l -> loops.append((FileIo.of((io.netty.channel.IoEventLoop) l).pendingOps())).append(' '));
                 fail("clients did not finish: " + finished.getCount() + " left, " + responses + " responses, "
                         + server.stats() + ", io_uring ops pending per loop: " + loops + ", failures " + failures);
             }

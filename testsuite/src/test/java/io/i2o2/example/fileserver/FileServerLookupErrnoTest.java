@@ -2,7 +2,7 @@ package io.i2o2.example.fileserver;
 
 import io.i2o2.file.FileStat;
 import io.i2o2.file.IoUringFile;
-import io.i2o2.file.IoUringIOException;
+import io.i2o2.file.FileIoException;
 import io.i2o2.uring.Errno;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
@@ -196,7 +196,7 @@ class FileServerLookupErrnoTest {
                     case "EIO" -> Errno.EIO;
                     default -> throw new IllegalArgumentException(relative);
                 };
-                return promise.setFailure(new IoUringIOException("openat2", errno, dirFd, -1, relative));
+                return promise.setFailure(new FileIoException("openat2", errno, dirFd, -1, relative));
             }
             return ring.openBeneath(dirFd, relative, resolve, promise);
         }

@@ -1,6 +1,6 @@
 package io.i2o2.example.fileserver;
 
-import io.i2o2.file.IoUringFileIo;
+import io.i2o2.file.FileIo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,7 +64,7 @@ public final class ServerFixture {
         // offer while a concurrent poll was half done; fixed, and tested in MpmcIntQueueTest).
         eventually(() -> "io_uring ops done: " + pendingOps(server), () -> {
             for (var loop : server.fileGroup()) {
-                if ((IoUringFileIo.of((io.netty.channel.IoEventLoop) loop).pendingOps()) != 0) {
+                if ((FileIo.of((io.netty.channel.IoEventLoop) loop).pendingOps()) != 0) {
                     return false;
                 }
             }
@@ -77,7 +77,7 @@ public final class ServerFixture {
 
     private static String pendingOps(FileServer server) {
         StringBuilder s = new StringBuilder("pending per loop:");
-        server.fileGroup().forEach(l -> s.append(' ').append((IoUringFileIo.of((io.netty.channel.IoEventLoop) l).pendingOps())));
+        server.fileGroup().forEach(l -> s.append(' ').append((FileIo.of((io.netty.channel.IoEventLoop) l).pendingOps())));
         return s.toString();
     }
 

@@ -3,7 +3,7 @@ package io.i2o2.example.handlers;
 import io.i2o2.example.fileserver.ServerFixture;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
-import io.i2o2.file.IoUringFileIo;
+import io.i2o2.file.FileIo;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -61,7 +61,7 @@ class ReadHandlersTest {
             // The same ring, the same thread: the file API of the channel's loop is Netty's ring, and a read's
             // listener runs on that loop.
             EventLoop loop = server.eventLoop();
-            IoUringFileIo io = IoUringFileIo.of(loop);
+            FileIo io = FileIo.of(loop);
             assertTrue(io.isNettyRing());
             assertEquals(loop, io.executor());
             CompletableFuture<Boolean> onLoop = new CompletableFuture<>();

@@ -3,7 +3,7 @@ package io.i2o2.testsuite.nvme;
 import io.i2o2.file.AlignedBuffers;
 import io.i2o2.file.IoUringConfig;
 import io.i2o2.file.IoUringEventLoopGroup;
-import io.i2o2.file.IoUringFileIo;
+import io.i2o2.file.FileIo;
 import io.i2o2.file.IoUringPassthroughEventLoopGroup;
 import io.i2o2.file.nvme.NvmeNamespace;
 import io.netty.buffer.ByteBuf;
@@ -63,7 +63,7 @@ public final class NvmeFioGuestBench {
 
     /**
      * Ours in the registered mode: {@link NvmeNamespace#read} into a buffer of the loop's
-     * {@link IoUringFileIo#fixedBuffers()} (the plain loop is built with {@link #FIXED_BUFFERS} of 4 KiB), which
+     * {@link FileIo#fixedBuffers()} (the plain loop is built with {@link #FIXED_BUFFERS} of 4 KiB), which
      * the library sends with {@code IORING_URING_CMD_FIXED} and the buffer's index, as fio {@code --fixedbufs}
      * does: the kernel skips pinning and mapping the pages per read.
      */
@@ -104,7 +104,7 @@ public final class NvmeFioGuestBench {
         NvmeNamespace polledNs = null;
         try {
             plainNs = NvmeNamespace.open(plain.nextFileIo(), device).get(WAIT_SECONDS, TimeUnit.SECONDS);
-            IoUringFileIo polledIo = polled.nextFileIo();
+            FileIo polledIo = polled.nextFileIo();
             boolean isPolled = polledIo.ringFlags().contains("IOPOLL");
             System.out.println("bench: " + plainNs + " on " + device + "; polled loop flags " + polledIo.ringFlags());
             polledNs = isPolled ? NvmeNamespace.open(polledIo, device).get(WAIT_SECONDS, TimeUnit.SECONDS) : null;
@@ -249,7 +249,7 @@ public final class NvmeFioGuestBench {
     private String measure(NvmeNamespace ns, Mode mode, int depth, double secs, String label) throws Exception {
         int blocks = 4096 / ns.lbaSize();
         long pages = ns.lbaCount() / blocks;
-        IoUringFileIo io = ns.device().io();
+        FileIo io = ns.device().io();
         SplittableRandom random = new SplittableRandom(42);
         CountDownLatch finished = new CountDownLatch(depth);
         AtomicReference<Throwable> failure = new AtomicReference<>();

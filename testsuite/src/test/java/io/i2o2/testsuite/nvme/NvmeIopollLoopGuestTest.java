@@ -5,7 +5,7 @@ import io.i2o2.file.IntFuture;
 import io.i2o2.file.IoUringConfig;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
-import io.i2o2.file.IoUringFileIo;
+import io.i2o2.file.FileIo;
 import io.i2o2.file.IoUringOpenOption;
 import io.i2o2.file.IoUringPassthroughEventLoopGroup;
 import io.i2o2.file.nvme.NvmeNamespace;
@@ -51,7 +51,7 @@ class NvmeIopollLoopGuestTest {
     void open() throws Exception {
         passthrough = new IoUringPassthroughEventLoopGroup(1, POLLED);
         files = new IoUringFileEventLoopGroup(1, POLLED);
-        IoUringFileIo io = passthrough.nextFileIo();
+        FileIo io = passthrough.nextFileIo();
         assertTrue(io.ringFlags().contains("IOPOLL"), "a polled loop: " + io.ringFlags());
         ns = await(NvmeNamespace.open(io, GuestNamespaces.generic(1)));
     }
@@ -115,7 +115,7 @@ class NvmeIopollLoopGuestTest {
             pattern.writeByte((i / 4096 + qd) & 0xff);
         }
         assertEquals(qd * 4096, await(ns.write(lba, pattern)));
-        IoUringFileIo io = files.nextFileIo();
+        FileIo io = files.nextFileIo();
         assertTrue(io.ringFlags().contains("IOPOLL"), io.ringFlags().toString());
         IoUringFile dev = await(io.open(GuestNamespaces.block(1), StandardOpenOption.READ, IoUringOpenOption.DIRECT));
         List<ByteBuf> bufs = new ArrayList<>();
@@ -142,7 +142,7 @@ class NvmeIopollLoopGuestTest {
      */
     @Test
     void workArrivingWhileTheLoopWaitsOnPolledReadsIsNotStarved() throws Exception {
-        IoUringFileIo io = passthrough.nextFileIo();
+        FileIo io = passthrough.nextFileIo();
         int blocks = 4096 / ns.lbaSize();
         java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
         java.util.concurrent.atomic.AtomicLong chained = new java.util.concurrent.atomic.AtomicLong();
@@ -196,7 +196,7 @@ class NvmeIopollLoopGuestTest {
 
     @Test
     void anIdlePolledLoopSleepsAndIsWokenByASubmitter() throws Exception {
-        IoUringFileIo io = passthrough.nextFileIo();
+        FileIo io = passthrough.nextFileIo();
         await(io.nop());
         Thread.sleep(200);   // nothing in flight: the loop sleeps on its companion ring
         long before = io.metrics().wakeupsSent();

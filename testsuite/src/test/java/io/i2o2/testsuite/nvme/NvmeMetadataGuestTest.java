@@ -1,7 +1,7 @@
 package io.i2o2.testsuite.nvme;
 
 import io.i2o2.file.AlignedBuffers;
-import io.i2o2.file.IoUringFileIo;
+import io.i2o2.file.FileIo;
 import io.i2o2.file.IoUringPassthroughEventLoopGroup;
 import io.i2o2.file.nvme.NvmeNamespace;
 import io.i2o2.file.nvme.NvmeNamespaceInfo;
@@ -41,7 +41,7 @@ class NvmeMetadataGuestTest {
     private static final long WAIT_SECONDS = 90;
 
     private IoUringPassthroughEventLoopGroup group;
-    private IoUringFileIo io;
+    private FileIo io;
     private NvmeNamespace ns;
 
     @BeforeAll

@@ -2,7 +2,7 @@ package io.i2o2.testsuite.nvme;
 
 import io.i2o2.file.AlignedBuffers;
 import io.i2o2.file.IoUringConfig;
-import io.i2o2.file.IoUringFileIo;
+import io.i2o2.file.FileIo;
 import io.i2o2.file.IoUringPassthroughEventLoopGroup;
 import io.i2o2.file.nvme.NvmeNamespace;
 import io.netty.buffer.ByteBuf;
@@ -47,7 +47,7 @@ class NvmeVectoredGuestTest {
 
     private IoUringPassthroughEventLoopGroup group;
     private NvmeNamespace ns;
-    private IoUringFileIo io;
+    private FileIo io;
 
     @BeforeAll
     void open() throws Exception {

@@ -1,7 +1,7 @@
 package io.i2o2.testsuite.reliability;
 
 import io.i2o2.file.IntFuture;
-import io.i2o2.file.IoUringFileIo;
+import io.i2o2.file.FileIo;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
 import io.i2o2.file.LinkedOps;
@@ -41,7 +41,7 @@ public final class DurabilityChild {
         boolean linked = args[1].equals("linked");
         Semaphore window = new Semaphore(Integer.parseInt(args[2]));
         IoUringFileEventLoopGroup group = new IoUringFileEventLoopGroup(1);
-        IoUringFileIo loop = IoUringFileIo.of(group.next());
+        FileIo loop = FileIo.of(group.next());
         IoUringFile file = loop.open(path, WRITE, CREATE, TRUNCATE_EXISTING).get(10, TimeUnit.SECONDS);
         System.out.println("ready");
         System.out.flush();

@@ -4,11 +4,11 @@ import io.i2o2.file.FaultSeam;
 import io.i2o2.file.Groups;
 import io.i2o2.file.IntFuture;
 import io.i2o2.file.IoUringConfig;
-import io.i2o2.file.IoUringFileIo;
+import io.i2o2.file.FileIo;
 import io.i2o2.file.IoUringEventLoopGroup;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
-import io.i2o2.file.IoUringIOException;
+import io.i2o2.file.FileIoException;
 import io.i2o2.file.IoUringOpenOption;
 import io.i2o2.file.LinkedOps;
 import io.i2o2.testsuite.reliability.RegionLoad.Backpressure;
@@ -153,7 +153,7 @@ class KernelFaultsTest {
     void fatalEnterErrorMidLoadFailsEverythingAndHangsNothing(Groups type) throws Exception {
         KernelFaults faults = KernelFaults.plan();
         IoUringEventLoopGroup group = type.createOwn(faulty(faults));
-        IoUringFileIo loop = IoUringFileIo.of(group.next());
+        FileIo loop = FileIo.of(group.next());
         Path data = Files.write(dir.resolve("fatal"), new byte[1 << 16]);
         IoUringFile file = Kit.await(loop.open(data, READ, WRITE));
         CountDownLatch running = new CountDownLatch(8);
@@ -223,7 +223,7 @@ class KernelFaultsTest {
     void fatalEnterErrorWithABacklogReleasesEveryBufferThatNeverReachedTheKernel(Groups type) throws Exception {
         KernelFaults faults = KernelFaults.plan();
         IoUringEventLoopGroup group = type.createOwn(FaultSeam.faults(IoUringConfig.builder().ringEntries(8), faults).build());
-        IoUringFileIo loop = IoUringFileIo.of(group.next());
+        FileIo loop = FileIo.of(group.next());
         Path data = Files.write(dir.resolve("backlog"), new byte[1 << 16]);
         IoUringFile file = Kit.await(loop.open(data, READ));
         CountDownLatch hold = Kit.block(loop);
@@ -274,7 +274,7 @@ class KernelFaultsTest {
                                                                      IoUringConfig.Builder config) throws Exception {
         KernelFaults faults = KernelFaults.plan().failRegister(op, errno, 1);
         IoUringEventLoopGroup group = Groups.FILE.createOwn(FaultSeam.faults(config, faults).build());
-        IoUringFileIo loop = IoUringFileIo.of(group.next());
+        FileIo loop = FileIo.of(group.next());
         // Submitted while the loop is dying: each must complete (failed), none may hang.
         List<IntFuture> early = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -311,7 +311,7 @@ class KernelFaultsTest {
         IoUringEventLoopGroup group = Groups.FILE.createOwn(FaultSeam.faults(IoUringConfig.builder().fixedFileSlots(2), faults)
                 .build());
         Kit.shutdownAfter(group, () -> {
-            IoUringFileIo loop = IoUringFileIo.of(group.next());
+            FileIo loop = FileIo.of(group.next());
             assertEquals(0, Kit.await(loop.nop()));
             assertEquals("eventfd", loop.wakeMechanism(), "no MSG_RING: woken through an eventfd");
             IoUringFile f = Kit.await(loop.open(Files.write(dir.resolve("r"), new byte[8]), READ,
@@ -331,7 +331,7 @@ class KernelFaultsTest {
         IoUringEventLoopGroup group = Groups.FILE.createOwn(FaultSeam.faults(IoUringConfig.builder().fixedFileSlots(1), faults)
                 .build());
         Kit.shutdownAfter(group, () -> {
-            IoUringFileIo loop = IoUringFileIo.of(group.next());
+            FileIo loop = FileIo.of(group.next());
             Path p = Files.write(dir.resolve("u"), new byte[8]);
             long fdsBefore = openFds();
             faults.failRegister(RegisterOp.FILES_UPDATE, Errno.ENOMEM, 1);
@@ -373,7 +373,7 @@ class KernelFaultsTest {
     }
 
     /** Every file operation a 5.15 kernel has, with results checked; FTRUNCATE (6.9) refused by name. */
-    private void everyFileOperation(IoUringFileIo loop, String release) throws Exception {
+    private void everyFileOperation(FileIo loop, String release) throws Exception {
         Path sub = dir.resolve("k" + release.replace('.', '_'));
         assertEquals(0, Kit.await(loop.createDirectory(sub, 0755)));
         Path p = sub.resolve("f");
@@ -409,7 +409,7 @@ class KernelFaultsTest {
         if (loop.isPassthrough()) {
             // A regular file has no uring_cmd handler: the kernel (not the library) says no.
             Throwable cmd = Kit.awaitOutcome(file.uringCmd(0, null, false, (c, addr, len) -> { }));
-            assertInstanceOf(IoUringIOException.class, cmd);
+            assertInstanceOf(FileIoException.class, cmd);
         }
         Kit.await(file.close());
         assertEquals(0, Kit.await(loop.rename(p, sub.resolve("g"), 0)));

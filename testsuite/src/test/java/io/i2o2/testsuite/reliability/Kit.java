@@ -1,6 +1,6 @@
 package io.i2o2.testsuite.reliability;
 
-import io.i2o2.file.IoUringFileIo;
+import io.i2o2.file.FileIo;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.i2o2.file.IoUringFile;
 import io.netty.buffer.ByteBuf;
@@ -67,7 +67,7 @@ final class Kit {
             ops.increment();
             if (failure != null) {
                 error(failure.getClass().getSimpleName()
-                        + (failure instanceof io.i2o2.file.IoUringIOException io ? "(" + io.errnoName() + ")" : ""));
+                        + (failure instanceof io.i2o2.file.FileIoException io ? "(" + io.errnoName() + ")" : ""));
             }
         }
 
@@ -122,7 +122,7 @@ final class Kit {
      * Keeps the loop busy in a task until the returned latch is counted down: work piles up meanwhile. Returns
      * once the task runs, so nothing submitted afterwards can slip into the loop's current iteration.
      */
-    static java.util.concurrent.CountDownLatch block(IoUringFileIo loop) throws InterruptedException {
+    static java.util.concurrent.CountDownLatch block(FileIo loop) throws InterruptedException {
         java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
         loop.executor().execute(() -> {
@@ -219,7 +219,7 @@ final class Kit {
     }
 
     /** A FIFO opened read-write on {@code loop}: reads from it wait in the kernel until someone writes. */
-    static IoUringFile fifo(IoUringFileIo loop, Path dir) throws Exception {
+    static IoUringFile fifo(FileIo loop, Path dir) throws Exception {
         Path fifo = dir.resolve("fifo-" + System.nanoTime());
         Process p = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
         assertEquals(0, p.waitFor(), "mkfifo");

@@ -3,9 +3,9 @@ package io.i2o2.testsuite.reliability;
 import io.i2o2.file.Groups;
 import io.i2o2.file.IntFuture;
 import io.i2o2.file.IoUringConfig;
-import io.i2o2.file.IoUringFileIo;
+import io.i2o2.file.FileIo;
 import io.i2o2.file.IoUringFile;
-import io.i2o2.file.IoUringOverloadedException;
+import io.i2o2.file.FileIoOverloadedException;
 import io.i2o2.file.LinkedOps;
 import io.i2o2.testsuite.reliability.RegionLoad.Backpressure;
 import io.netty.buffer.ByteBuf;
@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The loop at its limits, on this library's two group types and Netty's own io_uring loop: a CQ far smaller
  * than the work in flight, a 4-entry SQ, the in-flight bound, thousands of cancellations racing each other, and
  * a shutdown racing submitters. On Netty's loop the SQ and CQ sizes go through Netty's own configuration and the
- * bound is its fixed one ({@link IoUringFileIo#maxInFlight}); what differs there is said at each test.
+ * bound is its fixed one ({@link FileIo#maxInFlight}); what differs there is said at each test.
  */
 class LimitsTest {
     @TempDir
@@ -64,7 +64,7 @@ class LimitsTest {
                 .cqEntries(8).maxInFlight(20_000).singleIssuer(false).coopTaskrun(false).build());
         boolean chaining = type != Groups.NETTY;
         Kit.shutdownAfter(group, () -> {
-            IoUringFileIo loop = IoUringFileIo.of(group.next());
+            FileIo loop = FileIo.of(group.next());
             boolean overflowed = overflowSeen(loop, chaining);
             assertTrue(overflowed || !chaining, "64 CQEs for an 8-entry CQ: the kernel should hold some back");
 
@@ -109,7 +109,7 @@ class LimitsTest {
      * worth at a time and submits whenever the SQ is full), so all but the last few are in the kernel before the
      * loop is held, however loaded the machine.
      */
-    private static boolean overflowSeen(IoUringFileIo loop, boolean observable) throws Exception {
+    private static boolean overflowSeen(FileIo loop, boolean observable) throws Exception {
         List<Future<Void>> timers = new CopyOnWriteArrayList<>();
         CountDownLatch submitted = new CountDownLatch(1);
         CountDownLatch hold = new CountDownLatch(1);
@@ -143,7 +143,7 @@ class LimitsTest {
     }
 
     /** Entries in the kernel's CQ overflow list of the loop's ring, from {@code /proc/self/fdinfo}. */
-    private static int overflowListLength(IoUringFileIo loop) throws Exception {
+    private static int overflowListLength(FileIo loop) throws Exception {
         java.util.regex.Matcher fd = java.util.regex.Pattern.compile("ring fd=(\\d+)").matcher(loop.toString());
         assertTrue(fd.find(), "ring fd in " + loop);
         List<String> lines = Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd.group(1)));
@@ -159,7 +159,7 @@ class LimitsTest {
      * Chains of write, fdatasync, read, fsync on the thread's own 4 KiB block: each fills the whole 4-entry SQ,
      * so whatever else sits there must be submitted first. The read must see the write.
      */
-    private static void writeSyncReadChains(IoUringFileIo loop, IoUringFile file, int thread, int n,
+    private static void writeSyncReadChains(FileIo loop, IoUringFile file, int thread, int n,
                                             LongAdder chains) throws Exception {
         ByteBuf out = Kit.ALLOC.directBuffer(4096, 4096);
         ByteBuf in = Kit.ALLOC.directBuffer(4096, 4096);
@@ -178,7 +178,7 @@ class LimitsTest {
                     r = chain.read(file, in, thread * 4096L);
                     f = chain.fsync(file);
                     chain.submit();
-                } while (w.isDone() && w.cause() instanceof IoUringOverloadedException);
+                } while (w.isDone() && w.cause() instanceof FileIoOverloadedException);
                 assertEquals(4096, Kit.await(w));
                 assertEquals(0, Kit.await(s));
                 assertEquals(4096, Kit.await(r));
@@ -195,7 +195,7 @@ class LimitsTest {
 
     /**
      * A loop bounded at 64 ops, held busy: 4 threads submit until refused. Exactly 64 are accepted between
-     * them; every refusal is an {@link IoUringOverloadedException} that retained nothing (the callback variant
+     * them; every refusal is an {@link FileIoOverloadedException} that retained nothing (the callback variant
      * throws it); threads using {@code blocking()} wait instead, and finish once the loop is released. On
      * NETTY the bound is Netty's loop's own (4096), and that is what the threads fill.
      */
@@ -204,7 +204,7 @@ class LimitsTest {
     void fullQueueRefusesWithOverloadAndRetainsNothing(Groups type) throws Exception {
         MultiThreadIoEventLoopGroup group = type.create(IoUringConfig.builder().maxInFlight(64).build());
         Kit.shutdownAfter(group, () -> {
-            IoUringFileIo loop = IoUringFileIo.of(group.next());
+            FileIo loop = FileIo.of(group.next());
             int bound = loop.maxInFlight();
             assertTrue(type == Groups.NETTY || bound == 64, "configured bound: " + bound);
             IoUringFile file = Kit.await(loop.open(Files.write(dir.resolve("q"), new byte[1 << 16]), READ));
@@ -218,10 +218,10 @@ class LimitsTest {
                     bufs.add(b);
                     IntFuture f = file.read(b, (t * 16L + i % 16) * 512);
                     if (f.isDone() && f.cause() != null) {
-                        assertSame(IoUringOverloadedException.class, f.cause().getClass());
+                        assertSame(FileIoOverloadedException.class, f.cause().getClass());
                         assertTrue(f.cause().getMessage().contains("maxInFlight"), f.cause().getMessage());
                         assertEquals(1, b.refCnt(), "a refused op retains nothing");
-                        assertThrows(IoUringOverloadedException.class, () -> file.read(b, 0, (r, g) -> { }, 0));
+                        assertThrows(FileIoOverloadedException.class, () -> file.read(b, 0, (r, g) -> { }, 0));
                         assertEquals(1, b.refCnt());
                         refused.increment();
                         return;
@@ -270,7 +270,7 @@ class LimitsTest {
     void cancellationStormReleasesEveryBuffer(Groups type) throws Exception {
         MultiThreadIoEventLoopGroup group = type.create(IoUringConfig.builder().maxInFlight(4096).build());
         Kit.shutdownAfter(group, () -> {
-            IoUringFileIo loop = IoUringFileIo.of(group.next());
+            FileIo loop = FileIo.of(group.next());
             IoUringFile fifo = Kit.fifo(loop, dir);
             // Read i's buffer is bufs[i]: each thread fills its own range (lists appended by 4 threads at once
             // would pair a read with another thread's buffer).
@@ -325,7 +325,7 @@ class LimitsTest {
                     completed++;
                 } else {
                     assertEquals(io.i2o2.uring.Errno.ECANCELED,
-                            assertInstanceOf(io.i2o2.file.IoUringIOException.class, r.cause()).errno());
+                            assertInstanceOf(io.i2o2.file.FileIoException.class, r.cause()).errno());
                     Kit.awaitRefCnt(bufs.get(i), 1, "read " + i + " released once the kernel answered");
                     cancelledByKernel++;
                 }
@@ -342,7 +342,7 @@ class LimitsTest {
         });
     }
 
-    private static void awaitPending(IoUringFileIo loop, int expected) throws InterruptedException {
+    private static void awaitPending(FileIo loop, int expected) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (loop.pendingOps() != expected && System.nanoTime() < deadline) {
             Thread.sleep(1);
@@ -370,7 +370,7 @@ class LimitsTest {
     @MethodSource("io.i2o2.file.Groups#both")
     void shutdownDuringLoadCompletesWhatItAcceptedAndRefusesTheRest(Groups type) throws Exception {
         MultiThreadIoEventLoopGroup group = type.create(IoUringConfig.builder().maxInFlight(128).build());
-        IoUringFileIo loop = IoUringFileIo.of(group.next());
+        FileIo loop = FileIo.of(group.next());
         IoUringFile file = Kit.await(loop.open(Files.write(dir.resolve("s"), new byte[1 << 16]), READ, WRITE));
         LongAdder accepted = new LongAdder();
         LongAdder listened = new LongAdder();
@@ -394,7 +394,7 @@ class LimitsTest {
                         long at = (t * 8L + i % 8) * 512;
                         IntFuture op = i % 2 == 0 ? f.write(b.writeZero(512), at) : f.read(b, at);
                         Throwable refusal = op.isDone() ? op.cause() : null;
-                        if (refusal instanceof IoUringOverloadedException) {
+                        if (refusal instanceof FileIoOverloadedException) {
                             assertEquals(1, b.refCnt());
                             Thread.onSpinWait();
                             continue;

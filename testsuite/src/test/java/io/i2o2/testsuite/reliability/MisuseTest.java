@@ -4,7 +4,7 @@ import io.i2o2.file.AlignedBuffers;
 import io.i2o2.file.ClosedFileException;
 import io.i2o2.file.IoCallback;
 import io.i2o2.file.IoUringConfig;
-import io.i2o2.file.IoUringFileIo;
+import io.i2o2.file.FileIo;
 import io.i2o2.file.IoUringEventLoopGroup;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
@@ -50,7 +50,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * argument), an {@link IoCallback} variant throws the same exception type, and nothing reaches the loop.
  *
  * <p>One table: each row names the misuse, the exact exception type (subclasses do not count: an
- * {@code IoUringOverloadedException} is not the {@code RejectedExecutionException} of a shut-down loop), a
+ * {@code FileIoOverloadedException} is not the {@code RejectedExecutionException} of a shut-down loop), a
  * fragment of its message, the buffer it uses and the calls that misuse it.
  */
 class MisuseTest {
@@ -60,14 +60,14 @@ class MisuseTest {
     static final class Fx {
         IoUringEventLoopGroup group;
         IoUringEventLoopGroup tinyRing;
-        IoUringFileIo loop;
-        IoUringFileIo other;
+        FileIo loop;
+        FileIo other;
         IoUringFile file;
         IoUringFile fileOfOther;
         IoUringFile direct;
         IoUringFile closed;
         IoUringFile shutDown;
-        IoUringFileIo shutDownLoop;
+        FileIo shutDownLoop;
         Path dir;
         Arena arena;
     }
@@ -364,7 +364,7 @@ class MisuseTest {
 
     /** A 4-entry SQ: four links fit, the fifth spoils the chain. */
     static Future<?> overLongChain(Fx fx, ByteBuf buf) throws Exception {
-        IoUringFileIo loop = IoUringFileIo.of(fx.tinyRing.next());
+        FileIo loop = FileIo.of(fx.tinyRing.next());
         IoUringFile file = Kit.await(loop.open(fx.dir.resolve("data"), READ, WRITE));
         try {
             ByteBuf good = readable(fx);

@@ -1,10 +1,10 @@
 package io.i2o2.testsuite.reliability;
 
 import io.i2o2.file.IntFuture;
-import io.i2o2.file.IoUringFileIo;
+import io.i2o2.file.FileIo;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.i2o2.file.IoUringFile;
-import io.i2o2.file.IoUringOverloadedException;
+import io.i2o2.file.FileIoOverloadedException;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 
@@ -34,7 +34,7 @@ final class RegionLoad {
     enum Backpressure {
         /** Submits through {@link IoUringFile#blocking()}: waits for room, never sees an overload error. */
         BLOCKING,
-        /** Submits normally and retries after {@link IoUringOverloadedException}, which must leave refCnt alone. */
+        /** Submits normally and retries after {@link FileIoOverloadedException}, which must leave refCnt alone. */
         RETRY
     }
 
@@ -43,7 +43,7 @@ final class RegionLoad {
     final int record;
     final List<Path> paths;
     final List<IoUringFile> files = new ArrayList<>();
-    final List<IoUringFileIo> loops = new ArrayList<>();
+    final List<FileIo> loops = new ArrayList<>();
     final LongAdder ops = new LongAdder();
     final LongAdder retries = new LongAdder();
 
@@ -53,7 +53,7 @@ final class RegionLoad {
         this.record = record;
         this.paths = Kit.files(dir, "region", files, (threads / files + 1) * regionBytes());
         for (EventExecutor e : group) {
-            loops.add(IoUringFileIo.of((io.netty.channel.IoEventLoop) e));
+            loops.add(FileIo.of((io.netty.channel.IoEventLoop) e));
         }
         for (int i = 0; i < files; i++) {
             this.files.add(Kit.await(loops.get(i % loops.size()).open(paths.get(i), READ, WRITE)));
@@ -99,7 +99,7 @@ final class RegionLoad {
     /** A line for progress and result reports. */
     String status() {
         return "ops " + ops.sum() + ", overload retries " + retries.sum() + ", pending per loop "
-                + loops.stream().map(IoUringFileIo::pendingOps).toList();
+                + loops.stream().map(FileIo::pendingOps).toList();
     }
 
     /** One thread's rounds of write-all, read-all-and-compare. */
@@ -190,7 +190,7 @@ final class RegionLoad {
         private IntFuture submit(Supplier<IntFuture> op, ByteBuf buf) {
             for (long backoff = 1_000; ; backoff = Math.min(backoff * 2, 1_000_000)) {
                 IntFuture f = op.get();
-                if (!(f.isDone() && f.cause() instanceof IoUringOverloadedException refused)) {
+                if (!(f.isDone() && f.cause() instanceof FileIoOverloadedException refused)) {
                     return f;
                 }
                 if (style == Backpressure.BLOCKING) {
@@ -200,7 +200,7 @@ final class RegionLoad {
                     assertEquals(1, buf.refCnt(), "a refused op must not retain its buffer");
                 }
                 retries.increment();
-                Kit.OUTCOMES.error("IoUringOverloadedException(retried)");
+                Kit.OUTCOMES.error("FileIoOverloadedException(retried)");
                 LockSupport.parkNanos(backoff);
             }
         }

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A thousand submitting threads, a thousand operations each, on two loops bounded well below the number of
  * operations the threads want in flight (4 per thread), so backpressure is exercised all the time; once with
  * platform threads waiting through {@code blocking()}, once with virtual threads retrying after
- * {@code IoUringOverloadedException} (and on a passthrough group, so both ring sizes carry the load).
+ * {@code FileIoOverloadedException} (and on a passthrough group, so both ring sizes carry the load).
  *
  * <p>The work is a {@link RegionLoad}: 512-byte records, each written then read back and compared. fsync is
  * kept to about 0.5% of the operations (every 25th round one read becomes an {@code fdatasync}): on this

@@ -3,7 +3,7 @@ package io.i2o2.testsuite.reliability;
 import io.i2o2.file.Groups;
 import io.i2o2.file.IntFuture;
 import io.i2o2.file.IoUringConfig;
-import io.i2o2.file.IoUringFileIo;
+import io.i2o2.file.FileIo;
 import io.i2o2.file.IoUringEventLoopGroup;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringPassthroughEventLoopGroup;
@@ -67,7 +67,7 @@ class UserErrorsTest {
     void throwingListenersCallbacksAndTasksNeverKillTheLoop(Groups type) throws Exception {
         MultiThreadIoEventLoopGroup group = type.create(IoUringConfig.defaults());
         Kit.shutdownAfter(group, () -> {
-            IoUringFileIo loop = IoUringFileIo.of(group.next());
+            FileIo loop = FileIo.of(group.next());
             IoUringFile file = Kit.await(loop.open(Files.write(dir.resolve("l"), new byte[1 << 16]), READ, WRITE));
             LongAdder thrown = new LongAdder();
             LongAdder callbacks = new LongAdder();
@@ -133,7 +133,7 @@ class UserErrorsTest {
     void aThrowingSqeFillerFailsItsOpOnly(Groups type) throws Exception {
         MultiThreadIoEventLoopGroup group = type.create(IoUringConfig.defaults());
         Kit.shutdownAfter(group, () -> {
-            IoUringFileIo loop = IoUringFileIo.of(group.next());
+            FileIo loop = FileIo.of(group.next());
             byte[] marked = new byte[4096];
             java.util.Arrays.fill(marked, (byte) 0x5A);
             IoUringFile file = Kit.await(loop.open(Files.write(dir.resolve("raw"), marked), READ, WRITE));
@@ -181,7 +181,7 @@ class UserErrorsTest {
     void aThrowingUringCmdWriterFailsItsOpOnly() throws Exception {
         IoUringEventLoopGroup group = new IoUringPassthroughEventLoopGroup(1);
         Kit.shutdownAfter(group, () -> {
-            IoUringFileIo loop = IoUringFileIo.of(group.next());
+            FileIo loop = FileIo.of(group.next());
             IoUringFile file = Kit.await(loop.open(Files.write(dir.resolve("cmd"), new byte[16]), READ));
             ByteBuf data = Kit.ALLOC.directBuffer(64).writeZero(64);
             int pendingBefore = loop.pendingOps();

@@ -6,8 +6,8 @@ import io.i2o2.file.Groups;
 import io.i2o2.file.IoUringConfig;
 import io.i2o2.file.IoUringEventLoopGroup;
 import io.i2o2.file.IoUringFile;
-import io.i2o2.file.IoUringFileIo;
-import io.i2o2.file.IoUringIOException;
+import io.i2o2.file.FileIo;
+import io.i2o2.file.FileIoException;
 import io.i2o2.uring.Errno;
 import io.i2o2.uring.Iovec;
 import io.i2o2.uring.KernelFaults;
@@ -55,7 +55,7 @@ class NvmeNamespaceHostTest {
             NO_COPY);
 
     static IoUringEventLoopGroup group;
-    static IoUringFileIo loop;
+    static FileIo loop;
     @TempDir
     Path dir;
     private final List<IoUringFile> opened = new ArrayList<>();
@@ -88,7 +88,7 @@ class NvmeNamespaceHostTest {
         }
     }
 
-    private NvmeNamespace namespace(IoUringFileIo on, NvmeNamespaceInfo info) throws Exception {
+    private NvmeNamespace namespace(FileIo on, NvmeNamespaceInfo info) throws Exception {
         Path file = dir.resolve("ns" + opened.size());
         Files.write(file, new byte[4096]);
         IoUringFile f = on.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE).get(10, TimeUnit.SECONDS);
@@ -117,8 +117,8 @@ class NvmeNamespaceHostTest {
     /** Sent and answered by the kernel: a regular file has no uring_cmd. */
     private static void assertEopnotsupp(Future<?> f) throws Exception {
         f.await(10, TimeUnit.SECONDS);
-        assertInstanceOf(IoUringIOException.class, f.cause(), "" + f.cause());
-        assertEquals(Errno.EOPNOTSUPP, ((IoUringIOException) f.cause()).errno(), "" + f.cause());
+        assertInstanceOf(FileIoException.class, f.cause(), "" + f.cause());
+        assertEquals(Errno.EOPNOTSUPP, ((FileIoException) f.cause()).errno(), "" + f.cause());
     }
 
     private static void assertNothingHeld(ByteBuf... bufs) {
@@ -323,12 +323,12 @@ class NvmeNamespaceHostTest {
         IoUringEventLoopGroup old = Groups.PASSTHROUGH.createOwn(FaultSeam.faults(IoUringConfig.builder()
                 .fixedBuffers(1, 4096), KernelFaults.plan().simulateKernel("6.0")).build());
         try {
-            IoUringFileIo oldLoop = old.nextFileIo();
+            FileIo oldLoop = old.nextFileIo();
             NvmeNamespace ns = namespace(oldLoop, PLAIN);
             ByteBuf fixed = oldLoop.fixedBuffers().tryAcquire();
             fixed.writeZero(1024);
             Future<Integer> f = ns.write(0, fixed).await();
-            IoUringIOException e = assertInstanceOf(IoUringIOException.class, f.cause());
+            FileIoException e = assertInstanceOf(FileIoException.class, f.cause());
             assertEquals(Errno.EINVAL, e.errno(), "6.0 refuses uring_cmd_flags");
             assertTrue(e.getMessage().contains("IORING_URING_CMD_FIXED") && e.getMessage().contains("6.1"),
                     e.getMessage());
