@@ -2,6 +2,7 @@ package io.i2o2.file;
 
 import io.i2o2.uring.IoUringProbe;
 import io.i2o2.uring.Linux;
+import io.i2o2.uring.Opcode;
 import io.i2o2.uring.SetupFlag;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandler;
