@@ -75,22 +75,28 @@ final class OpBuilder {
 
     // ---- read and write ----
 
+    // The public methods call prepareTransfer and claim(target, buf, bufs) directly, not through the one-line
+    // helpers the chains use: a submission from a completion callback runs deep below the loop's compilation
+    // root, and each call level here pushed the claim further past C2's inlining depth (see FileIoCore#submit).
+
     <T extends Target> T read(ByteBuf dst, long offset, T target) {
-        submit(prepareRead(dst, offset, target));
+        submit(prepareTransfer(Objects.requireNonNull(dst, "dst"), offset, target, true));
         return target;
     }
 
     void read(ByteBuf dst, long offset, IoCallback callback, long tag) {
-        submit(prepareRead(dst, offset, Target.callback(callback)), callback, tag);
+        submit(prepareTransfer(Objects.requireNonNull(dst, "dst"), offset, Target.callback(callback), true),
+                callback, tag);
     }
 
     <T extends Target> T write(ByteBuf src, long offset, T target) {
-        submit(prepareWrite(src, offset, target));
+        submit(prepareTransfer(Objects.requireNonNull(src, "src"), offset, target, false));
         return target;
     }
 
     void write(ByteBuf src, long offset, IoCallback callback, long tag) {
-        submit(prepareWrite(src, offset, Target.callback(callback)), callback, tag);
+        submit(prepareTransfer(Objects.requireNonNull(src, "src"), offset, Target.callback(callback), false),
+                callback, tag);
     }
 
     <T extends Target> T readv(long offset, ByteBuf[] dsts, T target) {
@@ -348,7 +354,7 @@ final class OpBuilder {
                     + ": offset and length must be >= 0: " + offset + ", " + Math.max(len, length)));
             return null;
         }
-        OpSlot op = claim(target);
+        OpSlot op = claim(target, null, null);
         if (op != null) {
             op.range(kind, offset, len, arg, length);
         }
@@ -357,7 +363,7 @@ final class OpBuilder {
 
     /** {@code statx} of the open file. */
     <T extends Target> T stat(T target) {
-        OpSlot op = claim(target);
+        OpSlot op = claim(target, null, null);
         if (op != null) {
             // statx takes a directory descriptor, never a registered slot.
             op.fixedFile = false;
@@ -491,16 +497,26 @@ final class OpBuilder {
     // ---- ops on no open file ----
 
     <T extends Target> T nop(T target) {
-        submit(prepareNop(target));
+        OpSlot op = claim(target, null, null);    // not prepareNop: one inlining level less (see read)
+        if (op != null) {
+            op.kind = OpKind.NOP;
+            core.submit(op);
+        }
         return target;
     }
 
     void nop(IoCallback callback, long tag) {
-        submit(prepareNop(Target.callback(callback)), callback, tag);
+        OpSlot op = claim(Target.callback(callback), null, null);
+        if (op != null) {
+            op.kind = OpKind.NOP;
+            op.callback = callback;
+            op.tag = tag;
+            core.submit(op);
+        }
     }
 
     private OpSlot prepareNop(Target target) {
-        OpSlot op = claim(target);
+        OpSlot op = claim(target, null, null);
         if (op != null) {
             op.kind = OpKind.NOP;
         }
@@ -528,7 +544,7 @@ final class OpBuilder {
             target.refuse(e);
             return target;
         }
-        OpSlot op = claim(target);
+        OpSlot op = claim(target, null, null);
         if (op != null) {
             op.openat(register ? OpKind.OPENAT_REGISTERED : OpKind.OPENAT, name, flags, mode,
                     FileLife.opening(path.toString()));
@@ -547,7 +563,7 @@ final class OpBuilder {
             target.refuse(e);
             return target;
         }
-        OpSlot op = claim(target);
+        OpSlot op = claim(target, null, null);
         if (op != null) {
             if (kind == OpKind.STATX) {
                 op.statx(Linux.AT_FDCWD, paths.address(), arg, paths);
@@ -571,7 +587,7 @@ final class OpBuilder {
             target.refuse(new IllegalArgumentException("delay must be >= 0: " + delay));
             return null;
         }
-        OpSlot op = claim(target);
+        OpSlot op = claim(target, null, null);
         if (op != null) {
             op.kind = kind;
             KernelTimespec.write(op.scratch, nanos);
@@ -594,7 +610,7 @@ final class OpBuilder {
         } else if (!memory.scope().isAlive()) {
             target.refuse(new IllegalStateException("madvise on memory that is already freed"));
         } else {
-            OpSlot op = claim(target);
+            OpSlot op = claim(target, null, null);
             if (op != null) {
                 op.madvise(memory.address(), (int) memory.byteSize(), advice);
             }
@@ -609,7 +625,7 @@ final class OpBuilder {
             releaseGuard(guard);
             throw new NullPointerException("filler");
         }
-        OpSlot op = claim(target);
+        OpSlot op = claim(target, null, null);
         if (op == null) {
             releaseGuard(guard);
             return target;
@@ -638,10 +654,6 @@ final class OpBuilder {
     }
 
     // ---- claim, submit, give back ----
-
-    private OpSlot claim(Target target) {
-        return claim(target, null, null);
-    }
 
     /**
      * A slot for the op, addressing the file (by its registered slot when it has one); or null, with the target
