@@ -515,17 +515,28 @@ final class FileIoCore implements EngineHost {
 
     @Override
     public void completed(int index, int generation, int res, long extra0, long extra1) {
-        OpSlot op = table.slot(index);
-        if (op.generation == generation && op.isInFlight()) {
+        OpSlot op = inFlight(index, generation);
+        if (op != null) {
             completer.finish(op, res, extra0, extra1, null);    // straight to it: one inlining level less (see submit)
         } else {
-            completer.complete(index, generation, res, extra0, extra1);    // logs the stray CQE
+            completer.stray(index, generation, res);
         }
     }
 
     @Override
     public void completedShutDown(int index, int generation, int res, String why) {
-        completer.completeShutDown(index, generation, res, why);
+        OpSlot op = inFlight(index, generation);
+        if (op != null) {
+            completer.finish(op, res, 0, 0, why);
+        } else {
+            completer.stray(index, generation, res);
+        }
+    }
+
+    /** The op in flight in slot {@code index} with {@code generation}, or null: a CQE never hits a reused slot. */
+    private OpSlot inFlight(int index, int generation) {
+        OpSlot op = table.slot(index);
+        return op.generation == generation && op.isInFlight() ? op : null;
     }
 
     // ---- accepting, failure, abandonment ----

@@ -497,7 +497,7 @@ final class OpBuilder {
     // ---- ops on no open file ----
 
     <T extends Target> T nop(T target) {
-        OpSlot op = claim(target, null, null);    // not prepareNop: one inlining level less (see read)
+        OpSlot op = claim(target, null, null);
         if (op != null) {
             op.kind = OpKind.NOP;
             core.submit(op);
@@ -513,14 +513,6 @@ final class OpBuilder {
             op.tag = tag;
             core.submit(op);
         }
-    }
-
-    private OpSlot prepareNop(Target target) {
-        OpSlot op = claim(target, null, null);
-        if (op != null) {
-            op.kind = OpKind.NOP;
-        }
-        return op;
     }
 
     <T extends Target> T open(Path path, Set<? extends OpenOption> options, int mode, T target) {

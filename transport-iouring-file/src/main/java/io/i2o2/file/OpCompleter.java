@@ -23,28 +23,10 @@ final class OpCompleter {
         this.table = table;
     }
 
-    /** The CQE of the op in slot {@code index}, use {@code generation}. */
-    void complete(int index, int generation, int res, long extra0, long extra1) {
-        OpSlot op = table.slot(index);
-        if (op.generation != generation || !op.isInFlight()) {
-            logger.log(System.Logger.Level.WARNING, core + ": CQE for slot " + index + " generation " + generation
-                    + " matches no op in flight (res " + res + ")");
-            return;
-        }
-        finish(op, res, extra0, extra1, null);
-    }
-
-    /**
-     * The CQE of an op its loop cancelled because it is shutting down: a failure is reported as a
-     * {@code RejectedExecutionException} saying so ({@code why}), with the kernel's error as its cause.
-     */
-    void completeShutDown(int index, int generation, int res, String why) {
-        OpSlot op = table.slot(index);
-        if (op.generation != generation || !op.isInFlight()) {
-            complete(index, generation, res, 0, 0);   // logs the stray CQE
-            return;
-        }
-        finish(op, res, 0, 0, why);
+    /** A CQE whose slot holds no op of its generation in flight: nothing to complete, said once in the log. */
+    void stray(int index, int generation, int res) {
+        logger.log(System.Logger.Level.WARNING, core + ": CQE for slot " + index + " generation " + generation
+                + " matches no op in flight (res " + res + ")");
     }
 
     /** Completes {@code op} with {@code res}: from its CQE, or without the kernel (dropped before submission). */
@@ -52,6 +34,10 @@ final class OpCompleter {
         finish(op, res, extra0, extra1, null);
     }
 
+    /**
+     * Completes {@code op}; {@code shutDown}, if not null, says its loop cancelled it because it is shutting down:
+     * a failure is then reported as a {@code RejectedExecutionException} saying so, the kernel's error as its cause.
+     */
     void finish(OpSlot op, int res, long extra0, long extra1, String shutDown) {
         if (op.event != null) {
             FileEvents.end(op, res);
