@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
  *   <tr><td>{@code io.i2o2.spinMicros}</td><td>20</td><td>how long an idle loop watches for work before it sleeps</td></tr>
  *   <tr><td>{@code io.i2o2.wakeup}</td><td>{@code auto}</td><td>{@code auto} (MSG_RING where the kernel has it) or
  *       {@code eventfd}</td></tr>
+ *   <tr><td>{@code io.i2o2.engine}</td><td>{@code auto}</td><td>{@code auto} (io_uring where available, else the
+ *       portable engine), {@code io_uring} (or fail) or {@code portable}</td></tr>
+ *   <tr><td>{@code io.i2o2.portableWorkers}</td><td>256</td><td>worker threads per portable loop, at most</td></tr>
  *   <tr><td>{@code io.i2o2.shutdownTimeoutMillis}</td><td>15000</td><td>how long a shutdown without a timeout of
  *       its own lets accepted ops finish</td></tr>
  * </table>
@@ -33,6 +36,29 @@ final class ConfigProperties {
             TimeUnit.MILLISECONDS.toNanos(intProperty("io.i2o2.shutdownTimeoutMillis", 15_000, 0, Integer.MAX_VALUE));
 
     private ConfigProperties() {
+    }
+
+    static final EngineChoice ENGINE = engineChoice(System.getProperty("io.i2o2.engine"));
+    static final int PORTABLE_WORKERS = intProperty("io.i2o2.portableWorkers", 256, 1, 4096);
+
+    /** {@code io.i2o2.engine}: auto, io_uring or portable (a wrong value is ignored with a warning). */
+    static EngineChoice engineChoice(String value) {
+        if (value == null || value.isBlank()) {
+            return EngineChoice.AUTO;
+        }
+        switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "auto":
+                return EngineChoice.AUTO;
+            case "io_uring":
+            case "iouring":
+                return EngineChoice.IO_URING;
+            case "portable":
+                return EngineChoice.PORTABLE;
+            default:
+                logger.log(System.Logger.Level.WARNING, "io.i2o2.engine: expected auto, io_uring or portable, not '"
+                        + value + "'; using auto");
+                return EngineChoice.AUTO;
+        }
     }
 
     private static int intProperty(String name, int fallback, int min, int max) {

@@ -11,15 +11,15 @@ import java.util.concurrent.RejectedExecutionException;
  * abandonment, and calls its engine only to put an admitted op into it, cancel one, wake the loop and say
  * what the engine is. The engine calls its core back through {@link EngineHost} alone.
  *
- * <p>Two engines exist: {@link RingIoHandler}, this library's ring as the {@code IoHandler} of a Netty loop,
- * and {@link NettyRingHandle}, a handle on the ring of Netty's own io_uring loop. Each method's doc says how
- * an engine without a ring would implement it: one that runs the same ops as blocking system calls on worker
- * threads and completes them on the loop thread (a "portable" engine, for machines where io_uring is blocked).
+ * <p>Three engines exist: {@link RingIoHandler}, this library's ring as the {@code IoHandler} of a Netty loop,
+ * {@link NettyRingHandle}, a handle on the ring of Netty's own io_uring loop, and {@link PortableEngine}, which
+ * runs the same ops as blocking system calls on worker threads and completes them on the loop thread (for
+ * machines where io_uring is blocked). Each method's doc says how the portable engine implements it.
  *
  * <p>Every method but {@link #wake}, {@link #traits}, {@link #probe}, {@link #wakeMechanism} and
  * {@link #cqOverflows} runs on the loop thread.
  */
-sealed interface Engine permits RingIoHandler, NettyRingHandle {
+sealed interface Engine permits RingIoHandler, NettyRingHandle, PortableEngine {
 
     /**
      * What this engine is (the same record every time).

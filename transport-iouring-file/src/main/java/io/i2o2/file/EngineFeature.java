@@ -13,5 +13,7 @@ enum EngineFeature {
     /** Files opened into registered slots ({@code REGISTER}). */
     FIXED_FILES,
     /** Linked chains ({@code link()}): links that reach the kernel back to back. */
-    LINKED_CHAINS
+    LINKED_CHAINS,
+    /** Raw SQEs ({@code submitRaw}): entries the user writes, which only a ring can run. */
+    RAW_SQES
 }

@@ -34,9 +34,9 @@ record EngineTraits(IoEngine engine, Set<SetupFlag> setupFlags, Set<SetupFlag> d
         return engine == IoEngine.NETTY_RING;
     }
 
-    /** Whether the ring has 128-byte SQEs and 32-byte CQEs. */
+    /** Whether the engine runs {@code uring_cmd} (NVMe passthrough): a ring with 128-byte SQEs, or the portable engine's ioctls. */
     boolean isPassthrough() {
-        return engine == IoEngine.RING_SQE128;
+        return engine == IoEngine.RING_SQE128 || engine == IoEngine.PORTABLE;
     }
 
     /** Whether the engine cannot do {@code feature}. */

@@ -20,13 +20,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * The file API of one Netty event loop: opens, stats, deletes, timers, raw SQEs and linked chains here,
  * reads, writes and syncs on the {@link IoUringFile}s it opens. Every method may be called from any thread;
- * the ops run on the loop's engine ({@link #engine()}: today always an io_uring ring) and complete on the
- * loop's thread. A failed op fails with a {@link FileIoException} (the errno), a refused one with a
+ * the ops run on the loop's engine ({@link #engine()}: an io_uring ring, or the portable engine) and complete
+ * on the loop's thread. A failed op fails with a {@link FileIoException} (the errno), a refused one with a
  * {@link FileIoOverloadedException}.
  *
- * <p>The name says what it is, not how it runs: a portable engine (blocking system calls on worker threads,
- * for machines where io_uring is blocked) will serve this same API. Every object the library hands out is
- * still an {@link IoUringFileIo}, the deprecated old name, so code written against that keeps working.
+ * <p>The name says what it is, not how it runs: where io_uring is blocked (a container's seccomp profile, a
+ * sysctl, an old kernel) the portable engine ({@link IoEngine#PORTABLE}: the same ops as blocking system calls
+ * on worker threads, the same results and errnos) serves this same API, so one code path runs everywhere.
+ * Every object the library hands out is still an {@link IoUringFileIo}, the deprecated old name, so code
+ * written against that keeps working.
  *
  * <p>Get one with {@link #of(EventExecutor)} for
  * <ul>
@@ -37,8 +39,21 @@ import java.util.concurrent.TimeUnit;
  *   <li>a loop of Netty's own io_uring transport ({@code IoUringIoHandler}, with
  *       {@code netty-transport-classes-io_uring} on the class path): the ring Netty's channels already use,
  *       so a channel handler reads a file without leaving its loop. What Netty's public API cannot do there
- *       is refused, as below.</li>
+ *       is refused, as below;</li>
+ *   <li>a loop of any other Netty 4.2 transport (NIO, epoll, kqueue's loops on Linux do not exist): the portable
+ *       engine, attached to that loop, so the file API of {@code ctx.channel().eventLoop()} completes on the
+ *       channel's own loop on every transport. It takes the process-wide defaults ({@code -Dio.i2o2.*}).</li>
  * </ul>
+ * Where io_uring is unavailable, this library's groups run the portable engine by themselves (logged once at
+ * INFO, with the reason), and so does a loop of Netty's io_uring transport; {@link EngineChoice#IO_URING}
+ * ({@code -Dio.i2o2.engine=io_uring}) fails fast instead.
+ *
+ * <p><b>What the portable engine cannot do.</b> Raw SQEs ({@link #submitRaw}) need a ring and are refused there
+ * as below; NVMe passthrough runs through the NVMe driver's ioctls (same command layout, same status), other
+ * {@code uring_cmd}s are refused. Registered buffers and files are emulated (plain memory, a descriptor table),
+ * so code written for them runs unchanged. A linked chain runs link after link on one worker; a link timeout
+ * cannot stop a blocking call, so it reports whether its link overran. {@code cancel} stops an op no worker has
+ * taken yet; one inside its system call completes as it will.
  *
  * <p><b>What Netty's io_uring loop cannot do.</b> Netty's public API cannot register buffers or files with its
  * ring, has no 128-byte SQEs, and may submit between two links of a chain. So on its loops
@@ -51,9 +66,8 @@ import java.util.concurrent.TimeUnit;
  * variant throws), and a method that returns no future throws. Nothing is taken.
  *
  * <p><b>The kill switch.</b> With {@code -Dio.i2o2.disable=true} this library never touches io_uring:
- * {@link IoUring#isAvailable()} is false, its groups refuse to start, {@link #isSupported} is false for every
- * executor and {@link #of} throws, naming the switch, for a loop of Netty's io_uring transport too (Netty's own
- * channels go on using it: the switch is this library's). Check {@link #isSupported} to take a fallback.
+ * {@link IoUring#isAvailable()} is false and every loop runs the portable engine, a loop of Netty's io_uring
+ * transport too (Netty's own channels go on using its ring: the switch is this library's).
  */
 @SuppressWarnings("deprecation")    // permits the deprecated old name, the class of every object handed out
 public sealed class FileIo permits IoUringFileIo {
@@ -70,48 +84,64 @@ public sealed class FileIo permits IoUringFileIo {
      * The file API of {@code loop}.
      *
      * @param executor a loop of one of this library's groups, of a {@code MultiThreadIoEventLoopGroup} made
-     *                 with their handler factory, or of Netty's io_uring transport (for example
+     *                 with their handler factory, or of any Netty 4.2 transport (for example
      *                 {@code ctx.channel().eventLoop()})
      * @return the loop's file API (the same object every time for the same loop)
-     * @throws UnsupportedOperationException if io_uring is switched off ({@code -Dio.i2o2.disable=true}), for
-     *                                       every loop: this library then never touches io_uring
-     * @throws IllegalArgumentException if it is not a loop running this library's ring or Netty's io_uring
+     * @throws UnsupportedOperationException where no engine can run (not Linux, native access denied), or
+     *                                       {@code -Dio.i2o2.engine=io_uring} and the loop cannot have io_uring
+     * @throws IllegalArgumentException if it is not a Netty {@code IoEventLoop}
      */
     public static FileIo of(EventExecutor executor) {
         Objects.requireNonNull(executor, "loop");
-        IoUringProbe.Availability a = IoUringProbe.availability();
-        if (a.cause() == IoUringProbe.Cause.SWITCHED_OFF) {
-            // The operator's switch holds for Netty's io_uring loops too: their ring is io_uring all the same.
-            throw new UnsupportedOperationException("failed to use io_uring: " + a.message() + ", also on "
-                    + executor + ": check FileIo.isSupported(executor) and take a fallback", a.toException());
-        }
         if (!(executor instanceof IoEventLoop loop)) {
-            throw new IllegalArgumentException(executor + " is not a Netty IoEventLoop: use a loop of an "
-                    + "IoUringFileEventLoopGroup, or a channel's loop on Netty's io_uring transport");
+            throw new IllegalArgumentException(executor + " is not a Netty IoEventLoop: use a loop of one of this "
+                    + "library's groups, or a channel's loop (ctx.channel().eventLoop()) of a Netty 4.2 transport");
         }
         FileIoCore core = CoreRegistry.of(loop);
-        if (core == null) {
-            if (!NettyUring.runs(loop)) {
-                throw new IllegalArgumentException(loop + " runs neither this library's io_uring ring nor Netty's "
-                        + "io_uring transport: use a loop of an IoUringFileEventLoopGroup or "
-                        + "IoUringPassthroughEventLoopGroup, or of Netty's IoUringIoHandler (with "
-                        + "netty-transport-classes-io_uring on the class path)");
-            }
-            core = NettyRingHandle.attach(loop);
+        if (core != null) {
+            return core.api();
         }
-        return core.api();
+        return attach(loop).api();
+    }
+
+    /** The core of a loop of another transport: Netty's io_uring ring where this library may use io_uring, else the portable engine. */
+    private static FileIoCore attach(IoEventLoop loop) {
+        IoUringProbe.Availability a = IoUringProbe.availability();
+        EngineChoice choice = ConfigProperties.ENGINE;
+        if (choice != EngineChoice.PORTABLE && a.available() && NettyUring.runs(loop)) {
+            return NettyRingHandle.attach(loop);
+        }
+        if (choice == EngineChoice.IO_URING) {
+            throw new UnsupportedOperationException("-Dio.i2o2.engine=io_uring, but " + loop + (a.available()
+                    ? " is not a loop of Netty's io_uring transport" : " cannot use io_uring: " + a.message()),
+                    a.toException());
+        }
+        if (!EngineSelection.portableRuns()) {
+            throw new UnsupportedOperationException("failed to run file IO on " + loop + ": " + a.message()
+                    + " (the portable engine needs Linux and native access too)", a.toException());
+        }
+        return PortableEngine.attach(loop);
     }
 
     /**
-     * Whether {@link #of} works for {@code executor}: a loop of this library's ring or of Netty's io_uring, and
-     * io_uring not switched off ({@code -Dio.i2o2.disable=true}).
+     * Whether {@link #of} works for {@code executor}: a Netty {@code IoEventLoop} on a machine where one of the
+     * engines can run (Linux and native access: the portable engine runs wherever io_uring cannot).
      *
      * @param executor any executor, for example {@code ctx.executor()}
-     * @return whether it is a loop with a ring the file API can use; false for every executor when switched off
+     * @return whether the file API can run on it
      */
     public static boolean isSupported(EventExecutor executor) {
-        return executor instanceof IoEventLoop loop && (CoreRegistry.of(loop) != null || NettyUring.runs(loop))
-                && IoUringProbe.availability().cause() != IoUringProbe.Cause.SWITCHED_OFF;
+        if (!(executor instanceof IoEventLoop loop)) {
+            return false;
+        }
+        if (CoreRegistry.of(loop) != null) {
+            return true;
+        }
+        IoUringProbe.Availability a = IoUringProbe.availability();
+        if (ConfigProperties.ENGINE == EngineChoice.IO_URING) {
+            return a.available() && NettyUring.runs(loop);
+        }
+        return EngineSelection.portableRuns();
     }
 
     /** Whether a loop runs Netty's io_uring handler; false when that optional dependency is absent. */
@@ -147,7 +177,7 @@ public sealed class FileIo permits IoUringFileIo {
     /**
      * Which engine runs this loop's file IO.
      *
-     * @return the engine; never {@link IoEngine#PORTABLE} yet
+     * @return the engine: one of this library's rings, Netty's ring, or the portable engine
      */
     public IoEngine engine() {
         return core.traits().engine();
@@ -165,12 +195,13 @@ public sealed class FileIo permits IoUringFileIo {
     }
 
     /**
-     * Whether this loop's ring has 128-byte SQEs and 32-byte CQEs ({@code uring_cmd} passthrough).
+     * Whether this loop runs {@code uring_cmd} (NVMe passthrough): a ring with 128-byte SQEs and 32-byte CQEs,
+     * or the portable engine (through the NVMe driver's ioctls).
      *
-     * @return whether the ring was set up with {@code SQE128} and {@code CQE32}
+     * @return whether {@link IoUringFile#uringCmd} runs here
      */
     public boolean isPassthrough() {
-        return engine() == IoEngine.RING_SQE128;
+        return core.isPassthrough();
     }
 
     /**

@@ -1,8 +1,7 @@
 package io.i2o2.file;
 
 /**
- * Which engine runs a loop's file IO ({@link FileIo#engine()}). All four are here from the start, the portable
- * one before it arrives, so that a switch over them is written once.
+ * Which engine runs a loop's file IO ({@link FileIo#engine()}).
  */
 public enum IoEngine {
     /** This library's io_uring ring with 64-byte SQEs: a loop of an {@link IoUringFileEventLoopGroup}. */
@@ -18,8 +17,10 @@ public enum IoEngine {
      */
     NETTY_RING,
     /**
-     * No io_uring: the same ops as blocking system calls on worker threads, for machines where io_uring is
-     * blocked (a container's seccomp profile, for one). Arrives with the portable engine; not returned yet.
+     * No io_uring: the same ops as blocking system calls on worker threads, completed on the loop thread, for
+     * machines where io_uring is blocked (a container's seccomp profile, for one): a loop of a
+     * {@link PortableFileEventLoopGroup}, of this library's other groups where io_uring is unavailable, or of
+     * another Netty transport (NIO, epoll).
      */
     PORTABLE
 }

@@ -56,6 +56,8 @@ public final class IoUringConfig {
     private final long spinNanos;
     private final long shutdownTimeoutNanos;
     private final KernelFaults faults;
+    private final EngineChoice engine;
+    private final int portableWorkers;
 
     private IoUringConfig(Builder b) {
         this.ringEntries = b.ringEntries;
@@ -77,6 +79,56 @@ public final class IoUringConfig {
         this.spinNanos = b.spinNanos;
         this.shutdownTimeoutNanos = b.shutdownTimeoutNanos;
         this.faults = b.faults;
+        this.engine = b.engine;
+        this.portableWorkers = b.portableWorkers;
+    }
+
+    /**
+     * Which engine the loops run: io_uring where available (the default), io_uring or fail, or the portable one.
+     *
+     * @return the engine choice
+     */
+    public EngineChoice engine() {
+        return engine;
+    }
+
+    /**
+     * The most worker threads one portable loop runs its blocking system calls on (started as needed).
+     *
+     * @return the worker bound of a portable loop
+     */
+    public int portableWorkers() {
+        return portableWorkers;
+    }
+
+    /**
+     * Whether a setting that only a ring has was asked for: SQPOLL, IOPOLL, a CQ size, registered-ring wake-ups
+     * by eventfd, CPU pinning of an SQ thread. The portable engine ignores them (or refuses them under
+     * {@code requireAllFlags}).
+     */
+    java.util.List<String> ringOnlySettings() {
+        java.util.List<String> asked = new java.util.ArrayList<>();
+        if (sqPoll) {
+            asked.add("sqPoll");
+        }
+        if (ioPoll) {
+            asked.add("ioPoll");
+        }
+        if (cqEntries != 0) {
+            asked.add("cqEntries");
+        }
+        if (ringEntries != ConfigProperties.RING_ENTRIES) {
+            asked.add("ringEntries");
+        }
+        if (eventFdWakeup != ConfigProperties.EVENTFD_WAKEUP) {
+            asked.add("eventFdWakeup");
+        }
+        return asked;
+    }
+
+    /** Whether every asked ring flag is a requirement ({@link Builder#requireAllFlags}). */
+    boolean requireAllFlags() {
+        return requireAllFlags;
     }
 
     /**
@@ -284,8 +336,37 @@ public final class IoUringConfig {
         private boolean eventFdWakeup = ConfigProperties.EVENTFD_WAKEUP;
         private long spinNanos = ConfigProperties.SPIN_NANOS;
         private KernelFaults faults = KernelFaults.none();
+        private EngineChoice engine = ConfigProperties.ENGINE;
+        private int portableWorkers = ConfigProperties.PORTABLE_WORKERS;
 
         private Builder() {
+        }
+
+        /**
+         * Which engine the loops run (default {@link EngineChoice#AUTO}: io_uring where this JVM may use it, else
+         * the portable engine; {@code -Dio.i2o2.engine} sets the default).
+         *
+         * @param choice the engine choice
+         * @return this builder
+         */
+        public Builder engine(EngineChoice choice) {
+            this.engine = java.util.Objects.requireNonNull(choice, "choice");
+            return this;
+        }
+
+        /**
+         * The most worker threads a portable loop runs blocking system calls on, 1 to 4096 (default 256, or
+         * {@code -Dio.i2o2.portableWorkers}): threads start as ops need them and end after a minute without work.
+         * Each blocking call holds one, so this is the most ops of one loop in the kernel at once: the default
+         * matches the default SQ size, so O_DIRECT at that depth is not starved. Ignored by io_uring loops.
+         *
+         * @param workers the most worker threads per portable loop
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder portableWorkers(int workers) {
+            this.portableWorkers = checkRange("portableWorkers", workers, 1, 4096);
+            return this;
         }
 
         /**

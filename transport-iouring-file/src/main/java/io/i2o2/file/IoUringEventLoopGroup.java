@@ -15,10 +15,12 @@ import java.util.concurrent.TimeUnit;
  */
 public abstract class IoUringEventLoopGroup extends MultiThreadIoEventLoopGroup {
     /** What made this group's rings: it tells them when a shutdown stops waiting. */
-    private final RingIoHandlerFactory rings;
+    private final FileIoHandlerFactory rings;
 
-    IoUringEventLoopGroup(int nThreads, IoUringConfig config, RingIoHandlerFactory factory, Class<?> groupType) {
-        super(checkThreads(nThreads), config.threadFactoryFor(groupType), factory);
+    IoUringEventLoopGroup(int nThreads, IoUringConfig config, FileIoHandlerFactory factory, Class<?> groupType) {
+        // Threads named after the engine that runs: a thread dump or log line tells a portable loop from a ring's.
+        super(checkThreads(nThreads), config.threadFactoryFor(factory.portable() ? PortableFileEventLoopGroup.class
+                : groupType), factory);
         this.rings = factory;
         // Start every loop now: its thread enables the ring, so a kernel refusal surfaces at once.
         for (EventExecutor loop : this) {

@@ -43,9 +43,9 @@ public final class IoUringPassthroughEventLoopGroup extends IoUringEventLoopGrou
         return ringFactory(config);
     }
 
-    private static RingIoHandlerFactory ringFactory(IoUringConfig config) {
-        // A machine without io_uring fails here, with the reason as the message, not at the first ring.
-        IoUring.ensureAvailability();
-        return new RingIoHandlerFactory(java.util.Objects.requireNonNull(config, "config"), true);
+    private static FileIoHandlerFactory ringFactory(IoUringConfig config) {
+        // Where io_uring is unavailable the loops run the portable engine (EngineChoice.AUTO), or fail here with
+        // the reason as the message (EngineChoice.IO_URING), not at the first loop.
+        return new FileIoHandlerFactory(config, java.util.Objects.requireNonNull(config, "config").engine(), true);
     }
 }

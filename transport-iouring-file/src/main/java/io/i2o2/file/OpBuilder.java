@@ -617,6 +617,11 @@ final class OpBuilder {
             releaseGuard(guard);
             throw new NullPointerException("filler");
         }
+        if (core.lacks(EngineFeature.RAW_SQES)) {
+            releaseGuard(guard);
+            target.refuse(core.refusal(EngineFeature.RAW_SQES));
+            return target;
+        }
         OpSlot op = claim(target, null, null);
         if (op == null) {
             releaseGuard(guard);

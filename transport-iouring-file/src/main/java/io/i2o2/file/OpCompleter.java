@@ -44,6 +44,10 @@ final class OpCompleter {
         }
         OpKind kind = op.kind;
         Target target = op.target;
+        if (target == null) {
+            releaseAbandoned(op, res);
+            return;
+        }
         IoCallback callback = op.callback;
         long tag = op.tag;
         boolean ok = kind.succeeded(res);
@@ -110,6 +114,17 @@ final class OpCompleter {
         if (target != null) {
             deliver(op.kind, target, op.callback, op.tag, false, -Errno.ECANCELED, null, cause);
         }
+    }
+
+    /**
+     * The late completion of an op that was {@link #abandon abandoned} (failed while a worker's system call was
+     * stuck in it, which then returned after all): nothing touches its memory any more, so it is released now.
+     */
+    private void releaseAbandoned(OpSlot op, int res) {
+        logger.log(System.Logger.Level.INFO, core + ": a " + op.kind.opName() + " abandoned at shutdown returned "
+                + "after all (res " + res + "); its memory is released now");
+        unpin(op);
+        table.free(op);
     }
 
     /** Releases what the op kept alive, each thing exactly once; the user's own mistakes are logged, not thrown. */

@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * graceful timeout is over) before it closes the ring: nothing the kernel may still touch is released
  * early.
  */
-final class RingIoHandler implements IoHandler, CompletionHandler, Engine {
+final class RingIoHandler implements FileIoHandler, CompletionHandler, Engine {
     private static final System.Logger logger = System.getLogger(RingIoHandler.class.getName());
     private static final long WAKE_USER_DATA = UserData.ofKind(UserData.KIND_WAKE);
     /** How long destroy() waits for the kernel to answer cancellations before pinning what is left forever. */
@@ -355,7 +355,8 @@ final class RingIoHandler implements IoHandler, CompletionHandler, Engine {
      * Sets when a shutdown stops waiting for in-flight ops and asks the kernel to cancel them: the group's
      * graceful timeout. Without it, {@link IoUringConfig#shutdownTimeoutNanos()} after the shutdown began.
      */
-    void shutdownDeadline(long deadline) {
+    @Override
+    public void shutdownDeadline(long deadline) {
         if (!deadlineSet) {
             shutdownDeadline = deadline;
             deadlineSet = true;

@@ -25,14 +25,16 @@ class EngineFactsTest {
                 case FILE -> IoEngine.RING_SQE64;
                 case PASSTHROUGH -> IoEngine.RING_SQE128;
                 case NETTY -> IoEngine.NETTY_RING;
+                case PORTABLE, NIO -> IoEngine.PORTABLE;
             };
             assertEquals(expected, facts.engine());
             assertEquals(type == Groups.NETTY, io.isNettyRing());
-            assertEquals(type == Groups.PASSTHROUGH, io.isPassthrough());
+            assertEquals(type == Groups.PASSTHROUGH || type.isPortable(), io.isPassthrough());
             Set<EngineFeature> lacking = switch (type) {
                 case FILE -> EnumSet.of(EngineFeature.URING_CMD);
                 case PASSTHROUGH -> EnumSet.noneOf(EngineFeature.class);
-                case NETTY -> EnumSet.allOf(EngineFeature.class);
+                case NETTY -> EnumSet.complementOf(EnumSet.of(EngineFeature.RAW_SQES));
+                case PORTABLE, NIO -> EnumSet.of(EngineFeature.RAW_SQES);
             };
             assertEquals(lacking, facts.lacking().keySet());
             for (EngineFeature f : lacking) {
@@ -41,8 +43,10 @@ class EngineFactsTest {
             WakeMechanism wake = io.core().wakeMechanism();
             assertNotNull(wake);
             assertEquals(wake.label(), io.wakeMechanism());
-            assertEquals(type == Groups.NETTY, wake == WakeMechanism.NETTY);
-            assertEquals(type == Groups.NETTY ? Set.of() : names(facts.setupFlags()), io.ringFlags());
+            assertEquals(type == Groups.NETTY || type.isPortable(), wake == WakeMechanism.NETTY);
+            assertEquals(type == Groups.NETTY || type.isPortable() ? Set.of() : names(facts.setupFlags()),
+                    io.ringFlags());
+            assertEquals(!type.isPortable() || facts.setupFlags().isEmpty(), true, "a portable loop has no ring flags");
             assertEquals(type != Groups.NETTY, facts.maxChainLength() >= 2, "chains: " + facts.maxChainLength());
         } finally {
             Groups.shutdown(group);

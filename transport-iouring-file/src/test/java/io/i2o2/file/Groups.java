@@ -1,6 +1,7 @@
 package io.i2o2.file;
 
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringIoHandlerConfig;
@@ -21,7 +22,14 @@ public enum Groups {
     /** {@link IoUringPassthroughEventLoopGroup}: 128-byte SQEs, 32-byte CQEs. */
     PASSTHROUGH(config -> new IoUringPassthroughEventLoopGroup(1, config)),
     /** Netty's own io_uring loop ({@code IoUringIoHandler}); the configuration does not apply to it. */
-    NETTY(config -> new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory()));
+    NETTY(config -> new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory())),
+    /** {@link PortableFileEventLoopGroup}: no io_uring, blocking system calls on worker threads. */
+    PORTABLE(config -> new PortableFileEventLoopGroup(1, config)),
+    /**
+     * A loop of Netty's NIO transport, whose file API is the portable engine attached to it: a channel handler's
+     * loop on a transport without io_uring; the configuration does not apply to it.
+     */
+    NIO(config -> new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()));
 
     private final Function<IoUringConfig, MultiThreadIoEventLoopGroup> factory;
 
@@ -47,10 +55,10 @@ public enum Groups {
                 .setRingSize(config.ringEntries()).setCqSize(config.effectiveCqEntries())));
     }
 
-    /** This library's group of this type ({@link #FILE} or {@link #PASSTHROUGH}). */
+    /** This library's group of this type ({@link #FILE}, {@link #PASSTHROUGH} or {@link #PORTABLE}). */
     public IoUringEventLoopGroup createOwn(IoUringConfig config) {
-        if (this == NETTY) {
-            throw new IllegalArgumentException("NETTY is not one of this library's groups");
+        if (this == NETTY || this == NIO) {
+            throw new IllegalArgumentException(this + " is not one of this library's groups");
         }
         return (IoUringEventLoopGroup) factory.apply(config);
     }
@@ -69,10 +77,36 @@ public enum Groups {
         return Stream.of(Arguments.of(FILE), Arguments.of(PASSTHROUGH));
     }
 
-    /** Every loop the file API runs on, as parameters (Netty's only where its io_uring transport loads). */
+    /**
+     * Every loop the file API runs on, as parameters: our rings and Netty's (where io_uring is available), the
+     * portable engine as a group of its own and attached to a NIO loop (everywhere).
+     */
     public static Stream<Arguments> all() {
+        return Stream.concat(rings(), portable());
+    }
+
+    /** The loops with an io_uring ring, as parameters (none where io_uring is unavailable). */
+    public static Stream<Arguments> rings() {
         return IoUring.isAvailable() ? Stream.of(Arguments.of(FILE), Arguments.of(PASSTHROUGH), Arguments.of(NETTY))
-                : both();
+                : Stream.empty();
+    }
+
+    /** The portable engine's two ways to run, as parameters: its own group, and attached to a NIO loop. */
+    public static Stream<Arguments> portable() {
+        return Stream.of(Arguments.of(PORTABLE), Arguments.of(NIO));
+    }
+
+    /**
+     * Whether an {@code IoUringConfig} reaches this loop: not on another transport's loop ({@link #NETTY},
+     * {@link #NIO}), which take the process-wide defaults ({@code -Dio.i2o2.*}).
+     */
+    public boolean takesConfig() {
+        return this != NETTY && this != NIO;
+    }
+
+    /** Whether this loop runs the portable engine. */
+    public boolean isPortable() {
+        return this == PORTABLE || this == NIO;
     }
 
     /** Shuts a group down and waits, failing the test if it does not terminate in time. */

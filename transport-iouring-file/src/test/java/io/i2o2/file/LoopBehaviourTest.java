@@ -138,7 +138,7 @@ class LoopBehaviourTest {
         }
     }
 
-    /** On NETTY the bound is Netty's loop's fixed one ({@code -Dio.i2o2.maxInFlight}, 4096): that is what fills. */
+    /** On NETTY and NIO the bound is the process-wide one ({@code -Dio.i2o2.maxInFlight}, 4096): that is what fills. */
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#all")
     void fullLoopFailsAtOnceWithOverloadAndTheBlockingViewWaits(Groups type) throws Exception {
@@ -147,7 +147,8 @@ class LoopBehaviourTest {
         try {
             FileIo loop = FileIo.of(group.next());
             int bound = loop.maxInFlight();
-            assertEquals(type == Groups.NETTY ? NettyRingHandle.MAX_IN_FLIGHT : 8, bound);
+            assertEquals(type.takesConfig() ? 8 : type == Groups.NETTY ? NettyRingHandle.MAX_IN_FLIGHT
+                    : ConfigProperties.MAX_IN_FLIGHT, bound);
             Files.write(dir.resolve("b"), new byte[4096]);
             IoUringFile file = FileOpsTest.await(loop.open(dir.resolve("b")));
             hold = block(loop);
@@ -159,7 +160,7 @@ class LoopBehaviourTest {
             Future<Integer> refused = file.read(buf, 0);
             assertTrue(refused.isDone(), "refused at once, not queued");
             assertInstanceOf(FileIoOverloadedException.class, refused.cause());
-            String knob = type == Groups.NETTY ? "-Dio.i2o2.maxInFlight" : "IoUringConfig.maxInFlight";
+            String knob = type.takesConfig() ? "IoUringConfig.maxInFlight" : "-Dio.i2o2.maxInFlight";
             assertTrue(refused.cause().getMessage().contains(knob), "names the knob: " + refused.cause().getMessage());
             assertEquals(1, buf.refCnt(), "a refused op retains nothing");
             assertThrows(FileIoOverloadedException.class, () -> loop.nop((res, tag) -> { }, 0),

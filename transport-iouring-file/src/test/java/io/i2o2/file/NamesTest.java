@@ -99,16 +99,17 @@ class NamesTest {
             case FILE -> IoEngine.RING_SQE64;
             case PASSTHROUGH -> IoEngine.RING_SQE128;
             case NETTY -> IoEngine.NETTY_RING;
+            case PORTABLE, NIO -> IoEngine.PORTABLE;
         };
         assertEquals(expected, io.engine());
-        assertEquals(type == Groups.PASSTHROUGH, io.isPassthrough());
+        assertEquals(type == Groups.PASSTHROUGH || type.isPortable(), io.isPassthrough());
         assertEquals(type == Groups.NETTY, io.isNettyRing());
 
         EngineFacts facts = io.engineFacts();
         assertEquals(expected, facts.engine());
         assertEquals(type == Groups.PASSTHROUGH, facts.setupFlags().contains(SetupFlag.SQE128));
         assertNotNull(facts.wake(), "set once the loop ran");
-        assertEquals(type == Groups.NETTY, facts.wake() == WakeMechanism.NETTY);
+        assertEquals(type == Groups.NETTY || type.isPortable(), facts.wake() == WakeMechanism.NETTY);
         assertThrows(UnsupportedOperationException.class, () -> facts.setupFlags().add(SetupFlag.CLAMP));
         assertThrows(UnsupportedOperationException.class, () -> facts.droppedSetupFlags().add(SetupFlag.CLAMP));
 

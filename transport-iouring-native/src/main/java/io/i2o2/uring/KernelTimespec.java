@@ -27,4 +27,14 @@ public final class KernelTimespec {
         __kernel_timespec.tv_sec(at, nanos / 1_000_000_000L);
         __kernel_timespec.tv_nsec(at, nanos % 1_000_000_000L);
     }
+
+    /**
+     * Reads the relative time written at the start of {@code at}.
+     *
+     * @param at the position of a {@code struct __kernel_timespec}
+     * @return the time in nanoseconds
+     */
+    public static long read(MemorySegment at) {
+        return __kernel_timespec.tv_sec(at) * 1_000_000_000L + __kernel_timespec.tv_nsec(at);
+    }
 }

@@ -17,6 +17,21 @@ public final class Probe {
     }
 
     /**
+     * A probe that supports the opcodes {@code supported} accepts, for an engine that runs ops without a ring
+     * (opcodes 0 to 63: every opcode io_uring has today, with room).
+     *
+     * @param supported which opcodes are supported
+     * @return the probe
+     */
+    public static Probe of(java.util.function.IntPredicate supported) {
+        boolean[] ops = new boolean[64];
+        for (int op = 0; op < ops.length; op++) {
+            ops[op] = supported.test(op);
+        }
+        return new Probe(ops, ops.length);
+    }
+
+    /**
      * Whether the kernel can run this opcode.
      *
      * @param opcode the opcode
