@@ -311,6 +311,16 @@ class SqeSyscallsTest {
         assertEquals(-Errno.EINVAL, same("madvise unaligned", (s, side) ->
                 s.prepMadvise(side.buf.address() + 1, 4096, Linux.MADV_WILLNEED)));
         assertEquals(-Errno.EINVAL, same("madvise with bad advice", (s, side) -> s.prepMadvise(side.buf.address(), 4096, 999)));
+        if (!KernelVersion.running().isBefore("6.7")) {   // 64-bit lengths: fadvise's in addr, madvise's in off
+            assertEquals(0, same("fadvise64", (s, side) ->
+                    s.prepFadvise(side.fd, 0, 0, Linux.POSIX_FADV_DONTNEED).addr(1L << 33)));
+            assertEquals(-Errno.EINVAL, same("fadvise64, bad advice", (s, side) -> s.prepFadvise(side.fd, 0, 0, 999).addr(1)));
+            assertEquals(0, same("madvise64", (s, side) ->
+                    s.prepMadvise(side.buf.address(), 0, Linux.MADV_WILLNEED).off(8192)));
+            assertEquals(-Errno.ENOMEM, same("madvise64 over a terabyte, mostly unmapped", (s, side) ->
+                    s.prepMadvise(side.buf.address(), 0, Linux.MADV_WILLNEED).off(1L << 40)));
+            assertEquals(-Errno.EINVAL, same("madvise64, bad advice", (s, side) -> s.prepMadvise(side.buf.address(), 0, 999).off(1)));
+        }
         Assumptions.assumeTrue(ring.probe().supports(Opcode.FTRUNCATE),
                 "IORING_OP_FTRUNCATE needs Linux 6.9; this is " + KernelVersion.running() + ": its comparison is skipped");
         assertEquals(0, same("ftruncate shrinks", (s, side) -> s.prepFtruncate(side.fd, 1234)));
