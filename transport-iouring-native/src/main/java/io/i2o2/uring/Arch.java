@@ -5,7 +5,10 @@ import java.util.Locale;
 /**
  * The constants that may differ between CPU architectures, read from the table jextract generated from
  * that architecture's own kernel headers ({@code io.i2o2.uring.gen.x86_64}, {@code io.i2o2.uring.gen.aarch64})
- * and selected once, by {@code os.arch}, when this class loads. Any other architecture fails at once,
+ * and selected once, by {@code os.arch}, when this class loads. A few numbers are written here by hand
+ * instead ({@code __NR_openat2} and the NVMe passthrough ioctls, which {@link SqeSyscalls} needs): jextract
+ * cannot expand {@code _IOWR(..., struct ...)}, and {@code ArchConstantsTest} checks them against each
+ * architecture's headers just as it checks the generated ones. Any other architecture fails at once,
  * with an error that names it, instead of passing another architecture's flags to the kernel.
  *
  * @param name            the architecture, {@code "x86_64"} or {@code "aarch64"}
@@ -31,11 +34,35 @@ import java.util.Locale;
  * @param nrIoUringSetup    the syscall number of {@code io_uring_setup}
  * @param nrIoUringEnter    the syscall number of {@code io_uring_enter}
  * @param nrIoUringRegister the syscall number of {@code io_uring_register}
+ * @param nrOpenat2         the syscall number of {@code openat2} (glibc has no wrapper)
+ * @param nvmeIoctlAdmin64Cmd {@code NVME_IOCTL_ADMIN64_CMD}: {@code _IOWR('N', 0x47, struct nvme_passthru_cmd64)}
+ * @param nvmeIoctlIo64Cmd    {@code NVME_IOCTL_IO64_CMD}: {@code _IOWR('N', 0x48, struct nvme_passthru_cmd64)}
+ * @param nvmeIoctlIo64CmdVec {@code NVME_IOCTL_IO64_CMD_VEC}: {@code _IOWR('N', 0x49, struct nvme_passthru_cmd64)}
  */
 record Arch(String name, int oRdonly, int oWronly, int oRdwr, int oAccmode, int oCreat, int oExcl, int oTrunc,
             int oAppend, int oNonblock, int oSync, int oDsync, int oDirect, int oDirectory, int oNofollow,
             int oLargefile, int oCloexec, int oNoatime, int oPath, int oTmpfile,
-            int nrIoUringSetup, int nrIoUringEnter, int nrIoUringRegister) {
+            int nrIoUringSetup, int nrIoUringEnter, int nrIoUringRegister, int nrOpenat2,
+            int nvmeIoctlAdmin64Cmd, int nvmeIoctlIo64Cmd, int nvmeIoctlIo64CmdVec) {
+
+    /** {@code sizeof(struct nvme_passthru_cmd64)}: the 72 bytes of {@code struct nvme_uring_cmd} + {@code __u64 result}. */
+    static final int NVME_PASSTHRU_CMD64_BYTES = 80;
+    /** {@code __NR_openat2}: 437 in the unified syscall table that both architectures share since 5.1. */
+    private static final int NR_OPENAT2 = 437;
+
+    /**
+     * {@code _IOWR(type, nr, size)} in the asm-generic encoding ({@code <asm-generic/ioctl.h>}) that x86-64
+     * and arm64 both use: direction (read|write = 3) in bits 30-31, size in 16-29, type in 8-15, number in
+     * 0-7. Other architectures (powerpc, mips, sparc) encode differently; they have no table here anyway.
+     *
+     * @param type the ioctl type character, such as {@code 'N'}
+     * @param nr   the command number
+     * @param size the argument's size in bytes
+     * @return the request number, an int bit pattern (bit 31 set: pass it on zero-extended)
+     */
+    static int iowrGeneric(int type, int nr, int size) {
+        return (3 << 30) | (size << 16) | (type << 8) | nr;
+    }
 
     /** The x86-64 table, from the host's kernel headers. */
     static final Arch X86_64 = x86_64();
@@ -116,7 +143,9 @@ record Arch(String name, int oRdonly, int oWronly, int oRdwr, int oAccmode, int 
                 io.i2o2.uring.gen.x86_64.ArchConstants.O_TMPFILE(),
                 io.i2o2.uring.gen.x86_64.ArchConstants.__NR_io_uring_setup(),
                 io.i2o2.uring.gen.x86_64.ArchConstants.__NR_io_uring_enter(),
-                io.i2o2.uring.gen.x86_64.ArchConstants.__NR_io_uring_register());
+                io.i2o2.uring.gen.x86_64.ArchConstants.__NR_io_uring_register(), NR_OPENAT2,
+                iowrGeneric('N', 0x47, NVME_PASSTHRU_CMD64_BYTES), iowrGeneric('N', 0x48, NVME_PASSTHRU_CMD64_BYTES),
+                iowrGeneric('N', 0x49, NVME_PASSTHRU_CMD64_BYTES));
     }
 
     private static Arch aarch64() {
@@ -133,6 +162,8 @@ record Arch(String name, int oRdonly, int oWronly, int oRdwr, int oAccmode, int 
                 io.i2o2.uring.gen.aarch64.ArchConstants.O_TMPFILE(),
                 io.i2o2.uring.gen.aarch64.ArchConstants.__NR_io_uring_setup(),
                 io.i2o2.uring.gen.aarch64.ArchConstants.__NR_io_uring_enter(),
-                io.i2o2.uring.gen.aarch64.ArchConstants.__NR_io_uring_register());
+                io.i2o2.uring.gen.aarch64.ArchConstants.__NR_io_uring_register(), NR_OPENAT2,
+                iowrGeneric('N', 0x47, NVME_PASSTHRU_CMD64_BYTES), iowrGeneric('N', 0x48, NVME_PASSTHRU_CMD64_BYTES),
+                iowrGeneric('N', 0x49, NVME_PASSTHRU_CMD64_BYTES));
     }
 }

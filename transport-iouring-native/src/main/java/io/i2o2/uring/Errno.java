@@ -64,6 +64,14 @@ public final class Errno {
     public static final int EMFILE = LinuxUring.EMFILE();
     /** Numerical result out of range. */
     public static final int ERANGE = LinuxUring.ERANGE();
+    /** Inappropriate ioctl for device (an ioctl the file's driver does not know). */
+    public static final int ENOTTY = LinuxUring.ENOTTY();
+    /** Illegal seek (a positioned read or write on a pipe or socket). */
+    public static final int ESPIPE = LinuxUring.ESPIPE();
+    /** Invalid cross-device link ({@code openat2}'s {@code RESOLVE_BENEATH} escapes give it too). */
+    public static final int EXDEV = LinuxUring.EXDEV();
+    /** Too many levels of symbolic links ({@code O_NOFOLLOW}, {@code RESOLVE_NO_SYMLINKS}). */
+    public static final int ELOOP = LinuxUring.ELOOP();
 
     private static final int MAX = 4096;
     private static final String[] NAMES = new String[MAX];

@@ -63,7 +63,27 @@ public final class Sqe {
      * @return a writer positioned on it (zeroed)
      */
     public static Sqe detached(MemorySegment entry) {
-        Sqe sqe = new Sqe(entry.asSlice(0, 64), 64);
+        return detached(entry, 64);
+    }
+
+    /**
+     * A writer over one entry of plain memory of either size: 128 bytes for a {@code uring_cmd} whose payload
+     * needs the big entry ({@link NvmeUringCmd}), to run through {@link SqeSyscalls} or copy to an
+     * {@link SetupFlag#SQE128} ring.
+     *
+     * @param entry at least {@code size} bytes
+     * @param size  64, or 128 for an {@link SetupFlag#SQE128} entry
+     * @return a writer positioned on it (zeroed)
+     * @throws IllegalArgumentException for another size, or an entry shorter than {@code size}
+     */
+    public static Sqe detached(MemorySegment entry, int size) {
+        if (size != 64 && size != 128) {
+            throw new IllegalArgumentException("an SQE is 64 or 128 bytes, not " + size);
+        }
+        if (entry.byteSize() < size) {
+            throw new IllegalArgumentException("a " + size + "-byte SQE in " + entry.byteSize() + " bytes");
+        }
+        Sqe sqe = new Sqe(entry.asSlice(0, size), size);
         sqe.moveTo(0);
         return sqe;
     }
@@ -140,6 +160,14 @@ public final class Sqe {
      */
     public MemorySegment commandArea() {
         return entry.asSlice(COMMAND_OFFSET, size - COMMAND_OFFSET);
+    }
+
+    /**
+     * Copies the first {@code bytes} of the command area into {@code dst} without making a slice
+     * ({@link SqeSyscalls}' NVMe command copy); the caller checked that the entry is big enough.
+     */
+    void copyCommand(MemorySegment dst, long bytes) {
+        MemorySegment.copy(entry, COMMAND_OFFSET, dst, 0, bytes);
     }
 
     // ---- fields ----
@@ -307,6 +335,107 @@ public final class Sqe {
     public Sqe cmdOp(int cmdOp) {
         entry.set(JAVA_INT_UNALIGNED, CMD_OP, cmdOp);
         return this;
+    }
+
+    // ---- reading the fields back (what SqeSyscalls runs) ----
+
+    /**
+     * {@code sqe->opcode}, 0 to 255.
+     *
+     * @return the opcode
+     */
+    public int opcode() {
+        return entry.get(JAVA_BYTE, OPCODE) & 0xff;
+    }
+
+    /**
+     * {@code sqe->flags}: the {@link SqeFlags} bits, 0 to 255.
+     *
+     * @return the flag bits
+     */
+    public int flags() {
+        return entry.get(JAVA_BYTE, FLAGS) & 0xff;
+    }
+
+    /**
+     * {@code sqe->fd}: a file descriptor, or a registered file index with {@link SqeFlags#FIXED_FILE}.
+     *
+     * @return the fd field
+     */
+    public int fd() {
+        return entry.get(JAVA_INT_UNALIGNED, FD);
+    }
+
+    /**
+     * {@code sqe->off} (also {@code addr2}).
+     *
+     * @return the offset field
+     */
+    public long off() {
+        return entry.get(JAVA_LONG_UNALIGNED, OFF);
+    }
+
+    /**
+     * {@code sqe->addr}.
+     *
+     * @return the address field
+     */
+    public long addr() {
+        return entry.get(JAVA_LONG_UNALIGNED, ADDR);
+    }
+
+    /**
+     * {@code sqe->len}, an unsigned 32-bit value as an int bit pattern.
+     *
+     * @return the length field
+     */
+    public int len() {
+        return entry.get(JAVA_INT_UNALIGNED, LEN);
+    }
+
+    /**
+     * The per-opcode flags word ({@code rw_flags}, {@code fsync_flags}, {@code open_flags}, ...).
+     *
+     * @return the flags word
+     */
+    public int opFlags() {
+        return entry.get(JAVA_INT_UNALIGNED, OP_FLAGS);
+    }
+
+    /**
+     * {@code sqe->buf_index}, 0 to 65535.
+     *
+     * @return the registered buffer index
+     */
+    public int bufIndex() {
+        return entry.get(JAVA_SHORT_UNALIGNED, BUF_INDEX) & 0xffff;
+    }
+
+    /**
+     * {@code sqe->file_index} (also {@code splice_fd_in}).
+     *
+     * @return the file index field
+     */
+    public int fileIndex() {
+        return entry.get(JAVA_INT_UNALIGNED, FILE_INDEX);
+    }
+
+    /**
+     * {@code sqe->addr3}.
+     *
+     * @return the addr3 field
+     */
+    public long addr3() {
+        return entry.get(JAVA_LONG_UNALIGNED, ADDR3);
+    }
+
+    /**
+     * {@code sqe->cmd_op}, a 32-bit pattern ({@code NVME_URING_CMD_IO} reads back as 0xC0484E80).
+     *
+     * @return the {@code cmd_op} field
+     */
+    public int cmdOp() {
+        return entry.get(JAVA_INT_UNALIGNED, CMD_OP);
     }
 
     // ---- preps, one per opcode ----

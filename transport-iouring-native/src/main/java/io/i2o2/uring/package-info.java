@@ -4,7 +4,8 @@
  * submission entries ({@link io.i2o2.uring.Sqe}), reaping completions
  * ({@link io.i2o2.uring.CompletionQueue}), registering buffers and files, probing what the kernel offers
  * ({@link io.i2o2.uring.Probe}, {@link io.i2o2.uring.IoUringProbe}), and the Linux constants the operations
- * take ({@link io.i2o2.uring.Linux}, {@link io.i2o2.uring.Errno}).
+ * take ({@link io.i2o2.uring.Linux}, {@link io.i2o2.uring.Errno}). Where io_uring is blocked,
+ * {@link io.i2o2.uring.SqeSyscalls} runs the same encoded entries as blocking system calls.
  *
  * <p>This is the layer the Netty event loops of {@code io.i2o2.file} are built on; most users want those.
  * The JVM must grant native access: {@code --enable-native-access=ALL-UNNAMED} on the class path, or

@@ -55,6 +55,40 @@ class ArchConstantsTest {
         assertTrue(wrong.isEmpty(), arch + " table differs from its headers (rerun generate-bindings.sh): " + wrong);
     }
 
+    /**
+     * The numbers {@link Arch} writes by hand (jextract cannot expand {@code _IOWR(..., struct ...)}), checked
+     * the same way. The one thing cpp cannot evaluate, {@code sizeof(struct nvme_passthru_cmd64)}, is taken
+     * as {@link Arch#NVME_PASSTHRU_CMD64_BYTES}, itself checked against the generated 72-byte
+     * {@code struct nvme_uring_cmd} in {@link #theIoctlFormulaReproducesTheGeneratedUringCmdNumbers}.
+     */
+    @ParameterizedTest(name = "{0} hand-written numbers match {1} over {2}")
+    @CsvSource({
+            "x86_64, cpp, /usr/include/x86_64-linux-gnu:/usr/include",
+            "aarch64, aarch64-linux-gnu-cpp, /usr/aarch64-linux-gnu/include",
+    })
+    void handWrittenNumbersMatchTheArchitecturesOwnHeaders(String arch, String cpp, String includes) throws Exception {
+        Arch table = Arch.forOsArch(arch);
+        Map<String, Long> expected = new LinkedHashMap<>();
+        expected.put("__NR_openat2", (long) table.nrOpenat2());
+        expected.put("NVME_IOCTL_ADMIN64_CMD", Integer.toUnsignedLong(table.nvmeIoctlAdmin64Cmd()));
+        expected.put("NVME_IOCTL_IO64_CMD", Integer.toUnsignedLong(table.nvmeIoctlIo64Cmd()));
+        expected.put("NVME_IOCTL_IO64_CMD_VEC", Integer.toUnsignedLong(table.nvmeIoctlIo64CmdVec()));
+        assertEquals(expected, preprocess(cpp, includes.split(":"), List.copyOf(expected.keySet())),
+                arch + ": Arch's hand-written numbers differ from the headers");
+    }
+
+    @Test
+    void theIoctlFormulaReproducesTheGeneratedUringCmdNumbers() {
+        // NVME_URING_CMD_* are _IOWR('N', 0x80.., struct nvme_uring_cmd), evaluated by jextract from the headers.
+        int uringCmd = (int) io.i2o2.uring.gen.nvme_uring_cmd.sizeof();
+        assertEquals(72, uringCmd);
+        assertEquals(NvmeUringCmd.CMD_IO, Arch.iowrGeneric('N', 0x80, uringCmd));
+        assertEquals(NvmeUringCmd.CMD_ADMIN, Arch.iowrGeneric('N', 0x82, uringCmd));
+        assertEquals(0xC0484E80, NvmeUringCmd.CMD_IO);
+        assertEquals(uringCmd + Long.BYTES, Arch.NVME_PASSTHRU_CMD64_BYTES, "nvme_passthru_cmd64 = nvme_uring_cmd + __u64 result");
+        assertEquals(0xC0504E48, Arch.current().nvmeIoctlIo64Cmd());
+    }
+
     @Test
     void theArchitecturesDifferWhereTheKernelSaysTheyDo() {
         Arch x = Arch.X86_64;
@@ -109,7 +143,8 @@ class ArchConstantsTest {
     }
 
     private static Map<String, Long> preprocess(String cpp, String[] includes, List<String> names) throws Exception {
-        StringBuilder src = new StringBuilder("#include <asm/fcntl.h>\n#include <asm/unistd.h>\n");
+        StringBuilder src = new StringBuilder(
+                "#include <asm/fcntl.h>\n#include <asm/unistd.h>\n#include <linux/ioctl.h>\n#include <linux/nvme_ioctl.h>\n");
         for (int i = 0; i < names.size(); i++) {   // the left side is an index: a name would be expanded too
             src.append("I2O2_CONST ").append(i).append(" = ").append(names.get(i)).append(" ;\n");
         }
@@ -138,7 +173,8 @@ class ArchConstantsTest {
         for (String line : out.split("\n")) {
             if (line.startsWith("I2O2_CONST ")) {
                 String[] kv = line.substring("I2O2_CONST ".length()).split(" = ", 2);
-                String expr = kv[1].substring(0, kv[1].lastIndexOf(';')).trim();
+                String expr = kv[1].substring(0, kv[1].lastIndexOf(';')).trim()
+                        .replace("sizeof(struct nvme_passthru_cmd64)", Integer.toString(Arch.NVME_PASSTHRU_CMD64_BYTES));
                 values.put(names.get(Integer.parseInt(kv[0].trim())), new Expr(expr).parse());
             }
         }
@@ -213,6 +249,14 @@ class ArchConstantsTest {
             if (eat("-")) {
                 return -unary();
             }
+            if (eat("'")) {   // a character literal: the ioctl type, such as 'N'
+                char c = s.charAt(pos);
+                pos++;
+                if (!eat("'")) {
+                    throw new IllegalArgumentException("no closing ' in '" + s + "'");
+                }
+                return c;
+            }
             if (eat("(")) {
                 long v = or();
                 if (!eat(")")) {
@@ -257,5 +301,7 @@ class ArchConstantsTest {
         assertEquals(1 << 16, new Expr("(1U << 16)").parse());
         assertEquals(0x1f, new Expr("0x1fUL").parse());
         assertEquals(425, new Expr("425").parse());
+        assertEquals(0xC0504E48L, new Expr("(((2U|1U) << (((0 +8)+8)+14)) | ((('N')) << (0 +8)) | (((0x48)) << 0)"
+                + " | ((((80))) << ((0 +8)+8)))").parse());
     }
 }

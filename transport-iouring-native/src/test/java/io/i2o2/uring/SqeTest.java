@@ -5,10 +5,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The {@link Sqe} writer itself: each entry handed out is zeroed (a field left over from the entry's last
@@ -16,6 +18,51 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * command area has the size of the ring's entries.
  */
 class SqeTest {
+
+    @Test
+    @WithoutIoUring
+    void theGettersReadBackWhatThePrepsWrote() {
+        Sqe sqe = Sqe.detached(Arena.ofAuto().allocate(64, 64));
+        sqe.prepRenameat(-100, 0x1000, 7, 0x2000, 3).flags(SqeFlags.FIXED_FILE | SqeFlags.IO_LINK)
+                .bufIndex(0xffff).fileIndex(9).addr3(0xabc);
+        assertEquals(Opcode.RENAMEAT, sqe.opcode());
+        assertEquals(SqeFlags.FIXED_FILE | SqeFlags.IO_LINK, sqe.flags());
+        assertEquals(-100, sqe.fd());
+        assertEquals(0x1000, sqe.addr());
+        assertEquals(7, sqe.len());
+        assertEquals(0x2000, sqe.off());
+        assertEquals(3, sqe.opFlags());
+        assertEquals(0xffff, sqe.bufIndex(), "unsigned");
+        assertEquals(9, sqe.fileIndex());
+        assertEquals(0xabc, sqe.addr3());
+        sqe.clear();
+        sqe.prepFallocate(5, 1, 4096, 1L << 40).opcode(0xfe);
+        assertEquals(0xfe, sqe.opcode(), "unsigned");
+        assertEquals(1L << 40, sqe.addr(), "fallocate's length is in addr");
+        assertEquals(1, sqe.len(), "and its mode in len");
+        assertEquals(4096, sqe.off());
+        sqe.clear();
+        sqe.prepRead(1, 2, -1, -1);
+        assertEquals(0xffff_ffffL, Integer.toUnsignedLong(sqe.len()));
+        assertEquals(-1, sqe.off());
+    }
+
+    @Test
+    @WithoutIoUring
+    void aDetached128ByteEntryHasTheBigCommandArea() {
+        Sqe big = Sqe.detached(Arena.ofAuto().allocate(128, 64), 128);
+        assertEquals(128, big.size());
+        assertEquals(80, big.commandArea().byteSize());
+        big.prepUringCmd(NvmeUringCmd.CMD_IO, 3);
+        assertEquals(0xC0484E80, big.cmdOp(), "the bit pattern, not sign-extended to a long anywhere");
+        assertEquals(Opcode.URING_CMD, big.opcode());
+        assertEquals(16, Sqe.detached(Arena.ofAuto().allocate(128, 64)).commandArea().byteSize(),
+                "detached(entry) stays a 64-byte entry");
+        assertThrows(IllegalArgumentException.class,
+                () -> Sqe.detached(Arena.ofAuto().allocate(64, 64), 128));
+        assertThrows(IllegalArgumentException.class,
+                () -> Sqe.detached(Arena.ofAuto().allocate(96, 64), 96));
+    }
 
     @ParameterizedTest(name = "sqe128={0}")
     @ValueSource(booleans = {false, true})
