@@ -22,6 +22,8 @@ public final class ChildJvm implements AutoCloseable {
     private final List<String> command;
     private final Process process;
     private final StringBuilder output = new StringBuilder();
+    /** Set, under the lock of {@link #output}, once the child's output ended (it exited or closed it). */
+    private boolean outputEnded;
     private final Thread reader;
 
     private ChildJvm(List<String> command, Path workDir) {
@@ -90,7 +92,7 @@ public final class ChildJvm implements AutoCloseable {
                     return m;
                 }
                 long left = deadline - System.nanoTime();
-                if (!reader.isAlive()) {
+                if (outputEnded) {
                     process.waitFor(5, TimeUnit.SECONDS);   // the output ended: the exit status is near
                     throw new AssertionError(what + ": the child ended its output"
                             + exitNote() + " without printing /" + pattern + "/; " + describe());
@@ -165,6 +167,7 @@ public final class ChildJvm implements AutoCloseable {
             }
         } finally {
             synchronized (output) {
+                outputEnded = true;
                 output.notifyAll();
             }
         }
