@@ -126,16 +126,24 @@ public final class ChildJvm implements AutoCloseable {
                 + output() + "\n----- end of its output -----";
     }
 
-    /** Stops the child (SIGTERM, then SIGKILL after 10 s), and waits for it. */
+    /**
+     * Stops the child (SIGTERM, then SIGKILL after 10 s) and waits for it. Interrupted, it kills the child at
+     * once and keeps the interrupt: no child may outlive its test.
+     */
     @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
+    public void close() {
+        try {
+            if (process.isAlive()) {
+                process.destroy();
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
             }
+            reader.join(5_000);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
-        reader.join(5_000);
     }
 
     private String exitNote() {
