@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The no-uring launcher ({@code src/test/c/no-uring.c}): compiled with {@code gcc} into
  * {@code target/seccomp/} once per JVM, then checked once: a child JVM started through it must see
- * io_uring_setup fail with EPERM ({@link SetupCallMain}), or no test that relies on it could mean anything.
+ * io_uring_setup, io_uring_enter and io_uring_register fail with EPERM ({@link IoUringCallsMain}), or no test
+ * that relies on it could mean anything.
  *
  * <p>Without {@code gcc} the tests that need it are skipped, loudly; in CI ({@code CI=true}) they fail
  * instead, since a CI machine that cannot build the launcher has lost the seccomp coverage.
@@ -23,7 +24,7 @@ public final class NoUringLauncher {
     private NoUringLauncher() {
     }
 
-    /** The launcher's executable, built and proven to refuse io_uring_setup with EPERM. */
+    /** The launcher's executable, built and proven to refuse the io_uring calls with EPERM. */
     public static synchronized Path verified() {
         if (verified == null) {
             Path launcher = build();
@@ -73,18 +74,28 @@ public final class NoUringLauncher {
         }
     }
 
-    /** A child JVM under the filter must see exactly what Docker's profile gives: EPERM. */
+    /** A child JVM under the filter must see exactly what Docker's profile gives: EPERM, from all three. */
     private static void checkFilter(Path launcher) {
-        try (ChildJvm child = ChildJvm.start(List.of(launcher.toString()), SetupCallMain.class.getName())) {
+        try (ChildJvm child = ChildJvm.start(List.of(launcher.toString()), IoUringCallsMain.class.getName())) {
             int status = child.awaitExit(Duration.ofSeconds(60));
-            if (status != 0 || !child.output().contains("io_uring_setup: errno 1 EPERM")) {
+            if (status != 0 || !refusedAll(child.output())) {
                 throw new AssertionError("the no-uring seccomp filter does not work here: a child JVM under it"
-                        + " did not see io_uring_setup fail with EPERM; " + child.describe());
+                        + " did not see the io_uring calls fail with EPERM; " + child.describe());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while checking the seccomp filter", e);
         }
+    }
+
+    /** Whether {@link IoUringCallsMain} saw EPERM from each of the three calls. */
+    static boolean refusedAll(String output) {
+        for (String call : new String[] {"io_uring_setup", "io_uring_enter", "io_uring_register"}) {
+            if (!output.contains(call + ": errno 1 EPERM")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String onPath(String program) {
