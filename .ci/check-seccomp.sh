@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CI: ./i2o2 serve where a seccomp profile refuses io_uring, as Docker's default profile (25.0+) and
 # containerd 2.0's RuntimeDefault do: io_uring_setup, io_uring_enter and io_uring_register fail with EPERM.
-# Builds the no-uring launcher (testsuite/src/test/c/no-uring.c), proves that under it io_uring_setup fails
+# Builds the no-uring launcher (testsuite/src/test/c/no-uring.c), proves that under it the three calls fail
 # with EPERM, then for each wiring runs ./i2o2 serve under it, fetches a file with curl and checks that the
 # server says, in exactly one line, that the portable engine serves.
 #
@@ -25,24 +25,27 @@ launcher=$root/testsuite/target/seccomp/no-uring
 mkdir -p "${launcher%/*}"
 gcc -O2 -Wall -Wextra -Werror -o "$launcher.part" testsuite/src/test/c/no-uring.c && mv -f "$launcher.part" "$launcher"
 
-# 2. The filter works: a program under it sees io_uring_setup fail with EPERM. Without this nothing below
-# would mean anything (a server that starts might just have been given io_uring).
-cat > "$work/setup.c" <<'C'
+# 2. The filter works: a program under it sees io_uring_setup, io_uring_enter and io_uring_register fail with
+# EPERM. Without this nothing below would mean anything (a server that starts might just have been given
+# io_uring).
+cat > "$work/calls.c" <<'C'
 #include <errno.h>
 #include <stdio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-int main(void) {   /* io_uring_setup(2, zeroed params): prints "fd" or the errno */
+static void say(long r) { if (r >= 0) printf("ok "); else printf("errno%d ", errno); }
+int main(void) {   /* setup(2, zeroed params); enter and register on a descriptor that is not open */
     char params[120] = {0};
-    long fd = syscall(425, 2, params);
-    if (fd >= 0) { puts("fd"); return 0; }
-    printf("errno %d\n", errno);
+    say(syscall(425, 2, params));
+    say(syscall(426, 0x7fffffff, 0, 0, 0, NULL, 0));
+    say(syscall(427, 0x7fffffff, 0, NULL, 0));
+    puts("");
     return 0;
 }
 C
-gcc -O2 -o "$work/setup" "$work/setup.c"
-seen=$("$launcher" "$work/setup")
-[ "$seen" = "errno 1" ] || { echo "check-seccomp: FAIL: under the no-uring filter io_uring_setup gave '$seen', not EPERM (errno 1)" >&2; exit 1; }
+gcc -O2 -o "$work/calls" "$work/calls.c"
+seen=$("$launcher" "$work/calls")
+[ "$seen" = "errno1 errno1 errno1 " ] || { echo "check-seccomp: FAIL: under the no-uring filter io_uring_setup, _enter, _register gave '$seen', not EPERM (errno 1) each" >&2; exit 1; }
 
 # 3. The server, built outside the filter first (Maven needs nothing of io_uring, but a build failure must
 # not read as a seccomp one), then run under it, once per wiring.
