@@ -43,10 +43,10 @@ _Static_assert(__NR_io_uring_register == NR_IO_URING_REGISTER, "io_uring_registe
 static struct sock_filter filter[] = {
     // [0] Which ABI made the call: a number means a different call on another ABI.
     BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-    // [1] x86-64: on to the number at [3].  [2] aarch64: the same.
+    // [1] x86-64 goes on to the number at [3].
     BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-    // [2] Any other ABI (i386 through int 0x80 on x86-64, AArch32 on aarch64) goes to [10]: this filter has no
-    //     rules for it, so it would be a side door to io_uring; a JVM never uses one.
+    // [2] So does aarch64. Any other ABI (i386 through int 0x80 on x86-64, AArch32 on aarch64) goes to [10]:
+    //     this filter has no rules for it, so it would be a side door to io_uring; a JVM never uses one.
     BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_AARCH64, 0, 7),
     // [3] The call's number, [4] with x32's bit cleared.
     BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
