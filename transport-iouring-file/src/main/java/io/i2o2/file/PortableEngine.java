@@ -133,7 +133,7 @@ final class PortableEngine implements Engine {
         this.entries = new Sqe[capacity];
         MemorySegment memory = Arena.ofAuto().allocate((long) capacity * ENTRY_BYTES, 64);
         for (int i = 0; i < capacity; i++) {
-            entries[i] = Sqe.detached(memory.asSlice((long) i * ENTRY_BYTES, ENTRY_BYTES));
+            entries[i] = Sqe.detached(memory.asSlice((long) i * ENTRY_BYTES, ENTRY_BYTES), ENTRY_BYTES);
         }
         this.kinds = new OpKind[capacity];
         this.next = new int[capacity];

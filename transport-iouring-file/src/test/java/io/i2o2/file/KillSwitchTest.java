@@ -19,25 +19,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The operator's kill switch, {@code -Dio.i2o2.disable=true}: with it this library never touches io_uring, also
- * not through a loop of Netty's io_uring transport (the README's first wiring), whose channels go on using it.
+ * not through a loop of Netty's io_uring transport (the README's first wiring), whose channels go on using it:
+ * every loop runs the portable engine instead, and a group that must have io_uring fails naming the switch.
  * The probe's answer is cached per JVM, so each case runs in a child JVM ({@link Child}).
  */
 class KillSwitchTest {
     @Test
-    void switchedOffNoLoopIsSupportedAndOfRefusesNamingTheSwitch() throws Exception {
+    void switchedOffEveryLoopRunsThePortableEngineAndNoRingIsMade() throws Exception {
         Assumptions.assumeTrue(io.netty.channel.uring.IoUring.isAvailable(), "Netty's io_uring transport is absent");
         Map<String, String> off = child("-Dio.i2o2.disable=true");
         assertEquals("false", off.get("available"), "IoUring.isAvailable(): " + off);
-        assertEquals("false", off.get("supported"), "isSupported(a Netty io_uring loop): " + off);
-        assertTrue(off.get("of").startsWith("java.lang.UnsupportedOperationException: ")
-                && off.get("of").contains("-Dio.i2o2.disable=true"), "of(a Netty io_uring loop): " + off);
-        assertTrue(off.get("group").startsWith("java.lang.UnsupportedOperationException: ")
-                && off.get("group").contains("-Dio.i2o2.disable=true"), "a group of ours: " + off);
-        // The same child without the switch: Netty's loop is supported, so what failed above was the switch.
+        assertEquals("true", off.get("supported"), "isSupported(a Netty io_uring loop): " + off);
+        assertEquals("PORTABLE read 5", off.get("of"), "of(a Netty io_uring loop) reads through: " + off);
+        assertEquals("PORTABLE read 5", off.get("group"), "a group of ours: " + off);
+        assertEquals("0", off.get("newRings"), "io_uring descriptors this library made: " + off);
+        assertTrue(off.get("required").startsWith("java.lang.UnsupportedOperationException: ")
+                && off.get("required").contains("-Dio.i2o2.disable=true"), "a group that must have io_uring: " + off);
+        // The same child without the switch: io_uring engines, so what changed above was the switch.
         Map<String, String> on = child("-Dio.i2o2.disable=false");
         assertEquals("true", on.get("supported"), "without the switch: " + on);
-        assertEquals("returned", on.get("of"), "without the switch: " + on);
-        assertEquals("started", on.get("group"), "without the switch: " + on);
+        assertEquals("NETTY_RING read 5", on.get("of"), "without the switch: " + on);
+        assertEquals("RING_SQE64 read 5", on.get("group"), "without the switch: " + on);
+        assertEquals("RING_SQE64 read 5", on.get("required"), "without the switch: " + on);
     }
 
     /** Runs {@link Child} in a JVM with {@code property}; its {@code key=value} lines. */
@@ -71,26 +74,68 @@ class KillSwitchTest {
          * @throws Exception if Netty's loop does not shut down
          */
         public static void main(String[] args) throws Exception {
+            Path file = java.nio.file.Files.createTempFile("kill-switch", ".txt");
+            java.nio.file.Files.writeString(file, "hello");
             MultiThreadIoEventLoopGroup netty = new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory());
             try {
                 IoEventLoop loop = (IoEventLoop) netty.next();
+                loop.submit(() -> { }).sync();      // Netty's ring exists: what is counted below is ours
+                long ringsBefore = ringDescriptors();
                 System.out.println("i2o2.available=" + IoUring.isAvailable());
                 System.out.println("i2o2.supported=" + FileIo.isSupported(loop));
-                try {
-                    FileIo.of(loop);
-                    System.out.println("i2o2.of=returned");
-                } catch (RuntimeException e) {
-                    System.out.println("i2o2.of=" + oneLine(e));
-                }
-                try {
-                    new IoUringFileEventLoopGroup(1, IoUringConfig.defaults()).shutdownGracefully(0, 1, TimeUnit.SECONDS)
-                            .sync();
-                    System.out.println("i2o2.group=started");
-                } catch (RuntimeException e) {
-                    System.out.println("i2o2.group=" + oneLine(e));
-                }
+                System.out.println("i2o2.of=" + attempt(() -> readThrough(FileIo.of(loop), file)));
+                System.out.println("i2o2.group=" + attempt(() -> readThrough(new IoUringFileEventLoopGroup(1), file)));
+                System.out.println("i2o2.newRings=" + (IoUring.isAvailable() ? 0 : ringDescriptors() - ringsBefore));
+                System.out.println("i2o2.required=" + attempt(() -> readThrough(new IoUringFileEventLoopGroup(1,
+                        IoUringConfig.builder().engine(EngineChoice.IO_URING).build()), file)));
             } finally {
                 netty.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+                java.nio.file.Files.delete(file);
+            }
+        }
+
+        /** The engine and what a read of {@code file} gives, then the group shut down. */
+        private static String readThrough(IoUringFileEventLoopGroup group, Path file) throws Exception {
+            try {
+                return readThrough(group.nextFileIo(), file);
+            } finally {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            }
+        }
+
+        private static String readThrough(FileIo files, Path file) throws Exception {
+            IoUringFile f = files.open(file).sync().getNow();
+            io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.directBuffer(16);
+            try {
+                return files.engine() + " read " + f.read(buf, 0).sync().getNow();
+            } finally {
+                buf.release();
+                f.close().sync();
+            }
+        }
+
+        /** How many io_uring instances this process holds open ({@code anon_inode:[io_uring]} descriptors). */
+        private static long ringDescriptors() throws java.io.IOException {
+            try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
+                return fds.filter(fd -> {
+                    try {
+                        return java.nio.file.Files.readSymbolicLink(fd).toString().contains("io_uring");
+                    } catch (java.io.IOException | UnsupportedOperationException gone) {
+                        return false;
+                    }
+                }).count();
+            }
+        }
+
+        private interface Attempt {
+            String run() throws Exception;
+        }
+
+        private static String attempt(Attempt a) {
+            try {
+                return a.run();
+            } catch (Exception e) {
+                return oneLine(e);
             }
         }
 
