@@ -64,6 +64,10 @@ public final class Errno {
     public static final int EMFILE = LinuxUring.EMFILE();
     /** Numerical result out of range. */
     public static final int ERANGE = LinuxUring.ERANGE();
+    /** Cross-device link: also {@code openat2}'s answer to a path out of its directory ({@code RESOLVE_BENEATH}). */
+    public static final int EXDEV = LinuxUring.EXDEV();
+    /** Too many levels of symbolic links: also {@code openat2}'s answer to a link it was told to refuse. */
+    public static final int ELOOP = LinuxUring.ELOOP();
 
     private static final int MAX = 4096;
     private static final String[] NAMES = new String[MAX];
