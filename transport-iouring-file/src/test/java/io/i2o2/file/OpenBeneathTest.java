@@ -174,6 +174,10 @@ class OpenBeneathTest {
         assertInstanceOf(IllegalArgumentException.class, open("sub\0a.txt", BENEATH).await().cause());
         assertInstanceOf(UnsupportedOperationException.class,
                 loop.open(dir, "sub/a.txt", Set.of(StandardOpenOption.DELETE_ON_CLOSE), 0, BENEATH).await().cause());
+        Future<IoUringFile> register = loop.open(dir, "sub/a.txt", Set.of(IoUringOpenOption.REGISTER), 0, BENEATH);
+        // Netty's ring has no registered files; ours were configured without slots.
+        assertInstanceOf(type == Groups.NETTY ? UnsupportedOperationException.class : IllegalArgumentException.class,
+                register.await().cause());
         assertEquals(0, loop.pendingOps());
     }
 
