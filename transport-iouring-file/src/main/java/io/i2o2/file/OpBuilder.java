@@ -597,7 +597,7 @@ final class OpBuilder {
             return target;
         }
         if (dir != null && !dir.acquireOp(false)) {
-            target.refuse(new ClosedFileException(dir + " is closed"));
+            target.refuse(core.closed(dir));
             return target;
         }
         OpSlot op = claim(target, null, null);

@@ -190,13 +190,19 @@ class OpenBeneathTest {
         int fd = closing.fd();
         // The open holds a reference from its submission: the close waits for it.
         Future<IoUringFile> inFlight = loop.open(closing, "sub/a.txt", Set.of(), 0, BENEATH);
+        Future<IoUringFile> cancelled = loop.open(closing, "sub/a.txt", Set.of(), 0, BENEATH);
         Future<Void> closed = closing.close();
+        if (!cancelled.cancel(false)) {
+            await(cancelled).close();   // too late to drop: the file it opened is ours to close
+        }
         assertEquals("hello", contents(await(inFlight)));
         await(closed);
         assertFalse(root.toRealPath().equals(readLink(fd)),
                 "the directory's descriptor is closed once the open is done");
+        long refused = loop.metrics().refusedShutdown();
         assertInstanceOf(ClosedFileException.class, loop.open(closing, "sub/a.txt", Set.of(), 0, BENEATH).await()
                 .cause());
+        assertEquals(refused + 1, loop.metrics().refusedShutdown(), "counted as a claim on a closed file is");
         assertEquals(0, loop.pendingOps());
         assertEquals(java.util.List.of(), LeakDetection.collect());
     }
