@@ -425,6 +425,52 @@ public sealed class FileIo permits IoUringFileIo {
     }
 
     /**
+     * Opens a path relative to a directory, restricted in how it may resolve ({@code openat2(2)} through the
+     * ring, Linux 5.6): with {@link Resolve#BENEATH}, say, neither {@code ..}, an absolute path nor a link
+     * leads out of {@code directory}. The path goes to the kernel as given: what the restrictions refuse fails
+     * the future with a {@link FileIoException} carrying the kernel's errno (EXDEV for a way out, ELOOP for a
+     * link refused, ENOENT for a missing file, ...). Takes the options of {@link #open(Path, OpenOption...)}; a
+     * new file gets {@code mode}.
+     *
+     * <p>{@code directory} may be a file of any loop (for example one root shared by every loop) and is not
+     * closed by this call; the open keeps its descriptor open until it completes, so closing it meanwhile is
+     * safe. Refused at once, with nothing submitted: a closed {@code directory} ({@link ClosedFileException}),
+     * an option {@code open} refuses, and a kernel without {@code IORING_OP_OPENAT2} (a
+     * {@link FileIoException} with EINVAL, the ring's answer to an opcode it does not know).
+     *
+     * @param directory an open directory the path is resolved from
+     * @param relativePath the path, resolved from {@code directory} (an absolute one too, unless
+     *                     {@code resolve} forbids or re-roots it); no NUL characters
+     * @param options how to open it (see {@link #open(Path, OpenOption...)})
+     * @param mode the permissions of a created file, e.g. {@code 0600} (used with {@code CREATE} only)
+     * @param resolve the restrictions, possibly none
+     * @return a future completing with the open file, of this loop
+     */
+    public Future<IoUringFile> open(IoUringFile directory, String relativePath, Set<? extends OpenOption> options,
+                                    int mode, Set<Resolve> resolve) {
+        return ops.openat2(Objects.requireNonNull(directory, "directory").openFile(), relativePath, options, mode,
+                resolve, ops.promise());
+    }
+
+    /**
+     * {@link #open(IoUringFile, String, Set, int, Set)}, completing {@code promise}; a file opened for a promise
+     * that was completed meanwhile (cancelled) is closed again, never leaked.
+     *
+     * @param directory an open directory the path is resolved from
+     * @param relativePath the path, resolved from {@code directory}
+     * @param options how to open it
+     * @param mode the permissions of a created file
+     * @param resolve the restrictions, possibly none
+     * @param promise completed with the open file
+     * @return {@code promise}
+     */
+    public Future<IoUringFile> open(IoUringFile directory, String relativePath, Set<? extends OpenOption> options,
+                                    int mode, Set<Resolve> resolve, Promise<IoUringFile> promise) {
+        return ops.openat2(Objects.requireNonNull(directory, "directory").openFile(), relativePath, options, mode,
+                resolve, Target.user(promise)).promise();
+    }
+
+    /**
      * {@code statx(2)} of a path, following symbolic links.
      *
      * @param path a path of the default file system

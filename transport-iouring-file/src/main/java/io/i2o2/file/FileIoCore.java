@@ -277,8 +277,7 @@ final class FileIoCore implements EngineHost {
             return new RejectedExecutionException(this + " is shutting down or shut down");
         }
         if (file != null && !file.isOpen()) {
-            table.counters.refusedShutdown.increment();
-            return new ClosedFileException(file + " is closed");
+            return closed(file);
         }
         table.counters.refusedOverload.increment();
         if (Thread.currentThread().isInterrupted()) {
@@ -286,6 +285,12 @@ final class FileIoCore implements EngineHost {
         }
         return new FileIoOverloadedException(this + " holds its maximum of " + table.capacity()
                 + " operations (queued and in flight); retry later or " + engine.traits().raiseBound());
+    }
+
+    /** The refusal of an op on {@code file}, which is closed: counted with the submissions refused by a shutdown. */
+    ClosedFileException closed(OpenFile file) {
+        table.counters.refusedShutdown.increment();
+        return new ClosedFileException(file + " is closed");
     }
 
     /** Gives back a claimed slot whose op was abandoned before submission, with its file reference. */

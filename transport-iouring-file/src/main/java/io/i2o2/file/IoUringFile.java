@@ -682,6 +682,11 @@ public final class IoUringFile {
         return file.close();
     }
 
+    /** The descriptor and its references (an open beneath this directory holds one). */
+    OpenFile openFile() {
+        return file;
+    }
+
     /** What builds this view's ops ({@link LinkedOps} chains them). */
     OpBuilder ops() {
         return ops;

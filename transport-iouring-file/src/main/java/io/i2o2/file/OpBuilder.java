@@ -1,8 +1,10 @@
 package io.i2o2.file;
 
+import io.i2o2.uring.Errno;
 import io.i2o2.uring.Iovec;
 import io.i2o2.uring.KernelTimespec;
 import io.i2o2.uring.Linux;
+import io.i2o2.uring.OpenHow;
 import io.i2o2.uring.Opcode;
 import io.i2o2.uring.Sqe;
 import io.netty.buffer.ByteBuf;
@@ -517,20 +519,11 @@ final class OpBuilder {
 
     <T extends Target> T open(Path path, Set<? extends OpenOption> options, int mode, T target) {
         int flags;
-        boolean register;
         MemorySegment name;
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
         try {
-            flags = OpenFlags.of(options);
-            register = options.contains(IoUringOpenOption.REGISTER);
-            if (register && core.lacks(EngineFeature.FIXED_FILES)) {
-                throw core.refusal(EngineFeature.FIXED_FILES);
-            }
-            if (register && !core.hasFixedFileSlots()) {
-                throw new IllegalArgumentException(
-                        "REGISTER needs registered-file slots: configure IoUringConfig.builder().fixedFileSlots(n)");
-            }
+            flags = openFlags(options);
             name = PathMemory.of(path);
         } catch (RuntimeException e) {
             target.refuse(e);
@@ -538,9 +531,85 @@ final class OpBuilder {
         }
         OpSlot op = claim(target, null, null);
         if (op != null) {
-            op.openat(register ? OpKind.OPENAT_REGISTERED : OpKind.OPENAT, name, flags, mode,
-                    FileLife.opening(path.toString()));
+            op.openat(options.contains(IoUringOpenOption.REGISTER) ? OpKind.OPENAT_REGISTERED : OpKind.OPENAT, name,
+                    flags, mode, FileLife.opening(path.toString()));
         }
+        submit(op);
+        return target;
+    }
+
+    /** The {@code O_*} flags of an open's options; throws for one it cannot honour here (REGISTER without slots). */
+    private int openFlags(Set<? extends OpenOption> options) {
+        int flags = OpenFlags.of(options);
+        if (options.contains(IoUringOpenOption.REGISTER)) {
+            if (core.lacks(EngineFeature.FIXED_FILES)) {
+                throw core.refusal(EngineFeature.FIXED_FILES);
+            }
+            if (!core.hasFixedFileSlots()) {
+                throw new IllegalArgumentException(
+                        "REGISTER needs registered-file slots: configure IoUringConfig.builder().fixedFileSlots(n)");
+            }
+        }
+        return flags;
+    }
+
+    /**
+     * An {@code openat2} of {@code relativePath} from {@code dir}, a file of any loop, completing with the new
+     * file; the public form of {@link #openat2(OpenFile, int, String, int, int, long, boolean, boolean, Target)}.
+     */
+    <T extends Target> T openat2(OpenFile dir, String relativePath, Set<? extends OpenOption> options, int mode,
+                                 Set<Resolve> resolve, T target) {
+        Objects.requireNonNull(relativePath, "relativePath");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(resolve, "resolve");
+        int flags;
+        long bits;
+        try {
+            flags = openFlags(options);
+            bits = Resolve.bits(resolve);
+        } catch (RuntimeException e) {
+            target.refuse(e);
+            return target;
+        }
+        // The kernel refuses a mode without O_CREAT (EINVAL); open(2), and so open(Path...), ignores it.
+        return openat2(dir, dir.fd(), relativePath, flags, (flags & Linux.O_CREAT) != 0 ? mode : 0, bits,
+                options.contains(IoUringOpenOption.REGISTER), true, target);
+    }
+
+    /**
+     * {@code openat2(dirFd, path, {flags, mode, resolve})}, completing with a file that owns its descriptor when
+     * {@code ownsFd}. {@code dir}: the directory when it is one of our files (of any loop), else null; the op
+     * then holds one of its op references, its own (never a loop-thread share: its loop may be another one), so
+     * closing it meanwhile is safe.
+     */
+    <T extends Target> T openat2(OpenFile dir, int dirFd, String path, int flags, int mode, long resolve,
+                                 boolean register, boolean ownsFd, T target) {
+        if (!core.supports(Opcode.OPENAT2)) {
+            // What the ring itself answers for an opcode it does not know.
+            target.refuse(new FileIoException("openat2", Errno.EINVAL, dirFd, -1, lacks(Opcode.OPENAT2)));
+            return target;
+        }
+        MemorySegment name;
+        try {
+            name = PathMemory.relative(path);
+        } catch (IllegalArgumentException e) {
+            target.refuse(e);
+            return target;
+        }
+        if (dir != null && !dir.acquireOp(false)) {
+            target.refuse(core.closed(dir));
+            return target;
+        }
+        OpSlot op = claim(target, null, null);
+        if (op == null) {
+            if (dir != null) {
+                dir.releaseOp(false);
+            }
+            return target;
+        }
+        op.openat2(register ? OpKind.OPENAT2_REGISTERED : OpKind.OPENAT2, dir, dirFd, name, flags,
+                ownsFd ? FileLife.opening(path) : FileLife.wrapping(false));
+        OpenHow.write(op.scratch, flags, mode, resolve);
         submit(op);
         return target;
     }

@@ -138,6 +138,34 @@ enum OpKind {
             return core.adoptOpened(res, op.openFlags(), true, op.opening);
         }
     },
+    /**
+     * {@code fd}: the directory's descriptor (never a registered slot: openat2 takes none), {@code addr}: the
+     * relative path, the {@code open_how} in the scratch, {@code arg}: the flags again; result: an
+     * {@link IoUringFile}.
+     */
+    OPENAT2("openat2", Result.VALUE, false, Moves.NOTHING) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepOpenat2(op.fd, op.addr, op.scratch.address());
+        }
+
+        @Override
+        Object onSuccess(FileIoCore core, OpSlot op, int res, long x0, long x1) {
+            return core.adoptOpened(res, op.openFlags(), false, op.opening);
+        }
+    },
+    /** {@link #OPENAT2}, then the new file goes into one of the loop's registered-file slots. */
+    OPENAT2_REGISTERED("openat2", Result.VALUE, false, Moves.NOTHING) {
+        @Override
+        void encode(Sqe sqe, OpSlot op) {
+            sqe.prepOpenat2(op.fd, op.addr, op.scratch.address());
+        }
+
+        @Override
+        Object onSuccess(FileIoCore core, OpSlot op, int res, long x0, long x1) {
+            return core.adoptOpened(res, op.openFlags(), true, op.opening);
+        }
+    },
     CLOSE("close", Result.VOID, false, Moves.NOTHING) {
         @Override
         void encode(Sqe sqe, OpSlot op) {
@@ -317,7 +345,8 @@ enum OpKind {
 
     /** Whether {@code OpSlot.memory} holds a path (for error messages). */
     boolean takesPath() {
-        return this == OPENAT || this == OPENAT_REGISTERED || this == STATX || this == UNLINKAT || this == RENAMEAT || this == MKDIRAT;
+        return this == OPENAT || this == OPENAT_REGISTERED || this == OPENAT2 || this == OPENAT2_REGISTERED
+                || this == STATX || this == UNLINKAT || this == RENAMEAT || this == MKDIRAT;
     }
 
     /** Whether {@code OpSlot.offset} is a file offset worth reporting in errors. */

@@ -56,7 +56,10 @@ final class OpSlot {
     boolean polled;
 
     OpKind kind;
-    /** The file this op works on, or null; holds one of the file's op references until completion. */
+    /**
+     * The file this op works on (an {@code openat2}'s directory, of any loop), or null; holds one of the file's
+     * op references until completion.
+     */
     OpenFile file;
     /** Whether {@link #file}'s reference is a loop-thread share ({@link OpenFile#acquireOp}), not its own. */
     boolean fileShare;
@@ -232,6 +235,21 @@ final class OpSlot {
         this.addr = path.address();
         this.arg = flags;
         this.arg2 = mode;
+        this.opening = life;
+    }
+
+    /**
+     * An {@code openat2} of the relative path in {@code path} (kept reachable) from the directory {@code dirFd}:
+     * {@code dir} when one of our files, whose op reference this op holds from now on; the {@code open_how} is in
+     * the scratch. {@code flags} are also the new file's ({@link #openFlags()}).
+     */
+    void openat2(OpKind kind, OpenFile dir, int dirFd, MemorySegment path, int flags, FileLife life) {
+        this.kind = kind;
+        this.file = dir;
+        this.fd = dirFd;
+        this.memory = path;
+        this.addr = path.address();
+        this.arg = flags;
         this.opening = life;
     }
 

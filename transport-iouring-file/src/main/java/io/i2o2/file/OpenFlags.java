@@ -40,6 +40,8 @@ final class OpenFlags {
                 flags |= Linux.O_DIRECT;
             } else if (o == IoUringOpenOption.NOATIME) {
                 flags |= Linux.O_NOATIME;
+            } else if (o == IoUringOpenOption.NONBLOCK) {
+                flags |= Linux.O_NONBLOCK;
             } else if (o != StandardOpenOption.READ && o != StandardOpenOption.WRITE
                     && o != IoUringOpenOption.REGISTER) {
                 throw new UnsupportedOperationException("open option not supported by io_uring files: " + o);

@@ -1,22 +1,14 @@
 package io.i2o2.file;
 
-import io.i2o2.uring.Sqe;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.FutureListener;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 
-import java.nio.charset.StandardCharsets;
-
 /**
- * {@code openat2(2)} through the ring ({@code IORING_OP_OPENAT2}, Linux 5.6), built on the public raw escape
- * {@link FileIo#submitRaw}: the one place to turn into a first-class operation later.
- *
- * <p>The path (NUL-terminated) and the 24-byte {@code struct open_how} live in one pooled direct buffer that
- * is the operation's guard, released when the CQE arrives. Nothing blocks: the kernel resolves the path, on
- * the ring's worker if it must.
+ * {@code openat2(2)} through the ring ({@code IORING_OP_OPENAT2}, Linux 5.6) from a raw directory descriptor,
+ * with the raw {@code O_*} and {@code RESOLVE_*} bits: the first form of what is now
+ * {@link FileIo#open(IoUringFile, String, java.util.Set, int, java.util.Set)}, which takes the directory as an
+ * {@link IoUringFile} and typed {@link Resolve} flags. Both methods here are that same operation.
  *
  * <pre>{@code
  * Openat2.open(io, rootFd, "a/b.txt", Openat2.O_RDONLY | Openat2.O_CLOEXEC, 0,
@@ -68,57 +60,29 @@ public final class Openat2 {
      * @param resolve {@code open_how.resolve}: the {@code RESOLVE_*} constants of this class, or'ed
      * @param promise completed with the new descriptor; a descriptor it cannot take (cancelled) is closed
      * @return {@code promise}
+     * @deprecated use {@link FileIo#open(IoUringFile, String, java.util.Set, int, java.util.Set)}: it takes the
+     *             directory as an {@link IoUringFile} (kept open while the open runs), typed options and
+     *             {@link Resolve} flags, and completes with an {@link IoUringFile} that owns the descriptor
      */
+    @Deprecated(since = "0.1.0")
     public static Future<Integer> open(FileIo loop, int dirFd, String path, long flags, long mode,
                                        long resolve, Promise<Integer> promise) {
-        byte[] name = path.getBytes(StandardCharsets.UTF_8);
-        for (byte b : name) {
-            if (b == 0) {
-                promise.tryFailure(new IllegalArgumentException("NUL in path"));
-                return promise;
-            }
-        }
-        ByteBuf mem = PooledByteBufAllocator.DEFAULT.directBuffer(Sqe.OPEN_HOW_BYTES + name.length + 1);
-        mem.writeLongLE(flags).writeLongLE(mode).writeLongLE(resolve);
-        mem.writeBytes(name).writeByte(0);
-        long how;
-        try {
-            how = ByteBufs.address(mem, mem.readerIndex());
-        } catch (RuntimeException e) {
-            mem.release();
-            promise.tryFailure(e);
-            return promise;
-        }
-        long pathAddr = how + Sqe.OPEN_HOW_BYTES;
-        IntFuture f = loop.submitRaw(sqe -> sqe.prepOpenat2(dirFd, pathAddr, how), mem);
-        FutureListener<Integer> relay = done -> {
-            if (done.isSuccess()) {
-                if (!promise.trySuccess(done.getNow())) {
-                    // Nobody takes the descriptor (the promise was cancelled): do not leak it.
-                    FileIoCore.closeQuietly(done.getNow());
-                }
-            } else {
+        // The new op with a file that does not own its descriptor: the file goes, the descriptor stays.
+        Promise<IoUringFile> opened = ImmediateEventExecutor.INSTANCE.newPromise();
+        loop.ops().openat2(null, dirFd, path, (int) flags, (int) mode, resolve, false, false, Target.user(opened));
+        opened.addListener((Future<IoUringFile> done) -> {
+            if (!done.isSuccess()) {
                 promise.tryFailure(done.cause());
+                return;
             }
-        };
-        whenDone(f, relay);
+            int fd = done.getNow().fd();
+            done.getNow().close();
+            if (!promise.trySuccess(fd)) {
+                // Nobody takes the descriptor (the promise was cancelled): do not leak it.
+                FileIoCore.closeQuietly(fd);
+            }
+        });
         return promise;
-    }
-
-    /**
-     * Runs {@code listener} once {@code f} is done: at once, here, when it already is (refused at once; a
-     * listener added then would be notified on the refusing loop, never if that loop has terminated).
-     */
-    static <V> void whenDone(Future<V> f, FutureListener<V> listener) {
-        if (f.isDone()) {
-            try {
-                listener.operationComplete(f);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        } else {
-            f.addListener(listener);
-        }
     }
 
     /**
@@ -132,27 +96,14 @@ public final class Openat2 {
      * @param resolve {@code open_how.resolve}: the {@code RESOLVE_*} constants of this class, or'ed
      * @param promise completed with the file, which the caller closes; failed with the open's error
      * @return {@code promise}
+     * @deprecated use {@link FileIo#open(IoUringFile, String, java.util.Set, int, java.util.Set, Promise)}: it
+     *             takes the directory as an {@link IoUringFile} (kept open while the open runs), typed options
+     *             and {@link Resolve} flags
      */
+    @Deprecated(since = "0.1.0")
     public static Future<IoUringFile> openFile(FileIo loop, int dirFd, String path, long flags,
                                                long resolve, Promise<IoUringFile> promise) {
-        Promise<Integer> opened = ImmediateEventExecutor.INSTANCE.newPromise();
-        open(loop, dirFd, path, flags, 0, resolve, opened).addListener((Future<Integer> fd) -> {
-            if (!fd.isSuccess()) {
-                promise.tryFailure(fd.cause());
-                return;
-            }
-            IoUringFile file;
-            try {
-                file = IoUringFile.wrap(loop, fd.getNow(), true);
-            } catch (Exception e) {
-                FileIoCore.closeQuietly(fd.getNow());
-                promise.tryFailure(e);
-                return;
-            }
-            if (!promise.trySuccess(file)) {
-                file.close();
-            }
-        });
-        return promise;
+        return loop.ops().openat2(null, dirFd, path, (int) flags, 0, resolve, false, true, Target.user(promise))
+                .promise();
     }
 }

@@ -20,6 +20,11 @@ final class PathMemory {
         return Arena.ofAuto().allocateFrom(absolute(path), StandardCharsets.UTF_8);
     }
 
+    /** A path as given, not made absolute: one resolved from a directory ({@code openat2}). */
+    static MemorySegment relative(String path) {
+        return Arena.ofAuto().allocateFrom(checkNoNul(path), StandardCharsets.UTF_8);
+    }
+
     /** Two absolute paths back to back (for rename); the second starts at {@link #secondOffset}. */
     static MemorySegment of(Path first, Path second) {
         return Arena.ofAuto().allocateFrom(absolute(first) + '\0' + absolute(second), StandardCharsets.UTF_8);
@@ -37,7 +42,10 @@ final class PathMemory {
             throw new ProviderMismatchException("not a path of the default file system: " + path + " ("
                     + path.getFileSystem().provider().getScheme() + ")");
         }
-        String s = path.toAbsolutePath().toString();
+        return checkNoNul(path.toAbsolutePath().toString());
+    }
+
+    private static String checkNoNul(String s) {
         if (s.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("path contains a NUL character: " + s);
         }

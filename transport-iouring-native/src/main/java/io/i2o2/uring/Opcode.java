@@ -35,6 +35,8 @@ public final class Opcode {
     public static final int FALLOCATE = LinuxUring.IORING_OP_FALLOCATE();
     /** {@code openat(2)}. */
     public static final int OPENAT = LinuxUring.IORING_OP_OPENAT();
+    /** {@code openat2(2)}: an open with {@code RESOLVE_*} restrictions ({@link OpenHow}). */
+    public static final int OPENAT2 = LinuxUring.IORING_OP_OPENAT2();
     /** {@code close(2)}, or freeing a registered file slot. */
     public static final int CLOSE = LinuxUring.IORING_OP_CLOSE();
     /** {@code statx(2)}. */

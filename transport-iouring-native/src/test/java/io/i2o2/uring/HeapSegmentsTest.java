@@ -33,10 +33,12 @@ class HeapSegmentsTest extends OpenFileRingTest {
     }
 
     @Test
-    void iovecArraysAndTimespecsForTheKernelMustBeNative() {
+    void iovecArraysTimespecsAndOpenHowsForTheKernelMustBeNative() {
         assertThrows(IllegalArgumentException.class, () -> Iovec.set(MemorySegment.ofArray(new long[2]), 0, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> KernelTimespec.write(MemorySegment.ofArray(new long[2]), 1));
         Iovec.set(arena.allocate(Iovec.BYTES, 8), 0, 1, 1);
         KernelTimespec.write(arena.allocate(KernelTimespec.BYTES, 8), 1);
+        assertThrows(IllegalArgumentException.class, () -> OpenHow.write(MemorySegment.ofArray(new long[3]), 0, 0, 0));
+        OpenHow.write(arena.allocate(OpenHow.BYTES, 8), 0, 0, OpenHow.RESOLVE_BENEATH);
     }
 }

@@ -7,6 +7,7 @@ import io.i2o2.uring.gen.io_uring_params;
 import io.i2o2.uring.gen.io_uring_sqe;
 import io.i2o2.uring.gen.iovec;
 import io.i2o2.uring.gen.nvme_uring_cmd;
+import io.i2o2.uring.gen.open_how;
 import io.i2o2.uring.gen.statx;
 import org.junit.jupiter.api.Test;
 
@@ -65,7 +66,11 @@ class LayoutTest {
                 () -> assertEquals(8, iovec.iov_len$offset(), "iovec.iov_len"),
                 () -> assertEquals(16, __kernel_timespec.sizeof(), "__kernel_timespec"),
                 () -> assertEquals(256, statx.sizeof(), "statx"),
-                () -> assertEquals(40, statx.stx_size$offset(), "statx.stx_size"));
+                () -> assertEquals(40, statx.stx_size$offset(), "statx.stx_size"),
+                () -> assertEquals(24, OpenHow.BYTES, "open_how"),
+                () -> assertEquals(Sqe.OPEN_HOW_BYTES, OpenHow.BYTES, "Sqe.OPEN_HOW_BYTES"),
+                () -> assertEquals(8, open_how.mode$offset(), "open_how.mode"),
+                () -> assertEquals(16, open_how.resolve$offset(), "open_how.resolve"));
     }
 
     @Test
@@ -116,6 +121,8 @@ class LayoutTest {
                 () -> assertEquals(40, Opcode.MSG_RING),
                 () -> assertEquals(46, Opcode.URING_CMD),
                 () -> assertEquals(55, Opcode.FTRUNCATE),
+                () -> assertEquals(28, Opcode.OPENAT2),
+                () -> assertEquals(Sqe.OPENAT2, Opcode.OPENAT2),
                 () -> assertEquals(1, SqeFlags.FIXED_FILE),
                 () -> assertEquals(4, SqeFlags.IO_LINK),
                 () -> assertEquals(64, SqeFlags.CQE_SKIP_SUCCESS),

@@ -2,10 +2,13 @@ package io.i2o2.example.fileserver;
 
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.FileStat;
+import io.i2o2.file.Resolve;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+
+import java.util.Set;
 
 /**
  * Every file operation the server makes, and the only way it makes them: the seam a {@link Wiring} fills in.
@@ -21,10 +24,11 @@ public interface FileAccess {
     EventExecutor executor();
 
     /**
-     * Opens {@code relative} for reading beneath the directory {@code dirFd} ({@code openat2} with
-     * {@code RESOLVE_BENEATH} plus {@code resolve}, non-blocking, close-on-exec), without blocking the caller.
+     * Opens {@code relative} for reading beneath the directory {@code dir} ({@code openat2} with the
+     * restrictions {@code resolve}, {@link Resolve#BENEATH} among them; non-blocking, close-on-exec), without
+     * blocking the caller. {@code dir} may be a file of another loop.
      */
-    Future<IoUringFile> openBeneath(int dirFd, String relative, long resolve, Promise<IoUringFile> promise);
+    Future<IoUringFile> openBeneath(IoUringFile dir, String relative, Set<Resolve> resolve, Promise<IoUringFile> promise);
 
     /** {@code statx} of an open file. */
     Future<FileStat> stat(IoUringFile file, Promise<FileStat> promise);

@@ -95,7 +95,7 @@ final class FileLookup {
      */
     void find(String key, boolean index, Promise<Prepared> done) {
         Promise<IoUringFile> opened = access.executor().newPromise();
-        access.openBeneath(server.rootFd(), key, server.resolveFlags(), opened);
+        access.openBeneath(server.root(), key, server.resolve(), opened);
         opened.addListener((Future<IoUringFile> o) -> {
             if (!o.isSuccess()) {
                 boolean absentIndex = index && HttpFileHandler.statusOf(o.cause()) == HttpResponseStatus.NOT_FOUND;

@@ -3,8 +3,8 @@ package io.i2o2.example.fileserver;
 import io.i2o2.file.IoUringChunkedFile;
 import io.i2o2.file.IoUringConfig;
 import io.i2o2.file.IoUringFile;
-import io.i2o2.file.Openat2;
 import io.i2o2.file.IoUringFileEventLoopGroup;
+import io.i2o2.file.Resolve;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -27,6 +27,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -302,7 +303,8 @@ public final class FileServer implements AutoCloseable {
         IoUringFile dir = null;
         EventLoopGroup io = null;
         try {
-            // The root's descriptor: every path is opened beneath it (openat2, RESOLVE_BENEATH).
+            // The root directory: every loop opens every path beneath it (openat2, Resolve.BENEATH), each open
+            // holding it open until done.
             Future<IoUringFile> opened = fileGroup.nextFileIo().open(paths.root()).awaitUninterruptibly();
             if (!opened.isSuccess()) {
                 throw new IOException("cannot open " + paths.root() + ": " + opened.cause().getMessage(),
@@ -310,9 +312,9 @@ public final class FileServer implements AutoCloseable {
             }
             dir = opened.getNow();
             io = options.wiring().newSocketGroup(options.ioThreads());
-            long resolve = config.links() == ServerConfig.LinkPolicy.NONE ? Openat2.RESOLVE_NO_SYMLINKS
-                    : Openat2.RESOLVE_NO_MAGICLINKS;
-            ServerContext context = new ServerContext(paths, config, options.wiring(), fileGroup, dir.fd(), resolve,
+            Set<Resolve> resolve = Set.of(Resolve.BENEATH, config.links() == ServerConfig.LinkPolicy.NONE
+                    ? Resolve.NO_SYMLINKS : Resolve.NO_MAGICLINKS);
+            ServerContext context = new ServerContext(paths, config, options.wiring(), fileGroup, dir, resolve,
                     cache, config.openFileCacheValid().toNanos(), listings, stats, accessSeam);
             this.initializer = new FileServerInitializer(context, options.chunkSize(), channels);
             ChannelFuture bound = new ServerBootstrap()

@@ -3,11 +3,16 @@ package io.i2o2.example.fileserver;
 import io.i2o2.file.FileIo;
 import io.i2o2.file.FileStat;
 import io.i2o2.file.IoUringFile;
-import io.i2o2.file.Openat2;
+import io.i2o2.file.IoUringOpenOption;
+import io.i2o2.file.Resolve;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+
+import java.nio.file.OpenOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
 
 /**
  * {@link FileAccess} on one loop's ring. An operation called from a thread other than its ring's loop is
@@ -18,7 +23,8 @@ import io.netty.util.concurrent.Promise;
  * @param stats where crossings are counted
  */
 record RingAccess(FileIo io, FileServerStats stats) implements FileAccess {
-    private static final long FLAGS = Openat2.O_RDONLY | Openat2.O_NONBLOCK | Openat2.O_NOCTTY | Openat2.O_CLOEXEC;
+    /** Read-only (and close-on-exec, as every open is); a FIFO does not hold the open up waiting for a writer. */
+    private static final Set<OpenOption> OPTIONS = Set.of(StandardOpenOption.READ, IoUringOpenOption.NONBLOCK);
 
     @Override
     public EventExecutor executor() {
@@ -26,9 +32,10 @@ record RingAccess(FileIo io, FileServerStats stats) implements FileAccess {
     }
 
     @Override
-    public Future<IoUringFile> openBeneath(int dirFd, String relative, long resolve, Promise<IoUringFile> promise) {
+    public Future<IoUringFile> openBeneath(IoUringFile dir, String relative, Set<Resolve> resolve,
+                                           Promise<IoUringFile> promise) {
         count(io);
-        return Openat2.openFile(io, dirFd, relative, FLAGS, Openat2.RESOLVE_BENEATH | resolve, promise);
+        return io.open(dir, relative, OPTIONS, 0, resolve, promise);
     }
 
     @Override

@@ -1,7 +1,10 @@
 package io.i2o2.example.fileserver;
 
+import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
+import io.i2o2.file.Resolve;
 
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
 
@@ -12,8 +15,9 @@ import java.util.function.UnaryOperator;
  * @param config          the HTTP behaviour
  * @param wiring          where handlers run and which ring runs their file operations
  * @param files           the io_uring loops
- * @param rootFd          a descriptor of the root directory, for {@code openat2} beneath it
- * @param resolveFlags    {@code RESOLVE_*} flags added to {@code RESOLVE_BENEATH} (the link policy)
+ * @param root            the root directory, which every path is opened beneath ({@code openat2}); a file of one of
+ *                        {@code files}' loops, used by all of them
+ * @param resolve         how paths may resolve beneath it: {@link Resolve#BENEATH} and the link policy
  * @param caches          the open-file caches, or null when off
  * @param cacheValidNanos how long a cached file is trusted
  * @param listings        where directory listings are rendered (blocking, off the loops)
@@ -22,6 +26,6 @@ import java.util.function.UnaryOperator;
  *                        that make opens fail with errnos the kernel cannot be made to give them
  */
 record ServerContext(SafePaths paths, ServerConfig config, Wiring wiring, IoUringFileEventLoopGroup files,
-                     int rootFd, long resolveFlags, OpenFileCaches caches, long cacheValidNanos, Executor listings,
+                     IoUringFile root, Set<Resolve> resolve, OpenFileCaches caches, long cacheValidNanos, Executor listings,
                      FileServerStats stats, UnaryOperator<FileAccess> accessSeam) {
 }

@@ -3,6 +3,7 @@ package io.i2o2.example.fileserver;
 import io.i2o2.file.FileStat;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.FileIoException;
+import io.i2o2.file.Resolve;
 import io.i2o2.uring.Errno;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -187,7 +189,8 @@ class FileServerLookupErrnoTest {
         }
 
         @Override
-        public Future<IoUringFile> openBeneath(int dirFd, String relative, long resolve, Promise<IoUringFile> promise) {
+        public Future<IoUringFile> openBeneath(IoUringFile dir, String relative, Set<Resolve> resolve,
+                                               Promise<IoUringFile> promise) {
             if (relative.startsWith(PREFIX)) {
                 int errno = switch (relative.substring(PREFIX.length())) {
                     case "EACCES" -> Errno.EACCES;
@@ -196,9 +199,9 @@ class FileServerLookupErrnoTest {
                     case "EIO" -> Errno.EIO;
                     default -> throw new IllegalArgumentException(relative);
                 };
-                return promise.setFailure(new FileIoException("openat2", errno, dirFd, -1, relative));
+                return promise.setFailure(new FileIoException("openat2", errno, dir.fd(), -1, relative));
             }
-            return ring.openBeneath(dirFd, relative, resolve, promise);
+            return ring.openBeneath(dir, relative, resolve, promise);
         }
 
         @Override
