@@ -51,6 +51,13 @@ sealed interface Engine permits RingIoHandler, NettyRingHandle, PortableEngine {
     long cqOverflows();
 
     /**
+     * Threads of the engine's own that run ops, alive now: 0 for a ring (the kernel runs them). Any thread.
+     *
+     * <p>A portable engine: its worker threads.
+     */
+    int workerThreads();
+
+    /**
      * Makes room for a chain of {@code links} ops headed by {@code head} (1 for a lone op) and picks where it goes;
      * {@link #put} then writes its links there, one by one. False when there is no room even after submitting
      * what waits: the core keeps the chain and offers it again on its next drain.

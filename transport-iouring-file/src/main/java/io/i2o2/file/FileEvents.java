@@ -11,10 +11,10 @@ import jdk.jfr.StackTrace;
 import jdk.jfr.Threshold;
 
 /**
- * JFR events for file reads, writes and syncs through the ring, the io_uring counterparts of the JDK's
+ * JFR events for file reads, writes and syncs through the file API, the counterparts of the JDK's
  * {@code jdk.FileRead}, {@code jdk.FileWrite} and {@code jdk.FileForce}: {@code io.i2o2.FileRead},
- * {@code io.i2o2.FileWrite} and {@code io.i2o2.FileSync}, each with the path (or descriptor), offset, bytes
- * and the time from submission to completion. Off by default; enable them in a recording
+ * {@code io.i2o2.FileWrite} and {@code io.i2o2.FileSync}, each with the path (or descriptor), offset, bytes,
+ * the engine that ran it ({@link IoEngine}'s name) and the time from submission to completion. Off by default; enable them in a recording
  * ({@code jfr configure}, or {@code -XX:StartFlightRecording:settings=...} with
  * {@code io.i2o2.FileRead#enabled=true}). While they are off, an op pays one check and allocates nothing.
  */
@@ -42,10 +42,14 @@ final class FileEvents {
         @Label("Bytes")
         @Description("Bytes transferred (reads and writes), or the result (syncs); negative: -errno")
         long bytes;
+
+        @Label("Engine")
+        @Description("What ran it: RING_SQE64, RING_SQE128, NETTY_RING (io_uring) or PORTABLE (a worker's system call)")
+        String engine;
     }
 
     @Name("io.i2o2.FileRead")
-    @Label("io_uring File Read")
+    @Label("i2o2 File Read")
     @Category({"i2o2", "File IO"})
     @Enabled(false)
     @StackTrace(false)
@@ -54,7 +58,7 @@ final class FileEvents {
     }
 
     @Name("io.i2o2.FileWrite")
-    @Label("io_uring File Write")
+    @Label("i2o2 File Write")
     @Category({"i2o2", "File IO"})
     @Enabled(false)
     @StackTrace(false)
@@ -63,7 +67,7 @@ final class FileEvents {
     }
 
     @Name("io.i2o2.FileSync")
-    @Label("io_uring File Sync")
+    @Label("i2o2 File Sync")
     @Category({"i2o2", "File IO"})
     @Enabled(false)
     @StackTrace(false)
@@ -86,7 +90,7 @@ final class FileEvents {
     }
 
     /** Ends and commits an op's event (if it has one and it lasted past its threshold). */
-    static void end(OpSlot op, int res) {
+    static void end(OpSlot op, int res, IoEngine engine) {
         FileIoEvent e = op.event;
         e.end();
         if (e.shouldCommit()) {
@@ -94,6 +98,7 @@ final class FileEvents {
             e.fd = op.file == null ? op.fd : op.file.fd();
             e.offset = op.offset;
             e.bytes = res;
+            e.engine = engine.name();
             e.commit();
         }
     }

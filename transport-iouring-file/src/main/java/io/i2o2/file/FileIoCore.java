@@ -134,7 +134,8 @@ final class FileIoCore implements EngineHost {
 
     /** The loop's counters, now. */
     IoUringLoopMetrics metrics() {
-        return table.counters.snapshot(table.inFlight(), table.handedOver(), engine.cqOverflows());
+        return table.counters.snapshot(table.inFlight(), table.handedOver(), engine.cqOverflows(),
+                engine.traits().engine(), engine.workerThreads());
     }
 
     /** Whether the ring has 128-byte SQEs and 32-byte CQEs. */

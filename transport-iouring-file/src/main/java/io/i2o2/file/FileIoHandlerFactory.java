@@ -35,6 +35,9 @@ final class FileIoHandlerFactory implements IoHandlerFactory {
         this.passthrough = passthrough;
         // A machine where the choice cannot run fails here, with the reason as the message, not at the first loop.
         this.portable = EngineSelection.portable(choice);
+        if (portable) {
+            EngineSelection.checkRingSettings(config);      // once per group, not per loop
+        }
     }
 
     /** Whether this factory's loops run the portable engine. */

@@ -6,7 +6,7 @@ package io.i2o2.file;
  * of submitting threads (refusals, wake-ups) are touched only off the fast path. A snapshot is not atomic
  * across fields; each field is exact while the loop runs.
  *
- * @param submitted       ops written into the ring
+ * @param submitted       ops written into the ring (or handed to the portable engine's workers)
  * @param completed       ops that completed successfully
  * @param failed          ops that failed (a negative result other than {@code ECANCELED}, or an error)
  * @param cancelled       ops that ended with {@code ECANCELED}: dropped by {@code cancel()} before the ring,
@@ -18,8 +18,11 @@ package io.i2o2.file;
  * @param cqOverflows     CQEs the kernel had to hold back because the CQ was full (the ring's own counter;
  *                        0 on Netty's ring, whose counter is not public)
  * @param wakeupsSent     wake-ups other threads sent to the sleeping loop
+ * @param engine          which engine runs the loop's file IO
+ * @param workerThreads   the portable engine's worker threads alive now (each runs one blocking system call at a
+ *                        time); 0 on a ring, where the kernel runs the ops
  */
 public record IoUringLoopMetrics(long submitted, long completed, long failed, long cancelled, long refusedOverload,
                                  long refusedShutdown, int inFlight, int queued, long cqOverflows,
-                                 long wakeupsSent) {
+                                 long wakeupsSent, IoEngine engine, int workerThreads) {
 }

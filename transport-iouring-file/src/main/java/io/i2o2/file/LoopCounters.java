@@ -50,9 +50,9 @@ final class LoopCounters {
         counter.setOpaque(this, (long) counter.getOpaque(this) + 1);
     }
 
-    IoUringLoopMetrics snapshot(int inFlight, int queued, long cqOverflows) {
+    IoUringLoopMetrics snapshot(int inFlight, int queued, long cqOverflows, IoEngine engine, int workerThreads) {
         return new IoUringLoopMetrics((long) SUBMITTED.getOpaque(this), (long) COMPLETED.getOpaque(this),
                 (long) FAILED.getOpaque(this), (long) CANCELLED.getOpaque(this), refusedOverload.sum(),
-                refusedShutdown.sum(), inFlight, queued, cqOverflows, wakeupsSent.sum());
+                refusedShutdown.sum(), inFlight, queued, cqOverflows, wakeupsSent.sum(), engine, workerThreads);
     }
 }

@@ -151,6 +151,11 @@ final class NettyRingHandle implements IoUringIoHandle, Sqe.Fields<IoUringIoOps>
     }
 
     @Override
+    public int workerThreads() {
+        return 0;
+    }
+
+    @Override
     public long cqOverflows() {
         return 0;
     }

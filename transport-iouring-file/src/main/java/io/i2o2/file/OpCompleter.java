@@ -40,7 +40,7 @@ final class OpCompleter {
      */
     void finish(OpSlot op, int res, long extra0, long extra1, String shutDown) {
         if (op.event != null) {
-            FileEvents.end(op, res);
+            FileEvents.end(op, res, core.traits().engine());
         }
         OpKind kind = op.kind;
         Target target = op.target;

@@ -221,6 +221,11 @@ final class PortableEngine implements Engine {
     }
 
     @Override
+    public int workerThreads() {
+        return workers.alive();
+    }
+
+    @Override
     public long cqOverflows() {
         return 0;
     }

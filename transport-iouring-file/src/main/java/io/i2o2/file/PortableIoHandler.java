@@ -31,7 +31,6 @@ final class PortableIoHandler implements FileIoHandler {
     private volatile boolean deadlineSet;
 
     PortableIoHandler(IoEventLoop loop, IoUringConfig config) {
-        EngineSelection.checkRingSettings(config);
         this.config = config;
         this.engine = new PortableEngine(loop, PortableSettings.of(config), true);
         this.core = engine.core();

@@ -140,6 +140,11 @@ final class RingIoHandler implements FileIoHandler, CompletionHandler, Engine {
     }
 
     @Override
+    public int workerThreads() {
+        return 0;
+    }
+
+    @Override
     public long cqOverflows() {
         try {
             return Integer.toUnsignedLong(ring.cq().overflowCount())

@@ -4,7 +4,9 @@ import io.netty.buffer.ByteBuf;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
-import org.junit.jupiter.api.Test;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -18,16 +20,20 @@ import static io.i2o2.file.FileOpsTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Reads, writes and syncs through the ring show up in a JFR recording that enables their events, and only then. */
+/**
+ * Reads, writes and syncs show up in a JFR recording that enables their events, and only then, on every engine,
+ * each naming the engine that ran it.
+ */
 class FileEventsTest {
     @TempDir
     Path dir;
 
-    @Test
-    void readsWritesAndSyncsAreRecordedWhenEnabled() throws Exception {
-        IoUringFileEventLoopGroup group = new IoUringFileEventLoopGroup(1);
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#all")
+    void readsWritesAndSyncsAreRecordedWhenEnabled(Groups type) throws Exception {
+        MultiThreadIoEventLoopGroup group = type.create();
         try {
-            FileIo io = group.nextFileIo();
+            FileIo io = FileIo.of(group.next());
             Path path = dir.resolve("data");
             IoUringFile file = await(io.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE));
@@ -57,6 +63,9 @@ class FileEventsTest {
             assertEquals(4096, write.getLong("bytes"));
             assertTrue(!write.getDuration().isNegative());
             assertEquals(4096, events.get(2).getLong("bytes"));
+            for (RecordedEvent e : events) {
+                assertEquals(io.engine().name(), e.getString("engine"), e.toString());
+            }
             buf.release();
             await(file.close());
         } finally {

@@ -71,6 +71,13 @@ class MetricsTest {
         assertEquals(0, after.inFlight(), after.toString());
         assertEquals(0, after.queued(), after.toString());
         assertEquals(0, after.cqOverflows(), after.toString());
+        assertEquals(io.engine(), after.engine(), "names the engine");
+        if (type.isPortable()) {
+            assertTrue(after.workerThreads() >= 1 && after.workerThreads() <= IoUringConfig.defaults().portableWorkers(),
+                    "the open and the read ran on workers: " + after);
+        } else {
+            assertEquals(0, after.workerThreads(), "the kernel runs a ring's ops: " + after);
+        }
         await(file.close());
         await(directory.close());
         assertInstanceOf(ClosedFileException.class, file.fsync().await().cause());
