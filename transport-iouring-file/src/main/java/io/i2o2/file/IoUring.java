@@ -24,7 +24,7 @@ public final class IoUring {
      * Whether io_uring can be used in this JVM.
      *
      * @return {@code true} when {@link IoUringFileEventLoopGroup} and {@link IoUringPassthroughEventLoopGroup}
-     *         can be created
+     *         run io_uring rings (else they run the portable engine)
      */
     public static boolean isAvailable() {
         return IoUringProbe.availability().available();
@@ -40,8 +40,9 @@ public final class IoUring {
     }
 
     /**
-     * Throws when io_uring cannot be used; returns quietly when it can. The event loop groups call it
-     * first, so a machine without io_uring fails with the reason rather than with an errno.
+     * Throws when io_uring cannot be used; returns quietly when it can. A group configured with
+     * {@link EngineChoice#IO_URING} calls it first, so a machine without io_uring fails with the reason rather
+     * than with an errno (other groups run the portable engine there).
      *
      * @throws UnsupportedOperationException naming the cause (its own cause is {@link #unavailabilityCause()})
      */

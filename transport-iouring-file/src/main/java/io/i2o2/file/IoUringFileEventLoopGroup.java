@@ -13,6 +13,10 @@ import io.netty.channel.IoHandlerFactory;
  * }</pre>
  *
  * Use {@link IoUringPassthroughEventLoopGroup} for {@code uring_cmd} (NVMe passthrough).
+ *
+ * <p>Where io_uring is unavailable (seccomp, sysctl, kernel, memlock) the loops run the portable engine instead
+ * ({@link IoEngine#PORTABLE}, logged once at INFO), unless the configuration says
+ * {@link EngineChoice#IO_URING}: then the constructor throws with the reason.
  */
 public final class IoUringFileEventLoopGroup extends IoUringEventLoopGroup {
     /** One loop per available processor, default configuration. */

@@ -5,7 +5,8 @@ import io.netty.channel.IoHandlerFactory;
 /**
  * Loops with 128-byte SQEs and 32-byte CQEs ({@code SQE128|CQE32}): what {@code IORING_OP_URING_CMD} needs
  * for its 80-byte command, such as NVMe passthrough on {@code /dev/ngXnY} ({@link io.i2o2.file.nvme}).
- * Every file operation works here too. Creating the group fails, naming the flags, on kernels before 5.19.
+ * Every file operation works here too. Where io_uring is unavailable the loops run the portable engine, whose
+ * NVMe passthrough goes through the NVMe driver's ioctls ({@link EngineChoice#IO_URING} fails fast instead).
  */
 public final class IoUringPassthroughEventLoopGroup extends IoUringEventLoopGroup {
     /** One loop, default configuration. */
