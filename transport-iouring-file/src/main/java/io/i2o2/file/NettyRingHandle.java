@@ -59,16 +59,7 @@ final class NettyRingHandle implements IoUringIoHandle, Sqe.Fields<IoUringIoOps>
      * {@code -Dio.i2o2.maxInFlight} (4096) applies, capped so that every slot index fits below {@link #CANCEL_DATA}.
      */
     static final int MAX_IN_FLIGHT = Math.min(ConfigProperties.MAX_IN_FLIGHT, 0xffff);
-    private static final VarHandle DRAIN_SCHEDULED;
     private static volatile Probe probe;
-
-    static {
-        try {
-            DRAIN_SCHEDULED = MethodHandles.lookup().findVarHandle(NettyRingHandle.class, "drainScheduled", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     /**
      * Loop thread: the entry every op is encoded into before it becomes an {@code IoUringIoOps}; the kernel
@@ -86,9 +77,7 @@ final class NettyRingHandle implements IoUringIoHandle, Sqe.Fields<IoUringIoOps>
     private final Sqe scratch = Sqe.detached(Arena.ofAuto().allocate(64, 64));
     /** Per slot, the {@code user_data} Netty gave the op: what a cancellation names. Loop thread. */
     private final long[] nettyIds = new long[MAX_IN_FLIGHT];
-    private final Runnable drainTask = this::drain;
-    @SuppressWarnings("unused")
-    private volatile int drainScheduled;
+    private final LoopDrain drain;
     /** Loop thread; null until Netty registered this handle. */
     private IoRegistration registration;
     /** The {@code data} of the entry being read back into an {@code IoUringIoOps}. Loop thread. */
@@ -109,6 +98,7 @@ final class NettyRingHandle implements IoUringIoHandle, Sqe.Fields<IoUringIoOps>
         this.fileIo = new FileIoCore(loop, this, MAX_IN_FLIGHT, true, Integer.MAX_VALUE);
         this.core = fileIo;
         this.table = core.table();
+        this.drain = new LoopDrain(loop, core);
     }
 
     /** The core of Netty io_uring loop {@code loop}: made, registered and published on first use. */
@@ -198,21 +188,7 @@ final class NettyRingHandle implements IoUringIoHandle, Sqe.Fields<IoUringIoOps>
     /** Schedules the drain of what was handed over, once per batch. */
     @Override
     public void wake() {
-        if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
-            try {
-                loop.execute(drainTask);
-            } catch (RejectedExecutionException gone) {
-                drainScheduled = 0;
-                throw gone;
-            }
-        }
-    }
-
-    /** Loop thread: writes every waiting op into Netty's ring. */
-    private void drain() {
-        // Reset before draining: an op handed over from now on schedules another drain.
-        drainScheduled = 0;
-        core.drain();
+        drain.schedule();
     }
 
     /** Netty submits as it likes: there is always room. */

@@ -45,7 +45,6 @@ final class PortableEngine implements Engine {
     private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(int[].class);
     private static final VarHandle COMPLETIONS_SCHEDULED;
     private static final VarHandle COMPLETING;
-    private static final VarHandle DRAIN_SCHEDULED;
     /** Per slot: waits for a worker. */
     private static final int QUEUED = 1;
     /** Per slot: a worker runs its system call. */
@@ -63,7 +62,6 @@ final class PortableEngine implements Engine {
             MethodHandles.Lookup l = MethodHandles.lookup();
             COMPLETIONS_SCHEDULED = l.findVarHandle(PortableEngine.class, "completionsScheduled", int.class);
             COMPLETING = l.findVarHandle(PortableEngine.class, "completing", int.class);
-            DRAIN_SCHEDULED = l.findVarHandle(PortableEngine.class, "drainScheduled", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -107,13 +105,11 @@ final class PortableEngine implements Engine {
     private final IntUnaryOperator fixedFileLookup;
 
     private final Runnable completionTask = this::completionsOnLoop;
-    private final Runnable drainTask = this::drainOnLoop;
+    private final LoopDrain drain;
     @SuppressWarnings("unused")
     private volatile int completionsScheduled;
     @SuppressWarnings("unused")
     private volatile int completing;
-    @SuppressWarnings("unused")
-    private volatile int drainScheduled;
     /** Set once the loop will run no more tasks: whoever hands a result back from then on completes it. */
     private volatile boolean loopEnded;
     /** The chain {@link #reserve} announced. Loop thread. */
@@ -156,6 +152,7 @@ final class PortableEngine implements Engine {
         // The loop's own ops go in at once: the engine has no turn of the loop to drain in.
         this.fileIo = new FileIoCore(loop, this, capacity, true, Integer.MAX_VALUE);
         this.core = fileIo;
+        this.drain = new LoopDrain(loop, core);
         EngineSelection.tellPortable(this);
     }
 
@@ -348,19 +345,7 @@ final class PortableEngine implements Engine {
     /** Schedules the drain of what was handed over, once per batch. */
     @Override
     public void wake() {
-        if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
-            try {
-                loop.execute(drainTask);
-            } catch (RejectedExecutionException gone) {
-                drainScheduled = 0;
-                throw gone;
-            }
-        }
-    }
-
-    private void drainOnLoop() {
-        drainScheduled = 0;    // before draining: an op handed over from now on schedules another drain
-        core.drain();
+        drain.schedule();
     }
 
     // ---- completions: from workers, timers and cancellations to the loop ----

@@ -270,7 +270,7 @@ public final class SqeSyscalls {
             } while (res == -Errno.EINTR && kind != CLOSE_FD && kind != CMD);
             return res;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Syscalls.rethrow(t);
         }
     }
 
@@ -430,15 +430,5 @@ public final class SqeSyscalls {
 
     private int result(long ret) {
         return ret == -1 ? -(int) ERRNO.get(callState, 0L) : (int) ret;
-    }
-
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException re) {
-            throw re;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        throw new IllegalStateException("native call failed", t);
     }
 }

@@ -197,7 +197,8 @@ final class Syscalls {
         }
     }
 
-    private static RuntimeException rethrow(Throwable t) {
+    /** What a downcall threw, rethrown unchecked (a downcall declares Throwable but throws only these). */
+    static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException re) {
             throw re;
         }
