@@ -148,7 +148,7 @@ final class PortableEngine implements Engine {
         this.fixedFileLookup = slot -> slot >= 0 && slot < fixedFds.length ? fixedFds[slot] : -1;
         this.traits = new EngineTraits(IoEngine.PORTABLE, Set.of(), Set.of(), capacity, settings.fixedBuffers(),
                 settings.fixedFileSlots(), Map.of(EngineFeature.RAW_SQES, NO_RAW_SQES), settings.raiseBound());
-        this.workers = new PortableWorkers(this, name, settings.workers(), capacity);
+        this.workers = new PortableWorkers(this, name, settings.workers(), capacity, settings.spinNanos());
         // The loop's own ops go in at once: the engine has no turn of the loop to drain in.
         this.fileIo = new FileIoCore(loop, this, capacity, true, Integer.MAX_VALUE);
         this.core = fileIo;
