@@ -40,8 +40,7 @@ import java.util.concurrent.TimeUnit;
  *       {@code netty-transport-classes-io_uring} on the class path): the ring Netty's channels already use,
  *       so a channel handler reads a file without leaving its loop. What Netty's public API cannot do there
  *       is refused, as below;</li>
- *   <li>a loop of any other Netty 4.2 transport (NIO, epoll, kqueue's loops on Linux do not exist): the portable
- *       engine, attached to that loop, so the file API of {@code ctx.channel().eventLoop()} completes on the
+ *   <li>a loop of any other Netty 4.2 transport (epoll, NIO): the portable engine, attached to that loop, so the file API of {@code ctx.channel().eventLoop()} completes on the
  *       channel's own loop on every transport. It takes the process-wide defaults ({@code -Dio.i2o2.*}).</li>
  * </ul>
  * Where io_uring is unavailable, this library's groups run the portable engine by themselves (logged once at

@@ -7,8 +7,9 @@ import io.netty.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the two group types share: N Netty {@code IoEventLoop}s, each one thread driven by this library's
- * io_uring {@code IoHandler} (one ring per loop). {@link #next()} picks a loop round robin, and
+ * What this library's group types share: N Netty {@code IoEventLoop}s, each one thread driven by this library's
+ * {@code IoHandler}: one io_uring ring per loop, or the portable engine's worker threads where io_uring is
+ * unavailable or not chosen ({@link PortableFileEventLoopGroup}). {@link #next()} picks a loop round robin, and
  * {@link FileIo#of} gives its file API; {@code shutdownGracefully(quiet, timeout, unit)} lets the
  * accepted operations finish for up to {@code timeout}, cancels the rest, and closes the rings once the
  * kernel is done with every buffer.
