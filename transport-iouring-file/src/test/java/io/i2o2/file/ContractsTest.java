@@ -39,6 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * completed value never changes, that listeners always run once, that a refusal gives back all it took, and
  * that paths of other file systems never reach the real disk.
  */
+// Runs where io_uring is unavailable too: Groups.all() then holds the portable engine's loops alone.
+@io.i2o2.uring.WithoutIoUring
 class ContractsTest {
     @TempDir
     Path dir;

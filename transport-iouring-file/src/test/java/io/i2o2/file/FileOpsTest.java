@@ -42,6 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every file operation against real temp files, with the data checked, on both group types. */
+// Runs where io_uring is unavailable too: Groups.all() then holds the portable engine's loops alone.
+@io.i2o2.uring.WithoutIoUring
 class FileOpsTest {
     static final PooledByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
 
@@ -169,6 +171,7 @@ class FileOpsTest {
     // (refused there at once: NettyLoopRefusalsTest).
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
+    @io.i2o2.uring.NeedsIoUring
     void fixedBuffersAndRegisteredFiles(Groups type) throws Exception {
         group = type.createOwn(IoUringConfig.builder().fixedBuffers(4, 8192).fixedFileSlots(4).build());
         FileIo loop = FileIo.of(group.next());
@@ -297,6 +300,7 @@ class FileOpsTest {
     // (NettyLoopRefusalsTest).
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
+    @io.i2o2.uring.NeedsIoUring
     void linkedWriteThenSyncAndABrokenLinkCancelsTheRest(Groups type) throws Exception {
         FileIo loop = loop(type);
         IoUringFile file = await(loop.open(dir.resolve("chain"), READ, WRITE, CREATE));
@@ -347,6 +351,7 @@ class FileOpsTest {
 
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#rings")
+    @io.i2o2.uring.NeedsIoUring
     void rawSqeWithGuardReleasedAtCompletion(Groups type) throws Exception {
         FileIo loop = loop(type);
         ByteBuf guard = ALLOC.directBuffer(8);
@@ -379,6 +384,7 @@ class FileOpsTest {
      */
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#rings")
+    @io.i2o2.uring.NeedsIoUring
     void aFillerThatSubmitsLeavesItsOwnEntryWhole(Groups type) throws Exception {
         FileIo loop = loop(type);
         IoUringFile file = await(loop.open(Files.write(dir.resolve("f"), random(4096, 8))));

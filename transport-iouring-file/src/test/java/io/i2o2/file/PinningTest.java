@@ -30,6 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The pinning contract: a buffer is retained when its op is accepted and released exactly once when the
  * kernel is done with it, whatever happens to the future meanwhile (cancel, shutdown, refusal).
  */
+// Runs where io_uring is unavailable too: Groups.all() then holds the portable engine's loops alone.
+@io.i2o2.uring.WithoutIoUring
 class PinningTest {
     static final PooledByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
 
@@ -170,6 +172,7 @@ class PinningTest {
     // (ops still in the kernel when it closes its ring stay pinned, as NettyRingHandle documents).
     @ParameterizedTest
     @MethodSource("io.i2o2.file.Groups#both")
+    @io.i2o2.uring.NeedsIoUring
     void shutdownCancelsWhatOutlivesTheGracefulTimeout(Groups type) throws Exception {
         MultiThreadIoEventLoopGroup group = type.create();
         FileIo loop = FileIo.of(group.next());

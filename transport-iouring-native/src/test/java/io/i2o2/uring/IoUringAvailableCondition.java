@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Skips every test that needs io_uring when this machine cannot give it ({@link IoUringProbe#availability()}),
  * with the probe's reason, and says so once, loudly, on the console: a run without io_uring must not look
- * like a green run with io_uring. Tests marked {@link WithoutIoUring} still run.
+ * like a green run with io_uring. Tests marked {@link WithoutIoUring} still run, but for their methods marked
+ * {@link NeedsIoUring}.
  *
  * <p>Registered for every module's tests by JUnit's extension auto-detection: this module's test jar
  * carries {@code META-INF/services/org.junit.jupiter.api.extension.Extension}, and the parent pom turns
@@ -27,7 +28,8 @@ public final class IoUringAvailableCondition implements ExecutionCondition {
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        if (marked(context)) {
+        boolean needs = context.getTestMethod().map(m -> m.isAnnotationPresent(NeedsIoUring.class)).orElse(false);
+        if (!needs && marked(context)) {
             return ConditionEvaluationResult.enabled("@WithoutIoUring");
         }
         if (context.getTestMethod().isEmpty() && context.getTestClass().isPresent()
