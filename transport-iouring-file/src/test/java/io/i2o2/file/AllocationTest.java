@@ -2,8 +2,8 @@ package io.i2o2.file;
 
 import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.management.ManagementFactory;
@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What the op path allocates, as {@link IoCallback} and {@link IntPromise} promise: nothing per op through
- * the callback API, one object (the promise) per op through the Future API. Counted with the JVM's
+ * the callback API, one object (the promise) per op through the Future API, on a ring and on the portable engine
+ * (there counted over every thread: its workers run the calls). Counted with the JVM's
  * per-thread allocation counters over many ops; the best of several rounds is taken, because the first
  * rounds run before the JIT has compiled (and escape-analysed) the path.
  */
@@ -33,17 +34,21 @@ class AllocationTest {
 
     @TempDir
     Path dir;
-    private IoUringFileEventLoopGroup group;
+    private io.netty.channel.MultiThreadIoEventLoopGroup group;
     private FileIo loop;
     private long loopThread;
 
-    @BeforeEach
-    void start() throws Exception {
+    void start(Groups type) throws Exception {
         assumeTrue(MX.isThreadAllocatedMemorySupported() && MX.isThreadAllocatedMemoryEnabled(),
                 "no per-thread allocation counters in this JVM");
-        group = new IoUringFileEventLoopGroup(1);
-        loop = group.nextFileIo();
+        group = type.create();
+        loop = FileIo.of(group.next());
         loopThread = loop.executor().submit(() -> Thread.currentThread().threadId()).get(5, TimeUnit.SECONDS);
+    }
+
+    /** What to count: the loop thread on a ring, every thread on the portable engine (its workers run the calls). */
+    private LongSupplier counter(Groups type) {
+        return type.isPortable() ? MX::getTotalThreadAllocatedBytes : () -> MX.getThreadAllocatedBytes(loopThread);
     }
 
     @AfterEach
@@ -96,20 +101,24 @@ class AllocationTest {
         void run() throws Exception;
     }
 
-    @Test
-    void callbackNopOnTheLoopAllocatesNothing() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Groups.class, names = {"FILE", "PORTABLE"})
+    void callbackNopOnTheLoopAllocatesNothing(Groups type) throws Exception {
+        start(type);
         OnLoop nops = new OnLoop() {
             @Override
             void submit() {
                 loop.nop(this, 0);
             }
         };
-        double perOp = bestBytesPerOp(() -> MX.getThreadAllocatedBytes(loopThread), () -> nops.round(loop), 0.1);
+        double perOp = bestBytesPerOp(counter(type), () -> nops.round(loop), 0.1);
         assertTrue(perOp < 0.1, "callback NOP: " + perOp + " bytes per op on the loop thread");
     }
 
-    @Test
-    void callbackReadOnTheLoopAllocatesNothing() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Groups.class, names = {"FILE", "PORTABLE"})
+    void callbackReadOnTheLoopAllocatesNothing(Groups type) throws Exception {
+        start(type);
         Path path = Files.write(dir.resolve("data"), new byte[1 << 20]);
         IoUringFile file = loop.open(path).get(5, TimeUnit.SECONDS);
         ByteBuf buf = AlignedBuffers.allocate(4096, 4096);
@@ -120,7 +129,7 @@ class AllocationTest {
                     file.read(buf.clear(), (left & 255) * 4096L, this, 0);
                 }
             };
-            double perOp = bestBytesPerOp(() -> MX.getThreadAllocatedBytes(loopThread), () -> reads.round(loop), 0.1);
+            double perOp = bestBytesPerOp(counter(type), () -> reads.round(loop), 0.1);
             assertTrue(perOp < 0.1, "callback read: " + perOp + " bytes per op on the loop thread");
             assertEquals(1, buf.refCnt(), "every op released what it retained");
         } finally {
@@ -129,8 +138,10 @@ class AllocationTest {
         }
     }
 
-    @Test
-    void futureNopFromAnotherThreadAllocatesOnlyItsPromise() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Groups.class, names = {"FILE", "PORTABLE"})
+    void futureNopFromAnotherThreadAllocatesOnlyItsPromise(Groups type) throws Exception {
+        start(type);
         Round round = () -> {
             for (int i = 0; i < OPS; i++) {
                 IntFuture f = loop.nop();
