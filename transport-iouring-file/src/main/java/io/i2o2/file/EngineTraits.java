@@ -39,6 +39,15 @@ record EngineTraits(IoEngine engine, Set<SetupFlag> setupFlags, Set<SetupFlag> d
         return engine == IoEngine.RING_SQE128 || engine == IoEngine.PORTABLE;
     }
 
+    /**
+     * Whether the engine takes each op through its cancellation gate ({@link Target#enterRing}) itself, when it
+     * starts running it, rather than the core when it admits it: the portable engine, whose queue to its workers
+     * is not yet the kernel, so {@code cancel()} stays true until a worker takes the op.
+     */
+    boolean gatesAtStart() {
+        return engine == IoEngine.PORTABLE;
+    }
+
     /** Whether the engine cannot do {@code feature}. */
     boolean lacks(EngineFeature feature) {
         return lacking.containsKey(feature);

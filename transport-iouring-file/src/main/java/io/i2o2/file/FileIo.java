@@ -51,8 +51,8 @@ import java.util.concurrent.TimeUnit;
  * as below; NVMe passthrough runs through the NVMe driver's ioctls (same command layout, same status), other
  * {@code uring_cmd}s are refused. Registered buffers and files are emulated (plain memory, a descriptor table),
  * so code written for them runs unchanged. A linked chain runs link after link on one worker; a link timeout
- * cannot stop a blocking call, so it reports whether its link overran. {@code cancel} stops an op no worker has
- * taken yet; one inside its system call completes as it will.
+ * cannot stop a blocking call, so it reports whether its link overran. {@code cancel()} is true until a worker
+ * takes the op (it then never runs); one inside its system call completes as it will.
  *
  * <p><b>What Netty's io_uring loop cannot do.</b> Netty's public API cannot register buffers or files with its
  * ring, has no 128-byte SQEs, and may submit between two links of a chain. So on its loops

@@ -57,6 +57,8 @@ final class FileIoCore implements EngineHost {
      * wait in {@link #local} for the loop's drain.
      */
     private final boolean writesAtOnce;
+    /** Whether the engine, not admission, takes each op through its gate ({@link EngineTraits#gatesAtStart}). */
+    private final boolean gatesAtStart;
     /**
      * Queued ops of its own at which the loop drains at once: an SQ's worth. A task that submits more than
      * that and then keeps the loop (or a callback submitting a burst) gets all but the last SQ's worth into
@@ -96,6 +98,7 @@ final class FileIoCore implements EngineHost {
         this.api = new IoUringFileIo(this);    // the old name's subclass: IoUringFileIo.of and casts to it keep working
         this.listenerExecutor = new ListenerExecutor(loop);
         this.writesAtOnce = writesAtOnce;
+        this.gatesAtStart = engine.traits().gatesAtStart();
         this.drainAt = drainAt;
         // Every slot is in this queue at most once: it never holds more than the table.
         this.local = new LoopLocalIntQueue(maxInFlight);
@@ -446,6 +449,9 @@ final class FileIoCore implements EngineHost {
      * @return true if the chain is to be written into the engine now
      */
     private boolean admit(OpSlot head) {
+        if (gatesAtStart) {
+            return true;        // the engine takes each link through its gate when it starts it
+        }
         boolean cancelled = false;
         for (OpSlot op = head; ; op = table.slot(op.next)) {
             if (!op.target.enterRing(op)) {

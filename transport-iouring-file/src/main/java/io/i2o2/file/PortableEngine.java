@@ -37,8 +37,11 @@ import java.util.function.IntUnaryOperator;
  * run one after the other on one worker; a link that fails (or a read or write that moves fewer bytes than
  * asked) cancels the rest of an {@code IO_LINK} chain with {@code -ECANCELED}, as the kernel does.
  *
- * <p>Cancellation: an op no worker has taken yet is cancelled (its worker skips it with {@code -ECANCELED});
- * one a worker runs completes as it will, since nothing interrupts a blocking system call from Java.
+ * <p>Cancellation: the queue to the workers is not yet the kernel, so an op goes through its gate
+ * ({@link Target#enterRing}) when a worker takes it ({@link EngineTraits#gatesAtStart}): until then
+ * {@code cancel()} is true and the worker that takes it skips it with {@code -ECANCELED} (a shutdown's cancel of
+ * what waits for a worker does the same); one a worker runs completes as it will, since nothing interrupts a
+ * blocking system call from Java.
  */
 final class PortableEngine implements Engine {
     private static final System.Logger logger = System.getLogger(PortableEngine.class.getName());
@@ -72,6 +75,8 @@ final class PortableEngine implements Engine {
     /** The loop's core, which this is the engine of: called back only as its {@link EngineHost}. */
     private final EngineHost core;
     private final FileIoCore fileIo;
+    /** The core's slots: read by a worker only to take an op through its gate ({@link #enterGate}). */
+    private final OpTable table;
     private final EngineTraits traits;
     private final PortableWorkers workers;
 
@@ -152,6 +157,7 @@ final class PortableEngine implements Engine {
         // The loop's own ops go in at once: the engine has no turn of the loop to drain in.
         this.fileIo = new FileIoCore(loop, this, capacity, true, Integer.MAX_VALUE);
         this.core = fileIo;
+        this.table = fileIo.table();
         this.drain = new LoopDrain(loop, core);
         EngineSelection.tellPortable(this);
     }
@@ -244,12 +250,16 @@ final class PortableEngine implements Engine {
         if (kind == OpKind.RAW) {
             throw new UnsupportedOperationException(NO_RAW_SQES);
         }
-        if (reservedLinks == 1 && kind == OpKind.NOP) {
-            handBack(i, 0, 0);
-            return;
-        }
-        if (reservedLinks == 1 && kind == OpKind.TIMEOUT) {
-            startTimer(i, op.generation, KernelTimespec.read(op.scratch));
+        if (reservedLinks == 1 && (kind == OpKind.NOP || kind == OpKind.TIMEOUT)) {
+            // No worker: the op starts now, so it goes through its gate now (a timer cancelled later is stopped
+            // by cancel(), as the kernel stops a ring's).
+            if (!op.target.enterRing(op)) {
+                handBack(i, -Errno.ECANCELED, 0);
+            } else if (kind == OpKind.NOP) {
+                handBack(i, 0, 0);
+            } else {
+                startTimer(i, op.generation, KernelTimespec.read(op.scratch));
+            }
             return;
         }
         Sqe sqe = entries[i];
@@ -284,7 +294,7 @@ final class PortableEngine implements Engine {
             OpKind kind = kinds[i];
             int res;
             long extra = 0;
-            if (broken || !STATE.compareAndSet(state, i, QUEUED, RUNNING)) {
+            if (broken || !STATE.compareAndSet(state, i, QUEUED, RUNNING) || !enterGate(i)) {
                 res = -Errno.ECANCELED;
             } else if (kind == OpKind.LINK_TIMEOUT) {
                 // It bounds the link before it, which ran to its end (a blocking call cannot be stopped): the
@@ -307,6 +317,12 @@ final class PortableEngine implements Engine {
             broken |= breaks;
             i = following;
         }
+    }
+
+    /** Worker thread: takes the op in slot {@code i} through its gate; false if it was cancelled before. */
+    private boolean enterGate(int i) {
+        OpSlot op = table.slot(i);
+        return op.target.enterRing(op);
     }
 
     private static void sleep(long nanos) {

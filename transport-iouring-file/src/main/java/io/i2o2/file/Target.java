@@ -39,7 +39,8 @@ sealed interface Target permits IoPromise, Target.User, Target.Callback {
     }
 
     /**
-     * The op is about to enter the ring: from now on it may take effect. Loop thread.
+     * The op is about to enter the ring: from now on it may take effect. Loop thread, or the portable engine's
+     * worker that starts the op ({@link EngineTraits#gatesAtStart}).
      *
      * @param op the op's slot
      * @return false if it was cancelled before and must complete without the kernel
