@@ -1,5 +1,7 @@
 package io.i2o2.example.fileserver;
 
+import io.i2o2.file.IoEngine;
+import io.i2o2.file.IoUring;
 import io.i2o2.file.IoUringChunkedFile;
 import io.i2o2.file.IoUringConfig;
 import io.i2o2.file.IoUringFile;
@@ -38,7 +40,9 @@ import java.util.function.UnaryOperator;
 /**
  * A static HTTP/1.1 file server whose every file operation goes through io_uring: by default its channels run
  * on Netty's io_uring transport and each file op on the channel's own ring; the other {@link Wiring}s put the
- * channels on NIO and the ops on an {@link IoUringFileEventLoopGroup}. Paths are opened with {@code openat2} beneath the root's descriptor
+ * channels on NIO and the ops on an {@link IoUringFileEventLoopGroup}. Where io_uring is blocked (a seccomp
+ * profile) the same code runs on the library's portable engine, the channels of the default wiring on epoll;
+ * the start-up line says which engine serves ({@link #fileEngine()}). Paths are opened with {@code openat2} beneath the root's descriptor
  * ({@code RESOLVE_BENEATH}), stat'ed with {@code statx} on the descriptor, and read into pooled direct
  * buffers of the channel's allocator that are then written to the socket as they are; large bodies stream
  * through {@code ChunkedWriteHandler} and {@link io.i2o2.file.IoUringChunkedFile}. Nothing blocks an event
@@ -71,11 +75,13 @@ public final class FileServer implements AutoCloseable {
             + "  --port            the port on 127.0.0.1 (default 8080; 0 picks a free one)\n"
             + "  --wiring          netty-uring: channels on Netty's io_uring transport, every file op on the\n"
             + "                    channel's own ring, no hand-over at all (default; the README's first way);\n"
+            + "                    where io_uring is blocked: channels on epoll, file ops on the portable\n"
+            + "                    engine of the same loop\n"
             + "                    channel: channels on NIO, each request's ops sent together to an io_uring\n"
             + "                    loop (one hand-over there, one back; the README's second way);\n"
             + "                    uring: channels on NIO, the file handler on an io_uring loop\n"
             + "                    (pipeline.addLast(fileGroup, handler), deprecated by Netty 4.2)\n"
-            + "  --threads         socket loops and io_uring loops, N of each (default: one per processor)\n"
+            + "  --threads         socket loops and file loops, N of each (default: one per processor)\n"
             + "  --open-file-cache keep descriptors and metadata of served files (checked again every 60 s)\n"
             + "  --no-memory-cache with the cache, still read small files each time (default: files to 16 KiB\n"
             + "                    stay in memory while their cache entry lives)\n"
@@ -285,6 +291,8 @@ public final class FileServer implements AutoCloseable {
     private final IoUringFile rootDir;
     private final OpenFileCaches cache;
     private final ExecutorService listings;
+    private final Sockets sockets;
+    private final IoEngine fileEngine;
 
     private FileServer(Options options, UnaryOperator<FileAccess> accessSeam) throws IOException,
             InterruptedException {
@@ -311,7 +319,8 @@ public final class FileServer implements AutoCloseable {
                         opened.cause());
             }
             dir = opened.getNow();
-            io = options.wiring().newSocketGroup(options.ioThreads());
+            Sockets sockets = options.wiring().sockets();
+            io = sockets.newGroup(options.ioThreads());
             Set<Resolve> resolve = Set.of(Resolve.BENEATH, config.links() == ServerConfig.LinkPolicy.NONE
                     ? Resolve.NO_SYMLINKS : Resolve.NO_MAGICLINKS);
             ServerContext context = new ServerContext(paths, config, options.wiring(), fileGroup, dir, resolve,
@@ -319,7 +328,7 @@ public final class FileServer implements AutoCloseable {
             this.initializer = new FileServerInitializer(context, options.chunkSize(), channels);
             ChannelFuture bound = new ServerBootstrap()
                     .group(io)
-                    .channel(options.wiring().serverChannelType())
+                    .channel(sockets.serverChannelType())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.ALLOCATOR, options.allocator())
                     .childOption(ChannelOption.ALLOCATOR, options.allocator())
@@ -331,6 +340,8 @@ public final class FileServer implements AutoCloseable {
                     .sync();
             this.serverChannel = bound.channel();
             this.ioGroup = io;
+            this.sockets = sockets;
+            this.fileEngine = options.wiring().servingFileIo(io, fileGroup).engine();
             this.rootDir = dir;
         } catch (Exception | Error e) {
             if (dir != null) {
@@ -413,6 +424,29 @@ public final class FileServer implements AutoCloseable {
         return fileGroup;
     }
 
+    /**
+     * Which engine runs the file ops: io_uring (this library's rings or Netty's), or the portable engine where
+     * io_uring is unavailable (a seccomp profile refusing it) or configured away.
+     */
+    public IoEngine fileEngine() {
+        return fileEngine;
+    }
+
+    /**
+     * What serves, for the start-up line: the wiring, the socket transport and the file engine, with the reason
+     * when the portable engine runs, e.g. {@code wiring netty-uring; sockets: epoll; file IO: portable engine,
+     * io_uring unavailable: ...}. The only place the server names its engine, so a log says it once.
+     */
+    String servedBy() {
+        String files = switch (fileEngine) {
+            case NETTY_RING -> "io_uring (Netty's ring)";
+            case RING_SQE64, RING_SQE128 -> "io_uring (this library's rings)";
+            case PORTABLE -> "portable engine, " + (IoUring.isAvailable() ? "as configured (io_uring is available)"
+                    : "io_uring unavailable: " + oneLine(IoUring.unavailabilityCause()));
+        };
+        return "wiring " + options.wiring().cliName() + "; sockets: " + sockets.label() + "; file IO: " + files;
+    }
+
     /** Completes when the listening socket closes ({@link #close()}). */
     public ChannelFuture closeFuture() {
         return serverChannel.closeFuture();
@@ -469,7 +503,7 @@ public final class FileServer implements AutoCloseable {
 
     /**
      * Runs the server from the command line until Ctrl+C. Any start-up failure (a busy port, a missing
-     * root, no io_uring) is one line on stderr and exit status 1; bad arguments give the usage and 2.
+     * root, no engine at all) is one line on stderr and exit status 1; bad arguments give the usage and 2.
      *
      * @param args {@code [DIR] [--port N] [--wiring netty-uring|channel|uring] ...}
      */
@@ -511,8 +545,8 @@ public final class FileServer implements AutoCloseable {
         }
         Thread hook = new Thread(server::close, "file-server-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.println("serving " + clean(server.root().toString()) + " at " + server.uri() + " ("
-                + options.wiring().cliName() + " wiring, file ops through io_uring)");
+        out.println("serving " + clean(server.root().toString()) + " at " + server.uri() + " (" + server.servedBy()
+                + ")");
         out.println("press Ctrl+C to stop");
         out.flush();
         server.closeFuture().syncUninterruptibly();

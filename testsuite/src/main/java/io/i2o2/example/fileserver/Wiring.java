@@ -3,12 +3,6 @@ package io.i2o2.example.fileserver;
 import io.i2o2.file.FileIo;
 import io.i2o2.file.IoUringFileEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.channel.uring.IoUringServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.util.Locale;
@@ -58,7 +52,9 @@ public enum Wiring {
     /**
      * The channels run on Netty's own io_uring transport, and every file op of a request goes into the ring
      * of the channel's own loop ({@code FileIo.of(ctx.channel().eventLoop())}): no hand-over at all,
-     * each completion on the thread that serves the connection.
+     * each completion on the thread that serves the connection. Where Netty's io_uring does not run (a
+     * seccomp profile refusing it), the channels run on epoll (else NIO) and the same call attaches the
+     * portable engine to the channel's loop: still no hand-over, each completion on that loop.
      */
     NETTY_URING {
         @Override
@@ -72,13 +68,8 @@ public enum Wiring {
         }
 
         @Override
-        EventLoopGroup newSocketGroup(int threads) {
-            return new MultiThreadIoEventLoopGroup(threads, IoUringIoHandler.newFactory());
-        }
-
-        @Override
-        Class<? extends ServerChannel> serverChannelType() {
-            return IoUringServerSocketChannel.class;
+        Sockets sockets() {
+            return Sockets.nativeBest();
         }
     };
 
@@ -97,14 +88,18 @@ public enum Wiring {
         return false;
     }
 
-    /** The loops of the sockets: NIO, unless the wiring says otherwise ({@link #NETTY_URING}). */
-    EventLoopGroup newSocketGroup(int threads) {
-        return new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+    /**
+     * The file API of a loop that serves this wiring's file ops: a channel's loop in {@link #NETTY_URING}, a
+     * file loop in the others. For saying which engine serves ({@link FileIo#engine()}): every loop of a group
+     * runs the same one.
+     */
+    FileIo servingFileIo(EventLoopGroup sockets, IoUringFileEventLoopGroup files) {
+        return this == NETTY_URING ? FileIo.of(sockets.next()) : files.nextFileIo();
     }
 
-    /** The listening socket's channel type, for {@link #newSocketGroup}'s loops. */
-    Class<? extends ServerChannel> serverChannelType() {
-        return NioServerSocketChannel.class;
+    /** The transport of the sockets: NIO, unless the wiring says otherwise ({@link #NETTY_URING}). */
+    Sockets sockets() {
+        return Sockets.NIO;
     }
 
     /** Whether the handler goes on an io_uring loop ({@code addLast(group, ...)}). */

@@ -3,6 +3,8 @@ package io.i2o2.example.fileserver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import io.i2o2.file.IoEngine;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
@@ -61,6 +63,24 @@ class FileServerCliTest {
         assertThrows(IllegalArgumentException.class, () -> FileServer.Options.parse(args.split(" ")));
     }
 
+    /**
+     * Where io_uring runs (this class needs it), the start-up line names it: Netty's ring under netty-uring's
+     * io_uring sockets, this library's rings under the NIO sockets of the others. Under a seccomp filter that
+     * refuses io_uring, SeccompFileServerTest checks the portable engine's line.
+     */
+    @ParameterizedTest
+    @EnumSource(Wiring.class)
+    void theStartUpLineSaysWhichEngineServes(Wiring wiring) throws Exception {
+        try (FileServer server = FileServer.start(FileServer.Options.of(dir).withPort(0).withWiring(wiring)
+                .withThreads(1, 1))) {
+            boolean netty = wiring == Wiring.NETTY_URING;
+            assertEquals(netty ? IoEngine.NETTY_RING : IoEngine.RING_SQE64, server.fileEngine());
+            assertEquals("wiring " + wiring.cliName() + (netty
+                    ? "; sockets: io_uring; file IO: io_uring (Netty's ring)"
+                    : "; sockets: nio; file IO: io_uring (this library's rings)"), server.servedBy());
+        }
+    }
+
     @Test
     void helpAndBadArgumentsPrintTheUsage() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -87,6 +107,7 @@ class FileServerCliTest {
             assertNotNull(first, "the server printed nothing");
             Matcher url = Pattern.compile("at (http://127\\.0\\.0\\.1:(\\d+)/)").matcher(first);
             assertTrue(url.find(), first);
+            assertTrue(first.endsWith(" (wiring uring; sockets: nio; file IO: io_uring (this library's rings))"), first);
             assertEquals("press Ctrl+C to stop", out.readLine());
             URI uri = URI.create(url.group(1));
             try (RawHttp c = new RawHttp(new InetSocketAddress(uri.getHost(), uri.getPort()))) {

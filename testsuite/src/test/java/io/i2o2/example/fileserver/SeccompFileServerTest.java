@@ -2,7 +2,6 @@ package io.i2o2.example.fileserver;
 
 import io.i2o2.testsuite.seccomp.ChildJvm;
 import io.i2o2.uring.WithoutIoUring;
-import io.i2o2.uring.demo.Launch;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,22 +23,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The example file server in a container whose seccomp profile refuses io_uring (Docker 25.0+, containerd
- * 2.0): started as {@code ./i2o2 serve} starts it ({@link Launch}), in a child JVM under the real no-uring
- * filter, once per wiring, and asked over loopback HTTP for whole files, a range, a missing file and a path
- * out of its root. It must serve them all through the portable engine, and say once which engine serves.
- *
- * <p>Fails until the portable engine lands: today the server prints "i2o2 serve: cannot run: io_uring is
- * forbidden for this process: io_uring_setup fails with EPERM ..." and exits 1; the failure shows that output.
- * Needs no io_uring on the host (under the filter there is none anyway), hence {@link WithoutIoUring}.
+ * 2.0): started as {@code ./i2o2 serve} starts it (its main class, no io_uring check before it), in a child
+ * JVM under the real no-uring filter, once per wiring, and asked over loopback HTTP for whole files, a range,
+ * a missing file and a path out of its root. It must serve them all through the portable engine, and say once
+ * which engine serves. Needs no io_uring on the host (under the filter there is none anyway), hence
+ * {@link WithoutIoUring}.
  */
 @WithoutIoUring
 class SeccompFileServerTest {
     /**
-     * A line of the server's output that names the engine serving the file operations: the portable engine
-     * adds it. Its wording is not fixed yet, so this asks only for exactly one line with the word "engine",
-     * and that, under the filter, it names the portable one.
+     * The line of the server's output that says which engine serves the file operations: its start-up line,
+     * {@code serving DIR at URI (wiring W; sockets: S; file IO: ENGINE...)}. Not any line with the word
+     * "engine": the library itself logs once, at INFO, that the portable engine runs and why
+     * ({@code EngineSelection}), and that is the library's line, not the server's.
      */
-    private static final Pattern ENGINE_LINE = Pattern.compile("(?im)^.*\\bengine\\b.*$");
+    private static final Pattern ENGINE_LINE = Pattern.compile("(?m)^.*\\bfile IO: .*$");
     private static final Pattern URL = Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/");
 
     @TempDir
@@ -54,11 +51,9 @@ class SeccompFileServerTest {
         byte[] large = ServerFixture.write(site.resolve("large.bin"), 1 << 20, 2);
         Files.writeString(dir.resolve("secret.txt"), "TOP SECRET");   // beside the root, not in it
 
-        try (ChildJvm server = ChildJvm.underFilter(Launch.class.getName(), "i2o2 serve", FileServer.class.getName(),
-                site.toString(), "--port", "0", "--wiring", wiring.cliName(), "--threads", "2")) {
+        try (ChildJvm server = ChildJvm.underFilter(FileServer.class.getName(), site.toString(), "--port", "0", "--wiring", wiring.cliName(), "--threads", "2")) {
             Matcher url = server.awaitOutput(URL, Duration.ofSeconds(60), "the " + wiring.cliName()
-                    + " server under the no-uring seccomp filter did not start (expected until the portable engine"
-                    + " lands)");
+                    + " server under the no-uring seccomp filter did not start");
             InetSocketAddress address = new InetSocketAddress(FileServer.HOST, Integer.parseInt(url.group(1)));
             try (RawHttp http = new RawHttp(address)) {
                 wholeFile(http, "/small.bin", small, server);
@@ -80,7 +75,7 @@ class SeccompFileServerTest {
                     assertFalse(r.text().contains("TOP SECRET"), attack + "; " + server.describe());
                 }
             }
-            saysOnceThatThePortableEngineServes(server);
+            saysOnceThatThePortableEngineServes(server, wiring);
         }
     }
 
@@ -90,12 +85,16 @@ class SeccompFileServerTest {
         assertArrayEquals(expected, r.body(), () -> path + ": not the file's bytes; " + server.describe());
     }
 
-    private static void saysOnceThatThePortableEngineServes(ChildJvm server) {
+    private static void saysOnceThatThePortableEngineServes(ChildJvm server, Wiring wiring) {
         String output = server.output();
         List<String> lines = ENGINE_LINE.matcher(output).results().map(m -> m.group().strip()).toList();
         assertEquals(1, lines.size(), () -> "the server must say once which engine serves its files, said it "
                 + lines.size() + " times; " + server.describe());
-        assertTrue(lines.getFirst().toLowerCase(Locale.ROOT).contains("portable"),
+        assertTrue(lines.getFirst().contains("file IO: portable engine, io_uring unavailable: "),
                 () -> "under the filter the portable engine must serve: " + lines.getFirst() + "; " + server.describe());
+        // Netty's io_uring transport is refused too: the default wiring's sockets fall back to epoll.
+        String sockets = wiring == Wiring.NETTY_URING ? "sockets: epoll;" : "sockets: nio;";
+        assertTrue(lines.getFirst().contains("wiring " + wiring.cliName() + "; " + sockets),
+                () -> "expected " + sockets + " for " + wiring.cliName() + ": " + lines.getFirst());
     }
 }
