@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Runs a benchmark: prepares and locks the data file, runs every backend's trials (interleaved by point,
@@ -40,12 +41,25 @@ public final class BenchRunner {
     private final Map<String, List<String>> notes = new LinkedHashMap<>();
     /** {@code --peer}'s lines, once the trials ran. */
     private List<String> paired = List.of();
+    /** {@code --peer}'s pairs, once the trials ran. */
+    private List<PairedRatios.Pair> pairs = List.of();
+    /** Lines printed after the paired ratios, made from the pairs (a preset's checks); none by default. */
+    private Function<List<PairedRatios.Pair>, List<String>> summary = p -> List.of();
 
     /**
      * @param options the parsed command line
      */
     public BenchRunner(BenchOptions options) {
         this.options = options;
+    }
+
+    /**
+     * Adds lines after the paired ratios, made from the pairs with {@code --peer} (e.g. an issue's checks).
+     *
+     * @param summary makes the lines
+     */
+    public void summary(Function<List<PairedRatios.Pair>, List<String>> summary) {
+        this.summary = summary;
     }
 
     /** A backend with one of its trials, in run order. */
@@ -118,6 +132,11 @@ public final class BenchRunner {
                     + " median of the rounds):%n", options.peer(), options.peer()));
             paired.forEach(l -> out.append("  ").append(l).append('\n'));
         }
+        List<String> extra = summary.apply(pairs);
+        if (!extra.isEmpty()) {
+            out.append(extra.getFirst()).append('\n');
+            extra.subList(1, extra.size()).forEach(l -> out.append("  ").append(l).append('\n'));
+        }
         if (!noteLines.isEmpty()) {
             out.append("not run:\n");
             noteLines.forEach(n -> out.append("  ").append(n).append('\n'));
@@ -183,6 +202,7 @@ public final class BenchRunner {
             runs.forEach(r -> rows.add(median(r)));
             if (options.peer() != null) {
                 paired = PairedRatios.render(runs, options.peer());
+                pairs = PairedRatios.pairs(runs, options.peer());
             }
         } finally {
             for (Backend b : backends) {
