@@ -5,7 +5,9 @@ import java.util.Arrays;
 /**
  * The benchmark command line: {@code ./i2o2 bench [options]} runs backends side by side and prints one
  * table; {@code ./i2o2 bench jmh [JMH options]} hands over to JMH with this module's class path;
- * {@code ./i2o2 bench portable-table [options]} runs the portable engine's table ({@link PortableTable}).
+ * {@code ./i2o2 bench portable-table [options]} runs the portable engine's table ({@link PortableTable});
+ * {@code ./i2o2 bench http-load [options]} is a keep-alive HTTP/1.1 load generator
+ * ({@link io.i2o2.bench.http.HttpLoad}, for {@code microbench/server-bench.sh}).
  * See {@link BenchOptions#USAGE} and microbench/README.md.
  */
 public final class BenchCli {
@@ -21,6 +23,10 @@ public final class BenchCli {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("jmh")) {
             org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("http-load")) {
+            io.i2o2.bench.http.HttpLoad.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         boolean portableTable = args.length > 0 && args[0].equals("portable-table");

@@ -105,7 +105,7 @@ public final class PairedRatios {
     public static List<String> render(List<List<ResultRow>> runs, String peer) {
         List<String> lines = new ArrayList<>();
         for (Pair p : pairs(runs, peer)) {
-            String what = String.format(Locale.ROOT, "%-14s %-9s %-12s", p.backend(),
+            String what = String.format(Locale.ROOT, "%-14s %-15s %-12s", p.backend(),
                     p.trial().workload().cliName(), p.trial().label());
             if (p.ops().isEmpty()) {
                 lines.add(what + " -      (no round where both measured)");
