@@ -156,7 +156,7 @@ wrk_load() {  # url result-file
   local errs; errs=$(sed -n 's/^ *Socket errors: connect \([0-9]*\), read \([0-9]*\), write \([0-9]*\), timeout \([0-9]*\).*/\1+\2+\3+\4/p' "$res.wrk")
   [ -n "$rps" ] || return 0
   awk -v rps="$rps" -v reqs="$reqs" -v non="${non2xx:-0}" -v errs="$(( ${errs:-0} ))" -v c0="$c0" -v c1="$c1" -v s="$seconds" \
-    'BEGIN { printf "RESULT req_per_s=%s requests=%s non_200=%s errors=%s seconds=%s server_cpu_s=%.2f server_cpu_us_per_req=%.2f\n", rps, reqs, non, errs, s, (c1 - c0) / 100, reqs > 0 ? (c1 - c0) / 100 * 1e6 / reqs : 0 }' > "$res"
+    'BEGIN { printf "RESULT req_per_s=%s requests=%s non_200=%s errors=%s seconds=%s server_cpu_s=%.2f server_cpu_us_per_req=%.2f\n", rps, reqs, non, errs, s, (c1 - c0) / 100, (reqs > 0 ? (c1 - c0) / 100 * 1e6 / reqs : 0) }' > "$res"
 }
 
 paths_first=$(head -1 "$paths" | sed 's|^/||')
