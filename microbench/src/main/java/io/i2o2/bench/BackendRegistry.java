@@ -17,7 +17,7 @@ import java.util.Locale;
 public final class BackendRegistry {
     /** Every backend name, in the order rows appear. */
     public static final List<String> NAMES =
-            List.of("c-liburing", "fio", "filechannel", "async-fc", "java-handoff", "netty-iouring", "i2o2-netty", "i2o2", "i2o2-callback",
+            List.of("c-liburing", "fio", "filechannel", "fc-per-thread", "async-fc", "java-handoff", "netty-iouring", "i2o2-netty", "i2o2", "i2o2-callback",
                     "portable", "portable-callback");
     /** Backends that ratios are taken against, most preferred first. */
     public static final List<String> REFERENCES = List.of("c-liburing", "fio");
@@ -37,6 +37,7 @@ public final class BackendRegistry {
             case "c", "c-liburing", "liburing" -> "c-liburing";
             case "fio" -> "fio";
             case "filechannel", "fc" -> "filechannel";
+            case "fc-per-thread", "filechannel-per-thread" -> "fc-per-thread";
             case "async-fc", "afc", "asyncfilechannel" -> "async-fc";
             case "netty", "netty-iouring" -> "netty-iouring";
             case "i2o2" -> "i2o2";
@@ -61,6 +62,7 @@ public final class BackendRegistry {
             case "c-liburing" -> new CLiburingBackend();
             case "fio" -> new FioBackend();
             case "filechannel" -> new FileChannelBackend();
+            case "fc-per-thread" -> new FileChannelBackend(true);
             case "async-fc" -> new AsyncFileChannelBackend();
             case "netty-iouring" -> new NettyIoUringBackend();
             case "i2o2" -> new I2o2Backend(false, false);
