@@ -43,7 +43,7 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
                                  randread + randread-direct, QD/threads 1,2,32, 3 paired rounds
               --workload LIST    nop,randread,randread-xt,randread-direct,seqwrite,latency (default randread)
               --qd LIST          queue depths of ring backends; NOP batch size        (default 1,32,128)
-              --backends LIST    c,fio,filechannel,async-fc,java-handoff,netty,i2o2-netty,i2o2,
+              --backends LIST    c,fio,filechannel,fc-per-thread,async-fc,java-handoff,netty,i2o2-netty,i2o2,
                                  i2o2-callback,portable,portable-callback             (default all)
               --registered       also run registered buffers+files variants (c, fio; others say why not)
               --threads LIST     thread counts: NOP / randread-xt producers (0 = the ring's own thread)

@@ -41,10 +41,10 @@ public final class BenchRunner {
     private final Map<String, List<String>> notes = new LinkedHashMap<>();
     /** {@code --peer}'s lines, once the trials ran. */
     private List<String> paired = List.of();
-    /** {@code --peer}'s pairs, once the trials ran. */
-    private List<PairedRatios.Pair> pairs = List.of();
-    /** Lines printed after the paired ratios, made from the pairs (a preset's checks); none by default. */
-    private Function<List<PairedRatios.Pair>, List<String>> summary = p -> List.of();
+    /** Every trial's rows round by round, once the trials ran. */
+    private List<List<ResultRow>> runs = List.of();
+    /** Lines printed after the paired ratios, made from the rounds (a preset's checks); none by default. */
+    private Function<List<List<ResultRow>>, List<String>> summary = r -> List.of();
 
     /**
      * @param options the parsed command line
@@ -54,11 +54,12 @@ public final class BenchRunner {
     }
 
     /**
-     * Adds lines after the paired ratios, made from the pairs with {@code --peer} (e.g. an issue's checks).
+     * Adds lines after the paired ratios, made from every trial's rows round by round (e.g. an issue's checks,
+     * with {@link PairedRatios#pairs}).
      *
      * @param summary makes the lines
      */
-    public void summary(Function<List<PairedRatios.Pair>, List<String>> summary) {
+    public void summary(Function<List<List<ResultRow>>, List<String>> summary) {
         this.summary = summary;
     }
 
@@ -132,7 +133,7 @@ public final class BenchRunner {
                     + " median of the rounds):%n", options.peer(), options.peer()));
             paired.forEach(l -> out.append("  ").append(l).append('\n'));
         }
-        List<String> extra = summary.apply(pairs);
+        List<String> extra = summary.apply(runs);
         if (!extra.isEmpty()) {
             out.append(extra.getFirst()).append('\n');
             extra.subList(1, extra.size()).forEach(l -> out.append("  ").append(l).append('\n'));
@@ -202,8 +203,8 @@ public final class BenchRunner {
             runs.forEach(r -> rows.add(median(r)));
             if (options.peer() != null) {
                 paired = PairedRatios.render(runs, options.peer());
-                pairs = PairedRatios.pairs(runs, options.peer());
             }
+            this.runs = runs;
         } finally {
             for (Backend b : backends) {
                 b.close();
