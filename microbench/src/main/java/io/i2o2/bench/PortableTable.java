@@ -90,7 +90,8 @@ public final class PortableTable {
                     }
                 } else {
                     line.append("\n      the two hand-overs per op (loop -> worker -> loop) at this depth: p50 ")
-                            .append(micros(p.p50DeltaMicros())).append(" over ").append(SHARED);
+                            .append(micros(p.p50DeltaMicros())).append(", CPU ").append(micros(p.cpuDeltaMicros()))
+                            .append(" per op over ").append(SHARED);
                 }
             }
             lines.add(line.toString());

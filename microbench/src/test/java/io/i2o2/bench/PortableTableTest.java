@@ -57,6 +57,7 @@ class PortableTableTest {
         String portable1 = lines.stream().filter(l -> l.startsWith("portable") && l.contains("  1 in flight"))
                 .findFirst().orElseThrow();
         assertTrue(portable1.contains("hand-overs") && portable1.contains("p50 +12.0 us"), portable1);
+        assertTrue(portable1.contains("CPU +1000.0 us per op over filechannel"), portable1);   // 100 ms / 50 against / 100
         assertTrue(all.contains("fc-per-thread randread        32 threads: vs filechannel ops/s 1.25x"), all);
         assertTrue(PortableTable.summary(List.of()).isEmpty());
     }

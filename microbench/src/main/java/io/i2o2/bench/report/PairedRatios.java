@@ -30,10 +30,12 @@ public final class PairedRatios {
      * @param ops       per-round ops/s ratios, sorted (empty when no round measured both)
      * @param cpu       per-round CPU-per-op ratios, sorted (rounds where both knew their CPU time)
      * @param p50Micros per-round p50 differences in microseconds, sorted
+     * @param cpuMicros per-round differences of CPU time per op in microseconds (this backend's minus the
+     *                  peer's), sorted
      * @param rounds    rounds run
      */
     public record Pair(String backend, Trial trial, List<Double> ops, List<Double> cpu, List<Double> p50Micros,
-                       int rounds) {
+                       List<Double> cpuMicros, int rounds) {
         /** The median ops/s ratio, NaN if none. */
         public double opsRatio() {
             return ops.isEmpty() ? Double.NaN : median(ops);
@@ -42,6 +44,11 @@ public final class PairedRatios {
         /** The median CPU-per-op ratio, NaN if none. */
         public double cpuRatio() {
             return cpu.isEmpty() ? Double.NaN : median(cpu);
+        }
+
+        /** The median difference of CPU time per op in microseconds, NaN if none. */
+        public double cpuDeltaMicros() {
+            return cpuMicros.isEmpty() ? Double.NaN : median(cpuMicros);
         }
 
         /** The median p50 difference in microseconds, NaN if none. */
@@ -72,6 +79,7 @@ public final class PairedRatios {
                 continue;
             }
             List<Double> ops = new ArrayList<>(), cpu = new ArrayList<>(), p50 = new ArrayList<>();
+            List<Double> cpuUs = new ArrayList<>();
             for (int round = 0; round < mine.size(); round++) {
                 Measurement a = mine.get(round).measurement(), b = theirs.get(round).measurement();
                 if (a == null || b == null || b.opsPerSecond() <= 0) {
@@ -81,6 +89,7 @@ public final class PairedRatios {
                 double ca = a.cpuSecondsPerMillionOps(), cb = b.cpuSecondsPerMillionOps();
                 if (!Double.isNaN(ca) && !Double.isNaN(cb) && cb > 0) {
                     cpu.add(ca / cb);
+                    cpuUs.add(ca - cb);     // CPU s per Mop = CPU us per op
                 }
                 if (a.p50Nanos() >= 0 && b.p50Nanos() >= 0) {
                     p50.add((a.p50Nanos() - b.p50Nanos()) / 1e3);
@@ -89,7 +98,8 @@ public final class PairedRatios {
             ops.sort(null);
             cpu.sort(null);
             p50.sort(null);
-            out.add(new Pair(first.backend(), first.trial(), ops, cpu, p50, mine.size()));
+            cpuUs.sort(null);
+            out.add(new Pair(first.backend(), first.trial(), ops, cpu, p50, cpuUs, mine.size()));
         }
         return out;
     }

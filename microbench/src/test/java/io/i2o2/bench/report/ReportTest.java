@@ -73,6 +73,7 @@ class ReportTest {
         PairedRatios.Pair pair = PairedRatios.pairs(runs, "netty-iouring").getFirst();
         assertEquals(1.0, pair.cpuRatio(), 1e-9);
         assertEquals(3, pair.cpu().size());
+        assertEquals(0.0, pair.cpuDeltaMicros(), 1e-9);   // 500 ms over 900, 1100, 500 ops against 1000, 1000, 500: +55.6, -45.5, 0 us
         // A failed round is left out, and said: the median of 2.0 and 2.0.
         assertTrue(lines.get(1).contains("2.00x  (rounds 2.00-2.00x, 2 of 3)"), lines.get(1));
         assertEquals(2.5, PairedRatios.median(List.of(1.0, 2.0, 3.0, 4.0)), 1e-9);
