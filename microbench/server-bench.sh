@@ -190,6 +190,10 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if
 {
   echo "server-bench $(date -u '+%Y-%m-%d %H:%M:%S') UTC: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r)"
   echo "server: ./i2o2 serve TREE --wiring $wiring${SERVER_THREADS:+ --threads $SERVER_THREADS}${SERVER_CPUS:+ (CPUs $SERVER_CPUS)}; filtered: the same under ${FILTER:-no-uring (io_uring -> EPERM)}"
+  for name in uring filtered; do   # which engine each half's server said it runs, once
+    e=$(grep -h -i -w -m1 'engine' "$out/$name"-*.server.log 2>/dev/null | head -1 || true)
+    if [ -n "$e" ]; then echo "$name server: $e"; fi
+  done
   echo "load: $load, $connections keep-alive connections, $client_threads threads${CLIENT_CPUS:+ (CPUs $CLIENT_CPUS)}, $files files of 4 KiB at random, ${warmup} s warm-up + ${seconds} s"
   printf '%-6s %12s %12s %12s %12s %9s %9s\n' round "uring req/s" "us CPU/req" "filt. req/s" "us CPU/req" "req/s" "CPU/req"
   printf '%s\n' "${rows[@]}"
