@@ -12,6 +12,7 @@ import io.i2o2.file.AlignedBuffers;
 import io.i2o2.file.FileIo;
 import io.i2o2.file.FixedBufferPool;
 import io.i2o2.file.IntFuture;
+import io.i2o2.file.IoEngine;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
 import io.i2o2.file.IoUringOpenOption;
@@ -113,11 +114,30 @@ public final class I2o2Backend implements Backend {
             if (onNettyRing && !IoUring.isAvailable()) {
                 return "Netty io_uring unavailable: " + IoUring.unavailabilityCause();
             }
-            newGroup(null).shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-            return null;
+            MultiThreadIoEventLoopGroup group = newGroup(null);
+            try {
+                return wrongEngine(FileIo.of(group.next()));
+            } finally {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            }
         } catch (Throwable t) {
             return name() + (engine == Engine.PORTABLE ? ": no portable loop here: " : ": no ring here: ") + t;
         }
+    }
+
+    /**
+     * Why a loop is not the engine this backend names, or null: where io_uring is unavailable (a seccomp
+     * filter) this library's io_uring group quietly runs the portable engine, and its rows must not be
+     * labelled io_uring.
+     */
+    private String wrongEngine(FileIo loop) {
+        IoEngine want = switch (engine) {
+            case RING -> IoEngine.RING_SQE64;
+            case NETTY_RING -> IoEngine.NETTY_RING;
+            case PORTABLE -> IoEngine.PORTABLE;
+        };
+        return loop.engine() == want ? null
+                : name() + ": the loop runs the " + loop.engine() + " engine, not " + want + " (io_uring unavailable here?)";
     }
 
     @Override
@@ -157,6 +177,10 @@ public final class I2o2Backend implements Backend {
         IoUringFile file = null;
         try {
             FileIo loop = FileIo.of(group.next());
+            String wrong = wrongEngine(loop);
+            if (wrong != null) {
+                throw new IllegalStateException(wrong);
+            }
             Workload w = trial.workload();
             if (trial.crossThread() && w == Workload.NOP) {
                 return callbacks
