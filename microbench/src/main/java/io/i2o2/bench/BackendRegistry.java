@@ -17,7 +17,8 @@ import java.util.Locale;
 public final class BackendRegistry {
     /** Every backend name, in the order rows appear. */
     public static final List<String> NAMES =
-            List.of("c-liburing", "fio", "filechannel", "async-fc", "java-handoff", "netty-iouring", "i2o2-netty", "i2o2", "i2o2-callback");
+            List.of("c-liburing", "fio", "filechannel", "fc-per-thread", "async-fc", "java-handoff", "netty-iouring", "i2o2-netty", "i2o2", "i2o2-callback",
+                    "portable", "portable-callback");
     /** Backends that ratios are taken against, most preferred first. */
     public static final List<String> REFERENCES = List.of("c-liburing", "fio");
 
@@ -36,12 +37,15 @@ public final class BackendRegistry {
             case "c", "c-liburing", "liburing" -> "c-liburing";
             case "fio" -> "fio";
             case "filechannel", "fc" -> "filechannel";
+            case "fc-per-thread", "filechannel-per-thread" -> "fc-per-thread";
             case "async-fc", "afc", "asyncfilechannel" -> "async-fc";
             case "netty", "netty-iouring" -> "netty-iouring";
             case "i2o2" -> "i2o2";
             case "i2o2-callback", "i2o2-cb" -> "i2o2-callback";
             case "java-handoff", "handoff" -> "java-handoff";
             case "i2o2-netty", "i2o2-on-netty" -> "i2o2-netty";
+            case "portable", "i2o2-portable" -> "portable";
+            case "portable-callback", "portable-cb" -> "portable-callback";
             default -> throw new IllegalArgumentException("unknown backend '" + name + "' (one of "
                     + String.join(", ", NAMES) + ")");
         };
@@ -58,12 +62,15 @@ public final class BackendRegistry {
             case "c-liburing" -> new CLiburingBackend();
             case "fio" -> new FioBackend();
             case "filechannel" -> new FileChannelBackend();
+            case "fc-per-thread" -> new FileChannelBackend(true);
             case "async-fc" -> new AsyncFileChannelBackend();
             case "netty-iouring" -> new NettyIoUringBackend();
             case "i2o2" -> new I2o2Backend(false, false);
             case "i2o2-callback" -> new I2o2Backend(false, true);
             case "java-handoff" -> new JavaHandoffBackend();
             case "i2o2-netty" -> new I2o2Backend(true, false);
+            case "portable" -> new I2o2Backend(I2o2Backend.Engine.PORTABLE, false);
+            case "portable-callback" -> new I2o2Backend(I2o2Backend.Engine.PORTABLE, true);
             default -> throw new IllegalArgumentException("unknown backend " + name);
         };
     }

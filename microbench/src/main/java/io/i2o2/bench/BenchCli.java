@@ -4,7 +4,10 @@ import java.util.Arrays;
 
 /**
  * The benchmark command line: {@code ./i2o2 bench [options]} runs backends side by side and prints one
- * table; {@code ./i2o2 bench jmh [JMH options]} hands over to JMH with this module's class path.
+ * table; {@code ./i2o2 bench jmh [JMH options]} hands over to JMH with this module's class path;
+ * {@code ./i2o2 bench portable-table [options]} runs the portable engine's table ({@link PortableTable});
+ * {@code ./i2o2 bench http-load [options]} is a keep-alive HTTP/1.1 load generator
+ * ({@link io.i2o2.bench.http.HttpLoad}, for {@code microbench/server-bench.sh}).
  * See {@link BenchOptions#USAGE} and microbench/README.md.
  */
 public final class BenchCli {
@@ -22,9 +25,15 @@ public final class BenchCli {
             org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("http-load")) {
+            io.i2o2.bench.http.HttpLoad.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        boolean portableTable = args.length > 0 && args[0].equals("portable-table");
         BenchOptions options;
         try {
-            options = BenchOptions.parse(args);
+            options = portableTable ? PortableTable.options(Arrays.copyOfRange(args, 1, args.length))
+                    : BenchOptions.parse(args);
         } catch (BenchOptions.HelpRequested h) {
             System.out.print(BenchOptions.USAGE);
             return;
@@ -34,7 +43,11 @@ public final class BenchCli {
             System.exit(2);
             return;
         }
-        new BenchRunner(options).run();
+        BenchRunner runner = new BenchRunner(options);
+        if (portableTable) {
+            runner.summary(PortableTable::summary);
+        }
+        runner.run();
         // Netty's and the JDK's pools may keep non-daemon threads around for a while: the run is over.
         System.exit(0);
     }

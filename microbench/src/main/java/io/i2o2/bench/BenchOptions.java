@@ -39,10 +39,12 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
     /** The usage text that {@code --help} prints. */
     public static final String USAGE = """
             usage: ./i2o2 bench [options]        (or: ./i2o2 bench jmh [JMH options], see microbench/README.md)
+                   ./i2o2 bench portable-table [options]   the portable engine vs FileChannel and io_uring:
+                                 randread + randread-direct, QD/threads 1,2,32, 3 paired rounds
               --workload LIST    nop,randread,randread-xt,randread-direct,seqwrite,latency (default randread)
               --qd LIST          queue depths of ring backends; NOP batch size        (default 1,32,128)
-              --backends LIST    c,fio,filechannel,async-fc,java-handoff,netty,i2o2-netty,i2o2,
-                                 i2o2-callback                                        (default all)
+              --backends LIST    c,fio,filechannel,fc-per-thread,async-fc,java-handoff,netty,i2o2-netty,i2o2,
+                                 i2o2-callback,portable,portable-callback             (default all)
               --registered       also run registered buffers+files variants (c, fio; others say why not)
               --threads LIST     thread counts: NOP / randread-xt producers (0 = the ring's own thread)
                                  and blocking readers; N = platform, Nv = virtual (default nop 0,1,2;

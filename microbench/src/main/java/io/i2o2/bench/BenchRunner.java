@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Runs a benchmark: prepares and locks the data file, runs every backend's trials (interleaved by point,
@@ -40,12 +41,26 @@ public final class BenchRunner {
     private final Map<String, List<String>> notes = new LinkedHashMap<>();
     /** {@code --peer}'s lines, once the trials ran. */
     private List<String> paired = List.of();
+    /** Every trial's rows round by round, once the trials ran. */
+    private List<List<ResultRow>> runs = List.of();
+    /** Lines printed after the paired ratios, made from the rounds (a preset's checks); none by default. */
+    private Function<List<List<ResultRow>>, List<String>> summary = r -> List.of();
 
     /**
      * @param options the parsed command line
      */
     public BenchRunner(BenchOptions options) {
         this.options = options;
+    }
+
+    /**
+     * Adds lines after the paired ratios, made from every trial's rows round by round (e.g. an issue's checks,
+     * with {@link PairedRatios#pairs}).
+     *
+     * @param summary makes the lines
+     */
+    public void summary(Function<List<List<ResultRow>>, List<String>> summary) {
+        this.summary = summary;
     }
 
     /** A backend with one of its trials, in run order. */
@@ -118,6 +133,11 @@ public final class BenchRunner {
                     + " median of the rounds):%n", options.peer(), options.peer()));
             paired.forEach(l -> out.append("  ").append(l).append('\n'));
         }
+        List<String> extra = summary.apply(runs);
+        if (!extra.isEmpty()) {
+            out.append(extra.getFirst()).append('\n');
+            extra.subList(1, extra.size()).forEach(l -> out.append("  ").append(l).append('\n'));
+        }
         if (!noteLines.isEmpty()) {
             out.append("not run:\n");
             noteLines.forEach(n -> out.append("  ").append(n).append('\n'));
@@ -184,6 +204,7 @@ public final class BenchRunner {
             if (options.peer() != null) {
                 paired = PairedRatios.render(runs, options.peer());
             }
+            this.runs = runs;
         } finally {
             for (Backend b : backends) {
                 b.close();

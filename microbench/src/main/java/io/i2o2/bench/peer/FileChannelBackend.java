@@ -23,16 +23,39 @@ import java.util.concurrent.ThreadLocalRandom;
  * The JDK's blocking {@link FileChannel}: positional reads from N threads (one op in flight per thread),
  * O_DIRECT through {@code ExtendedOpenOption.DIRECT}, and one writer thread with {@code force(false)}
  * (fdatasync) every few writes. What a Netty server does today with a blocking pool.
+ *
+ * <p>As {@code fc-per-thread}, every reader thread opens a channel of its own. Every positional read of a
+ * channel enters and leaves the channel's {@code NativeThreadSet} (JDK 25 {@code FileChannelImpl.readInternal}:
+ * {@code threads.add()} / {@code threads.remove(ti)}, each {@code synchronized} on that set, so that
+ * {@code close()} can signal blocked readers): N threads on one channel take one monitor twice per read.
+ * One channel per thread is how a reader who knows that gets FileChannel's best.
  */
 public final class FileChannelBackend implements Backend {
+    private final boolean channelPerThread;
 
-    /** Creates the backend. */
+    /** Creates the backend: one channel shared by the reader threads. */
     public FileChannelBackend() {
+        this(false);
+    }
+
+    /**
+     * Creates the backend.
+     *
+     * @param channelPerThread each reader thread opens a channel of its own ({@code fc-per-thread})
+     */
+    public FileChannelBackend(boolean channelPerThread) {
+        this.channelPerThread = channelPerThread;
     }
 
     @Override
     public String name() {
-        return "filechannel";
+        return channelPerThread ? "fc-per-thread" : "filechannel";
+    }
+
+    @Override
+    public String unsupported(Trial trial) {
+        return channelPerThread && trial.workload() == Workload.SEQWRITE
+                ? "one writer thread: fc-per-thread is filechannel there" : null;
     }
 
     @Override
@@ -43,25 +66,27 @@ public final class FileChannelBackend implements Backend {
     @Override
     public Measurement run(Trial trial, BenchEnv env) throws Exception {
         return switch (trial.workload()) {
-            case RANDREAD, LATENCY, RANDREAD_DIRECT -> reads(trial, env);
+            case RANDREAD, LATENCY, RANDREAD_DIRECT -> reads(trial, env, channelPerThread);
             case SEQWRITE -> writes(env);
             case NOP, RANDREAD_XT -> throw new UnsupportedOperationException("FileChannel has no no-op or hand-over");
         };
     }
 
-    private static Measurement reads(Trial trial, BenchEnv env) throws Exception {
+    private static Measurement reads(Trial trial, BenchEnv env, boolean channelPerThread) throws Exception {
         int bs = trial.workload().blockSize();
         long blocks = env.blocks(bs);
         List<OpenOption> opts = new ArrayList<>(List.of(StandardOpenOption.READ));
         if (trial.workload().direct()) {
             opts.add(DirectIo.OPTION);
         }
-        try (FileChannel ch = FileChannel.open(env.dataFile(), opts.toArray(OpenOption[]::new))) {
+        OpenOption[] open = opts.toArray(OpenOption[]::new);
+        try (FileChannel shared = FileChannel.open(env.dataFile(), open)) {
             int n = trial.threads();
             LatencyHistogram[] hists = new LatencyHistogram[n];
             long[] counts = new long[n];
             Throwable[] failure = new Throwable[1];
             CountDownLatch go = new CountDownLatch(1);
+            CountDownLatch opened = new CountDownLatch(n);
             List<Thread> threads = new ArrayList<>();
             long[] deadline = new long[1];
             for (int t = 0; t < n; t++) {
@@ -72,7 +97,12 @@ public final class FileChannelBackend implements Backend {
                     ThreadLocalRandom random = ThreadLocalRandom.current();
                     LatencyHistogram h = hists[id];
                     long ops = 0;
+                    FileChannel ch = shared;
                     try {
+                        if (channelPerThread) {
+                            ch = FileChannel.open(env.dataFile(), open);   // before the clock starts
+                        }
+                        opened.countDown();
                         go.await();
                         long end = deadline[0];
                         for (long now = System.nanoTime(); now < end; ) {
@@ -88,11 +118,21 @@ public final class FileChannelBackend implements Backend {
                         }
                     } catch (Throwable e) {
                         failure[0] = e;
+                        opened.countDown();
+                    } finally {
+                        if (ch != shared) {
+                            try {
+                                ch.close();
+                            } catch (IOException e) {
+                                failure[0] = e;
+                            }
+                        }
                     }
                     counts[id] = ops;
                 }));
             }
             threads.forEach(Thread::start);
+            opened.await();
             Meter meter = new Meter();
             deadline[0] = System.nanoTime() + env.durationNanos();
             go.countDown();

@@ -12,9 +12,11 @@ import io.i2o2.file.AlignedBuffers;
 import io.i2o2.file.FileIo;
 import io.i2o2.file.FixedBufferPool;
 import io.i2o2.file.IntFuture;
+import io.i2o2.file.IoEngine;
 import io.i2o2.file.IoUringFile;
 import io.i2o2.file.IoUringFileEventLoopGroup;
 import io.i2o2.file.IoUringOpenOption;
+import io.i2o2.file.PortableFileEventLoopGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -48,10 +50,28 @@ import java.util.concurrent.TimeUnit;
  *       blocking caller sees, comparable with FileChannel's {@code t1}.</li>
  * </ul>
  *
- * <p>Files are opened through the ring ({@code loop.open}), which never truncates.
+ * <p>As {@code portable}, the same trials run on a {@link PortableFileEventLoopGroup} loop: the same file API
+ * and the same drivers, the ops done as blocking system calls on the loop's worker threads (at most one per op
+ * in flight) and completed on the loop's thread. Only the group differs ({@link Engine}); every code path
+ * below is shared.
+ *
+ * <p>Files are opened through the loop ({@code loop.open}), which never truncates.
  */
 public final class I2o2Backend implements Backend {
     private static final int ALIGN = 4096;
+
+    /** Which loop the file API runs on: the one seam between the {@code i2o2}, {@code i2o2-netty} and
+     * {@code portable} rows. */
+    public enum Engine {
+        /** This library's io_uring loop ({@code IoUringFileEventLoopGroup}). */
+        RING,
+        /** A loop of Netty's own io_uring transport. */
+        NETTY_RING,
+        /** This library's portable engine ({@link PortableFileEventLoopGroup}): no io_uring at all. */
+        PORTABLE
+    }
+
+    private final Engine engine;
     private final boolean onNettyRing;
     private final boolean callbacks;
 
@@ -64,13 +84,28 @@ public final class I2o2Backend implements Backend {
      *                    {@code onNettyRing})
      */
     public I2o2Backend(boolean onNettyRing, boolean callbacks) {
-        this.onNettyRing = onNettyRing;
+        this(onNettyRing ? Engine.NETTY_RING : Engine.RING, callbacks);
+    }
+
+    /**
+     * Creates the backend.
+     *
+     * @param engine    which loop the file API runs on
+     * @param callbacks producers use the callback API instead of futures (not with {@link Engine#NETTY_RING})
+     */
+    public I2o2Backend(Engine engine, boolean callbacks) {
+        this.engine = engine;
+        this.onNettyRing = engine == Engine.NETTY_RING;
         this.callbacks = callbacks;
     }
 
     @Override
     public String name() {
-        return onNettyRing ? "i2o2-netty" : callbacks ? "i2o2-callback" : "i2o2";
+        return switch (engine) {
+            case NETTY_RING -> "i2o2-netty";
+            case PORTABLE -> callbacks ? "portable-callback" : "portable";
+            case RING -> callbacks ? "i2o2-callback" : "i2o2";
+        };
     }
 
     @Override
@@ -79,11 +114,30 @@ public final class I2o2Backend implements Backend {
             if (onNettyRing && !IoUring.isAvailable()) {
                 return "Netty io_uring unavailable: " + IoUring.unavailabilityCause();
             }
-            newGroup(null).shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-            return null;
+            MultiThreadIoEventLoopGroup group = newGroup(null);
+            try {
+                return wrongEngine(FileIo.of(group.next()));
+            } finally {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            }
         } catch (Throwable t) {
-            return name() + ": no ring here: " + t;
+            return name() + (engine == Engine.PORTABLE ? ": no portable loop here: " : ": no ring here: ") + t;
         }
+    }
+
+    /**
+     * Why a loop is not the engine this backend names, or null: where io_uring is unavailable (a seccomp
+     * filter) this library's io_uring group quietly runs the portable engine, and its rows must not be
+     * labelled io_uring.
+     */
+    private String wrongEngine(FileIo loop) {
+        IoEngine want = switch (engine) {
+            case RING -> IoEngine.RING_SQE64;
+            case NETTY_RING -> IoEngine.NETTY_RING;
+            case PORTABLE -> IoEngine.PORTABLE;
+        };
+        return loop.engine() == want ? null
+                : name() + ": the loop runs the " + loop.engine() + " engine, not " + want + " (io_uring unavailable here?)";
     }
 
     @Override
@@ -93,12 +147,14 @@ public final class I2o2Backend implements Backend {
     }
 
     private MultiThreadIoEventLoopGroup newGroup(Trial trial) {
-        if (onNettyRing) {
-            return new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory(
+        return switch (engine) {
+            case NETTY_RING -> new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory(
                     trial == null ? new IoUringIoHandlerConfig() : NettyIoUringBackend.ringConfig(trial)));
-        }
-        return trial == null ? new IoUringFileEventLoopGroup(1)
-                : new IoUringFileEventLoopGroup(1, I2o2Setup.config(trial));
+            case PORTABLE -> trial == null ? new PortableFileEventLoopGroup(1)
+                    : new PortableFileEventLoopGroup(1, I2o2Setup.portableConfig(trial));
+            case RING -> trial == null ? new IoUringFileEventLoopGroup(1)
+                    : new IoUringFileEventLoopGroup(1, I2o2Setup.config(trial));
+        };
     }
 
     @Override
@@ -121,6 +177,10 @@ public final class I2o2Backend implements Backend {
         IoUringFile file = null;
         try {
             FileIo loop = FileIo.of(group.next());
+            String wrong = wrongEngine(loop);
+            if (wrong != null) {
+                throw new IllegalStateException(wrong);
+            }
             Workload w = trial.workload();
             if (trial.crossThread() && w == Workload.NOP) {
                 return callbacks

@@ -16,6 +16,8 @@ final class I2o2Setup {
     static final int MAX_RING = 32768;
     /** In-flight room beyond the trial's ops: the open, a seqwrite's fdatasync, the close. */
     static final int SLACK = 8;
+    /** The most worker threads a portable loop may have ({@code IoUringConfig.Builder.portableWorkers}). */
+    static final int MAX_PORTABLE_WORKERS = 4096;
 
     private I2o2Setup() {
     }
@@ -52,13 +54,29 @@ final class I2o2Setup {
      * @return the configuration
      */
     static IoUringConfig config(Trial t) {
+        return builder(t).build();
+    }
+
+    private static IoUringConfig.Builder builder(Trial t) {
         IoUringConfig.Builder b = IoUringConfig.builder()
                 .ringEntries(ringEntries(t))
                 .maxInFlight(inFlight(t) + SLACK);
         if (t.registered()) {
             b.fixedBuffers(t.qd(), t.workload().blockSize()).fixedFileSlots(1);
         }
-        return b.build();
+        return b;
+    }
+
+    /**
+     * A portable loop's configuration: {@link #config} (its bound on ops; registered buffers and the file
+     * slot, which the portable engine emulates) with one worker thread per op in flight, so that N ops in
+     * flight are N blocking system calls at once, as N FileChannel threads are.
+     *
+     * @param t the trial
+     * @return the configuration
+     */
+    static IoUringConfig portableConfig(Trial t) {
+        return builder(t).portableWorkers(Math.min(MAX_PORTABLE_WORKERS, inFlight(t))).build();
     }
 
     /**

@@ -8,7 +8,9 @@ import java.util.Locale;
 
 /**
  * Each backend's ops/s over a peer's, round by round: the ratio of two trials of one point run next to each
- * other in the same round, then the median of those ratios over the rounds.
+ * other in the same round, then the median of those ratios over the rounds. Beside it, the same for CPU time
+ * per op (this backend's CPU s/op over the peer's) and the difference of the median latencies (this backend's
+ * p50 minus the peer's, in microseconds: what a hand-over costs one op at a low depth).
  *
  * <p>Why beside the table's ratio of medians: on a shared host the speed of the whole machine drifts
  * (memory bandwidth taken by neighbours swung 4 KiB page-cache reads by 1.3x within minutes, the same in
@@ -21,15 +23,50 @@ public final class PairedRatios {
     }
 
     /**
-     * The paired ratio of every measured trial to the peer's trial at the same point.
+     * One backend's trial against the peer's at the same point.
+     *
+     * @param backend   the backend
+     * @param trial     its trial
+     * @param ops       per-round ops/s ratios, sorted (empty when no round measured both)
+     * @param cpu       per-round CPU-per-op ratios, sorted (rounds where both knew their CPU time)
+     * @param p50Micros per-round p50 differences in microseconds, sorted
+     * @param cpuMicros per-round differences of CPU time per op in microseconds (this backend's minus the
+     *                  peer's), sorted
+     * @param rounds    rounds run
+     */
+    public record Pair(String backend, Trial trial, List<Double> ops, List<Double> cpu, List<Double> p50Micros,
+                       List<Double> cpuMicros, int rounds) {
+        /** The median ops/s ratio, NaN if none. */
+        public double opsRatio() {
+            return ops.isEmpty() ? Double.NaN : median(ops);
+        }
+
+        /** The median CPU-per-op ratio, NaN if none. */
+        public double cpuRatio() {
+            return cpu.isEmpty() ? Double.NaN : median(cpu);
+        }
+
+        /** The median difference of CPU time per op in microseconds, NaN if none. */
+        public double cpuDeltaMicros() {
+            return cpuMicros.isEmpty() ? Double.NaN : median(cpuMicros);
+        }
+
+        /** The median p50 difference in microseconds, NaN if none. */
+        public double p50DeltaMicros() {
+            return p50Micros.isEmpty() ? Double.NaN : median(p50Micros);
+        }
+    }
+
+    /**
+     * Every measured trial paired with the peer's trial at the same point.
      *
      * @param runs per planned trial, its rows round by round (every list as long as the number of rounds)
      * @param peer the backend to divide by
-     * @return one line per trial that has a peer trial at its point (the peer's own rows excluded), in plan
-     *         order; empty when the peer ran no such point
+     * @return one pair per trial that has a peer trial at its point (the peer's own rows excluded), in plan
+     *         order
      */
-    public static List<String> render(List<List<ResultRow>> runs, String peer) {
-        List<String> lines = new ArrayList<>();
+    public static List<Pair> pairs(List<List<ResultRow>> runs, String peer) {
+        List<Pair> out = new ArrayList<>();
         for (List<ResultRow> mine : runs) {
             ResultRow first = mine.getFirst();
             if (first.backend().equals(peer) || first.trial() == null) {
@@ -41,22 +78,59 @@ public final class PairedRatios {
             if (theirs == null) {
                 continue;
             }
-            List<Double> ratios = new ArrayList<>();
+            List<Double> ops = new ArrayList<>(), cpu = new ArrayList<>(), p50 = new ArrayList<>();
+            List<Double> cpuUs = new ArrayList<>();
             for (int round = 0; round < mine.size(); round++) {
                 Measurement a = mine.get(round).measurement(), b = theirs.get(round).measurement();
-                if (a != null && b != null && b.opsPerSecond() > 0) {
-                    ratios.add(a.opsPerSecond() / b.opsPerSecond());
+                if (a == null || b == null || b.opsPerSecond() <= 0) {
+                    continue;
+                }
+                ops.add(a.opsPerSecond() / b.opsPerSecond());
+                double ca = a.cpuSecondsPerMillionOps(), cb = b.cpuSecondsPerMillionOps();
+                if (!Double.isNaN(ca) && !Double.isNaN(cb) && cb > 0) {
+                    cpu.add(ca / cb);
+                    cpuUs.add(ca - cb);     // CPU s per Mop = CPU us per op
+                }
+                if (a.p50Nanos() >= 0 && b.p50Nanos() >= 0) {
+                    p50.add((a.p50Nanos() - b.p50Nanos()) / 1e3);
                 }
             }
-            String what = String.format(Locale.ROOT, "%-14s %-9s %-12s", first.backend(),
-                    first.trial().workload().cliName(), first.trial().label());
-            if (ratios.isEmpty()) {
+            ops.sort(null);
+            cpu.sort(null);
+            p50.sort(null);
+            cpuUs.sort(null);
+            out.add(new Pair(first.backend(), first.trial(), ops, cpu, p50, cpuUs, mine.size()));
+        }
+        return out;
+    }
+
+    /**
+     * The paired ratio of every measured trial to the peer's trial at the same point.
+     *
+     * @param runs per planned trial, its rows round by round (every list as long as the number of rounds)
+     * @param peer the backend to divide by
+     * @return one line per trial that has a peer trial at its point (the peer's own rows excluded), in plan
+     *         order; empty when the peer ran no such point
+     */
+    public static List<String> render(List<List<ResultRow>> runs, String peer) {
+        List<String> lines = new ArrayList<>();
+        for (Pair p : pairs(runs, peer)) {
+            String what = String.format(Locale.ROOT, "%-14s %-15s %-12s", p.backend(),
+                    p.trial().workload().cliName(), p.trial().label());
+            if (p.ops().isEmpty()) {
                 lines.add(what + " -      (no round where both measured)");
                 continue;
             }
-            ratios.sort(null);
-            lines.add(String.format(Locale.ROOT, "%s %.2fx  (rounds %.2f-%.2fx, %d of %d)", what,
-                    median(ratios), ratios.getFirst(), ratios.getLast(), ratios.size(), mine.size()));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s %.2fx  (rounds %.2f-%.2fx, %d of %d)",
+                    what, p.opsRatio(), p.ops().getFirst(), p.ops().getLast(), p.ops().size(), p.rounds()));
+            if (!p.cpu().isEmpty()) {
+                line.append(String.format(Locale.ROOT, "  CPU/op %.2fx (%.2f-%.2f)", p.cpuRatio(), p.cpu().getFirst(),
+                        p.cpu().getLast()));
+            }
+            if (!p.p50Micros().isEmpty()) {
+                line.append(String.format(Locale.ROOT, "  p50 %+.1f us", p.p50DeltaMicros()));
+            }
+            lines.add(line.toString());
         }
         return lines;
     }

@@ -25,7 +25,7 @@ public final class SvgChart {
     private static final int PLOT_H = 210;
     private static final Map<String, String> COLORS = Map.of(
             "c-liburing", "#1f77b4", "fio", "#ff7f0e", "filechannel", "#2ca02c", "async-fc", "#d62728",
-            "netty-iouring", "#9467bd", "i2o2", "#8c564b");
+            "netty-iouring", "#9467bd", "i2o2", "#8c564b", "portable", "#e377c2", "fc-per-thread", "#17becf");
     /** A backend's first series is solid; its other variants (registered, virtual, QDs) get these. */
     private static final String[] DASHES = {"", "6 3", "2 3", "10 3 2 3", "1 4", "12 6"};
 

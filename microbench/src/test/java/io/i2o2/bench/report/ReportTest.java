@@ -67,6 +67,13 @@ class ReportTest {
         assertEquals(2, lines.size(), lines.toString());
         assertTrue(lines.get(0).startsWith("i2o2 ") && lines.get(0).contains("1.00x  (rounds 0.90-1.10x, 3 of 3)"),
                 lines.get(0));
+        // The same CPU seconds over fewer or more ops: CPU per op 1/0.9, 1/1.1 and 1, median 1; same p50.
+        assertTrue(lines.get(0).contains("CPU/op 1.00x (0.91-1.11)") && lines.get(0).contains("p50 +0.0 us"),
+                lines.get(0));
+        PairedRatios.Pair pair = PairedRatios.pairs(runs, "netty-iouring").getFirst();
+        assertEquals(1.0, pair.cpuRatio(), 1e-9);
+        assertEquals(3, pair.cpu().size());
+        assertEquals(0.0, pair.cpuDeltaMicros(), 1e-9);   // 500 ms over 900, 1100, 500 ops against 1000, 1000, 500: +55.6, -45.5, 0 us
         // A failed round is left out, and said: the median of 2.0 and 2.0.
         assertTrue(lines.get(1).contains("2.00x  (rounds 2.00-2.00x, 2 of 3)"), lines.get(1));
         assertEquals(2.5, PairedRatios.median(List.of(1.0, 2.0, 3.0, 4.0)), 1e-9);
