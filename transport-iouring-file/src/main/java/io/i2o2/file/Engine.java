@@ -24,29 +24,30 @@ sealed interface Engine permits RingIoHandler, NettyRingHandle, PortableEngine {
     /**
      * What this engine is (the same record every time).
      *
-     * <p>A portable engine: its own kind, no setup flags, chains of any length it runs one link after the
-     * other, and no fixed buffers or file slots ({@link EngineTraits#lacking} says why).
+     * <p>The portable engine: its own kind, no setup flags, chains as long as the table (one worker runs their
+     * links one after the other), emulated registered buffers and file slots, and no raw SQEs
+     * ({@link EngineTraits#lacking} says why).
      */
     EngineTraits traits();
 
     /**
      * The opcodes the kernel behind this engine supports.
      *
-     * <p>A portable engine: the opcodes it has a system call for.
+     * <p>The portable engine: the opcodes it has a system call for, and NOPs and timers.
      */
     Probe probe();
 
     /**
      * How other threads wake this loop; null before it started.
      *
-     * <p>A portable engine: {@link WakeMechanism#NETTY} (its completions come back as tasks of the loop).
+     * <p>The portable engine: {@link WakeMechanism#NETTY} (its completions come back as tasks of the loop).
      */
     WakeMechanism wakeMechanism();
 
     /**
      * CQEs the kernel held back because the CQ was full, or 0 where that is not known.
      *
-     * <p>A portable engine: 0.
+     * <p>The portable engine: 0.
      */
     long cqOverflows();
 
@@ -62,7 +63,7 @@ sealed interface Engine permits RingIoHandler, NettyRingHandle, PortableEngine {
      * {@link #put} then writes its links there, one by one. False when there is no room even after submitting
      * what waits: the core keeps the chain and offers it again on its next drain.
      *
-     * <p>A portable engine: true (its queue to the workers holds every slot of the table).
+     * <p>The portable engine: true (its queue to the workers holds every slot of the table).
      */
     boolean reserve(OpSlot head, int links);
 
@@ -72,8 +73,9 @@ sealed interface Engine permits RingIoHandler, NettyRingHandle, PortableEngine {
      * then on only its completion ({@link EngineHost#completed}) frees it. Throws if the op cannot go in (a raw
      * op's filler threw, Netty refused it): the op never reached the kernel and the core fails it.
      *
-     * <p>A portable engine: hands the op to a worker thread, which runs its system call and hands the result
-     * back to the loop thread, where it completes as a CQE would.
+     * <p>The portable engine: encodes the op's SQE and, at the chain's last link, hands the chain to a worker
+     * thread, which runs each link's system call and hands the result back to the loop thread, where it
+     * completes as a CQE would; a lone NOP or timer completes on the loop without a worker.
      */
     void put(OpSlot op);
 
@@ -81,8 +83,8 @@ sealed interface Engine permits RingIoHandler, NettyRingHandle, PortableEngine {
      * Asks the engine to stop an op in flight (the core checked that it is: its slot, its generation); the
      * op's own completion carries the outcome, and an engine that cannot stop it lets it complete.
      *
-     * <p>A portable engine: interrupts the worker that runs it, or, if no worker took it yet, completes it with
-     * {@code -ECANCELED}.
+     * <p>The portable engine: stops a timer, or an op no worker has taken yet (the worker that takes it hands it
+     * back with {@code -ECANCELED}); one inside its system call runs to its end (nothing interrupts it).
      */
     void cancel(OpSlot op);
 
@@ -90,7 +92,7 @@ sealed interface Engine permits RingIoHandler, NettyRingHandle, PortableEngine {
      * An op was handed over from another thread (or queued on the loop thread of an engine that writes ops at
      * once): make sure the loop takes it soon, waking it if it sleeps. Any thread.
      *
-     * <p>A portable engine: schedules a drain task on the loop, as Netty's handle does.
+     * <p>The portable engine: schedules a drain task on the loop ({@link LoopDrain}), as Netty's handle does.
      *
      * @throws RejectedExecutionException when the loop takes no more work: the core fails what waits
      */
@@ -100,7 +102,7 @@ sealed interface Engine permits RingIoHandler, NettyRingHandle, PortableEngine {
      * The loop is dying: completes, without waiting, what the engine already finished, so those ops release
      * their memory. False when the engine has nothing to reap this way (the core then waits no longer).
      *
-     * <p>A portable engine: runs the completions the workers handed back.
+     * <p>The portable engine: completes what the workers handed back.
      */
     boolean reapAfterFailure();
 
@@ -108,14 +110,14 @@ sealed interface Engine permits RingIoHandler, NettyRingHandle, PortableEngine {
      * The loop is dying: fails ({@link EngineHost#neverReached}) every op that was put into the engine but
      * that the kernel never took, so it releases its memory instead of staying pinned.
      *
-     * <p>A portable engine: fails the ops no worker started.
+     * <p>The portable engine: fails the ops no worker started, and its timers.
      */
     void failUnstarted(Throwable cause);
 
     /**
      * Puts {@code fd} into a free registered-file slot.
      *
-     * <p>A portable engine: has none (it lacks {@link EngineFeature#FIXED_FILES}); never called.
+     * <p>The portable engine: a slot of its descriptor table, which its workers look slots up in.
      *
      * @return the slot
      * @throws IllegalStateException if every slot is in use
