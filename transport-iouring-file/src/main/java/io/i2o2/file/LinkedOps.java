@@ -31,7 +31,7 @@ public final class LinkedOps {
     private boolean submitted;
 
     /** One link: its future, and how to claim and fill its slot (null when refused, with the future failed). */
-    private record Link(IoPromise<?> promise, Function<Target, OpSlot> prepare) {
+    private record Link(IoPromise<?> promise, Function<Target, OpSlot> prepare, boolean timeout) {
     }
 
     LinkedOps(FileIoCore core) {
@@ -84,7 +84,10 @@ public final class LinkedOps {
 
     /**
      * Bounds the link added just before: if it has not completed after {@code delay}, the kernel cancels it
-     * (it fails with {@code ECANCELED}). Completes when the timer is done, either way.
+     * (it fails with {@code ECANCELED}). Completes when the timer is done, either way. On the portable engine a
+     * blocking call cannot be stopped: the link runs to its end and the timer fails with {@code ETIME} if it
+     * overran. The link before must be an operation, not another timeout (the whole chain fails otherwise, with
+     * an {@code IllegalArgumentException} on this timeout's future).
      *
      * @param delay how long the previous link may take
      * @param unit the unit of {@code delay}
@@ -96,9 +99,12 @@ public final class LinkedOps {
         if (links.isEmpty() || nanos < 0) {
             p.setFailure(new IllegalArgumentException(links.isEmpty() ? "timeoutPrevious needs a link before it"
                     : "delay must be >= 0: " + delay));
+        } else if (links.get(links.size() - 1).timeout()) {
+            // The kernel refuses a link timeout after another (EINVAL, the whole chain failed): said here instead.
+            p.setFailure(new IllegalArgumentException("timeoutPrevious bounds an operation, not another timeout"));
         }
         OpBuilder timers = core.api().ops();
-        links.add(new Link(p, target -> timers.prepareTimer(OpKind.LINK_TIMEOUT, delay, unit, target)));
+        links.add(new Link(p, target -> timers.prepareTimer(OpKind.LINK_TIMEOUT, delay, unit, target), true));
         return p;
     }
 
@@ -118,7 +124,7 @@ public final class LinkedOps {
             p.setFailure(new IllegalArgumentException("a chain cannot be longer than the SQ ("
                     + core.maxChainLength() + " entries)"));
         }
-        links.add(new Link(p, prepare));
+        links.add(new Link(p, prepare, false));
         return p;
     }
 
