@@ -76,6 +76,31 @@ final class OpenFile {
         return (openFlags & Linux.O_DIRECT) != 0;
     }
 
+    /**
+     * Whether a read of this file may be tried without waiting and, if it comes back short, read again whole:
+     * a regular file without O_DIRECT (a pipe's or socket's data would be consumed by the first try). Asked of the
+     * kernel once ({@code statx}), on the first read that wants to know. Loop thread.
+     */
+    boolean rereadable() {
+        byte r = rereadable;
+        if (r == UNKNOWN) {
+            boolean regular;
+            try {
+                regular = !isDirect() && io.i2o2.uring.Statx.ofFd(fd).isRegularFile();
+            } catch (io.i2o2.uring.UringException | RuntimeException e) {
+                regular = false;
+            }
+            rereadable = r = regular ? YES : NO;
+        }
+        return r == YES;
+    }
+
+    private static final byte UNKNOWN = 0;
+    private static final byte YES = 1;
+    private static final byte NO = 2;
+    /** {@link #rereadable()}'s answer once known: {@link #UNKNOWN}, {@link #YES} or {@link #NO}. Loop thread. */
+    private byte rereadable;
+
     /** O_DIRECT buffer address alignment in bytes (1 when not O_DIRECT). */
     int memoryAlignment() {
         return memAlign;

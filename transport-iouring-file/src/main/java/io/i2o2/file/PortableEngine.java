@@ -94,6 +94,8 @@ final class PortableEngine implements Engine {
     private final long[] timeoutNanos;
     /** {@link #QUEUED}, {@link #RUNNING} or {@link #CANCELLED}: the race of a canceller and a worker. */
     private final int[] state;
+    /** Whether the loop took the op through its gate already (it tried the read without waiting first). */
+    private final boolean[] gatePassed;
 
     // Per slot, the outcome, written by whoever completes (a worker) before the index goes into done.
     private final int[] generations;
@@ -117,6 +119,8 @@ final class PortableEngine implements Engine {
     private volatile int completing;
     /** Set once the loop will run no more tasks: whoever hands a result back from then on completes it. */
     private volatile boolean loopEnded;
+    /** The loop thread's own system calls (reads tried without waiting); made on first use. Loop thread. */
+    private SqeSyscalls loopCalls;
     /** The chain {@link #reserve} announced. Loop thread. */
     private int reservedHead;
     private int reservedLinks;
@@ -142,6 +146,7 @@ final class PortableEngine implements Engine {
         this.expected = new int[capacity];
         this.timeoutNanos = new long[capacity];
         this.state = new int[capacity];
+        this.gatePassed = new boolean[capacity];
         this.generations = new int[capacity];
         this.results = new int[capacity];
         this.extras = new long[capacity];
@@ -268,6 +273,23 @@ final class PortableEngine implements Engine {
         if (op.fixedFile) {
             sqe.addFlags(SqeFlags.FIXED_FILE);
         }
+        gatePassed[i] = false;
+        if (reservedLinks == 1 && (kind == OpKind.READ || kind == OpKind.READ_FIXED) && op.file.rereadable()) {
+            // As io_uring does: a buffered read of a regular file first tries the page cache on the submitting
+            // thread, without waiting; only what would wait (or came back short) goes to a worker, which reads it
+            // whole (again: a regular file's data stays where it is).
+            if (!op.target.enterRing(op)) {
+                handBack(i, -Errno.ECANCELED, 0);
+                return;
+            }
+            int res = loopCalls().tryReadWithoutWaiting(sqe, fixedFileLookup);
+            if (res == op.len || res == 0) {
+                STATE.set(state, i, RUNNING);
+                handBack(i, res, 0);
+                return;
+            }
+            gatePassed[i] = true;
+        }
         kinds[i] = kind;
         next[i] = op.next;
         hardLink[i] = (op.sqeFlags & SqeFlags.IO_HARDLINK) != 0;
@@ -294,7 +316,7 @@ final class PortableEngine implements Engine {
             OpKind kind = kinds[i];
             int res;
             long extra = 0;
-            if (broken || !STATE.compareAndSet(state, i, QUEUED, RUNNING) || !enterGate(i)) {
+            if (broken || !STATE.compareAndSet(state, i, QUEUED, RUNNING) || (!gatePassed[i] && !enterGate(i))) {
                 res = -Errno.ECANCELED;
             } else if (kind == OpKind.LINK_TIMEOUT) {
                 // It bounds the link before it, which ran to its end (a blocking call cannot be stopped): the
@@ -317,6 +339,14 @@ final class PortableEngine implements Engine {
             broken |= breaks;
             i = following;
         }
+    }
+
+    private SqeSyscalls loopCalls() {
+        SqeSyscalls c = loopCalls;
+        if (c == null) {
+            loopCalls = c = new SqeSyscalls();
+        }
+        return c;
     }
 
     /** Worker thread: takes the op in slot {@code i} through its gate; false if it was cancelled before. */

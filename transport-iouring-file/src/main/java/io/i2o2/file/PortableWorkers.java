@@ -46,6 +46,8 @@ final class PortableWorkers {
     /** Workers alive, for metrics and tests. */
     private volatile int aliveNow;
     private final java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+    /** Chains handed over and not finished: no more workers than that are ever useful. */
+    private final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean shutDown;
     /** How long an idle worker watches the queue before it parks; 0: it parks at once. */
     private final long spinNanos;
@@ -90,6 +92,7 @@ final class PortableWorkers {
      * {@link #max} live; otherwise the chain waits for the next worker that finishes. Loop thread.
      */
     void submit(int head) {
+        outstanding.incrementAndGet();
         queued.offerSingleProducer(head);
         // The offer above and a worker's "idle, then look again" meet here (see Worker#awaitWork).
         java.lang.invoke.VarHandle.fullFence();
@@ -99,9 +102,12 @@ final class PortableWorkers {
         wakeOne();
     }
 
-    /** Wakes an idle worker, or starts one while fewer than {@link #max} live. Any thread. */
+    /**
+     * Wakes an idle worker, or starts one while fewer than {@link #max} live and fewer than the chains handed over
+     * and not finished (more could only wait). Any thread.
+     */
     private void wakeOne() {
-        if (idleNow == 0 && aliveNow >= max) {
+        if (idleNow == 0 && (aliveNow >= max || aliveNow >= outstanding.get())) {
             return;     // every worker is busy: the next one to finish takes it, no lock taken
         }
         Worker w = null;
@@ -112,7 +118,7 @@ final class PortableWorkers {
                 idleStack[idleCount] = null;
                 idleNow = idleCount;
                 w.onIdleStack = false;
-            } else if (alive < max && !shutDown) {
+            } else if (alive < max && alive < outstanding.get() && !shutDown) {
                 alive++;
                 aliveNow = alive;
                 start = true;
@@ -174,7 +180,11 @@ final class PortableWorkers {
                         if (spinning == 0 && !queued.isEmpty()) {
                             wakeOne();      // more wait than this worker takes: a peer runs them side by side
                         }
-                        engine.runChain(head, calls);
+                        try {
+                            engine.runChain(head, calls);
+                        } finally {
+                            outstanding.decrementAndGet();
+                        }
                     } else if (!watch() && !awaitWork()) {
                         return;
                     }

@@ -274,6 +274,42 @@ public final class SqeSyscalls {
         }
     }
 
+    /** {@code RWF_NOWAIT} (linux/fs.h, the same on every architecture). */
+    private static final int RWF_NOWAIT = 0x8;
+
+    /**
+     * Tries a plain read ({@code READ} or {@code READ_FIXED}) without waiting: {@code preadv2} with
+     * {@code RWF_NOWAIT}, so what the page cache holds is copied at once and nothing else is waited for, as
+     * io_uring first tries a buffered read inline before it hands it to a worker. Not for O_DIRECT files (their
+     * read waits for the device whatever the flag says).
+     *
+     * @param sqe        the encoded read; read, never changed
+     * @param fixedFiles as for {@link #run}
+     * @return the bytes read (fewer than asked when only part was cached, or at the end of the file), or
+     *         {@code -EAGAIN} where it would have to wait, or another {@code -errno}; any answer but the whole
+     *         length or 0 (end of file) means: run it with {@link #run} instead
+     * @throws IllegalArgumentException if the entry is not a plain read
+     */
+    public int tryReadWithoutWaiting(Sqe sqe, IntUnaryOperator fixedFiles) {
+        int kind = KINDS[sqe.opcode()];
+        if (kind != RD) {
+            throw new IllegalArgumentException("not a plain read: " + Opcode.name(sqe.opcode()));
+        }
+        extra0 = 0;
+        int fd = sqe.fd();
+        if ((sqe.flags() & SqeFlags.FIXED_FILE) != 0) {
+            fd = fixedFiles == null ? -1 : fixedFiles.applyAsInt(fd);
+            if (fd < 0) {
+                return -Errno.EBADF;
+            }
+        }
+        try {
+            return read(fd, sqe.addr(), Integer.toUnsignedLong(sqe.len()), sqe.off(), sqe.opFlags() | RWF_NOWAIT);
+        } catch (Throwable t) {
+            throw Syscalls.rethrow(t);
+        }
+    }
+
     private int once(int kind, Sqe sqe, int fd) throws Throwable {
         return switch (kind) {
             case NOP -> 0;
