@@ -293,8 +293,7 @@ final class PortableEngine implements Engine {
         kinds[i] = kind;
         next[i] = op.next;
         hardLink[i] = (op.sqeFlags & SqeFlags.IO_HARDLINK) != 0;
-        expected[i] = kind == OpKind.READ || kind == OpKind.WRITE || kind == OpKind.READ_FIXED
-                || kind == OpKind.WRITE_FIXED ? op.len : -1;
+        expected[i] = expectedCount(op);
         if (kind == OpKind.TIMEOUT || kind == OpKind.LINK_TIMEOUT) {
             timeoutNanos[i] = KernelTimespec.read(op.scratch);
         }
@@ -347,6 +346,28 @@ final class PortableEngine implements Engine {
             loopCalls = c = new SqeSyscalls();
         }
         return c;
+    }
+
+    /**
+     * The bytes a read or write asks for, which the kernel compares its count with (fewer breaks an
+     * {@code IO_LINK} chain), or -1 for any other op: a vectored op's are its buffers' writable (read) or
+     * readable (write) bytes, which it moves.
+     */
+    private static int expectedCount(OpSlot op) {
+        return switch (op.kind) {
+            case READ, WRITE, READ_FIXED, WRITE_FIXED -> op.len;
+            case READV -> op.bufs == null ? op.buf.writableBytes() : sum(op.bufs, true);
+            case WRITEV -> op.bufs == null ? op.buf.readableBytes() : sum(op.bufs, false);
+            default -> -1;
+        };
+    }
+
+    private static int sum(io.netty.buffer.ByteBuf[] bufs, boolean writable) {
+        long n = 0;
+        for (io.netty.buffer.ByteBuf b : bufs) {
+            n += writable ? b.writableBytes() : b.readableBytes();
+        }
+        return (int) Math.min(n, Integer.MAX_VALUE);
     }
 
     /** Worker thread: takes the op in slot {@code i} through its gate; false if it was cancelled before. */
