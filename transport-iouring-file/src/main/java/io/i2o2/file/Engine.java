@@ -25,7 +25,8 @@ sealed interface Engine permits RingIoHandler, NettyRingHandle, PortableEngine {
      * What this engine is (the same record every time).
      *
      * <p>A portable engine: its own kind, no setup flags, chains of any length it runs one link after the
-     * other, and no fixed buffers or file slots ({@link EngineTraits#lacking} says why).
+     * other, and no raw SQEs nor {@code uring_cmd}s beyond NVMe's ioctl ones ({@link EngineTraits#lacking} says
+     * why).
      */
     EngineTraits traits();
 
