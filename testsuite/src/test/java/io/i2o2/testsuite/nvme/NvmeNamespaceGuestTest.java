@@ -3,6 +3,8 @@ package io.i2o2.testsuite.nvme;
 import io.i2o2.file.AlignedBuffers;
 import io.i2o2.file.FileIo;
 import io.i2o2.file.IoUringEventLoopGroup;
+import io.i2o2.file.IoUringFile;
+import io.i2o2.file.UringCmdResult;
 import io.i2o2.file.nvme.NvmeController;
 import io.i2o2.file.nvme.NvmeControllerInfo;
 import io.i2o2.file.nvme.NvmeErrorLogEntry;
@@ -11,6 +13,7 @@ import io.i2o2.file.nvme.NvmeNamespace;
 import io.i2o2.file.nvme.NvmeSmartLog;
 import io.i2o2.file.nvme.NvmeStatusException;
 import io.i2o2.file.nvme.NvmeSysfs;
+import io.i2o2.uring.NvmeUringCmd;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Future;
 import org.junit.jupiter.api.MethodOrderer;
@@ -27,12 +30,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -291,6 +296,37 @@ class NvmeNamespaceGuestTest {
         Future<ByteBuf> badLog = ctrl.logPage(0x7e, 0xffffffff, 512).await();
         System.out.println("guest: log page 0x7e: " + badLog.cause());
         assertInstanceOf(NvmeStatusException.class, badLog.cause());
+    }
+
+    /**
+     * {@code NVME_URING_CMD_ADMIN_VEC} has no ioctl: on the ring the kernel runs it (Identify Controller into one
+     * iovec), on the portable engine it is refused before submission, the writer never run, nothing taken.
+     */
+    @Test
+    @Order(6)
+    void adminVecRunsOnTheRingAndIsRefusedAtOnceOnThePortableEngine() throws Exception {
+        IoUringFile ctrl = ns.controller().device();
+        ByteBuf data = AlignedBuffers.allocate(NvmeUringCmd.IDENTIFY_SIZE, 4096);
+        AtomicInteger written = new AtomicInteger();
+        Future<UringCmdResult> f = ctrl.uringCmdVectored(NvmeUringCmd.CMD_ADMIN_VEC, new ByteBuf[] {data}, true,
+                (cmd, iovecs, count) -> {
+                    written.incrementAndGet();
+                    NvmeUringCmd.over(cmd).opcode(NvmeUringCmd.OPC_IDENTIFY).data(iovecs, count)
+                            .cdw(10, NvmeUringCmd.CNS_CONTROLLER);
+                });
+        if (engine == GuestEngine.PORTABLE) {
+            assertTrue(f.isDone(), "refused before the call returned");
+            UnsupportedOperationException e = assertInstanceOf(UnsupportedOperationException.class, f.cause());
+            System.out.println("guest (" + engine + "): ADMIN_VEC: " + e.getMessage());
+            assertTrue(e.getMessage().contains("NVME_URING_CMD_ADMIN_VEC"), e.getMessage());
+            assertEquals(0, written.get(), "the writer never ran");
+        } else {
+            assertEquals(0, await(f).res(), "Identify through one iovec");
+            assertEquals("QEMU NVMe Ctrl", data.toString(24, 40, StandardCharsets.US_ASCII).trim(), "model (MN)");
+            assertEquals(1, written.get());
+        }
+        assertEquals(1, data.refCnt(), "given back");
+        data.release();
     }
 
     @Test
