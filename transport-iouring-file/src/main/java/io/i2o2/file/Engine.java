@@ -24,9 +24,15 @@ sealed interface Engine permits RingIoHandler, NettyRingHandle, PortableEngine {
     /**
      * What this engine is (the same record every time).
      *
+<<<<<<< HEAD
      * <p>The portable engine: its own kind, no setup flags, chains as long as the table (one worker runs their
      * links one after the other), emulated registered buffers and file slots, and no raw SQEs
      * ({@link EngineTraits#lacking} says why).
+=======
+     * <p>A portable engine: its own kind, no setup flags, chains of any length it runs one link after the
+     * other, and no raw SQEs nor {@code uring_cmd}s beyond NVMe's ioctl ones ({@link EngineTraits#lacking} says
+     * why).
+>>>>>>> fcc31f75b81247731049db5869b9f7be60370680
      */
     EngineTraits traits();
 

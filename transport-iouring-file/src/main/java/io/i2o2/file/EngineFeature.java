@@ -8,6 +8,13 @@ package io.i2o2.file;
 enum EngineFeature {
     /** {@code uring_cmd}: 128-byte SQEs. */
     URING_CMD,
+    /**
+     * {@code uring_cmd}s of any {@code cmd_op}, beyond the NVMe passthrough commands that have an ioctl
+     * ({@code NVME_URING_CMD_IO}, {@code _IO_VEC}, {@code _ADMIN}: {@link io.i2o2.uring.SqeSyscalls#runsUringCmd}):
+     * {@code NVME_URING_CMD_ADMIN_VEC}, socket commands, other drivers' commands. An engine that has
+     * {@link #URING_CMD} but lacks this refuses those before submission ({@link FileIoCore#uringCmdRefusal}).
+     */
+    ANY_URING_CMD,
     /** Registered buffers ({@code readFixed}, {@code writeFixed}, {@code fixedBuffers()}). */
     FIXED_BUFFERS,
     /** Files opened into registered slots ({@code REGISTER}). */

@@ -3,7 +3,9 @@ package io.i2o2.file;
 import io.i2o2.uring.Errno;
 import io.i2o2.uring.FileDescriptors;
 import io.i2o2.uring.Linux;
+import io.i2o2.uring.NvmeUringCmd;
 import io.i2o2.uring.Probe;
+import io.i2o2.uring.SqeSyscalls;
 import io.i2o2.uring.Statx;
 import io.i2o2.uring.UringException;
 import io.netty.buffer.ByteBuf;
@@ -164,6 +166,32 @@ final class FileIoCore implements EngineHost {
     /** The refusal of an op that needs {@code feature}, which this engine lacks: its message names what to use instead. */
     UnsupportedOperationException refusal(EngineFeature feature) {
         return new UnsupportedOperationException(engine.traits().lacking().get(feature));
+    }
+
+    /**
+     * The refusal of a {@code uring_cmd} with {@code cmdOp} on this engine, or null when the engine runs it: an
+     * engine without {@link EngineFeature#URING_CMD} refuses every one; one without
+     * {@link EngineFeature#ANY_URING_CMD} (the portable engine) those with no ioctl
+     * ({@link SqeSyscalls#runsUringCmd}), naming the command.
+     */
+    UnsupportedOperationException uringCmdRefusal(int cmdOp) {
+        if (lacks(EngineFeature.URING_CMD)) {
+            return refusal(EngineFeature.URING_CMD);
+        }
+        if (lacks(EngineFeature.ANY_URING_CMD) && !SqeSyscalls.runsUringCmd(cmdOp)) {
+            return new UnsupportedOperationException("uring_cmd " + cmdOpName(cmdOp) + ": "
+                    + engine.traits().lacking().get(EngineFeature.ANY_URING_CMD));
+        }
+        return null;
+    }
+
+    /** {@code cmd_op} in hex, with its name where it is one of NVMe's. */
+    private static String cmdOpName(int cmdOp) {
+        String hex = "cmd_op 0x" + Integer.toHexString(cmdOp);
+        if (cmdOp == NvmeUringCmd.CMD_ADMIN_VEC) {
+            return hex + " (NVME_URING_CMD_ADMIN_VEC)";
+        }
+        return hex;
     }
 
     /** The longest linked chain the engine takes. */

@@ -608,7 +608,12 @@ public final class IoUringFile {
      * {@code CompositeByteBuf} will do; for several, see {@link #uringCmdVectored}). When {@code data} is (a slice of) one of this loop's
      * {@link IoUringFileIo#fixedBuffers()}, the command goes out with {@code IORING_URING_CMD_FIXED} and that
      * buffer's index, so the driver skips pinning and mapping its pages (Linux 6.1+; an older kernel fails
-     * the command with {@code EINVAL}, the exception saying why). Only on a passthrough loop (128-byte SQEs).
+     * the command with {@code EINVAL}, the exception saying why). Only on a passthrough loop
+     * ({@link FileIo#isPassthrough()}): a ring with 128-byte SQEs, or the portable engine, which runs NVMe's
+     * {@code NVME_URING_CMD_IO}, {@code _IO_VEC} and {@code _ADMIN} as the NVMe driver's ioctls on the same
+     * device (same command, same status and result) and refuses any other {@code cmdOp} before submission with
+     * {@link UnsupportedOperationException} naming it, taking nothing (there registered buffers are plain
+     * memory, and {@code IORING_URING_CMD_FIXED} changes nothing).
      *
      * @param cmdOp the driver's command, such as {@code NVME_URING_CMD_IO}
      * @param data pinned until completion, or null
@@ -642,7 +647,8 @@ public final class IoUringFile {
      * regions in order (a {@code CompositeByteBuf} gives several), is built in memory that stays valid until
      * the completion. {@code writer} gets the array's address and its element count (1 to 1024), not a byte
      * count. Registered buffers are not used here: the kernel takes {@code IORING_URING_CMD_FIXED} for one
-     * region only. Only on a passthrough loop (128-byte SQEs).
+     * region only. Only on a passthrough loop, as {@link #uringCmd(int, ByteBuf, boolean, UringCmdWriter)}
+     * (the portable engine runs {@code NVME_URING_CMD_IO_VEC}, refuses {@code NVME_URING_CMD_ADMIN_VEC}).
      *
      * @param cmdOp the driver's vectored command, such as {@code NVME_URING_CMD_IO_VEC}
      * @param data the buffers, at least one, none empty; the array is copied

@@ -379,8 +379,10 @@ final class OpBuilder {
 
     <T extends Target> T uringCmd(int cmdOp, ByteBuf data, boolean dataIn, UringCmdWriter writer, T target) {
         Objects.requireNonNull(writer, "writer");
-        RuntimeException bad = core.lacks(EngineFeature.URING_CMD) ? core.refusal(EngineFeature.URING_CMD)
-                : data != null ? ByteBufs.retain(data) : null;
+        RuntimeException bad = core.uringCmdRefusal(cmdOp);
+        if (bad == null && data != null) {
+            bad = ByteBufs.retain(data);
+        }
         if (bad != null) {
             target.refuse(bad);
             return target;
@@ -436,9 +438,10 @@ final class OpBuilder {
     <T extends Target> T uringCmdVectored(int cmdOp, ByteBuf[] data, boolean dataIn, UringCmdWriter writer,
                                           T target) {
         Objects.requireNonNull(writer, "writer");
-        if (core.lacks(EngineFeature.URING_CMD)) {
+        RuntimeException refused = core.uringCmdRefusal(cmdOp);
+        if (refused != null) {
             Objects.requireNonNull(data, "data");
-            target.refuse(core.refusal(EngineFeature.URING_CMD));
+            target.refuse(refused);
             return target;
         }
         ByteBuf[] bufs = retainedCopy(data, "data", target);

@@ -157,7 +157,8 @@ final class PortableEngine implements Engine {
         java.util.Arrays.fill(fixedFds, -1);
         this.fixedFileLookup = slot -> slot >= 0 && slot < fixedFds.length ? fixedFds[slot] : -1;
         this.traits = new EngineTraits(IoEngine.PORTABLE, Set.of(), Set.of(), capacity, settings.fixedBuffers(),
-                settings.fixedFileSlots(), Map.of(EngineFeature.RAW_SQES, NO_RAW_SQES), settings.raiseBound());
+                settings.fixedFileSlots(), Map.of(EngineFeature.RAW_SQES, NO_RAW_SQES,
+                EngineFeature.ANY_URING_CMD, ONLY_NVME_URING_CMDS), settings.raiseBound());
         this.workers = new PortableWorkers(this, name, settings.workers(), capacity, settings.spinNanos());
         // The loop's own ops go in at once: the engine has no turn of the loop to drain in.
         this.fileIo = new FileIoCore(loop, this, capacity, true, Integer.MAX_VALUE);
@@ -171,6 +172,17 @@ final class PortableEngine implements Engine {
     static final String NO_RAW_SQES = "raw SQEs need io_uring, and this loop runs the portable engine (blocking "
             + "system calls on worker threads, where io_uring is unavailable or switched off): use the file API's "
             + "own operations, which run on every engine";
+
+    /**
+     * Why a {@code uring_cmd} other than NVMe's I/O and admin passthrough is refused here (after the command's
+     * {@code cmd_op}, which {@link FileIoCore#uringCmdRefusal} puts first).
+     */
+    static final String ONLY_NVME_URING_CMDS = "no system call does this command, and this loop runs the portable "
+            + "engine (blocking system calls on worker threads, where io_uring is unavailable or switched off), which "
+            + "runs a uring_cmd only as the NVMe driver's passthrough ioctl on the same device: NVME_URING_CMD_IO, "
+            + "NVME_URING_CMD_IO_VEC and NVME_URING_CMD_ADMIN (NVME_IOCTL_IO64_CMD, NVME_IOCTL_IO64_CMD_VEC, "
+            + "NVME_IOCTL_ADMIN64_CMD); NVME_URING_CMD_ADMIN_VEC, socket and other drivers' commands need io_uring: "
+            + "run them on a loop of an IoUringPassthroughEventLoopGroup where io_uring is available";
 
     /** The core this engine runs. */
     FileIoCore core() {

@@ -33,8 +33,9 @@ class EngineFactsTest {
             Set<EngineFeature> lacking = switch (type) {
                 case FILE -> EnumSet.of(EngineFeature.URING_CMD);
                 case PASSTHROUGH -> EnumSet.noneOf(EngineFeature.class);
-                case NETTY -> EnumSet.complementOf(EnumSet.of(EngineFeature.RAW_SQES));
-                case PORTABLE, NIO -> EnumSet.of(EngineFeature.RAW_SQES);
+                // ANY_URING_CMD is moot where URING_CMD is lacking: uringCmdRefusal asks URING_CMD first.
+                case NETTY -> EnumSet.complementOf(EnumSet.of(EngineFeature.RAW_SQES, EngineFeature.ANY_URING_CMD));
+                case PORTABLE, NIO -> EnumSet.of(EngineFeature.RAW_SQES, EngineFeature.ANY_URING_CMD);
             };
             assertEquals(lacking, facts.lacking().keySet());
             for (EngineFeature f : lacking) {

@@ -210,6 +210,19 @@ public final class SqeSyscalls {
     }
 
     /**
+     * Whether {@link #run} performs a {@code URING_CMD} with this {@code cmd_op}: the NVMe passthrough commands
+     * that have an ioctl on the same character device ({@link NvmeUringCmd#CMD_IO}, {@link NvmeUringCmd#CMD_IO_VEC},
+     * {@link NvmeUringCmd#CMD_ADMIN}). Any other (NVMe's {@code NVME_URING_CMD_ADMIN_VEC}, socket commands, other
+     * drivers') gives {@code -EOPNOTSUPP}: a caller that can refuse before encoding should ask here first.
+     *
+     * @param cmdOp the command's {@code cmd_op}, an int bit pattern
+     * @return whether this runner has an ioctl for it
+     */
+    public static boolean runsUringCmd(int cmdOp) {
+        return cmdOp == NvmeUringCmd.CMD_IO || cmdOp == NvmeUringCmd.CMD_IO_VEC || cmdOp == NvmeUringCmd.CMD_ADMIN;
+    }
+
+    /**
      * A {@link Probe} that supports exactly the opcodes {@link #runs} accepts: what a portable engine reports
      * in place of the kernel's {@code IORING_REGISTER_PROBE}. Its {@link Probe#lastOpcode()} is the highest
      * of them plus one.
@@ -443,7 +456,7 @@ public final class SqeSyscalls {
         } else if (cmdOp == NvmeUringCmd.CMD_ADMIN) {
             request = IOCTL_ADMIN64;
         } else {
-            return -Errno.EOPNOTSUPP;   // NVME_URING_CMD_ADMIN_VEC and the rest have no ioctl
+            return -Errno.EOPNOTSUPP;   // NVME_URING_CMD_ADMIN_VEC and the rest have no ioctl (runsUringCmd)
         }
         sqe.copyCommand(nvme, NVME_CMD_BYTES);
         nvme.set(JAVA_LONG, NVME_RESULT, 0L);

@@ -35,7 +35,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@link NvmeMetadataGuestTest} inside it with this JVM's JDK and this module's test classpath, through the
  * JUnit Platform Console Launcher, once per kernel series: 6.12 and 6.1 (the oldest Debian serves), each in its
  * own guest. The guest writes its JUnit XML report to {@code target/nvme-guest-SERIES/junit}; this test reads it
- * back.
+ * back. The API-level classes (namespace, zoned, vectored, metadata) run once per {@link GuestEngine}: on the
+ * passthrough ring and on the portable engine (the NVMe driver's ioctls from worker threads); the ring-level and
+ * IOPOLL classes test the ring itself and run once. The output counts the guest's tests per engine, and a failure
+ * names its engine.
  *
  * <p>Fails when a guest test failed, and also when the guest tests did not report: the message then starts with
  * "guest infrastructure failure" (kernel panic, boot or mount failure, time limit, host setup) or "guest JVM
@@ -175,6 +178,9 @@ class NvmeGuestIT {
         System.out.printf("NVMe guest tests on %s: %d tests, %d passed, %d failed, %d errors, %d skipped%n", where,
                 report.tests, report.tests - report.failures - report.errors - report.skipped, report.failures,
                 report.errors, report.skipped);
+        report.perEngine.forEach((engine, counts) -> System.out.printf(
+                "NVMe guest tests on %s, engine %s: %d tests, %d passed (%.1f s)%n", where, engine, counts[0],
+                counts[1], counts[2] / 1000.0));
         if (bench) {
             printIops(out, summary.getOrDefault("kernel", kernel));
         }
@@ -318,7 +324,31 @@ class NvmeGuestIT {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    record Report(int tests, int failures, int errors, int skipped, List<String> problems, List<String> skips) {
+    /**
+     * The guest's test counts; {@code perEngine}: for the {@link GuestEngine}-parameterized classes, per engine,
+     * {tests, passed, milliseconds}.
+     */
+    record Report(int tests, int failures, int errors, int skipped, List<String> problems, List<String> skips,
+                  Map<String, long[]> perEngine) {
+    }
+
+    private static final Pattern INVOCATION = Pattern.compile("\\[class-template-invocation:#(\\d+)]");
+
+    /**
+     * The {@link GuestEngine} a test case ran on, from the invocation number in its unique id (the Console
+     * Launcher's XML names the invocation only by number, in the order of {@link GuestEngine#values()}); null for
+     * a class that is not parameterized by engine.
+     */
+    static String engineOf(Element testcase) {
+        NodeList out = testcase.getElementsByTagName("system-out");
+        for (int i = 0; i < out.getLength(); i++) {
+            Matcher m = INVOCATION.matcher(out.item(i).getTextContent());
+            if (m.find()) {
+                int n = Integer.parseInt(m.group(1));
+                return n >= 1 && n <= GuestEngine.values().length ? GuestEngine.values()[n - 1].name() : "#" + n;
+            }
+        }
+        return null;
     }
 
     /** Sums every {@code TEST-*.xml} the Console Launcher wrote; {@code null} when there is none. */
@@ -339,6 +369,7 @@ class NvmeGuestIT {
         int skipped = 0;
         List<String> problems = new ArrayList<>();
         List<String> skips = new ArrayList<>();
+        Map<String, long[]> perEngine = new TreeMap<>();
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         for (Path file : files) {
             Element suite = factory.newDocumentBuilder().parse(file.toFile()).getDocumentElement();
@@ -349,25 +380,37 @@ class NvmeGuestIT {
             NodeList cases = suite.getElementsByTagName("testcase");
             for (int i = 0; i < cases.getLength(); i++) {
                 Element c = (Element) cases.item(i);
+                String engine = engineOf(c);
+                String cls = c.getAttribute("classname");
+                String name = cls.substring(cls.lastIndexOf('.') + 1) + "." + c.getAttribute("name")
+                        + (engine == null ? "" : " [" + engine + "]");
+                boolean passed = true;
                 for (String kind : List.of("failure", "error")) {
                     NodeList bad = c.getElementsByTagName(kind);
                     if (bad.getLength() > 0) {
                         Element b = (Element) bad.item(0);
-                        problems.add(c.getAttribute("name") + ": " + kind + ": " + b.getAttribute("message"));
+                        problems.add(name + ": " + kind + ": " + b.getAttribute("message"));
+                        passed = false;
                     }
                 }
                 NodeList skip = c.getElementsByTagName("skipped");
                 if (skip.getLength() > 0) {
-                    String cls = c.getAttribute("classname");
                     Element sk = (Element) skip.item(0);
                     String why = sk.getAttribute("message").isEmpty() ? sk.getTextContent().strip().split("\n")[0]
                             : sk.getAttribute("message");
-                    skips.add(cls.substring(cls.lastIndexOf('.') + 1) + "." + c.getAttribute("name") + ": "
-                            + why.replace("org.opentest4j.TestAbortedException: ", ""));
+                    skips.add(name + ": " + why.replace("org.opentest4j.TestAbortedException: ", ""));
+                    passed = false;
+                }
+                if (engine != null) {
+                    long[] counts = perEngine.computeIfAbsent(engine, k -> new long[3]);
+                    counts[0]++;
+                    counts[1] += passed ? 1 : 0;
+                    String time = c.getAttribute("time");
+                    counts[2] += time.isEmpty() ? 0 : Math.round(Double.parseDouble(time) * 1000);
                 }
             }
         }
-        return new Report(tests, failures, errors, skipped, problems, skips);
+        return new Report(tests, failures, errors, skipped, problems, skips, perEngine);
     }
 
     private static int intAttr(Element e, String name) {

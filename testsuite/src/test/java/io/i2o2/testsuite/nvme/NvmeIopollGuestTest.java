@@ -48,6 +48,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  *       are in flight; the wake-up, opens and closes on a companion plain ring, where the thread sleeps when
  *       nothing polled is in flight.</li>
  * </ul>
+ *
+ * <p>Ring only, no portable variant: {@code IORING_SETUP_IOPOLL} is a property of an io_uring ring; the portable
+ * engine has no polled completions (its ioctls go to the driver's interrupt-driven queues).
  */
 @EnabledIfEnvironmentVariable(named = "I2O2_GUEST", matches = "1",
         disabledReason = "needs the NVMe guest with polled queues: run NvmeGuestIT")

@@ -35,6 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * reads on a polled file loop, at QD 1 and 32, data checked. The opens and the identify go to the loop's plain
  * companion ring, the I/O to the polled one; an idle polled loop sleeps on the companion and is woken there.
  * {@link NvmeIopollGuestTest} shows, at the ring level, why a loop must be built that way.
+ *
+ * <p>Ring only, no portable variant: polled queues are reached through an {@code IOPOLL} ring alone; a portable
+ * loop ignores the IOPOLL setting (its ioctls complete through interrupts), so it would repeat
+ * {@link NvmeNamespaceGuestTest}'s portable run.
  */
 @EnabledIfEnvironmentVariable(named = "I2O2_GUEST", matches = "1",
         disabledReason = "needs the NVMe guest with polled queues: run NvmeGuestIT")

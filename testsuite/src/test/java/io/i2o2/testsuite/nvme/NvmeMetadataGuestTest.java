@@ -2,18 +2,21 @@ package io.i2o2.testsuite.nvme;
 
 import io.i2o2.file.AlignedBuffers;
 import io.i2o2.file.FileIo;
-import io.i2o2.file.IoUringPassthroughEventLoopGroup;
+import io.i2o2.file.IoUringEventLoopGroup;
 import io.i2o2.file.nvme.NvmeNamespace;
 import io.i2o2.file.nvme.NvmeNamespaceInfo;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.List;
@@ -29,36 +32,45 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Namespace 3 of the guest's controller is formatted with metadata: 512-byte blocks with 8 bytes of metadata each,
  * extended (interleaved with the data, FLBAS bit 4), protection information type 1 ({@code -device nvme-ns,...,
  * ms=8,mset=1,pi=1}). Identify must say so, and every data command must be refused before submission with the
- * format named, giving back what it took: this library moves no metadata, so it would misread such blocks.
+ * format named, giving back what it took: this library moves no metadata, so it would misread such blocks. On
+ * each engine in turn ({@link GuestEngine}): the refusals are the API's, the flush goes to the device.
  *
  * <p>Runs only inside the guest that {@code testsuite/guest/run-in-guest.sh} boots ({@code I2O2_GUEST=1});
  * {@link NvmeGuestIT} launches it there.
  */
 @EnabledIfEnvironmentVariable(named = "I2O2_GUEST", matches = "1",
         disabledReason = "needs the NVMe guest: run NvmeGuestIT, which boots it and runs this class inside")
+@ParameterizedClass(name = "{0}")
+@EnumSource(GuestEngine.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NvmeMetadataGuestTest {
     private static final long WAIT_SECONDS = 90;
 
-    private IoUringPassthroughEventLoopGroup group;
+    /** The engine every test of this class runs on, in turn ({@link GuestEngine}). */
+    @Parameter
+    GuestEngine engine;
+    private IoUringEventLoopGroup group;
     private FileIo io;
     private NvmeNamespace ns;
 
-    @BeforeAll
+    @BeforeParameterizedClassInvocation
     void open() throws Exception {
-        group = new IoUringPassthroughEventLoopGroup(1);
+        group = engine.group();
         io = group.nextFileIo();
+        engine.check(io);
         ns = NvmeNamespace.open(io, GuestNamespaces.generic(3)).get(WAIT_SECONDS, TimeUnit.SECONDS);
         System.out.println("guest: " + ns + ", " + ns.info().formatDescription());
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     void close() throws Exception {
         if (ns != null) {
             ns.close().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            ns = null;
         }
         if (group != null) {
             group.shutdownGracefully(0, 10, TimeUnit.SECONDS).await(WAIT_SECONDS, TimeUnit.SECONDS);
+            group = null;
         }
     }
 

@@ -50,6 +50,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  *
  * <p>With {@code I2O2_GUEST_BENCH=1} it also measures 4 KiB random-read IOPS at queue depth 1 and 32, the
  * workload fio's {@code io_uring_cmd} engine runs beside it, and writes them to {@code ring-bench.txt}.
+ *
+ * <p>Ring only, no portable variant: it tests the ring itself ({@code io.i2o2.uring}'s SQEs and CQEs), below the
+ * engines; the portable engine's NVMe path is the NVMe API's, which {@link NvmeNamespaceGuestTest} and the other
+ * {@link GuestEngine}-parameterized classes run on both engines.
  */
 @EnabledIfEnvironmentVariable(named = "I2O2_GUEST", matches = "1",
         disabledReason = "needs the NVMe guest: run NvmeGuestIT, which boots it and runs this class inside")

@@ -3,17 +3,20 @@ package io.i2o2.testsuite.nvme;
 import io.i2o2.file.AlignedBuffers;
 import io.i2o2.file.IoUringConfig;
 import io.i2o2.file.FileIo;
-import io.i2o2.file.IoUringPassthroughEventLoopGroup;
+import io.i2o2.file.IoUringEventLoopGroup;
 import io.i2o2.file.nvme.NvmeNamespace;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,13 +34,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * NVMe data commands over several memory regions ({@code NVME_URING_CMD_IO_VEC}), from registered buffers
  * ({@code IORING_URING_CMD_FIXED}) and with a per-command timeout ({@code timeout_ms}), on namespace 1 of QEMU's
  * controller, every transfer checked byte for byte against a different shape of buffer (vectored written,
- * read back in one piece, and the other way round).
+ * read back in one piece, and the other way round); on each engine in turn ({@link GuestEngine}: the ring, then
+ * the portable engine, whose ioctls take the same vectored command, registered buffers as plain memory, and the
+ * same {@code timeout_ms}).
  *
  * <p>Runs only inside the guest that {@code testsuite/guest/run-in-guest.sh} boots ({@code I2O2_GUEST=1});
  * {@link NvmeGuestIT} launches it there.
  */
 @EnabledIfEnvironmentVariable(named = "I2O2_GUEST", matches = "1",
         disabledReason = "needs the NVMe guest: run NvmeGuestIT, which boots it and runs this class inside")
+@ParameterizedClass(name = "{0}")
+@EnumSource(GuestEngine.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NvmeVectoredGuestTest {
     /** Under TCG a command takes well under a millisecond; allow for 6.12's occasional ~62 s controller stall. */
@@ -45,26 +52,34 @@ class NvmeVectoredGuestTest {
     /** Away from the LBAs the other guest tests use. */
     private static final long BASE = 200_000;
 
-    private IoUringPassthroughEventLoopGroup group;
+    /** The engine every test of this class runs on, in turn ({@link GuestEngine}). */
+    @Parameter
+    GuestEngine engine;
+    private IoUringEventLoopGroup group;
     private NvmeNamespace ns;
     private FileIo io;
 
-    @BeforeAll
+    @BeforeParameterizedClassInvocation
     void open() throws Exception {
-        group = new IoUringPassthroughEventLoopGroup(1, IoUringConfig.builder().fixedBuffers(4, 64 * 1024).build());
+        // On the portable engine the registered buffers are plain memory: IORING_URING_CMD_FIXED changes nothing
+        // for the ioctl, which pins them as any other, so the same tests hold there.
+        group = engine.group(IoUringConfig.builder().fixedBuffers(4, 64 * 1024).build());
         io = group.nextFileIo();
+        engine.check(io);
         ns = NvmeNamespace.open(io, GuestNamespaces.generic(1)).get(WAIT_SECONDS, TimeUnit.SECONDS);
         assertEquals(1, ns.info().nsid());
         assertTrue(BASE + 1024 < ns.lbaCount(), "room at LBA " + BASE + ": " + ns);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     void close() throws Exception {
         if (ns != null) {
             ns.close().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            ns = null;
         }
         if (group != null) {
             group.shutdownGracefully(0, 10, TimeUnit.SECONDS).await(WAIT_SECONDS, TimeUnit.SECONDS);
+            group = null;
         }
     }
 

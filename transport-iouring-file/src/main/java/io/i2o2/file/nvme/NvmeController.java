@@ -18,7 +18,11 @@ import java.util.function.Function;
 
 /**
  * An NVMe controller's character device ({@code /dev/nvmeX}), for admin commands
- * ({@code NVME_URING_CMD_ADMIN}, Linux 6.0+, needs {@code CAP_SYS_ADMIN}) on a passthrough loop.
+ * ({@code NVME_URING_CMD_ADMIN}, Linux 6.0+, needs {@code CAP_SYS_ADMIN}) on a passthrough loop
+ * ({@link FileIo#isPassthrough()}): a ring with 128-byte SQEs ({@code IoUringPassthroughEventLoopGroup}), or the
+ * portable engine ({@code PortableFileEventLoopGroup}, and the passthrough group where io_uring is unavailable),
+ * which sends the same command as the NVMe driver's {@code NVME_IOCTL_ADMIN64_CMD} on the same device, with the
+ * same status and result dword, from a worker thread.
  *
  * <pre>{@code
  * NvmeController ctrl = NvmeController.open(loop, Path.of("/dev/nvme0")).get();
@@ -33,9 +37,11 @@ public final class NvmeController {
     }
 
     /**
-     * Opens the controller device on {@code loop}, which must be an {@code IoUringPassthroughEventLoopGroup}'s.
+     * Opens the controller device on {@code loop}, which must be a passthrough loop: an
+     * {@code IoUringPassthroughEventLoopGroup}'s or a {@code PortableFileEventLoopGroup}'s.
      *
-     * @param loop             a passthrough loop (128-byte SQEs and CQEs)
+     * @param loop             a passthrough loop ({@link FileIo#isPassthrough()}: 128-byte SQEs and CQEs, or the
+     *                         portable engine)
      * @param controllerDevice the controller's character device, e.g. {@code /dev/nvme0}
      * @return the opened controller; fails with {@link UnsupportedOperationException} on a loop that is not a
      *         passthrough one, or with the open's error (e.g. no permission)
@@ -43,8 +49,9 @@ public final class NvmeController {
     public static Future<NvmeController> open(FileIo loop, Path controllerDevice) {
         Objects.requireNonNull(controllerDevice, "controllerDevice");
         if (!loop.isPassthrough()) {
-            return loop.newFailedFuture(new UnsupportedOperationException("NVMe passthrough needs 128-byte SQEs: "
-                    + "use a loop of an IoUringPassthroughEventLoopGroup, not " + loop));
+            return loop.newFailedFuture(new UnsupportedOperationException("NVMe passthrough needs 128-byte SQEs or "
+                    + "the portable engine: use a loop of an IoUringPassthroughEventLoopGroup (or, without io_uring, of "
+                    + "a PortableFileEventLoopGroup), not " + loop));
         }
         return NvmeCommands.settle(NvmeCommands.stage(loop.open(controllerDevice, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)).thenApply(NvmeController::new), loop.newPromise());

@@ -56,6 +56,17 @@ import java.util.regex.Pattern;
  * naming the format, rather than misreading the blocks (an extended block is {@code lbaSize + metadataSize}
  * bytes on the wire); commands that move no data (flush, write-zeroes, trim, verify, copy, zone management)
  * still go.
+ *
+ * <p><b>Engines.</b> It runs on any passthrough loop ({@link FileIo#isPassthrough()}): a ring with 128-byte SQEs
+ * ({@code IoUringPassthroughEventLoopGroup}, its IOPOLL variant included), or the portable engine
+ * ({@code PortableFileEventLoopGroup}, and the passthrough group by itself where io_uring is unavailable). There
+ * each command is the same 72-byte {@code struct nvme_uring_cmd}, sent from a worker thread as the head of the
+ * NVMe driver's {@code NVME_IOCTL_IO64_CMD}, {@code NVME_IOCTL_IO64_CMD_VEC} (vectored) or
+ * {@code NVME_IOCTL_ADMIN64_CMD} ({@link #controller()}) on the same device, with the same NVMe status, result
+ * dword and {@code timeout_ms}; nothing here differs. What the ring does and the portable engine does not: it has
+ * no polled completions (a loop's IOPOLL setting is ignored there) and registered buffers are plain memory (a
+ * buffer of {@link FileIo#fixedBuffers()} still works, the driver pins it as any other); a command cannot be
+ * cancelled once its worker is inside the ioctl (a shutdown waits for it, or for the driver's timeout).
  */
 public final class NvmeNamespace {
     private static final Pattern GENERIC_DEVICE = Pattern.compile("ng(\\d+)n(\\d+)");
@@ -158,7 +169,8 @@ public final class NvmeNamespace {
      * ({@link NvmeSysfs}: right with native multipath too), else by the name ({@code /dev/nvmeX}, namespace Y).
      * {@code loop} must be a passthrough loop.
      *
-     * @param loop          a passthrough loop (128-byte SQEs and CQEs)
+     * @param loop          a passthrough loop ({@link FileIo#isPassthrough()}: 128-byte SQEs and CQEs, or the
+     *                      portable engine)
      * @param genericDevice the namespace's generic character device, {@code /dev/ngXnY}
      * @return the opened namespace, its geometry identified; fails with {@link IllegalArgumentException} for a
      *         name that is not {@code ngXnY}, or as {@link #open(FileIo, Path, Path, int)} fails
@@ -177,7 +189,8 @@ public final class NvmeNamespace {
     /**
      * Opens namespace {@code nsid} at {@code genericDevice}, identified through {@code controllerDevice}.
      *
-     * @param loop             a passthrough loop (128-byte SQEs and CQEs)
+     * @param loop             a passthrough loop ({@link FileIo#isPassthrough()}: 128-byte SQEs and CQEs, or the
+     *                         portable engine)
      * @param genericDevice    the namespace's generic character device, e.g. {@code /dev/ng0n1}
      * @param controllerDevice its controller's character device, e.g. {@code /dev/nvme0}
      * @param nsid             the namespace id, at least 1
