@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * a worker may still touch is released early; a worker stuck in a call that never returns (a FIFO nobody
  * feeds, a hung network file system) is left behind after a further grace, its op failed and its memory pinned.
  */
-final class PortableIoHandler implements FileIoHandler {
+final class PortableIoHandler extends FileIoHandler {
     private static final System.Logger logger = System.getLogger(PortableIoHandler.class.getName());
     /** How long the end waits after cancelling for calls that cannot be cancelled before leaving them. */
     private static final long CANCEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -27,8 +27,6 @@ final class PortableIoHandler implements FileIoHandler {
     /** Whether a task came in since the loop last looked: set by {@link #wakeup}. */
     private volatile boolean woken;
     private volatile boolean parked;
-    private volatile long shutdownDeadline;
-    private volatile boolean deadlineSet;
 
     PortableIoHandler(IoEventLoop loop, IoUringConfig config) {
         this.config = config;
@@ -90,18 +88,10 @@ final class PortableIoHandler implements FileIoHandler {
         }
     }
 
-    @Override
-    public void shutdownDeadline(long deadline) {
-        if (!deadlineSet) {
-            shutdownDeadline = deadline;
-            deadlineSet = true;
-        }
-    }
-
+    /** Without the group's graceful timeout, {@link IoUringConfig#shutdownTimeoutNanos()} from now. */
     @Override
     public void prepareToDestroy() {
-        shutdownDeadline(System.nanoTime() + config.shutdownTimeoutNanos());
-        core.stopAccepting();
+        shutdownBegins(config.shutdownTimeoutNanos(), core);
     }
 
     /**
@@ -123,7 +113,7 @@ final class PortableIoHandler implements FileIoHandler {
                 break;
             }
             long now = System.nanoTime();
-            if (!cancelled && now - shutdownDeadline >= 0) {
+            if (!cancelled && now - shutdownDeadline() >= 0) {
                 cancelled = true;
                 giveUp = now + CANCEL_GRACE_NANOS;
                 core.cancelAllInFlight();

@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * graceful timeout is over) before it closes the ring: nothing the kernel may still touch is released
  * early.
  */
-final class RingIoHandler implements FileIoHandler, CompletionHandler, Engine {
+final class RingIoHandler extends FileIoHandler implements CompletionHandler, Engine {
     private static final System.Logger logger = System.getLogger(RingIoHandler.class.getName());
     private static final long WAKE_USER_DATA = UserData.ofKind(UserData.KIND_WAKE);
     /** How long destroy() waits for the kernel to answer cancellations before pinning what is left forever. */
@@ -64,9 +64,6 @@ final class RingIoHandler implements FileIoHandler, CompletionHandler, Engine {
     private final FixedBufferPool fixedBuffers;
     private final FixedFileSlots fixedFiles;
     private final EngineTraits traits;
-    /** When a shutdown stops waiting for in-flight ops and cancels them ({@link System#nanoTime}). */
-    private volatile long shutdownDeadline;
-    private volatile boolean deadlineSet;
     private boolean cancelledAtDeadline;
 
     RingIoHandler(IoEventLoop loop, IoUringConfig config, boolean passthrough, int cpu) throws UringException {
@@ -301,7 +298,7 @@ final class RingIoHandler implements FileIoHandler, CompletionHandler, Engine {
             return;
         }
         if (!core.isAccepting() && !cancelledAtDeadline && !core.drained()) {
-            long untilCancel = shutdownDeadline - System.nanoTime();
+            long untilCancel = shutdownDeadline() - System.nanoTime();
             if (untilCancel <= 0) {
                 return;
             }
@@ -356,26 +353,14 @@ final class RingIoHandler implements FileIoHandler, CompletionHandler, Engine {
 
     // ---- IoHandler: shutdown ----
 
-    /**
-     * Sets when a shutdown stops waiting for in-flight ops and asks the kernel to cancel them: the group's
-     * graceful timeout. Without it, {@link IoUringConfig#shutdownTimeoutNanos()} after the shutdown began.
-     */
-    @Override
-    public void shutdownDeadline(long deadline) {
-        if (!deadlineSet) {
-            shutdownDeadline = deadline;
-            deadlineSet = true;
-        }
-    }
-
+    /** Without the group's graceful timeout, {@link IoUringConfig#shutdownTimeoutNanos()} from now. */
     @Override
     public void prepareToDestroy() {
-        shutdownDeadline(System.nanoTime() + config.shutdownTimeoutNanos());
-        core.stopAccepting();
+        shutdownBegins(config.shutdownTimeoutNanos(), core);
     }
 
     private void cancelAtDeadline() {
-        if (!cancelledAtDeadline && !core.drained() && System.nanoTime() - shutdownDeadline > 0) {
+        if (!cancelledAtDeadline && !core.drained() && System.nanoTime() - shutdownDeadline() > 0) {
             cancelledAtDeadline = true;
             core.cancelAllInFlight();
             sq.submitAll();
@@ -417,7 +402,7 @@ final class RingIoHandler implements FileIoHandler, CompletionHandler, Engine {
                         + " operations did not complete after cancellation"));
                 return;
             }
-            long wait = cancelledAtDeadline ? giveUp - now : Math.max(shutdownDeadline - now, 1);
+            long wait = cancelledAtDeadline ? giveUp - now : Math.max(shutdownDeadline() - now, 1);
             if (sq.polling()) {
                 submitAndReap(null);
                 Thread.onSpinWait();
