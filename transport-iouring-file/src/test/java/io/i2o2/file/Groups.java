@@ -78,6 +78,16 @@ public enum Groups {
     }
 
     /**
+     * This library's own group types, as parameters: our two rings and the portable group, for tests of what an
+     * {@code IoUringConfig} sets up and the portable engine has too (registered buffers and files, emulated there;
+     * linked chains; the per-group bound; a shutdown that waits for its ops). {@link #NETTY} and {@link #NIO} take
+     * no configuration, and a test that leaves them out says why at its source.
+     */
+    public static Stream<Arguments> configurable() {
+        return Stream.of(Arguments.of(FILE), Arguments.of(PASSTHROUGH), Arguments.of(PORTABLE));
+    }
+
+    /**
      * Every loop the file API runs on, as parameters: our rings and Netty's (where io_uring is available), the
      * portable engine as a group of its own and attached to a NIO loop (everywhere).
      */
