@@ -88,6 +88,15 @@ public enum Groups {
     }
 
     /**
+     * Every loop whose engine is this library's own, as parameters: our rings, and the portable engine on its
+     * group and attached to a NIO loop (all but {@link #NETTY}, which refuses what it cannot do through Netty's
+     * public API: chains, registration); for tests of such features that need no {@code IoUringConfig}.
+     */
+    public static Stream<Arguments> ownEngines() {
+        return all().filter(a -> a.get()[0] != NETTY);
+    }
+
+    /**
      * Every loop the file API runs on, as parameters: our rings and Netty's (where io_uring is available), the
      * portable engine as a group of its own and attached to a NIO loop (everywhere).
      */
