@@ -23,6 +23,7 @@ import io.netty.util.concurrent.Future;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.AssertionFailedError;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,6 +48,8 @@ import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -71,8 +74,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code -Di2o2.diff.seed=SEED} (and {@code -Di2o2.diff.sequences}, {@code -Di2o2.diff.ops} to change the size).
  */
 class EngineDifferentialTest {
-    static final int SEQUENCES = Integer.getInteger("i2o2.diff.sequences", 30);
-    static final int OPS = Integer.getInteger("i2o2.diff.ops", 120);
+    static final int SEQUENCES = Integer.getInteger("i2o2.diff.sequences", 20);
+    static final int OPS = Integer.getInteger("i2o2.diff.ops", 100);
     static final long SEED = Long.getLong("i2o2.diff.seed", new Random().nextLong());
     /** File handles a sequence juggles. */
     static final int SLOTS = 5;
@@ -114,6 +117,25 @@ class EngineDifferentialTest {
                 () -> new PortableFileEventLoopGroup(1), IoEngine.PORTABLE);
     }
 
+    /**
+     * The comparison itself: a side whose starting content differs by one byte of a file and the permissions of
+     * another (which no op can change) is caught, op by op or in the final trees.
+     */
+    @Test
+    void aDifferenceIsCaught() throws Exception {
+        MultiThreadIoEventLoopGroup group = new PortableFileEventLoopGroup(1);
+        try {
+            FileIo io = FileIo.of(group.next());
+            Side b = new Side("B", io, tmp.resolve("b"));
+            b.perturbed = true;
+            AssertionFailedError caught = assertThrows(AssertionFailedError.class, () -> runSequence(SEED, 0,
+                    new Side("A", io, tmp.resolve("a")), b, new TreeMap<>()));
+            assertTrue(caught.getMessage().contains("-Di2o2.diff.seed=" + SEED), caught.getMessage());
+        } finally {
+            Kit.shutdown(group);
+        }
+    }
+
     interface GroupFactory {
         MultiThreadIoEventLoopGroup create();
     }
@@ -126,6 +148,7 @@ class EngineDifferentialTest {
         MultiThreadIoEventLoopGroup b = second.create();
         long started = System.nanoTime();
         long[] ops = new long[1];
+        TreeMap<String, Integer> seen = new TreeMap<>();
         try {
             FileIo ioA = FileIo.of(a.next());
             FileIo ioB = FileIo.of(b.next());
@@ -136,18 +159,19 @@ class EngineDifferentialTest {
                 long seed = seeds.nextLong();
                 Path dir = Files.createDirectory(tmp.resolve("seq" + s));
                 ops[0] += runSequence(seed, s, new Side("A " + ioA.engine(), ioA, dir.resolve("a")),
-                        new Side("B " + ioB.engine(), ioB, dir.resolve("b")));
+                        new Side("B " + ioB.engine(), ioB, dir.resolve("b")), seen);
             }
         } finally {
             Kit.shutdown(a);
             Kit.shutdown(b);
         }
-        System.out.printf("engine differential: %d ops on each side agreed in %d ms%n", ops[0],
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        System.out.printf("engine differential: %d ops on each side agreed in %d ms; outcomes: %s%n", ops[0],
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), seen);
     }
 
     /** Runs one sequence on both sides, op by op, and compares the trees; the count of ops. */
-    private static int runSequence(long seed, int index, Side a, Side b) throws Exception {
+    private static int runSequence(long seed, int index, Side a, Side b, TreeMap<String, Integer> seen)
+            throws Exception {
         a.setUp();
         b.setUp();
         Random rnd = new Random(seed);
@@ -156,9 +180,10 @@ class EngineDifferentialTest {
                 + seed + ")";
         try {
             for (int i = 0; i < OPS; i++) {
-                Op op = next(rnd);
+                Op op = next(rnd, a);
                 String outA = a.apply(op);
                 String outB = b.apply(op);
+                seen.merge(kind(op, outA), 1, Integer::sum);
                 history.addLast(i + ": " + op.name + " -> " + outA);
                 if (history.size() > 25) {
                     history.removeFirst();
@@ -178,6 +203,15 @@ class EngineDifferentialTest {
         return OPS;
     }
 
+    /** An op's kind and how it ended, for the tally of what the sequences covered: "read ok", "open ENOENT". */
+    private static String kind(Op op, String outcome) {
+        String name = op.name.substring(0, op.name.indexOf(' '));
+        outcome = outcome.substring(outcome.lastIndexOf("; ") + 1).strip();     // an open's own outcome
+        String end = outcome.startsWith("ok") ? "ok" : outcome.replaceAll(":.*", "")
+                .replace("FileIoException ", "").replaceAll(".*\\.", "").replace("Exception", "");
+        return name + " " + end;
+    }
+
     // ---- the ops ----
 
     /** One op, its parameters drawn already: applied to each side alike. */
@@ -189,9 +223,22 @@ class EngineDifferentialTest {
         String run(Side side) throws Exception;
     }
 
-    private static Op next(Random rnd) {
-        int slot = rnd.nextInt(SLOTS);
+    /**
+     * The next op, drawn from {@code rnd}; which slot it uses leans on what the first side holds (the same as the
+     * other side's, or the sequence has failed already): opens go mostly to free slots, the rest mostly to open
+     * files, and a read or write of an O_DIRECT file is mostly aligned, so that most ops reach the engines.
+     */
+    private static Op next(Random rnd, Side state) {
+        List<Integer> open = new ArrayList<>();
+        List<Integer> free = new ArrayList<>();
+        for (int i = 0; i < SLOTS; i++) {
+            (state.slots[i] != null && state.slots[i].isOpen() ? open : free).add(i);
+        }
         int pick = rnd.nextInt(100);
+        List<Integer> preferred = pick < 20 ? free : open;
+        int slot = !preferred.isEmpty() && rnd.nextInt(5) != 0 ? preferred.get(rnd.nextInt(preferred.size()))
+                : rnd.nextInt(SLOTS);
+        boolean direct = state.slots[slot] != null && state.slots[slot].isOpen() && state.slots[slot].isDirect();
         if (pick < 12) {
             String path = PATHS.get(rnd.nextInt(PATHS.size()));
             Set<OpenOption> options = options(rnd);
@@ -214,19 +261,19 @@ class EngineDifferentialTest {
             });
         }
         if (pick < 30) {
-            IoArgs io = ioArgs(rnd);
+            IoArgs io = ioArgs(rnd, direct);
             return new Op("read #" + slot + " " + io, s -> s.withFile(slot, f -> s.read(f, io, false)));
         }
         if (pick < 42) {
-            IoArgs io = ioArgs(rnd);
+            IoArgs io = ioArgs(rnd, direct);
             return new Op("write #" + slot + " " + io, s -> s.withFile(slot, f -> s.write(f, io, false)));
         }
         if (pick < 46) {
-            IoArgs io = ioArgs(rnd);
+            IoArgs io = ioArgs(rnd, direct);
             return new Op("readv #" + slot + " " + io, s -> s.withFile(slot, f -> s.read(f, io, true)));
         }
         if (pick < 50) {
-            IoArgs io = ioArgs(rnd);
+            IoArgs io = ioArgs(rnd, direct);
             return new Op("writev #" + slot + " " + io, s -> s.withFile(slot, f -> s.write(f, io, true)));
         }
         if (pick < 52) {
@@ -331,8 +378,8 @@ class EngineDifferentialTest {
         }
     }
 
-    private static IoArgs ioArgs(Random rnd) {
-        boolean aligned = rnd.nextInt(3) == 0;
+    private static IoArgs ioArgs(Random rnd, boolean direct) {
+        boolean aligned = rnd.nextInt(direct ? 5 : 3) < (direct ? 4 : 1);
         long offset;
         int length;
         if (aligned) {
@@ -360,12 +407,13 @@ class EngineDifferentialTest {
         return f.isSuccess() ? "ok " + value.apply(f.getNow()) : failure(f.cause());
     }
 
-    /** A failure as the engines must agree on it: its class, and a {@link FileIoException}'s errno. */
+    /**
+     * A failure as the engines must agree on it: a {@link FileIoException}'s class and errno, any other
+     * exception's class and message, what names a particular loop masked ({@link MisuseTest#shape}).
+     */
     static String failure(Throwable t) {
-        if (t instanceof FileIoException e) {
-            return "FileIoException " + Errno.name(e.errno());
-        }
-        return t.getClass().getName();
+        return t instanceof FileIoException e ? e.getClass().getSimpleName() + " " + Errno.name(e.errno())
+                : MisuseTest.shape(t);
     }
 
     private static String stat(FileStat st) {
@@ -387,6 +435,8 @@ class EngineDifferentialTest {
         final Path root;
         final IoUringFile[] slots = new IoUringFile[SLOTS];
         IoUringFile rootDir;
+        /** Starts from slightly different content: for the test of the comparison. */
+        boolean perturbed;
 
         Side(String name, FileIo io, Path base) {
             this.name = name;
@@ -407,6 +457,12 @@ class EngineDifferentialTest {
             Files.createSymbolicLink(root.resolve("link"), Path.of("f0"));
             Files.createSymbolicLink(root.resolve("escape"), Path.of("../outside"));
             Files.write(base.resolve("outside"), bytes(content, 300));
+            if (perturbed) {
+                byte[] f0 = Files.readAllBytes(root.resolve("f0"));
+                f0[100]++;
+                Files.write(root.resolve("f0"), f0);
+                Files.setPosixFilePermissions(base.resolve("outside"), PosixFilePermissions.fromString("rw-------"));
+            }
             rootDir = Kit.await(io.open(root));
         }
 
@@ -444,7 +500,7 @@ class EngineDifferentialTest {
         String read(IoUringFile f, IoArgs io, boolean vectored) throws Exception {
             List<ByteBuf> bufs = buffers(io, false);
             ByteBuf[] array = bufs.toArray(ByteBuf[]::new);
-            ByteBuf composite = !vectored && array.length > 1 ? composite(array) : null;
+            ByteBuf composite = !vectored && array.length > 1 ? composite(array, false) : null;
             try {
                 Future<?> r = vectored ? f.readv(io.offset(), array)
                         : f.read(composite != null ? composite : array[0], io.offset());
@@ -470,7 +526,7 @@ class EngineDifferentialTest {
         String write(IoUringFile f, IoArgs io, boolean vectored) throws Exception {
             List<ByteBuf> bufs = buffers(io, true);
             ByteBuf[] array = bufs.toArray(ByteBuf[]::new);
-            ByteBuf composite = !vectored && array.length > 1 ? composite(array) : null;
+            ByteBuf composite = !vectored && array.length > 1 ? composite(array, true) : null;
             try {
                 return outcome(vectored ? f.writev(io.offset(), array)
                         : f.write(composite != null ? composite : array[0], io.offset()));
@@ -503,11 +559,15 @@ class EngineDifferentialTest {
             return bufs;
         }
 
-        private static ByteBuf composite(ByteBuf[] parts) {
+        /**
+         * The parts as one {@code CompositeByteBuf}: to write, their readable bytes; to read into, their whole
+         * capacity, writable (a component's length is what it holds readable when added, so each goes in full and
+         * the composite's writer index is put back to 0).
+         */
+        private static ByteBuf composite(ByteBuf[] parts, boolean toWrite) {
             CompositeByteBuf c = Kit.ALLOC.compositeDirectBuffer(parts.length);
             for (ByteBuf p : parts) {
-                c.addComponent(true, p.retainedSlice(p.readerIndex(), p.capacity() - p.readerIndex())
-                        .writerIndex(p.readableBytes()));
+                c.addComponent(toWrite, toWrite ? p.retainedSlice() : p.retainedSlice(0, p.capacity()));
             }
             return c;
         }
