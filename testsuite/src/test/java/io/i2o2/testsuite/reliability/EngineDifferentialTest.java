@@ -62,7 +62,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * group, which must agree too (that comparison runs everywhere, io_uring or not).
  *
  * <p>Ops: open with random options (CREATE, CREATE_NEW, TRUNCATE_EXISTING, APPEND, DIRECT, NOATIME, SYNC,
- * DSYNC) and modes, the open beneath a directory ({@code openat2}, with and without {@link Resolve}
+ * DSYNC, REGISTER) and modes, the open beneath a directory ({@code openat2}, with and without {@link Resolve}
  * restrictions, from the root or from whatever file a slot holds), read and write at random offsets and
  * lengths (past EOF, negative, misaligned for O_DIRECT), readv and writev, reads and writes of
  * {@code CompositeByteBuf}s, fsync, fdatasync, sync_file_range, fallocate (0, KEEP_SIZE, PUNCH_HOLE|KEEP_SIZE,
@@ -91,7 +91,7 @@ class EngineDifferentialTest {
             Set.of(Resolve.NO_SYMLINKS), Set.of(Resolve.BENEATH, Resolve.NO_SYMLINKS), Set.of(Resolve.NO_MAGICLINKS));
     static final List<OpenOption> OPTIONAL = List.of(StandardOpenOption.CREATE, StandardOpenOption.CREATE_NEW,
             StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.APPEND, IoUringOpenOption.DIRECT,
-            IoUringOpenOption.NOATIME, StandardOpenOption.SYNC, StandardOpenOption.DSYNC);
+            IoUringOpenOption.NOATIME, StandardOpenOption.SYNC, StandardOpenOption.DSYNC, IoUringOpenOption.REGISTER);
 
     @TempDir
     Path tmp;
@@ -108,11 +108,17 @@ class EngineDifferentialTest {
         }
         Assumptions.assumeTrue(IoUring.isAvailable(), () -> "io_uring is unavailable here, so the ring side "
                 + "cannot run: " + IoUring.unavailabilityCause());
+        // Three registered-file slots on each (emulated on the portable engine), fewer than the sequences' five
+        // handles, so REGISTER opens also run out of slots.
         compare(() -> new IoUringFileEventLoopGroup(1, IoUringConfig.builder().engine(EngineChoice.IO_URING)
-                .build()), IoEngine.RING_SQE64, () -> new PortableFileEventLoopGroup(1), IoEngine.PORTABLE);
+                .fixedFileSlots(3).build()), IoEngine.RING_SQE64, () -> new PortableFileEventLoopGroup(1,
+                IoUringConfig.builder().fixedFileSlots(3).build()), IoEngine.PORTABLE);
     }
 
-    /** The portable engine attached to a NIO loop against the portable group: runs everywhere. */
+    /**
+     * The portable engine attached to a NIO loop against the portable group: runs everywhere. Both with the
+     * default configuration (a NIO loop takes no other), so without registered-file slots: REGISTER is refused.
+     */
     @Test
     void nioAttachedAndPortableGroupAnswerAlike() throws Exception {
         compare(() -> new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()), IoEngine.PORTABLE,
@@ -303,7 +309,7 @@ class EngineDifferentialTest {
                     s -> s.withFile(slot, f -> outcome(f.fallocate(mode, offset, length))));
         }
         if (pick < 66) {
-            long length = rnd.nextInt(5) == 0 ? 0 : rnd.nextInt(90_000);
+            long length = rnd.nextInt(5) == 0 ? 0 : rnd.nextInt(30) == 0 ? 1L << 50 : rnd.nextInt(90_000);
             return new Op("truncate #" + slot + " " + length, s -> s.withFile(slot, f -> {
                 if (!s.io.supportsOpcode("FTRUNCATE")) {
                     return "no FTRUNCATE";
@@ -414,7 +420,11 @@ class EngineDifferentialTest {
             offset = 4096L * rnd.nextInt(24);
             length = 4096 * (1 + rnd.nextInt(4));
         } else {
-            offset = rnd.nextInt(40) == 0 ? -1 - rnd.nextInt(4096) : rnd.nextInt(90_000);
+            int far = rnd.nextInt(40);
+            // Now and then a negative offset, one past the largest file (EFBIG for a write, EOF for a read), or
+            // one whose end overflows.
+            offset = far == 0 ? -1 - rnd.nextInt(4096) : far == 1 ? 1L << 50 : far == 2 ? Long.MAX_VALUE - 100
+                    : rnd.nextInt(90_000);
             length = rnd.nextInt(40) == 0 ? 0 : 1 + rnd.nextInt(rnd.nextBoolean() ? 600 : 20_000);
         }
         int pieces = rnd.nextInt(3) == 0 ? 2 + rnd.nextInt(2) : 1;
