@@ -215,7 +215,7 @@ class EngineDifferentialTest {
     private static String kind(Op op, String outcome) {
         String name = op.name.substring(0, op.name.indexOf(' '));
         outcome = outcome.substring(outcome.lastIndexOf("; ") + 1).strip();     // an open's own outcome
-        String end = outcome.startsWith("ok") ? "ok" : outcome.replaceAll(":.*", "")
+        String end = outcome.startsWith("ok") ? "ok" : outcome.replaceAll("[:(].*", "").strip()
                 .replace("FileIoException ", "").replaceAll(".*\\.", "").replace("Exception", "");
         return name + " " + end;
     }
@@ -449,12 +449,13 @@ class EngineDifferentialTest {
     }
 
     /**
-     * A failure as the engines must agree on it: a {@link FileIoException}'s class and errno, any other
-     * exception's class and message, what names a particular loop masked ({@link MisuseTest#shape}).
+     * A failure as the engines must agree on it: a {@link FileIoException}'s errno first, then (as for any other
+     * exception) its class and message with what names a particular loop or descriptor masked
+     * ({@link MisuseTest#shape}).
      */
     static String failure(Throwable t) {
-        return t instanceof FileIoException e ? e.getClass().getSimpleName() + " " + Errno.name(e.errno())
-                : MisuseTest.shape(t);
+        return t instanceof FileIoException e ? "FileIoException " + Errno.name(e.errno()) + " (" + MisuseTest.shape(t)
+                + ")" : MisuseTest.shape(t);
     }
 
     private static String stat(FileStat st) {
@@ -517,12 +518,15 @@ class EngineDifferentialTest {
             Kit.await(rootDir.close());
         }
 
+        /** The op's outcome on this side, the side's own directory named BASE in messages (numbers masked too). */
         String apply(Op op) {
+            String out;
             try {
-                return op.body.run(this);
+                out = op.body.run(this);
             } catch (Throwable t) {
-                return "threw " + failure(t);
+                out = "threw " + failure(t);
             }
+            return out.replace(base.toString().replaceAll("\\d+", "#"), "BASE");
         }
 
         String open(int slot, Future<IoUringFile> opening) throws Exception {
