@@ -109,10 +109,11 @@ class EngineDifferentialTest {
         Assumptions.assumeTrue(IoUring.isAvailable(), () -> "io_uring is unavailable here, so the ring side "
                 + "cannot run: " + IoUring.unavailabilityCause());
         // Three registered-file slots on each (emulated on the portable engine), fewer than the sequences' five
-        // handles, so REGISTER opens also run out of slots.
+        // handles, so REGISTER opens also run out of slots; two registered buffers for readFixed and writeFixed.
         compare(() -> new IoUringFileEventLoopGroup(1, IoUringConfig.builder().engine(EngineChoice.IO_URING)
-                .fixedFileSlots(3).build()), IoEngine.RING_SQE64, () -> new PortableFileEventLoopGroup(1,
-                IoUringConfig.builder().fixedFileSlots(3).build()), IoEngine.PORTABLE);
+                .fixedFileSlots(3).fixedBuffers(2, 16384).build()), IoEngine.RING_SQE64,
+                () -> new PortableFileEventLoopGroup(1, IoUringConfig.builder().fixedFileSlots(3)
+                        .fixedBuffers(2, 16384).build()), IoEngine.PORTABLE);
     }
 
     /**
@@ -283,6 +284,12 @@ class EngineDifferentialTest {
         if (pick < 50) {
             IoArgs io = ioArgs(rnd, direct);
             return new Op("writev #" + slot + " " + io, s -> s.withFile(slot, f -> s.write(f, io, true)));
+        }
+        if (pick < 51) {
+            IoArgs io = ioArgs(rnd, direct);
+            boolean write = rnd.nextBoolean();
+            return new Op((write ? "writeFixed #" : "readFixed #") + slot + " " + io,
+                    s -> s.withFile(slot, f -> s.fixed(f, io, write)));
         }
         if (pick < 52) {
             return new Op("fsync #" + slot, s -> s.withFile(slot, f -> outcome(f.fsync())));
@@ -458,8 +465,11 @@ class EngineDifferentialTest {
                 + ")" : MisuseTest.shape(t);
     }
 
+    /** What a stat must agree on: all but the inode and times, which differ between the sides' own files. */
     private static String stat(FileStat st) {
-        return "mode " + Integer.toOctalString(st.mode()) + " nlink " + st.nlink() + " size " + st.size();
+        return "mode " + Integer.toOctalString(st.mode()) + " nlink " + st.nlink() + " size " + st.size() + " uid "
+                + st.uid() + " gid " + st.gid() + " blksize " + st.blockSize() + " dio " + st.dioMemAlign() + "/"
+                + st.dioOffsetAlign() + " birth " + (st.birthTime() != null);
     }
 
     private static String crc(ByteBuf buf) {
@@ -577,6 +587,36 @@ class EngineDifferentialTest {
                         : f.write(composite != null ? composite : array[0], io.offset()));
             } finally {
                 release(bufs, composite);
+            }
+        }
+
+        /**
+         * A read or write through a registered buffer of the loop (up to its 16 KiB), or what the loop says when it
+         * has none (NIO and the portable group with the default configuration).
+         */
+        String fixed(IoUringFile f, IoArgs args, boolean write) throws Exception {
+            ByteBuf b;
+            try {
+                b = io.fixedBuffers().tryAcquire();
+            } catch (RuntimeException none) {
+                return "no registered buffers: " + failure(none);
+            }
+            if (b == null) {
+                return "every registered buffer in use";
+            }
+            try {
+                int n = Math.min(Math.max(args.length(), 1), b.capacity());
+                if (write) {
+                    b.writeBytes(bytes(new Random(args.data()), n));
+                    return outcome(f.writeFixed(b, args.offset()));
+                }
+                int start = b.capacity() - n;       // n writable bytes at the end (a block boundary for whole blocks)
+                b.writerIndex(start).readerIndex(start);
+                Future<Integer> r = f.readFixed(b, args.offset());
+                String out = outcome(r);
+                return r.isSuccess() ? out + " " + crc(b) : out;
+            } finally {
+                b.release();
             }
         }
 
