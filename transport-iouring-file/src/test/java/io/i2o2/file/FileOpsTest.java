@@ -168,10 +168,10 @@ class FileOpsTest {
     }
 
     // Not NETTY: registering buffers and files needs the ring's descriptor, which Netty does not expose
-    // (refused there at once: NettyLoopRefusalsTest).
+    // (refused there at once: NettyLoopRefusalsTest). On PORTABLE both are emulated (a pool of buffers, a table of
+    // descriptors), with the same contract; not NIO, which takes no IoUringConfig to ask for them.
     @ParameterizedTest
-    @MethodSource("io.i2o2.file.Groups#both")
-    @io.i2o2.uring.NeedsIoUring
+    @MethodSource("io.i2o2.file.Groups#configurable")
     void fixedBuffersAndRegisteredFiles(Groups type) throws Exception {
         group = type.createOwn(IoUringConfig.builder().fixedBuffers(4, 8192).fixedFileSlots(4).build());
         FileIo loop = FileIo.of(group.next());
@@ -297,10 +297,10 @@ class FileOpsTest {
     }
 
     // Not NETTY: Netty may submit between two links of a chain, so chains are refused there at once
-    // (NettyLoopRefusalsTest).
+    // (NettyLoopRefusalsTest). The portable engine runs a chain's links in order on one worker, cancelling the
+    // rest of it after a failure as the kernel does, on its group and attached to a NIO loop alike.
     @ParameterizedTest
-    @MethodSource("io.i2o2.file.Groups#both")
-    @io.i2o2.uring.NeedsIoUring
+    @MethodSource("io.i2o2.file.Groups#ownEngines")
     void linkedWriteThenSyncAndABrokenLinkCancelsTheRest(Groups type) throws Exception {
         FileIo loop = loop(type);
         IoUringFile file = await(loop.open(dir.resolve("chain"), READ, WRITE, CREATE));

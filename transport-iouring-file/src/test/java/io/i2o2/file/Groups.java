@@ -78,6 +78,28 @@ public enum Groups {
     }
 
     /**
+     * This library's own group types, as parameters: our two rings and the portable group, for tests of what an
+     * {@code IoUringConfig} sets up and the portable engine has too (registered buffers and files, emulated there;
+     * linked chains; the per-group bound; a shutdown that waits for its ops). {@link #NETTY} and {@link #NIO} take
+     * no configuration, and a test that leaves them out says why at its source.
+     */
+    public static Stream<Arguments> configurable() {
+        // Where this library may not use io_uring, FILE and PASSTHROUGH run the portable engine: PORTABLE says it.
+        return io.i2o2.file.IoUring.isAvailable()
+                ? Stream.of(Arguments.of(FILE), Arguments.of(PASSTHROUGH), Arguments.of(PORTABLE))
+                : Stream.of(Arguments.of(PORTABLE));
+    }
+
+    /**
+     * Every loop whose engine is this library's own, as parameters: our rings, and the portable engine on its
+     * group and attached to a NIO loop (all but {@link #NETTY}, which refuses what it cannot do through Netty's
+     * public API: chains, registration); for tests of such features that need no {@code IoUringConfig}.
+     */
+    public static Stream<Arguments> ownEngines() {
+        return all().filter(a -> a.get()[0] != NETTY);
+    }
+
+    /**
      * Every loop the file API runs on, as parameters: our rings and Netty's (where io_uring is available), the
      * portable engine as a group of its own and attached to a NIO loop (everywhere).
      */

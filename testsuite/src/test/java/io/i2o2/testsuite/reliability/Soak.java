@@ -176,6 +176,14 @@ public final class Soak {
         return (Groups) anyRow(Groups.all(), r)[0];
     }
 
+    /**
+     * One of this library's own group types, the portable one included: for what only a group that takes an
+     * {@code IoUringConfig} and waits for its ops at shutdown does ({@link Groups#configurable()}).
+     */
+    private static Groups anyConfigurable(Random r) {
+        return (Groups) anyRow(Groups.configurable(), r)[0];
+    }
+
     /** One row of a test's parameter table, at random. */
     private static Object[] anyRow(Stream<Arguments> rows, Random r) {
         List<Arguments> all = rows.toList();
@@ -191,7 +199,7 @@ public final class Soak {
         return List.of(
                 new Scenario("stress", 2, false, (dir, r) -> in(dir, new StressTest(), (t, d) -> t.dir = d)
                         .thousandThreadsThousandOpsEachAllDataVerified(r.nextBoolean() ? "virtual" : "platform",
-                                Backpressure.values()[r.nextInt(2)], r.nextBoolean())),
+                                Backpressure.values()[r.nextInt(2)], anyConfigurable(r))),
                 new Scenario("faults.setup", 2, true, (dir, r) -> {
                     Object[] row = anyRow(KernelFaultsTest.setupFailures(), r);
                     kernel(dir).refusedSetupFailsGroupCreationWithTheErrnoAndItsExplanation((Groups) row[0],
@@ -225,16 +233,17 @@ public final class Soak {
                 new Scenario("limits.cancel-storm", 3, false, (dir, r) -> limits(dir)
                         .cancellationStormReleasesEveryBuffer(anyLoop(r))),
                 new Scenario("limits.shutdown-during-load", 3, false, (dir, r) -> limits(dir)
-                        .shutdownDuringLoadCompletesWhatItAcceptedAndRefusesTheRest(anyLoop(r))),
+                        .shutdownDuringLoadCompletesWhatItAcceptedAndRefusesTheRest(anyConfigurable(r))),
                 new Scenario("errors.throwing-user-code", 2, false, (dir, r) -> in(dir, new UserErrorsTest(),
                         (t, d) -> t.dir = d).throwingListenersCallbacksAndTasksNeverKillTheLoop(anyLoop(r))),
                 new Scenario("errors.throwing-filler", 2, false, (dir, r) -> in(dir, new UserErrorsTest(),
                         (t, d) -> t.dir = d).aThrowingSqeFillerFailsItsOpOnly(anyLoop(r))),
                 new Scenario("misuse", 6, false, (dir, r) -> {
-                    Object[] row = anyRow(MisuseTest.misuses(), r);
+                    Object[] row = anyRow(MisuseTest.misusesOnEachEngine(), r);
                     @SuppressWarnings("unchecked")
-                    Named<MisuseTest.Misuse> named = (Named<MisuseTest.Misuse>) row[0];
-                    new MisuseTest().failsFastWithTheExactExceptionAndLeavesRefCntAlone(named.getPayload());
+                    Named<MisuseTest.Misuse> named = (Named<MisuseTest.Misuse>) row[1];
+                    new MisuseTest().failsFastWithTheExactExceptionAndLeavesRefCntAlone((Groups) row[0],
+                            named.getPayload());
                 }),
                 new Scenario("durability", 1, false, (dir, r) -> in(dir, new DurabilityTest(), (t, d) -> t.dir = d)
                         .everyAcknowledgedRecordSurvivesSigkillIntact(r.nextBoolean() ? "linked" : "sequential")));

@@ -1,9 +1,11 @@
 package io.i2o2.testsuite.reliability;
 
+import io.i2o2.file.Groups;
 import io.i2o2.file.IoUringConfig;
 import io.i2o2.file.IoUringEventLoopGroup;
 import io.i2o2.file.IoUringFileEventLoopGroup;
 import io.i2o2.file.IoUringPassthroughEventLoopGroup;
+import io.i2o2.file.PortableFileEventLoopGroup;
 import io.i2o2.testsuite.reliability.RegionLoad.Backpressure;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A thousand submitting threads, a thousand operations each, on two loops bounded well below the number of
  * operations the threads want in flight (4 per thread), so backpressure is exercised all the time; once with
  * platform threads waiting through {@code blocking()}, once with virtual threads retrying after
- * {@code FileIoOverloadedException} (and on a passthrough group, so both ring sizes carry the load).
+ * {@code FileIoOverloadedException} (and on a passthrough group, so both ring sizes carry the load), and once
+ * more so on the portable group (blocking system calls on worker threads instead of a ring).
  *
  * <p>The work is a {@link RegionLoad}: 512-byte records, each written then read back and compared. fsync is
  * kept to about 0.5% of the operations (every 25th round one read becomes an {@code fdatasync}): on this
@@ -48,19 +51,28 @@ class StressTest {
     @TempDir
     Path dir;
 
+    /**
+     * Platform threads waiting on a 64-byte ring, virtual threads retrying on a 128-byte ring, and virtual threads
+     * retrying on the portable engine, whose loops hand the same load to their worker threads (each loop up to
+     * its default 256: blocking calls side by side, as io-wq runs them) under the same bound.
+     */
     static Stream<Arguments> cases() {
         return Stream.of(
-                Arguments.of("platform", Backpressure.BLOCKING, false),
-                Arguments.of("virtual", Backpressure.RETRY, true));
+                Arguments.of("platform", Backpressure.BLOCKING, Groups.FILE),
+                Arguments.of("virtual", Backpressure.RETRY, Groups.PASSTHROUGH),
+                Arguments.of("virtual", Backpressure.RETRY, Groups.PORTABLE));
     }
 
-    @ParameterizedTest(name = "{0} threads, {1}, passthrough={2}")
+    @ParameterizedTest(name = "{0} threads, {1}, {2}")
     @MethodSource("cases")
-    void thousandThreadsThousandOpsEachAllDataVerified(String threads, Backpressure style, boolean passthrough)
+    void thousandThreadsThousandOpsEachAllDataVerified(String threads, Backpressure style, Groups type)
             throws Exception {
         IoUringConfig config = IoUringConfig.builder().maxInFlight(MAX_IN_FLIGHT).build();
-        IoUringEventLoopGroup group = passthrough ? new IoUringPassthroughEventLoopGroup(2, config)
-                : new IoUringFileEventLoopGroup(2, config);
+        IoUringEventLoopGroup group = switch (type) {
+            case PASSTHROUGH -> new IoUringPassthroughEventLoopGroup(2, config);
+            case PORTABLE -> new PortableFileEventLoopGroup(2, config);
+            default -> new IoUringFileEventLoopGroup(2, config);
+        };
         long started = System.nanoTime();
         RegionLoad[] load = new RegionLoad[1];
         Kit.shutdownAfter(group, () -> {
@@ -74,7 +86,7 @@ class StressTest {
         if (style == Backpressure.RETRY) {
             assertTrue(load[0].retries.sum() > 0, "the bound of " + MAX_IN_FLIGHT + " was never reached");
         }
-        System.out.printf("stress %s/%s: %s in %d ms%n", threads, style, load[0].status(),
+        System.out.printf("stress %s/%s/%s: %s in %d ms%n", threads, style, type, load[0].status(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 }
