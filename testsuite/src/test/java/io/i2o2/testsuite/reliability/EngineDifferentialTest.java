@@ -355,16 +355,13 @@ class EngineDifferentialTest {
         if (pick < 88 && !open.isEmpty()) {
             List<Link> links = new ArrayList<>();
             for (int n = 2 + rnd.nextInt(3); links.size() < n; ) {
-                // No link timeout first, nor right after another: the kernel refuses the latter (EINVAL, the whole
-                // chain failed) where the portable engine runs it, a known difference that
-                // KnownEngineDifferencesTest reproduces; until the engine matches, the sequences leave it out.
-                int kind = rnd.nextInt(links.isEmpty() || links.getLast().kind() == 4 ? 4 : 5);
+                // Link timeouts anywhere, also first or right after another: both engines refuse those alike
+                // (LinkedOps, before the kernel's EINVAL; EngineAgreementsTest).
+                int kind = rnd.nextInt(5);
                 int on = open.get(rnd.nextInt(open.size()));
                 IoArgs args = ioArgs(rnd, state.slots[on].isDirect());
-                // One buffer per link: a composite one would make it a READV or WRITEV, and a short one of those
-                // breaks a chain on the ring but not on the portable engine (KnownEngineDifferencesTest); until the
-                // engine matches, chains keep to plain reads and writes.
-                links.add(new Link(kind, on, new IoArgs(args.offset(), args.length(), 1, false, args.data())));
+                // Composite buffers too: a short READV or WRITEV breaks a chain on both engines (EngineAgreementsTest).
+                links.add(new Link(kind, on, args));
             }
             return new Op("chain " + links, s -> s.chain(links));
         }

@@ -12,7 +12,6 @@ import io.i2o2.file.PortableFileEventLoopGroup;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.util.concurrent.Future;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,27 +26,22 @@ import static java.nio.file.StandardOpenOption.READ;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Where the portable engine still answers otherwise than the ring, found by {@link EngineDifferentialTest}: each
- * test is the smallest reproducer, and states the ring's answer, which the portable engine must give too. They
- * fail until the engine is fixed, so they run only when asked: {@code -Di2o2.knownBugs=true} (the differential
- * sequences leave these cases out meanwhile, saying so where they are drawn).
+ * Where the portable engine once answered otherwise than the ring, found by {@link EngineDifferentialTest}: each
+ * test is the smallest reproducer, run on both engines, and states the answer both now give.
  */
-@EnabledIfSystemProperty(named = "i2o2.knownBugs", matches = "true",
-        disabledReason = "known engine differences, failing until fixed: run with -Di2o2.knownBugs=true")
-class KnownEngineDifferencesTest {
+class EngineAgreementsTest {
     @TempDir
     Path dir;
 
     /**
-     * A link timeout right after another: the kernel refuses the second at submission (EINVAL), which fails the
-     * whole chain (the read is cancelled: ECANCELED; the first timeout, whose link never ran, too). The portable
-     * engine runs the chain as if the second timeout bounded the first: the read completes (4 bytes) and both
-     * timeouts succeed. Either the engine should answer as the kernel does, or {@code LinkedOps.timeoutPrevious}
-     * should refuse a timeout after a timeout on every engine (as it refuses one with no link before it).
+     * A link timeout right after another: the kernel refused the second at submission (EINVAL, the whole chain
+     * failed) where the portable engine ran the chain; now {@code LinkedOps.timeoutPrevious} refuses it on every
+     * engine before anything is submitted: the second timeout fails with {@code IllegalArgumentException}, the
+     * other links with {@code IllegalStateException} ("chain not submitted"), and nothing runs.
      */
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
-    void aLinkTimeoutAfterALinkTimeoutFailsTheChain(boolean portable) throws Exception {
+    void aLinkTimeoutAfterALinkTimeoutIsRefusedBeforeTheChainRuns(boolean portable) throws Exception {
         if (!portable && !IoUring.isAvailable()) {
             System.out.println("SKIPPED the ring side: io_uring is unavailable here");
             return;
@@ -71,8 +65,10 @@ class KnownEngineDifferencesTest {
             }
             buf.release();
             Kit.await(file.close());
-            assertEquals(List.of("FileIoException ECANCELED", "ok", "FileIoException EINVAL"), outcomes,
-                    io.engine() + " answers as the kernel does");
+            assertEquals(List.of("IllegalStateException", "IllegalStateException", "IllegalArgumentException"),
+                    links.stream().map(f -> f.cause().getClass().getSimpleName()).toList(),
+                    io.engine() + " refuses the chain before it runs: " + outcomes);
+            assertEquals(0, buf.writerIndex(), "nothing was read");
         });
     }
 
