@@ -81,8 +81,8 @@ final class OpenFile {
      * a regular file without O_DIRECT (a pipe's or socket's data would be consumed by the first try). Asked of the
      * kernel once ({@code statx}), on the first read that wants to know. Loop thread.
      */
-    boolean rereadable() {
-        byte r = rereadable;
+    boolean triesReadsWithoutWaiting() {
+        byte r = readsWithoutWaiting;
         if (r == UNKNOWN) {
             boolean regular;
             try {
@@ -90,16 +90,21 @@ final class OpenFile {
             } catch (io.i2o2.uring.UringException | RuntimeException e) {
                 regular = false;
             }
-            rereadable = r = regular ? YES : NO;
+            readsWithoutWaiting = r = regular ? YES : NO;
         }
         return r == YES;
+    }
+
+    /** The file system refuses reads without waiting ({@code RWF_NOWAIT}): none is tried again. Loop thread. */
+    void cannotReadWithoutWaiting() {
+        readsWithoutWaiting = NO;
     }
 
     private static final byte UNKNOWN = 0;
     private static final byte YES = 1;
     private static final byte NO = 2;
-    /** {@link #rereadable()}'s answer once known: {@link #UNKNOWN}, {@link #YES} or {@link #NO}. Loop thread. */
-    private byte rereadable;
+    /** {@link #triesReadsWithoutWaiting()}'s answer once known: {@link #UNKNOWN}, {@link #YES} or {@link #NO}. Loop thread. */
+    private byte readsWithoutWaiting;
 
     /** O_DIRECT buffer address alignment in bytes (1 when not O_DIRECT). */
     int memoryAlignment() {

@@ -286,7 +286,8 @@ final class PortableEngine implements Engine {
             sqe.addFlags(SqeFlags.FIXED_FILE);
         }
         gatePassed[i] = false;
-        if (reservedLinks == 1 && (kind == OpKind.READ || kind == OpKind.READ_FIXED) && op.file.rereadable()) {
+        if (reservedLinks == 1 && (kind == OpKind.READ || kind == OpKind.READ_FIXED)
+                && op.file.triesReadsWithoutWaiting()) {
             // As io_uring does: a buffered read of a regular file first tries the page cache on the submitting
             // thread, without waiting; only what would wait (or came back short) goes to a worker, which reads it
             // whole (again: a regular file's data stays where it is).
@@ -295,6 +296,9 @@ final class PortableEngine implements Engine {
                 return;
             }
             int res = loopCalls().tryReadWithoutWaiting(sqe, fixedFileLookup);
+            if (res == -Errno.EOPNOTSUPP) {
+                op.file.cannotReadWithoutWaiting();     // tmpfs before 6.6, say: no use trying again
+            }
             if (res == op.len || res == 0) {
                 STATE.set(state, i, RUNNING);
                 handBack(i, res, 0);

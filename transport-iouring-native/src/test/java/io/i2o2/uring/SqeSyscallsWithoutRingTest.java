@@ -141,7 +141,15 @@ class SqeSyscallsWithoutRingTest {
         } finally {
             TestLibc.close(dirFd);
         }
-        int direct = TestLibc.open(file, Linux.O_RDONLY | Linux.O_DIRECT);
+        int direct;
+        try {
+            direct = TestLibc.open(file, Linux.O_RDONLY | Linux.O_DIRECT);
+        } catch (IllegalStateException refused) {
+            // tmpfs before 6.6 (the 6.1 guest's /dev/shm) has no O_DIRECT: probed, not assumed.
+            System.err.println("SqeSyscallsWithoutRingTest: O_DIRECT refused under " + dir
+                    + ": the misaligned O_DIRECT case is SKIPPED");
+            return;
+        }
         try {
             int misaligned = run(fresh().prepRead(direct, buf.address() + 1, 4096, 0));
             assertTrue(misaligned == -Errno.EINVAL || misaligned >= 0, SqeSyscallsTest.describe(misaligned));
