@@ -159,7 +159,7 @@ final class PortableEngine implements Engine {
         this.traits = new EngineTraits(IoEngine.PORTABLE, Set.of(), Set.of(), capacity, settings.fixedBuffers(),
                 settings.fixedFileSlots(), Map.of(EngineFeature.RAW_SQES, NO_RAW_SQES,
                 EngineFeature.ANY_URING_CMD, ONLY_NVME_URING_CMDS), settings.raiseBound());
-        this.workers = new PortableWorkers(this, name, settings.workers(), capacity, settings.spinNanos());
+        this.workers = new PortableWorkers(this, name, settings.workers(), capacity);
         // The loop's own ops go in at once: the engine has no turn of the loop to drain in.
         this.fileIo = new FileIoCore(loop, this, capacity, true, Integer.MAX_VALUE);
         this.core = fileIo;

@@ -8,17 +8,16 @@ package io.i2o2.file;
  * @param fixedBuffers the loop's "registered" buffers (plain memory here), or null
  * @param fixedFileSlots how many "registered" file slots (a table of descriptors here)
  * @param raiseBound how to raise {@code maxInFlight}, for the overload refusal
- * @param spinNanos how long an idle worker watches for work before it parks
  */
 record PortableSettings(int maxInFlight, int workers, FixedBufferPool fixedBuffers, int fixedFileSlots,
-                        String raiseBound, long spinNanos) {
+                        String raiseBound) {
 
     /** The settings of a loop of this library's groups. */
     static PortableSettings of(IoUringConfig config) {
         FixedBufferPool buffers = config.fixedBufferCount() > 0
                 ? new FixedBufferPool(config.fixedBufferCount(), config.fixedBufferSize()) : null;
         return new PortableSettings(config.maxInFlight(), config.portableWorkers(), buffers, config.fixedFileSlots(),
-                "raise IoUringConfig.maxInFlight", config.spinNanos());
+                "raise IoUringConfig.maxInFlight");
     }
 
     /**
@@ -27,7 +26,6 @@ record PortableSettings(int maxInFlight, int workers, FixedBufferPool fixedBuffe
      */
     static PortableSettings forForeignLoop() {
         return new PortableSettings(ConfigProperties.MAX_IN_FLIGHT, ConfigProperties.PORTABLE_WORKERS, null, 0,
-                "raise -Dio.i2o2.maxInFlight (IoUringConfig does not reach loops of other transports)",
-                ConfigProperties.SPIN_NANOS);
+                "raise -Dio.i2o2.maxInFlight (IoUringConfig does not reach loops of other transports)");
     }
 }

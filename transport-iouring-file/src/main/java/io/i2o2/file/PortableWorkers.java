@@ -13,11 +13,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Threads are platform threads (a blocking system call pins a virtual thread's carrier anyway), started
  * only when an op finds no idle worker, up to {@link #max}, and ended after {@link #KEEP_ALIVE_NANOS} without
  * work, so a loop that reads a little keeps few threads and a burst does not keep them for ever. Idle workers
- * park. One worker at a time watches the queue for a while before it parks (the configuration's idle spin):
- * while one watches, the loop hands over without waking anybody, and a worker that takes an op and still sees
- * ops waiting wakes a peer; with none watching the loop wakes an idle worker itself. So N ops handed over at
- * once still run on N workers (as the kernel's io-wq runs blocking ops side by side), while a steady stream
- * of short calls (page-cache reads) costs no wake-up per op.
+ * park. The loop wakes an idle worker for an op it hands over, and a worker that takes an op and still sees
+ * ops waiting wakes a peer, so N ops handed over at once run on N workers (as the kernel's io-wq runs blocking
+ * ops side by side). Idle workers do not spin: a watching worker saved no measurable CPU on O_DIRECT reads
+ * and burnt a core's worth of clock reads while waiting (perf, 2026-12-07), and page-cache reads do not come
+ * here at all ({@link PortableEngine} tries them on the loop first).
  *
  * <p>Handing over allocates nothing: a bounded lock-free queue of slot indexes (one producer: the loop
  * thread), and a stack of idle workers under a lock that is taken only when a worker goes idle or the loop
@@ -49,30 +49,16 @@ final class PortableWorkers {
     /** Chains handed over and not finished: no more workers than that are ever useful. */
     private final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean shutDown;
-    /** How long an idle worker watches the queue before it parks; 0: it parks at once. */
-    private final long spinNanos;
-    /** 1 while a worker watches the queue (at most one does). */
-    @SuppressWarnings("unused")     // through SPINNING
-    private volatile int spinning;
-    private static final java.lang.invoke.VarHandle SPINNING;
 
-    static {
-        try {
-            SPINNING = java.lang.invoke.MethodHandles.lookup().findVarHandle(PortableWorkers.class, "spinning", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     /**
      * Workers for {@code engine}, named after {@code name}, at most {@code max} at once, for a loop that holds at
-     * most {@code capacity} ops; an idle worker watches the queue for {@code spinNanos} before it parks.
+     * most {@code capacity} ops.
      */
-    PortableWorkers(PortableEngine engine, String name, int max, int capacity, long spinNanos) {
+    PortableWorkers(PortableEngine engine, String name, int max, int capacity) {
         this.engine = engine;
         this.name = name;
         this.max = max;
-        this.spinNanos = spinNanos;
         this.queued = new MpmcIntQueue(capacity);
         this.idleStack = new Worker[max];
     }
@@ -96,9 +82,6 @@ final class PortableWorkers {
         queued.offerSingleProducer(head);
         // The offer above and a worker's "idle, then look again" meet here (see Worker#awaitWork).
         java.lang.invoke.VarHandle.fullFence();
-        if (spinning != 0) {
-            return;     // the watching worker takes it (and wakes a peer if more wait)
-        }
         wakeOne();
     }
 
@@ -177,7 +160,7 @@ final class PortableWorkers {
                 for (;;) {
                     int head = queued.poll();
                     if (head >= 0) {
-                        if (spinning == 0 && !queued.isEmpty()) {
+                        if (!queued.isEmpty()) {
                             wakeOne();      // more wait than this worker takes: a peer runs them side by side
                         }
                         try {
@@ -185,7 +168,7 @@ final class PortableWorkers {
                         } finally {
                             outstanding.decrementAndGet();
                         }
-                    } else if (!watch() && !awaitWork()) {
+                    } else if (!awaitWork()) {
                         return;
                     }
                 }
@@ -196,30 +179,6 @@ final class PortableWorkers {
                     alive--;
                     aliveNow = alive;
                 }
-            }
-        }
-
-        /**
-         * Watches the queue for up to {@link #spinNanos}, if no other worker does.
-         *
-         * @return whether work came (false also when another worker watches, or watching is off)
-         */
-        private boolean watch() {
-            if (spinNanos <= 0 || !SPINNING.compareAndSet(PortableWorkers.this, 0, 1)) {
-                return false;
-            }
-            try {
-                long start = System.nanoTime();
-                do {
-                    if (!queued.isEmpty()) {
-                        return true;
-                    }
-                    Thread.onSpinWait();
-                } while (System.nanoTime() - start < spinNanos && !shutDown);
-                return false;
-            } finally {
-                // Before going idle: an op the loop offered while it saw us watching is seen by awaitWork's look.
-                spinning = 0;
             }
         }
 
