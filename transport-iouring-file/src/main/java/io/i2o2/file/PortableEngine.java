@@ -286,25 +286,15 @@ final class PortableEngine implements Engine {
             sqe.addFlags(SqeFlags.FIXED_FILE);
         }
         gatePassed[i] = false;
-        if (reservedLinks == 1 && (kind == OpKind.READ || kind == OpKind.READ_FIXED)
-                && op.file.triesReadsWithoutWaiting()) {
-            // As io_uring does: a buffered read of a regular file first tries the page cache on the submitting
-            // thread, without waiting; only what would wait (or came back short) goes to a worker, which reads it
-            // whole (again: a regular file's data stays where it is).
-            if (!op.target.enterRing(op)) {
-                handBack(i, -Errno.ECANCELED, 0);
-                return;
-            }
-            int res = loopCalls().tryReadWithoutWaiting(sqe, fixedFileLookup);
-            if (res == -Errno.EOPNOTSUPP) {
-                op.file.cannotReadWithoutWaiting();     // tmpfs before 6.6, say: no use trying again
-            }
-            if (res == op.len || res == 0) {
+        if (reservedLinks == 1) {
+            int res = tryOnLoop(op, sqe);
+            if (res == WOULD_WAIT) {
+                gatePassed[i] = true;
+            } else if (res != NOT_TRIED) {
                 STATE.set(state, i, RUNNING);
                 handBack(i, res, 0);
                 return;
             }
-            gatePassed[i] = true;
         }
         kinds[i] = kind;
         next[i] = op.next;
@@ -354,6 +344,50 @@ final class PortableEngine implements Engine {
             broken |= breaks;
             i = following;
         }
+    }
+
+    /** {@link #tryOnLoop}: not an op the loop tries; nothing done, its gate not passed. */
+    private static final int NOT_TRIED = Integer.MIN_VALUE;
+    /** {@link #tryOnLoop}: tried, it would have to wait; its gate is passed, a worker runs it. */
+    private static final int WOULD_WAIT = Integer.MIN_VALUE + 1;
+
+    /**
+     * Loop thread: does a lone op on the loop where it cannot wait, as io_uring tries ops inline before it hands
+     * them to its workers: a buffered read of a regular file from the page cache ({@code RWF_NOWAIT}; short or
+     * refused, a worker reads it whole again: a regular file's data stays where it is), an {@code openat2} from
+     * the dentry cache ({@code RESOLVE_CACHED}, {@code O_NONBLOCK}), a {@code statx} of an open file (no path to
+     * look up). Such an op goes through its gate here.
+     *
+     * @return the op's result, {@link #WOULD_WAIT} or {@link #NOT_TRIED}
+     */
+    private int tryOnLoop(OpSlot op, Sqe sqe) {
+        OpKind kind = op.kind;
+        boolean tries = switch (kind) {
+            case READ, READ_FIXED -> op.file.triesReadsWithoutWaiting();
+            case OPENAT2, OPENAT2_REGISTERED -> true;
+            case STATX -> op.file != null;
+            default -> false;
+        };
+        if (!tries) {
+            return NOT_TRIED;
+        }
+        if (!op.target.enterRing(op)) {
+            return -Errno.ECANCELED;
+        }
+        return switch (kind) {
+            case READ, READ_FIXED -> {
+                int res = loopCalls().tryReadWithoutWaiting(sqe, fixedFileLookup);
+                if (res == -Errno.EOPNOTSUPP) {
+                    op.file.cannotReadWithoutWaiting();     // tmpfs before 6.6, say: no use trying again
+                }
+                yield res == op.len || res == 0 ? res : WOULD_WAIT;
+            }
+            case OPENAT2, OPENAT2_REGISTERED -> {
+                int res = loopCalls().tryOpenWithoutWaiting(sqe);
+                yield res == -Errno.EAGAIN ? WOULD_WAIT : res;
+            }
+            default -> loopCalls().run(sqe, fixedFileLookup);
+        };
     }
 
     private SqeSyscalls loopCalls() {

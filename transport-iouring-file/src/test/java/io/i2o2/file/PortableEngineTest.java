@@ -1,6 +1,8 @@
 package io.i2o2.file;
 
 import io.i2o2.uring.Errno;
+import io.i2o2.uring.FileDescriptors;
+import io.i2o2.uring.Linux;
 import io.i2o2.uring.Opcode;
 import io.i2o2.uring.WithoutIoUring;
 import io.netty.buffer.ByteBuf;
@@ -192,6 +194,43 @@ class PortableEngineTest {
         buf.release();
         await(file.close());
         await(pipe.close());
+    }
+
+    /**
+     * An open beneath a directory is tried on the loop first, from the dentry cache and without waiting
+     * (O_NONBLOCK), as io_uring tries it inline: the descriptor it gives is what was asked, O_NONBLOCK only where
+     * asked; an open that creates goes to a worker, and a missing path fails as on the ring.
+     */
+    @Test
+    void opensTriedOnTheLoopGiveWhatWasAsked() throws Exception {
+        FileIo io = portable(IoUringConfig.defaults());
+        IoUringFile root = await(io.open(dir, Set.of(StandardOpenOption.READ), 0));
+        IoUringFile pipe = fifo(io, "fifo");
+        Files.write(dir.resolve("plain"), new byte[] {1, 2, 3});
+        Set<Resolve> beneath = Set.of(Resolve.BENEATH);
+        IoUringFile plain = await(io.open(root, "plain", Set.of(StandardOpenOption.READ), 0, beneath));
+        assertEquals(0, FileDescriptors.statusFlags(plain.fd()) & Linux.O_NONBLOCK,
+                "O_NONBLOCK was not asked for");
+        IoUringFile fifoAgain = await(io.open(root, "fifo", Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE),
+                0, beneath));
+        assertEquals(0, FileDescriptors.statusFlags(fifoAgain.fd()) & Linux.O_NONBLOCK,
+                "a FIFO opened without O_NONBLOCK blocks its reads as asked");
+        IoUringFile nonBlocking = await(io.open(root, "fifo", Set.of(StandardOpenOption.READ,
+                IoUringOpenOption.NONBLOCK), 0, beneath));
+        assertTrue((FileDescriptors.statusFlags(nonBlocking.fd()) & Linux.O_NONBLOCK) != 0,
+                "O_NONBLOCK where asked");
+        IoUringFile created = await(io.open(root, "new", Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE),
+                0640, beneath));
+        assertTrue(Files.exists(dir.resolve("new")));
+        assertEquals(Errno.ENOENT, assertInstanceOf(FileIoException.class,
+                io.open(root, "missing", Set.of(StandardOpenOption.READ), 0, beneath).await().cause()).errno());
+        ByteBuf buf = ALLOC.directBuffer(8);
+        assertEquals(3, await(plain.read(buf, 0)));
+        assertEquals(3, await(plain.stat()).size(), "a stat of an open file, done on the loop");
+        buf.release();
+        for (IoUringFile f : List.of(plain, fifoAgain, nonBlocking, created, pipe, root)) {
+            await(f.close());
+        }
     }
 
     /** A failed link cancels the rest of its chain with ECANCELED, as the kernel does; a short read breaks it too. */

@@ -48,4 +48,34 @@ public final class OpenHow {
         open_how.mode(at, mode);
         open_how.resolve(at, resolve);
     }
+
+    /**
+     * The {@code O_*} flags of the {@code struct open_how} at the start of {@code at}.
+     *
+     * @param at the position
+     * @return its flags
+     */
+    public static long flags(MemorySegment at) {
+        return open_how.flags(at);
+    }
+
+    /**
+     * The creation mode of the {@code struct open_how} at the start of {@code at}.
+     *
+     * @param at the position
+     * @return its mode
+     */
+    public static long mode(MemorySegment at) {
+        return open_how.mode(at);
+    }
+
+    /**
+     * The {@code RESOLVE_*} flags of the {@code struct open_how} at the start of {@code at}.
+     *
+     * @param at the position
+     * @return its resolve flags
+     */
+    public static long resolve(MemorySegment at) {
+        return open_how.resolve(at);
+    }
 }

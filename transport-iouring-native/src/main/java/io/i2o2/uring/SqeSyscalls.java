@@ -186,17 +186,20 @@ public final class SqeSyscalls {
     /** One {@code struct iovec}, for a READ or WRITE with {@code rw_flags} (only the v2 calls take flags). */
     private final MemorySegment iov;
     private final long iovAddress;
+    /** A {@code struct open_how} copy, for an open tried without waiting. */
+    private final MemorySegment how;
     private long extra0;
 
     /** A runner for the calling thread (see the class comment: one per thread). */
     public SqeSyscalls() {
         Arena arena = Arena.ofAuto();
         callState = arena.allocate(CALL_STATE);
-        MemorySegment scratch = arena.allocate(Arch.NVME_PASSTHRU_CMD64_BYTES + 16L, 8);
+        MemorySegment scratch = arena.allocate(Arch.NVME_PASSTHRU_CMD64_BYTES + 16L + OpenHow.BYTES, 8);
         nvme = scratch.asSlice(0, Arch.NVME_PASSTHRU_CMD64_BYTES);
         nvmeAddress = nvme.address();
         iov = scratch.asSlice(Arch.NVME_PASSTHRU_CMD64_BYTES, 16);
         iovAddress = iov.address();
+        how = scratch.asSlice(Arch.NVME_PASSTHRU_CMD64_BYTES + 16L, OpenHow.BYTES);
     }
 
     /**
@@ -288,6 +291,54 @@ public final class SqeSyscalls {
                 res = once(kind, sqe, fd, RWF_NOWAIT);
             }
             return res;
+        } catch (Throwable t) {
+            throw Syscalls.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle FCNTL_ARG = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("fcntl"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2),
+            CAPTURE_ERRNO);
+    /** {@code F_GETFL} and {@code F_SETFL} (asm-generic/fcntl.h, the same on x86-64 and aarch64). */
+    private static final int F_GETFL = 3;
+    private static final int F_SETFL = 4;
+
+    /**
+     * Tries an {@code OPENAT2} without waiting, as io_uring tries it inline before its worker: the path from the
+     * dentry cache only ({@code RESOLVE_CACHED}) and the open itself not waiting ({@code O_NONBLOCK}, taken off
+     * the new descriptor again unless asked for); an open that creates or truncates is not tried.
+     *
+     * @param sqe the encoded {@code OPENAT2}; read, never changed
+     * @return the new descriptor, {@code -EAGAIN} where it would have to wait (run it with {@link #run} then),
+     *         or the open's {@code -errno}
+     * @throws IllegalArgumentException if the entry is not an {@code OPENAT2}
+     */
+    public int tryOpenWithoutWaiting(Sqe sqe) {
+        if (KINDS[sqe.opcode()] != OPEN2) {
+            throw new IllegalArgumentException("not an openat2: " + Opcode.name(sqe.opcode()));
+        }
+        extra0 = 0;
+        if (sqe.fileIndex() != 0 || (sqe.flags() & SqeFlags.FIXED_FILE) != 0
+                || Integer.toUnsignedLong(sqe.len()) != OpenHow.BYTES) {
+            return -Errno.EAGAIN;
+        }
+        MemorySegment asked = MemorySegment.ofAddress(sqe.off()).reinterpret(OpenHow.BYTES);
+        long flags = OpenHow.flags(asked);
+        if ((flags & (Linux.O_CREAT | Linux.O_TRUNC | Linux.O_TMPFILE)) != 0) {
+            return -Errno.EAGAIN;       // RESOLVE_CACHED refuses these anyway
+        }
+        OpenHow.write(how, flags | Linux.O_NONBLOCK, OpenHow.mode(asked), OpenHow.resolve(asked) | OpenHow.RESOLVE_CACHED);
+        try {
+            int fd = result((long) SYSCALL_4.invokeExact(callState, NR_OPENAT2, (long) sqe.fd(), sqe.addr(),
+                    how.address(), (long) OpenHow.BYTES));
+            if (fd >= 0 && (flags & Linux.O_NONBLOCK) == 0) {
+                int fl = result((int) FCNTL_ARG.invokeExact(callState, fd, F_GETFL, 0));
+                if (fl < 0 || result((int) FCNTL_ARG.invokeExact(callState, fd, F_SETFL, fl & ~Linux.O_NONBLOCK)) < 0) {
+                    result((int) CLOSE.invokeExact(callState, fd));
+                    return -Errno.EAGAIN;    // could not make it what was asked: the worker opens it as asked
+                }
+            }
+            return fd;
         } catch (Throwable t) {
             throw Syscalls.rethrow(t);
         }
