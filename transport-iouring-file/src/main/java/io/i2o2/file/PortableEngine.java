@@ -26,6 +26,8 @@ import java.util.function.IntUnaryOperator;
  * and a worker thread ({@link PortableWorkers}) runs the blocking system call that SQE stands for
  * ({@link SqeSyscalls}), so results and errnos are what the ring would give; the result comes back to the
  * loop thread, where the op completes as from a CQE. NOPs and timers need no worker: they complete on the loop.
+ * Nor do what io_uring itself does inline before its workers, where it cannot wait ({@link #tryOnLoop}): a
+ * buffered read of cached data, an open from the dentry cache, a stat of an open file.
  *
  * <p>It runs on any Netty {@link IoEventLoop}: as the engine of this library's own portable loops
  * ({@link PortableIoHandler}), and attached to a loop of another transport (NIO, epoll, or Netty's io_uring when
