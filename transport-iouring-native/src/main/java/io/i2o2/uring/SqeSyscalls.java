@@ -282,14 +282,8 @@ public final class SqeSyscalls {
         try {
             int res;
             do {
-                res = once(kind, sqe, fd, 0);
+                res = once(kind, sqe, fd);
             } while (res == -Errno.EINTR && kind != CLOSE_FD && kind != CMD);
-            if (res == -Errno.EOPNOTSUPP && (kind == RD || kind == WR || kind == RDV || kind == WRV)
-                    && (sqe.opFlags() & RWF_NOWAIT) != 0) {
-                // A file without non-blocking IO (tmpfs before 6.6, say): preadv2 refuses RWF_NOWAIT there, where the
-                // ring (6.1, checked in its guest) runs the op all the same; so do we, blocking, on this worker.
-                res = once(kind, sqe, fd, RWF_NOWAIT);
-            }
             return res;
         } catch (Throwable t) {
             throw Syscalls.rethrow(t);
@@ -380,14 +374,13 @@ public final class SqeSyscalls {
         }
     }
 
-    /** One run of the op; {@code dropRwFlags}: {@code RWF_*} flags of a transfer left out. */
-    private int once(int kind, Sqe sqe, int fd, int dropRwFlags) throws Throwable {
+    private int once(int kind, Sqe sqe, int fd) throws Throwable {
         return switch (kind) {
             case NOP -> 0;
-            case RD -> read(fd, sqe.addr(), Integer.toUnsignedLong(sqe.len()), sqe.off(), sqe.opFlags() & ~dropRwFlags);
-            case WR -> write(fd, sqe.addr(), Integer.toUnsignedLong(sqe.len()), sqe.off(), sqe.opFlags() & ~dropRwFlags);
-            case RDV -> readv(fd, sqe.addr(), sqe.len(), sqe.off(), sqe.opFlags() & ~dropRwFlags);
-            case WRV -> writev(fd, sqe.addr(), sqe.len(), sqe.off(), sqe.opFlags() & ~dropRwFlags);
+            case RD -> read(fd, sqe.addr(), Integer.toUnsignedLong(sqe.len()), sqe.off(), sqe.opFlags());
+            case WR -> write(fd, sqe.addr(), Integer.toUnsignedLong(sqe.len()), sqe.off(), sqe.opFlags());
+            case RDV -> readv(fd, sqe.addr(), sqe.len(), sqe.off(), sqe.opFlags());
+            case WRV -> writev(fd, sqe.addr(), sqe.len(), sqe.off(), sqe.opFlags());
             case SYNC -> fsync(fd, sqe.opFlags());
             case SYNC_RANGE -> result((int) SYNC_FILE_RANGE.invokeExact(callState, fd, sqe.off(),
                     Integer.toUnsignedLong(sqe.len()), sqe.opFlags()));

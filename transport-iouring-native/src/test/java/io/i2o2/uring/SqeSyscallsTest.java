@@ -224,10 +224,12 @@ class SqeSyscallsTest {
                 s.prepReadv(side.fd, iovecs(side.buf, 100, 5000), 2, -1)));
         assertEquals(5100, same("writev at the position (extends the file)", (s, side) ->
                 s.prepWritev(side.fd, iovecs(side.buf, 100, 5000), 2, -1)));
-        assertEquals(4096, same("read with rw_flags at the position", (s, side) -> {
+        int flagged = same("read with rw_flags at the position", (s, side) -> {
             lseek(side.fd, 0, SEEK_SET);
             s.prepRead(side.fd, side.buf.address(), 4096, -1).opFlags(RWF_NOWAIT);
-        }));
+        });
+        // EOPNOTSUPP on both where the file system has no non-blocking reads (tmpfs before 6.6: the 6.1 guest).
+        assertTrue(flagged == 4096 || flagged == -Errno.EOPNOTSUPP, describe(flagged));
     }
 
     @Test
@@ -388,9 +390,11 @@ class SqeSyscallsTest {
         });
         assertEquals(5, same("read at offset 0 of a pipe", (s, side) ->
                 s.prepRead(readEnds[side == onRing ? 0 : 1], side.buf.address(), 5, 0)));
-        assertEquals(4, same("readv at offset 7 with rw_flags", (s, side) ->
-                s.prepReadv(readEnds[side == onRing ? 0 : 1], iovecs(side.buf, 4), 1, 7).opFlags(RWF_NOWAIT)));
-        assertEquals(hello.length - 9, same("the rest at the position", (s, side) ->
+        int flagged = same("readv at offset 7 with rw_flags", (s, side) ->
+                s.prepReadv(readEnds[side == onRing ? 0 : 1], iovecs(side.buf, 4), 1, 7).opFlags(RWF_NOWAIT));
+        // EOPNOTSUPP on both where pipes have no non-blocking reads by flag (6.1): then nothing was read.
+        assertTrue(flagged == 4 || flagged == -Errno.EOPNOTSUPP, describe(flagged));
+        assertEquals(hello.length - 5 - Math.max(flagged, 0), same("the rest at the position", (s, side) ->
                 s.prepRead(readEnds[side == onRing ? 0 : 1], side.buf.address(), 100, -1)));
         // Not compared: a read of an empty O_NONBLOCK pipe, which the ring parks until data comes (it polls)
         // while read(2) gives -EAGAIN at once (SqeSyscalls' class comment; SqeSyscallsWithoutRingTest).
