@@ -676,6 +676,18 @@ public sealed class FileIo permits IoUringFileIo {
         return new LinkedOps(core);
     }
 
+    /**
+     * Starts a batch: many independent operations handed to the loop in one go from any thread, one hand-over
+     * and one wake-up for all, each with its own result, admitted whole or refused whole against
+     * {@link #maxInFlight()}. Runs on every engine, Netty's io_uring loop included. Reuse the batch after
+     * {@link BatchedOps#submit()}: it is empty again.
+     *
+     * @return an empty batch to add operations to
+     */
+    public BatchedOps batch() {
+        return new BatchedOps(core);
+    }
+
     FileIoCore core() {
         return core;
     }

@@ -342,6 +342,20 @@ final class FileIoCore implements EngineHost {
 
     // ---- submission ----
 
+    /**
+     * Submits a batch: its first op, every other one {@link OpSlot#following} it (single ops, no chains). They
+     * travel as one: one hand-over (or one entry of the loop's own queue) and one wake-up. Any thread.
+     */
+    void submitBatch(OpSlot first) {
+        for (int i = first.following; i >= 0; i = table.slot(i).following) {
+            OpSlot member = table.slot(i);
+            if (member.file != null) {
+                FileEvents.begin(member);
+            }
+        }
+        submit(first);
+    }
+
     /** Submits a filled op (the head of a chain), starting the JFR events of its file ops. Any thread. */
     void submit(OpSlot op) {
         for (OpSlot link = op; ; link = table.slot(link.next)) {
@@ -364,9 +378,7 @@ final class FileIoCore implements EngineHost {
                     && !table.hasHandedOver()) {
                 writing = true;
                 try {
-                    if (!write(op)) {
-                        carried = op;
-                    }
+                    writeInTurn(op);
                 } finally {
                     writing = false;
                 }
@@ -415,14 +427,34 @@ final class FileIoCore implements EngineHost {
                 if (op == null && (op = table.pollHandedOver()) == null) {
                     return n;
                 }
-                if (!write(op)) {
-                    carried = op;
+                if (!writeInTurn(op)) {
                     return n;
                 }
                 n++;
             }
         } finally {
             writing = false;
+        }
+    }
+
+    /**
+     * Writes {@code op} and every op of its batch that follows it, in order, each on its own; false when the
+     * engine ran out of room, the first op not written then {@link #carried} with those after it. An op leaves
+     * its batch as it is written: whatever happens to it then (a failure inside {@link #write}) is its own.
+     */
+    private boolean writeInTurn(OpSlot op) {
+        for (;;) {
+            int following = op.following;
+            op.following = -1;
+            if (!write(op)) {
+                op.following = following;
+                carried = op;
+                return false;
+            }
+            if (following < 0) {
+                return true;
+            }
+            op = table.slot(following);
         }
     }
 
@@ -482,8 +514,7 @@ final class FileIoCore implements EngineHost {
         }
         boolean cancelled = false;
         for (OpSlot op = head; ; op = table.slot(op.next)) {
-            if (!op.target.enterRing(op)) {
-                op.target.dropped();
+            if (!op.enterRing()) {
                 cancelled = true;
             }
             if (op.next < 0) {

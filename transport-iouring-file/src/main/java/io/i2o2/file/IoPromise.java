@@ -63,9 +63,12 @@ non-sealed class IoPromise<V> extends DefaultPromise<V> implements Target {
     @Override
     public final void dropped() {
         // The canceller shut the gate and cancels this promise too; whoever gets there first wins.
-        if (super.cancel(false)) {
-            woke(true);
-        }
+        cancelPromise(false);
+    }
+
+    /** Cancels this promise itself, whatever its op does: true if this call cancelled it. */
+    final boolean cancelPromise(boolean mayInterruptIfRunning) {
+        return woke(super.cancel(mayInterruptIfRunning));
     }
 
     /** Completes the promise with a successful result: {@code value} for object results, else {@code res}. */
@@ -228,9 +231,7 @@ non-sealed class IoPromise<V> extends DefaultPromise<V> implements Target {
             return false;
         }
         if (core.table.slot(slot).cancelBeforeRing(generation)) {
-            if (super.cancel(mayInterruptIfRunning)) {
-                woke(true);
-            }
+            cancelPromise(mayInterruptIfRunning);
             // The op will never take effect; the loop may have completed this promise as cancelled first,
             // or a refusal (shutdown) failed it.
             return isCancelled();

@@ -54,10 +54,19 @@ final class OpBuilder {
     private final OpenFile file;
     private final boolean blocking;
 
+    /** This builder, or its twin that never waits for room (a batch is admitted whole or refused at once). */
+    private final OpBuilder nonBlocking;
+
     OpBuilder(FileIoCore core, OpenFile file, boolean blocking) {
         this.core = core;
         this.file = file;
         this.blocking = blocking;
+        this.nonBlocking = blocking ? new OpBuilder(core, file, false) : this;
+    }
+
+    /** The builder of the same file whose claims never wait for room. */
+    OpBuilder nonBlocking() {
+        return nonBlocking;
     }
 
     /** Whether submissions wait for room when the loop is full ({@link IoUringFile#blocking()}). */
@@ -508,6 +517,15 @@ final class OpBuilder {
             core.submit(op);
         }
         return target;
+    }
+
+    /** A NOP's filled slot, not yet submitted (a batch's); null when refused. */
+    OpSlot prepareNop(Target target) {
+        OpSlot op = claim(target, null, null);
+        if (op != null) {
+            op.kind = OpKind.NOP;
+        }
+        return op;
     }
 
     void nop(IoCallback callback, long tag) {

@@ -50,6 +50,7 @@ final class OpCompleter {
         }
         IoCallback callback = op.callback;
         long tag = op.tag;
+        BatchPromise batch = op.batch;
         boolean ok = kind.succeeded(res);
         Object value = null;
         Throwable failure = null;
@@ -75,6 +76,9 @@ final class OpCompleter {
         } else if (!target.deliverSuccess(kind.result(), res, value, callback, tag)) {
             closeOrphan(value);
         }
+        if (batch != null) {
+            batch.opEnded();    // after the op's own result: the batch's listeners find every op done
+        }
     }
 
     private static FileIoException error(OpSlot op, int res) {
@@ -89,19 +93,39 @@ final class OpCompleter {
                 op.kind.hasOffset() ? op.offset : -1, detail);
     }
 
-    /** Fails an op that never reached the kernel, releasing what it pinned; a chain fails link by link. */
-    void fail(OpSlot head, Throwable cause) {
-        for (OpSlot op = head; op != null; ) {
-            OpSlot next = op.next >= 0 ? table.slot(op.next) : null;
-            OpKind kind = op.kind;
-            Target target = op.target;
-            IoCallback callback = op.callback;
-            long tag = op.tag;
-            unpin(op);
-            table.free(op);
-            deliver(kind, target, callback, tag, false, -Errno.ECANCELED, null, cause);
-            op = next;
+    /**
+     * Fails an op that never reached the kernel, releasing what it pinned: a chain link by link, a batch's first
+     * op with every op following it.
+     */
+    void fail(OpSlot first, Throwable cause) {
+        for (OpSlot member = first; member != null; ) {
+            OpSlot following = member.following >= 0 ? table.slot(member.following) : null;
+            for (OpSlot op = member; op != null; ) {
+                OpSlot next = op.next >= 0 ? table.slot(op.next) : null;
+                OpKind kind = op.kind;
+                Target target = op.target;
+                IoCallback callback = op.callback;
+                long tag = op.tag;
+                BatchPromise batch = op.batch;
+                unpin(op);
+                table.free(op);
+                deliver(kind, target, callback, tag, false, -Errno.ECANCELED, null, cause);
+                if (batch != null) {
+                    batch.opEnded();
+                }
+                op = next;
+            }
+            member = following;
         }
+    }
+
+    /**
+     * Gives back what a batch's op took (its pins, file reference and slot) when the batch is refused whole
+     * before submission: nothing is delivered, its target is told apart by the caller. Submitting thread.
+     */
+    void discard(OpSlot op) {
+        unpin(op);
+        table.free(op);
     }
 
     /**
@@ -113,6 +137,9 @@ final class OpCompleter {
         op.target = null;
         if (target != null) {
             deliver(op.kind, target, op.callback, op.tag, false, -Errno.ECANCELED, null, cause);
+            if (op.batch != null) {
+                op.batch.opEnded();
+            }
         }
     }
 

@@ -82,6 +82,13 @@ final class OpSlot {
     int sqeFlags;
     /** Next slot of a linked chain, or -1. */
     int next = -1;
+    /**
+     * Next op of the same batch ({@link BatchedOps}), independent of this one, or -1: a batch travels to the loop
+     * as one hand-over of its first op, the others hanging off it here until the loop writes them.
+     */
+    int following = -1;
+    /** The batch this op belongs to, told when the op ends; null for an op submitted alone. */
+    BatchPromise batch;
     /** What writes a raw op's SQE. */
     SqeFiller filler;
 
@@ -132,6 +139,22 @@ final class OpSlot {
     boolean enterGate() {
         int open = generation << 2 | GATE_OPEN;
         return (int) GATE.getOpaque(this) == open && GATE.compareAndSet(this, open, generation << 2 | GATE_ENTERED);
+    }
+
+    /**
+     * Takes this op to the ring, or to the worker that runs it, unless it was cancelled first: through its
+     * returned promise (its gate) or with its {@link #batch}. A cancelled op's target hears it is dropped here,
+     * so a promise is cancelled before the op completes with {@code ECANCELED}, never failed with it. Loop
+     * thread, or the portable engine's worker that starts the op.
+     *
+     * @return false if the op must complete without the kernel
+     */
+    boolean enterRing() {
+        if ((batch == null || !batch.isCancelled()) && target.enterRing(this)) {
+            return true;
+        }
+        target.dropped();
+        return false;
     }
 
     /**
@@ -389,6 +412,12 @@ final class OpSlot {
         }
         if (next != -1) {
             next = -1;
+        }
+        if (following != -1) {
+            following = -1;
+        }
+        if (batch != null) {
+            batch = null;
         }
         if (filler != null) {
             filler = null;

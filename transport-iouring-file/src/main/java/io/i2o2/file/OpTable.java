@@ -85,28 +85,38 @@ final class OpTable {
         release(s);
     }
 
-    /** Hands a filled slot (a chain's head) to the loop. Any thread. */
+    /** Hands a filled slot (a chain's head, or a batch's first op) to the loop: one offer for all. Any thread. */
     void handOver(OpSlot s) {
         // Once queued, an op may be failed by any thread (the loop died): loop-thread file shares go no further.
-        for (OpSlot link = s; ; link = slots[link.next]) {
-            if (link.fileShare) {
-                link.fileShare = false;
-                link.file.shareToReference();
+        for (OpSlot member = s; ; member = slots[member.following]) {
+            for (OpSlot link = member; ; link = slots[link.next]) {
+                if (link.fileShare) {
+                    link.fileShare = false;
+                    link.file.shareToReference();
+                }
+                if (link.next < 0) {
+                    break;
+                }
             }
-            if (link.next < 0) {
+            member.queued();
+            if (member.following < 0) {
                 break;
             }
         }
-        s.queued();
         if (!submitted.offer(s.index)) {
             // Cannot happen: the queue holds as many indexes as there are slots.
             throw new IllegalStateException("submission queue overflow at slot " + s.index);
         }
     }
 
-    /** Marks a filled slot (a chain's head) as queued on the loop thread for the loop's next drain. Loop thread. */
+    /** Marks a filled slot (a chain's head, or a batch's ops) as queued for the loop's next drain. Loop thread. */
     void markQueued(OpSlot s) {
-        s.queued();
+        for (OpSlot member = s; ; member = slots[member.following]) {
+            member.queued();
+            if (member.following < 0) {
+                return;
+            }
+        }
     }
 
     /** The next slot handed over by another thread, or null. Loop thread only: the queue's one consumer. */

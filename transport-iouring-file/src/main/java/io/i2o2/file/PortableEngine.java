@@ -272,7 +272,7 @@ final class PortableEngine implements Engine {
         if (reservedLinks == 1 && (kind == OpKind.NOP || kind == OpKind.TIMEOUT)) {
             // No worker: the op starts now, so it goes through its gate now (a timer cancelled later is stopped
             // by cancel(), as the kernel stops a ring's).
-            if (!op.target.enterRing(op)) {
+            if (!op.enterRing()) {
                 handBack(i, -Errno.ECANCELED, 0);
             } else if (kind == OpKind.NOP) {
                 handBack(i, 0, 0);
@@ -373,7 +373,7 @@ final class PortableEngine implements Engine {
         if (!tries) {
             return NOT_TRIED;
         }
-        if (!op.target.enterRing(op)) {
+        if (!op.enterRing()) {
             return -Errno.ECANCELED;
         }
         return switch (kind) {
@@ -425,7 +425,7 @@ final class PortableEngine implements Engine {
     /** Worker thread: takes the op in slot {@code i} through its gate; false if it was cancelled before. */
     private boolean enterGate(int i) {
         OpSlot op = table.slot(i);
-        return op.target.enterRing(op);
+        return op.enterRing();
     }
 
     private static void sleep(long nanos) {

@@ -166,6 +166,53 @@ class PortableEngineTest {
     }
 
     /**
+     * A batch cancelled while its ops wait for a worker: none of them runs (each future cancelled, nothing
+     * written), the batch's future is cancelled at once, and every buffer comes back when the worker passes them.
+     */
+    @Test
+    void aBatchCancelledBeforeAWorkerTakesItsOpsRunsNoneOfThem() throws Exception {
+        FileIo io = portable(IoUringConfig.builder().portableWorkers(1).build());
+        IoUringFile pipe = fifo(io, "batch");
+        Path data = Files.write(dir.resolve("batched"), new byte[4 * 4096]);
+        IoUringFile file = await(io.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE));
+        ByteBuf held = ALLOC.directBuffer(8);
+        IntFuture running = pipe.read(held, 0);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (io.metrics().workerThreads() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        Thread.sleep(50);                               // the one worker is inside read()
+        BatchedOps batch = io.batch();
+        List<ByteBuf> bufs = new ArrayList<>();
+        List<IntFuture> writes = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ByteBuf src = ALLOC.directBuffer(4096).writeBytes(new byte[4096]).setByte(0, 9);
+            bufs.add(src);
+            writes.add(batch.write(file, src, i * 4096L));
+        }
+        io.netty.util.concurrent.Future<Void> all = batch.submit();
+        Thread.sleep(20);                               // in the workers' queue by now, no worker free
+        assertTrue(all.cancel(false));
+        assertTrue(all.isCancelled(), "the batch's future is cancelled at once");
+        feed(pipe);
+        assertEquals(1, await(running));
+        for (int i = 0; i < 4; i++) {
+            assertTrue(writes.get(i).await(10, TimeUnit.SECONDS));
+            assertTrue(writes.get(i).isCancelled(), "write " + i + " never ran");
+            PinningTest.awaitRefCnt(bufs.get(i), 1);
+            bufs.get(i).release();
+        }
+        byte[] after = Files.readAllBytes(data);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(0, after[i * 4096], "nothing was written");
+        }
+        assertEquals(0, io.pendingOps());
+        held.release();
+        await(file.close());
+        await(pipe.close());
+    }
+
+    /**
      * A buffered read of a regular file is tried on the loop without waiting (the page cache's answer) and goes
      * to a worker only when it would wait; a pipe's read never is (a first try would consume what a second read
      * then lacks), so a short pipe read gives exactly what the pipe held.
