@@ -155,4 +155,50 @@ class AllocationTest {
         double perOp = bestBytesPerOp(MX::getTotalThreadAllocatedBytes, round, ONE_PROMISE);
         assertTrue(perOp <= ONE_PROMISE, "Future NOP: " + perOp + " bytes per op, all threads");
     }
+
+    /**
+     * Batches of callback reads from another thread: one object per batch (its future), nothing per op; the batch
+     * object is reused. Counted over every thread, per batch.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Groups.class, names = {"FILE", "PORTABLE"})
+    void callbackBatchesAllocateOnlyTheBatchFuture(Groups type) throws Exception {
+        start(type);
+        Path path = Files.write(dir.resolve("batched"), new byte[1 << 20]);
+        IoUringFile file = loop.open(path).get(5, TimeUnit.SECONDS);
+        int perBatch = 32;
+        ByteBuf[] bufs = new ByteBuf[perBatch];
+        for (int i = 0; i < perBatch; i++) {
+            bufs[i] = AlignedBuffers.allocate(4096, 4096);
+        }
+        BatchedOps batch = loop.batch();
+        IoCallback check = (res, tag) -> {
+            if (res != 4096) {
+                throw new AssertionError("read returned " + res);
+            }
+        };
+        try {
+            Round round = () -> {
+                for (int b = 0; b < OPS / perBatch; b++) {
+                    for (int i = 0; i < perBatch; i++) {
+                        batch.read(file, bufs[i].clear(), ((b + i) & 255) * 4096L, check, i);
+                    }
+                    batch.submit().awaitUninterruptibly();
+                }
+            };
+            // bestBytesPerOp divides by OPS: times perBatch is per batch (rounding down the batches makes it a bound).
+            double perBatchBytes = bestBytesPerOp(MX::getTotalThreadAllocatedBytes, round, ONE_PROMISE / perBatch)
+                    * perBatch;
+            assertTrue(perBatchBytes <= ONE_PROMISE, "callback batch of " + perBatch + " reads: " + perBatchBytes
+                    + " bytes per batch, all threads");
+            for (ByteBuf buf : bufs) {
+                assertEquals(1, buf.refCnt(), "every op released what it retained");
+            }
+        } finally {
+            for (ByteBuf buf : bufs) {
+                buf.release();
+            }
+            file.close().get(5, TimeUnit.SECONDS);
+        }
+    }
 }
