@@ -116,6 +116,39 @@ class ReadmeExamplesTest {
     }
 
     @Test
+    void aBatchOfReadsFromAnyThread() throws Exception {
+        IoUringFileEventLoopGroup files = new IoUringFileEventLoopGroup(1);
+        FileIo io = FileIo.of(files.next());
+        Files.write(dir.resolve("index"), new byte[1 << 20]);
+        IoUringFile file = io.open(dir.resolve("index")).sync().getNow();
+        long[] offsets = new java.util.Random(1).longs(500, 0, 256).map(block -> block * 4096).toArray();
+        ByteBuf[] buffers = new ByteBuf[offsets.length];
+        for (int i = 0; i < buffers.length; i++) {
+            buffers[i] = PooledByteBufAllocator.DEFAULT.directBuffer(4096);
+        }
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        IoCallback done = (result, tag) -> {
+            if (result < 0) {
+                failed.incrementAndGet();
+            }
+        };
+        // README: batch
+        BatchedOps batch = io.batch();                     // reuse it: it is empty again after submit()
+        for (int i = 0; i < offsets.length; i++) {
+            batch.read(file, buffers[i], offsets[i], done, i);   // done.onComplete(result, i) on the loop
+        }
+        batch.submit().sync();                             // one hand-over; done when all 500 are
+        // README: end
+        assertEquals(0, failed.get());
+        for (ByteBuf buf : buffers) {
+            assertEquals(4096, buf.readableBytes());
+            buf.release();
+        }
+        file.close().sync();
+        Groups.shutdown(files);
+    }
+
+    @Test
     void configuredGroup() throws Exception {
         // README: config
         IoUringConfig config = IoUringConfig.builder()

@@ -1,6 +1,7 @@
 package io.i2o2.testsuite.reliability;
 
 import io.i2o2.file.AlignedBuffers;
+import io.i2o2.file.BatchedOps;
 import io.i2o2.file.EngineChoice;
 import io.i2o2.file.FileIo;
 import io.i2o2.file.FileIoException;
@@ -67,8 +68,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * lengths (past EOF, negative, misaligned for O_DIRECT), readv and writev, reads and writes of
  * {@code CompositeByteBuf}s, fsync, fdatasync, sync_file_range, fallocate (0, KEEP_SIZE, PUNCH_HOLE|KEEP_SIZE,
  * PUNCH_HOLE alone, ZERO_RANGE, COLLAPSE_RANGE), ftruncate, fadvise (an invalid advice too), stat of a file and
- * of a path, delete, rmdir, rename (0, NOREPLACE, EXCHANGE), mkdir, close, and linked chains of reads, writes,
- * syncs and a link timeout (a failed or short link cancels the rest); the paths include missing ones,
+ * of a path, delete, rmdir, rename (0, NOREPLACE, EXCHANGE), mkdir, close, batches of reads and syncs, and
+ * linked chains of reads, writes, syncs and a link timeout (a failed or short link cancels the rest); the paths include missing ones,
  * directories, a path through a file, symlinks (one leading out of the root), so errors (ENOENT, EISDIR,
  * ENOTDIR, EEXIST, EBADF, EXDEV, ELOOP, ClosedFileException, ...) come up all the time.
  *
@@ -363,7 +364,13 @@ class EngineDifferentialTest {
                 // Composite buffers too: a short READV or WRITEV breaks a chain on both engines (EngineAgreementsTest).
                 links.add(new Link(kind, on, args));
             }
-            return new Op("chain " + links, s -> s.chain(links));
+            if (rnd.nextBoolean()) {
+                return new Op("chain " + links, s -> s.chain(links));
+            }
+            // A batch of the same links, each on its own: reads and syncs only, whose outcomes do not depend on
+            // the order the engine runs them in (writes beside reads of the same bytes would).
+            List<Link> batched = links.stream().filter(l -> l.kind() != 1 && l.kind() != 4).toList();
+            return new Op("batch " + batched, s -> s.batch(batched));
         }
         if (pick < 91) {
             String path = PATHS.get(rnd.nextInt(PATHS.size()));
@@ -649,6 +656,39 @@ class EngineDifferentialTest {
                 return String.join(" | ", outcomes);
             } finally {
                 release(all, null);
+            }
+        }
+
+        /**
+         * A batch of reads and syncs, submitted at once; each op's outcome in order (a read's with what it read), and
+         * the batch's.
+         */
+        String batch(List<Link> ops) throws Exception {
+            BatchedOps batch = io.batch();
+            List<Future<?>> futures = new ArrayList<>();
+            List<ByteBuf> reads = new ArrayList<>();
+            for (Link l : ops) {
+                IoUringFile f = slots[l.slot()];
+                ByteBuf b = l.kind() == 0 ? buffers(l.io(), false).get(0) : null;
+                reads.add(b);
+                futures.add(switch (l.kind()) {
+                    case 0 -> batch.read(f, b, l.io().offset());
+                    case 2 -> batch.fsync(f);
+                    default -> batch.fdatasync(f);
+                });
+            }
+            Future<Void> all = batch.submit();
+            try {
+                List<String> outcomes = new ArrayList<>();
+                for (int i = 0; i < futures.size(); i++) {
+                    String out = outcome(futures.get(i));
+                    outcomes.add(reads.get(i) != null && futures.get(i).isSuccess() ? out + " " + crc(reads.get(i))
+                            : out);
+                }
+                outcomes.add("batch " + outcome(all));
+                return String.join(" | ", outcomes);
+            } finally {
+                release(reads.stream().filter(java.util.Objects::nonNull).toList(), null);
             }
         }
 
