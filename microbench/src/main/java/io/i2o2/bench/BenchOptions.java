@@ -30,11 +30,12 @@ import java.util.Set;
  * @param fork         run each in-JVM trial in a JVM of its own ({@link TrialProcess})
  * @param repeat       rounds of the whole plan; each row is the round with the median ops/s
  * @param peer         the backend every other one is also compared to round by round, or null
+ * @param loops        event-loop counts the library's loop-thread reads run on (randread, randread-direct)
  */
 public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, List<String> backends,
                            boolean registered, List<Threads> threadSpec, Set<ThreadKind> threadKinds,
                            Duration seconds, Duration warmup, long fileSize, Path dir, Path out, int fsyncEvery,
-                           String lock, boolean fork, int repeat, String peer) {
+                           String lock, boolean fork, int repeat, String peer, List<Integer> loops) {
 
     /** The usage text that {@code --help} prints. */
     public static final String USAGE = """
@@ -65,6 +66,10 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
                                  spread                                                   (default 1)
               --peer NAME        also print each backend's ops/s over NAME's, round by round (the
                                  median of the rounds' ratios: drift of a shared host cancels)
+              --loops LIST       i2o2, i2o2-netty, portable: randread and randread-direct on a group
+                                 of N loops, each keeping QD in flight from its own thread (one loop
+                                 is one core: the peer of FileChannel's --threads on the same cores;
+                                 1,2 runs both)                                           (default 1)
             """;
 
     /**
@@ -100,6 +105,7 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
         boolean fork = true;
         int repeat = 1;
         String peer = null;
+        List<Integer> loops = List.of(1);
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--registered")) {
@@ -129,6 +135,7 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
                 case "--lock" -> lock = v;
                 case "--repeat" -> repeat = positive(a, v);
                 case "--peer" -> peer = BackendRegistry.canonical(v);
+                case "--loops" -> loops = split(v).stream().map(s -> positive(a, s)).distinct().toList();
                 case "--fork" -> fork = switch (v.toLowerCase(Locale.ROOT)) {
                     case "yes", "true" -> true;
                     case "no", "false" -> false;
@@ -162,7 +169,7 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
         List<Threads> spec = threads == null ? null : parseThreads(threads, kinds);
         return new BenchOptions(workloads, qds, backends, registered, spec, kinds,
                 Duration.ofNanos((long) (seconds * 1e9)), Duration.ofNanos((long) (warmup * 1e9)), fileSize,
-                dir, out, fsyncEvery, lock, fork, repeat, peer);
+                dir, out, fsyncEvery, lock, fork, repeat, peer, loops);
     }
 
     /**

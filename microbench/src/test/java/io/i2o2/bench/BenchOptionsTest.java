@@ -28,6 +28,9 @@ class BenchOptionsTest {
         assertEquals(1, o.repeat());
         assertEquals(3, BenchOptions.parse("--repeat", "3").repeat());
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--repeat", "0"));
+        assertEquals(List.of(1), o.loops(), "one loop unless told");
+        assertEquals(List.of(1, 2), BenchOptions.parse("--loops", "1,2").loops());
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--loops", "0"));
         assertNull(o.peer());
         assertEquals("netty-iouring", BenchOptions.parse("--peer", "netty").peer());
         IllegalArgumentException notRun = assertThrows(IllegalArgumentException.class,
@@ -68,6 +71,7 @@ class BenchOptionsTest {
                 TrialPlan.ring(Workload.NOP, o).stream().map(Trial::label).toList());
         assertEquals(List.of("qd1"), TrialPlan.ring(Workload.LATENCY, o).stream().map(Trial::label).toList());
         assertEquals(16, new Trial(Workload.NOP, 32, 2, ThreadKind.PLATFORM, false).perProducerWindow());
+        assertEquals("qd32 reg x2 loops", Trial.ring(Workload.RANDREAD, 32, true).withLoops(2).label());
         assertEquals(1, new Trial(Workload.NOP, 32, 1024, ThreadKind.VIRTUAL, false).perProducerWindow());
     }
 }

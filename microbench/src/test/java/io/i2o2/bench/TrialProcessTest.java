@@ -26,6 +26,14 @@ class TrialProcessTest {
     }
 
     @Test
+    void theChildIsToldTheLoopCount(@TempDir Path dir) {
+        BenchEnv env = new BenchEnv(dir.resolve("data"), 1 << 20, dir.resolve("write"), Duration.ofMillis(100), 64,
+                dir.resolve("work"));
+        Trial spread = Trial.ring(Workload.RANDREAD, 32, false).withLoops(4);
+        assertEquals("4", TrialProcess.command("i2o2", spread, env, Duration.ZERO).getLast());
+    }
+
+    @Test
     void aTrialRunsInAJvmOfItsOwnAndReportsWhatItMeasured(@TempDir Path dir) throws Exception {
         // The pure-Java hand-off needs no ring and no data file: the cheapest real trial there is.
         Trial trial = new Trial(Workload.NOP, 8, 8, ThreadKind.VIRTUAL, false);

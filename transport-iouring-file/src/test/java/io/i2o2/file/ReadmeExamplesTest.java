@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -145,6 +146,36 @@ class ReadmeExamplesTest {
             buf.release();
         }
         file.close().sync();
+        Groups.shutdown(files);
+    }
+
+    @Test
+    void spreadOverLoops() throws Exception {
+        Path path = Files.write(dir.resolve("blocks"), new byte[8 * 4096]);
+        // README: spread
+        IoUringFileEventLoopGroup files = new IoUringFileEventLoopGroup(2);   // two loops: up to two cores
+        GroupFile data = GroupFile.open(files, path).sync().getNow();         // opened on each loop
+        List<IntFuture> reads = new ArrayList<>();
+        for (int block = 0; block < 8; block++) {
+            ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(4096);
+            IntFuture read = data.read(buf, block * 4096L);    // from this thread: on the loops in turn
+            read.addListener(f -> buf.release());              // on the thread of the loop that ran it
+            reads.add(read);
+        }
+        // README: end
+        Set<Thread> ranOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.CountDownLatch seen = new java.util.concurrent.CountDownLatch(reads.size());
+        for (IntFuture read : reads) {
+            assertEquals(4096, read.sync().getNow());
+            read.addListener(f -> {             // notified on the loop that ran the read
+                ranOn.add(Thread.currentThread());
+                seen.countDown();
+            });
+        }
+        assertTrue(seen.await(10, TimeUnit.SECONDS));
+        assertEquals(2, data.loops());
+        assertEquals(2, ranOn.size(), "the reads ran on both loops: " + ranOn);
+        data.close().sync();
         Groups.shutdown(files);
     }
 

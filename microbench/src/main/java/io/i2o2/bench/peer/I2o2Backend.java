@@ -11,6 +11,7 @@ import io.i2o2.bench.Workload;
 import io.i2o2.file.AlignedBuffers;
 import io.i2o2.file.FileIo;
 import io.i2o2.file.FixedBufferPool;
+import io.i2o2.file.GroupFile;
 import io.i2o2.file.IntFuture;
 import io.i2o2.file.IoEngine;
 import io.i2o2.file.IoUringFile;
@@ -23,6 +24,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringIoHandlerConfig;
+import io.netty.util.concurrent.EventExecutor;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -54,6 +56,11 @@ import java.util.concurrent.TimeUnit;
  * and the same drivers, the ops done as blocking system calls on the loop's worker threads (at most one per op
  * in flight) and completed on the loop's thread. Only the group differs ({@link Engine}); every code path
  * below is shared.
+ *
+ * <p>With {@code --loops N} the loop-thread reads (randread, randread-direct) run on a group of N such loops
+ * ({@code spreadReads}): the file open on each ({@link GroupFile}), and on each loop the one-loop trial's
+ * driver with its own QD and buffers, all at once ({@link LoopGroupRun}). One loop is one core; this is the
+ * row to hold against FileChannel's pool of threads on the same cores.
  *
  * <p>Files are opened through the loop ({@code loop.open}), which never truncates.
  */
@@ -146,14 +153,16 @@ public final class I2o2Backend implements Backend {
                 ? "Netty 4.2 has no public API to register buffers or files with its ring" : null;
     }
 
+    /** The trial's loops ({@link Trial#loops()}, each sized for the trial), or one loop for a look at the engine. */
     private MultiThreadIoEventLoopGroup newGroup(Trial trial) {
+        int loops = trial == null ? 1 : trial.loops();
         return switch (engine) {
-            case NETTY_RING -> new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory(
+            case NETTY_RING -> new MultiThreadIoEventLoopGroup(loops, IoUringIoHandler.newFactory(
                     trial == null ? new IoUringIoHandlerConfig() : NettyIoUringBackend.ringConfig(trial)));
             case PORTABLE -> trial == null ? new PortableFileEventLoopGroup(1)
-                    : new PortableFileEventLoopGroup(1, I2o2Setup.portableConfig(trial));
+                    : new PortableFileEventLoopGroup(loops, I2o2Setup.portableConfig(trial));
             case RING -> trial == null ? new IoUringFileEventLoopGroup(1)
-                    : new IoUringFileEventLoopGroup(1, I2o2Setup.config(trial));
+                    : new IoUringFileEventLoopGroup(loops, I2o2Setup.config(trial));
         };
     }
 
@@ -164,10 +173,25 @@ public final class I2o2Backend implements Backend {
             trials.removeIf(t -> !t.crossThread());
             return trials;
         }
+        trials = spreadOver(trials, options.loops());
         if (workload == Workload.LATENCY) {
             trials.add(new Trial(Workload.LATENCY, 1, 1, ThreadKind.PLATFORM, false));
         }
         return trials;
+    }
+
+    /** Each loop-thread read trial once per loop count of {@code --loops}; the other trials as they are. */
+    private static List<Trial> spreadOver(List<Trial> trials, List<Integer> loops) {
+        List<Trial> out = new ArrayList<>();
+        for (Trial t : trials) {
+            boolean reads = t.workload() == Workload.RANDREAD || t.workload() == Workload.RANDREAD_DIRECT;
+            if (reads && I2o2Setup.onLoopThread(t)) {
+                loops.forEach(n -> out.add(t.withLoops(n)));
+            } else {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     @Override
@@ -190,6 +214,9 @@ public final class I2o2Backend implements Backend {
             }
             if (w == Workload.NOP) {
                 return onLoop(loop, I2o2LoopReads.nops(loop, trial.qd()), env);
+            }
+            if (trial.loops() > 1) {
+                return spreadReads(group, trial, env, buffers);
             }
             file = open(loop, trial, env);
             int bs = w.blockSize();
@@ -257,24 +284,58 @@ public final class I2o2Backend implements Backend {
         });
     }
 
+    /**
+     * randread / randread-direct on every loop of the group: the data file open on each ({@link GroupFile}), and
+     * on each loop the one-loop trial's driver ({@link I2o2LoopReads}) with its own QD, buffers and sequence of
+     * offsets, started together and measured as one ({@link LoopGroupRun}).
+     */
+    private Measurement spreadReads(MultiThreadIoEventLoopGroup group, Trial trial, BenchEnv env, List<ByteBuf> buffers)
+            throws Exception {
+        int bs = trial.workload().blockSize();
+        GroupFile file = GroupFile.open(group, env.dataFile(), openOptions(trial)).get(30, TimeUnit.SECONDS);
+        try {
+            List<I2o2LoopReads> drivers = new ArrayList<>();
+            for (EventExecutor executor : group) {
+                IoUringFile onLoop = file.fileOn(executor);
+                String wrong = wrongEngine(onLoop.io());
+                if (wrong != null) {
+                    throw new IllegalStateException(wrong);
+                }
+                List<ByteBuf> mine = new ArrayList<>();
+                if (trial.registered()) {
+                    for (int s = 0; s < trial.qd(); s++) {
+                        mine.add(fixedBuffer(onLoop.io()));
+                    }
+                } else {
+                    mine.addAll(window(trial.qd(), bs, alignment(onLoop)));
+                }
+                buffers.addAll(mine);
+                drivers.add(I2o2LoopReads.reads(onLoop, mine.toArray(ByteBuf[]::new), bs, env.blocks(bs),
+                        I2o2LoopReads.SEED + drivers.size()));
+            }
+            return LoopGroupRun.run(drivers, env);
+        } finally {
+            file.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
+    }
+
     /** Opens the trial's file through the ring: the data file to read, or the scratch file to write. */
     private static IoUringFile open(FileIo loop, Trial trial, BenchEnv env) throws Exception {
+        Path path = trial.workload() == Workload.SEQWRITE ? env.writeFile() : env.dataFile();
+        return loop.open(path, openOptions(trial)).get(30, TimeUnit.SECONDS);
+    }
+
+    /** How the trial's file is opened: for writing (seqwrite) or reading, O_DIRECT, in a registered slot. */
+    private static OpenOption[] openOptions(Trial trial) {
         List<OpenOption> options = new ArrayList<>();
-        Path path;
-        if (trial.workload() == Workload.SEQWRITE) {
-            path = env.writeFile();
-            options.add(StandardOpenOption.WRITE);
-        } else {
-            path = env.dataFile();
-            options.add(StandardOpenOption.READ);
-        }
+        options.add(trial.workload() == Workload.SEQWRITE ? StandardOpenOption.WRITE : StandardOpenOption.READ);
         if (trial.workload().direct()) {
             options.add(IoUringOpenOption.DIRECT);
         }
         if (trial.registered()) {
             options.add(IoUringOpenOption.REGISTER);
         }
-        return loop.open(path, options.toArray(OpenOption[]::new)).get(30, TimeUnit.SECONDS);
+        return options.toArray(OpenOption[]::new);
     }
 
     private static int alignment(IoUringFile file) {

@@ -1,5 +1,6 @@
 package io.i2o2.bench.peer;
 
+import io.i2o2.file.FileIo;
 import io.i2o2.file.IoCallback;
 
 /**
@@ -11,6 +12,9 @@ abstract class I2o2LoopDriver extends LoopWorkload implements IoCallback {
     I2o2LoopDriver(int slots) {
         super(slots);
     }
+
+    /** The loop whose thread this driver submits from and completes on. */
+    abstract FileIo loop();
 
     @Override
     public final void onComplete(int result, long tag) {

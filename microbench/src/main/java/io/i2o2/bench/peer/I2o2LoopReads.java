@@ -18,7 +18,10 @@ final class I2o2LoopReads extends I2o2LoopDriver {
     private final ByteBuf[] buffers;
     private final int bs;
     private final long blocks;
-    private final SplittableRandom random = new SplittableRandom(0x2022);
+    /** The offsets' seed of a one-loop trial; loop {@code i} of a group adds {@code i}. */
+    static final long SEED = 0x2022;
+
+    private final SplittableRandom random;
     private int inflight;
 
     /**
@@ -29,7 +32,7 @@ final class I2o2LoopReads extends I2o2LoopDriver {
      * @return the driver
      */
     static I2o2LoopReads nops(FileIo loop, int qd) {
-        return new I2o2LoopReads(loop, null, new ByteBuf[qd], 0, 0);
+        return new I2o2LoopReads(loop, null, new ByteBuf[qd], 0, 0, SEED);
     }
 
     /**
@@ -42,16 +45,38 @@ final class I2o2LoopReads extends I2o2LoopDriver {
      * @return the driver
      */
     static I2o2LoopReads reads(IoUringFile file, ByteBuf[] buffers, int bs, long blocks) {
-        return new I2o2LoopReads(file.io(), file, buffers, bs, blocks);
+        return reads(file, buffers, bs, blocks, SEED);
     }
 
-    private I2o2LoopReads(FileIo loop, IoUringFile file, ByteBuf[] buffers, int bs, long blocks) {
+    /**
+     * {@link #reads(IoUringFile, ByteBuf[], int, long)} at offsets of another random sequence: the loops of a
+     * group each take their own, or all would read the same blocks at the same moments (which a device may
+     * serve from its cache).
+     *
+     * @param file    the data file, on the loop
+     * @param buffers one buffer of exactly {@code bs} bytes per slot
+     * @param bs      the read size
+     * @param blocks  blocks of bs in the file
+     * @param seed    the offsets' seed
+     * @return the driver
+     */
+    static I2o2LoopReads reads(IoUringFile file, ByteBuf[] buffers, int bs, long blocks, long seed) {
+        return new I2o2LoopReads(file.io(), file, buffers, bs, blocks, seed);
+    }
+
+    private I2o2LoopReads(FileIo loop, IoUringFile file, ByteBuf[] buffers, int bs, long blocks, long seed) {
         super(buffers.length);
         this.loop = loop;
         this.file = file;
         this.buffers = buffers;
         this.bs = bs;
         this.blocks = blocks;
+        this.random = new SplittableRandom(seed);
+    }
+
+    @Override
+    FileIo loop() {
+        return loop;
     }
 
     @Override

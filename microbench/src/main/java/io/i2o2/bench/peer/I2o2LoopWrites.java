@@ -1,5 +1,6 @@
 package io.i2o2.bench.peer;
 
+import io.i2o2.file.FileIo;
 import io.i2o2.file.IntFuture;
 import io.i2o2.file.IoUringFile;
 import io.netty.buffer.ByteBuf;
@@ -53,6 +54,11 @@ final class I2o2LoopWrites extends I2o2LoopDriver {
         }
         this.blocksPerFile = blocksPerFile;
         this.fsyncEvery = fsyncEvery;
+    }
+
+    @Override
+    FileIo loop() {
+        return file.io();
     }
 
     @Override

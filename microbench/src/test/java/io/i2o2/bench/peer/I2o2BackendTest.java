@@ -61,6 +61,9 @@ class I2o2BackendTest {
                 Trial.ring(Workload.RANDREAD, 32, true),
                 Trial.ring(Workload.RANDREAD_DIRECT, 4, false),
                 Trial.ring(Workload.RANDREAD_DIRECT, 4, true),
+                Trial.ring(Workload.RANDREAD, 8, false).withLoops(2),
+                Trial.ring(Workload.RANDREAD, 8, true).withLoops(2),
+                Trial.ring(Workload.RANDREAD_DIRECT, 4, false).withLoops(2),
                 Trial.ring(Workload.SEQWRITE, 1, false),
                 Trial.ring(Workload.SEQWRITE, 8, false),
                 Trial.ring(Workload.LATENCY, 1, false),
@@ -97,6 +100,27 @@ class I2o2BackendTest {
         assertTrue(m.ops() > 0, trial + ": " + m);
         assertTrue(m.p50Nanos() > 0 && m.p50Nanos() <= m.p99Nanos(), trial + ": " + m);
         assertEquals("", m.note());
+    }
+
+    /** {@code --loops}: the loop-thread reads once per loop count; the other trials (cross-thread, writes) once. */
+    @Test
+    void loopsSpreadTheLoopThreadReads() {
+        BenchOptions o = BenchOptions.parse("--workload", "randread,randread-direct", "--qd", "32", "--loops", "1,2");
+        assertEquals(List.of("qd32", "qd32 x2 loops"),
+                BACKEND.trials(Workload.RANDREAD, o).stream().map(Trial::label).toList());
+        assertEquals(List.of(1, 2), BACKEND.trials(Workload.RANDREAD_DIRECT, o).stream().map(Trial::loops).toList());
+        assertEquals(List.of(1), BACKEND.trials(Workload.SEQWRITE, o).stream().map(Trial::loops).distinct().toList());
+        BenchOptions xt = BenchOptions.parse("--workload", "randread-xt", "--qd", "32", "--threads", "2", "--loops", "2");
+        assertEquals(List.of("qd32 t2"), BACKEND.trials(Workload.RANDREAD_XT, xt).stream().map(Trial::label).toList());
+    }
+
+    /** Two loops each keep their QD in flight: the group does the work of both, every read counted once. */
+    @Test
+    void twoLoopsRunTheirReadsTogether() throws Exception {
+        Measurement m = BACKEND.run(Trial.ring(Workload.RANDREAD, 4, false).withLoops(2), env);
+        assertTrue(m.ops() > 0, m.toString());
+        assertTrue(m.wallNanos() >= env.durationNanos() && m.wallNanos() < env.durationNanos() + 5_000_000_000L,
+                "one span for the group, not the sum of the loops' spans: " + m);
     }
 
     @Test

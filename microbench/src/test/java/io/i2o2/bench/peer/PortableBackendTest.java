@@ -55,6 +55,8 @@ class PortableBackendTest {
                 Trial.ring(Workload.RANDREAD, 32, false),
                 Trial.ring(Workload.RANDREAD, 32, true),
                 Trial.ring(Workload.RANDREAD_DIRECT, 4, false),
+                Trial.ring(Workload.RANDREAD, 8, false).withLoops(2),
+                Trial.ring(Workload.RANDREAD_DIRECT, 4, false).withLoops(2),
                 Trial.ring(Workload.SEQWRITE, 8, false),
                 new Trial(Workload.LATENCY, 1, 1, ThreadKind.PLATFORM, false));
     }
