@@ -30,11 +30,12 @@ import java.util.Set;
  * @param fork         run each in-JVM trial in a JVM of its own ({@link TrialProcess})
  * @param repeat       rounds of the whole plan; each row is the round with the median ops/s
  * @param peer         the backend every other one is also compared to round by round, or null
+ * @param batch        reads per batch when a producer hands its reads over in batches ({@code i2o2-batch})
  */
 public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, List<String> backends,
                            boolean registered, List<Threads> threadSpec, Set<ThreadKind> threadKinds,
                            Duration seconds, Duration warmup, long fileSize, Path dir, Path out, int fsyncEvery,
-                           String lock, boolean fork, int repeat, String peer) {
+                           String lock, boolean fork, int repeat, String peer, int batch) {
 
     /** The usage text that {@code --help} prints. */
     public static final String USAGE = """
@@ -44,7 +45,8 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
               --workload LIST    nop,randread,randread-xt,randread-direct,seqwrite,latency (default randread)
               --qd LIST          queue depths of ring backends; NOP batch size        (default 1,32,128)
               --backends LIST    c,fio,filechannel,fc-per-thread,async-fc,java-handoff,netty,i2o2-netty,i2o2,
-                                 i2o2-callback,portable,portable-callback             (default all)
+                                 i2o2-callback,i2o2-batch,portable,portable-callback,portable-batch
+                                                                                      (default all)
               --registered       also run registered buffers+files variants (c, fio; others say why not)
               --threads LIST     thread counts: NOP / randread-xt producers (0 = the ring's own thread)
                                  and blocking readers; N = platform, Nv = virtual (default nop 0,1,2;
@@ -65,6 +67,9 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
                                  spread                                                   (default 1)
               --peer NAME        also print each backend's ops/s over NAME's, round by round (the
                                  median of the rounds' ratios: drift of a shared host cancels)
+              --batch N          randread-xt with i2o2-batch / portable-batch: each producer hands its
+                                 reads over as BatchedOps batches of N, keeping its share of the QD in
+                                 flight as whole batches (at most the share)              (default 32)
             """;
 
     /**
@@ -100,6 +105,7 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
         boolean fork = true;
         int repeat = 1;
         String peer = null;
+        int batch = 32;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--registered")) {
@@ -129,6 +135,7 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
                 case "--lock" -> lock = v;
                 case "--repeat" -> repeat = positive(a, v);
                 case "--peer" -> peer = BackendRegistry.canonical(v);
+                case "--batch" -> batch = positive(a, v);
                 case "--fork" -> fork = switch (v.toLowerCase(Locale.ROOT)) {
                     case "yes", "true" -> true;
                     case "no", "false" -> false;
@@ -162,7 +169,7 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
         List<Threads> spec = threads == null ? null : parseThreads(threads, kinds);
         return new BenchOptions(workloads, qds, backends, registered, spec, kinds,
                 Duration.ofNanos((long) (seconds * 1e9)), Duration.ofNanos((long) (warmup * 1e9)), fileSize,
-                dir, out, fsyncEvery, lock, fork, repeat, peer);
+                dir, out, fsyncEvery, lock, fork, repeat, peer, batch);
     }
 
     /**

@@ -12,8 +12,33 @@ package io.i2o2.bench;
  * @param threads    the backend's own threads; 0 = none besides the ring's
  * @param kind       platform or virtual threads
  * @param registered whether buffers and files are registered with the ring (fixed buffers and files)
+ * @param batch      reads per {@code BatchedOps} batch when a producer hands its reads over in batches
+ *                   ({@code i2o2-batch}); 0 = one by one
  */
-public record Trial(Workload workload, int qd, int threads, ThreadKind kind, boolean registered) {
+public record Trial(Workload workload, int qd, int threads, ThreadKind kind, boolean registered, int batch) {
+
+    /**
+     * A trial whose ops are handed over one by one (no batches).
+     *
+     * @param workload   what is done
+     * @param qd         ops in flight
+     * @param threads    the backend's own threads
+     * @param kind       platform or virtual threads
+     * @param registered fixed buffers and files
+     */
+    public Trial(Workload workload, int qd, int threads, ThreadKind kind, boolean registered) {
+        this(workload, qd, threads, kind, registered, 0);
+    }
+
+    /**
+     * The same trial with its reads handed over in batches of {@code size}.
+     *
+     * @param size reads per batch
+     * @return a copy
+     */
+    public Trial withBatch(int size) {
+        return new Trial(workload, qd, threads, kind, registered, size);
+    }
 
     /**
      * A trial for a ring backend: {@code qd} ops in flight from the ring's own thread.
@@ -39,7 +64,8 @@ public record Trial(Workload workload, int qd, int threads, ThreadKind kind, boo
 
     /**
      * The concurrency this row is compared at: the queue depth for rings, the thread count for blocking
-     * peers (one op in flight per thread), and producers plus depth for NOP hand-over.
+     * peers (one op in flight per thread), and producers plus depth for NOP hand-over. The batch size is left
+     * out: reads handed over in batches compare with the same reads handed over one by one.
      */
     public String concurrencyKey() {
         if (crossThread()) {
@@ -54,14 +80,17 @@ public record Trial(Workload workload, int qd, int threads, ThreadKind kind, boo
         return workload.cliName() + mode + (registered ? "/registered" : "");
     }
 
-    /** A short label for the QD/threads column, e.g. {@code qd32}, {@code t2}, {@code qd64 t1024v}. */
+    /**
+     * A short label for the QD/threads column, e.g. {@code qd32}, {@code t2}, {@code qd64 t1024v}, {@code qd32 t1 b32}
+     * (reads handed over in batches of 32).
+     */
     public String label() {
         String reg = registered ? " reg" : "";
         if (threads == 0) {
             return "qd" + qd + reg;
         }
         if (crossThread()) {
-            return "qd" + qd + " t" + threads + kind.suffix() + reg;
+            return "qd" + qd + " t" + threads + kind.suffix() + reg + (batch > 0 ? " b" + batch : "");
         }
         return "t" + threads + kind.suffix() + reg;
     }

@@ -37,6 +37,17 @@ class TrialProcessTest {
     }
 
     @Test
+    void aBatchTrialReachesTheChildWithItsBatchSize(@TempDir Path dir) throws Exception {
+        // The portable engine needs no ring; its producer hands reads over in batches of 16 and counts them.
+        Trial trial = new Trial(Workload.RANDREAD_XT, 32, 1, ThreadKind.PLATFORM, false, 16);
+        BenchEnv env = new BenchEnv(dir.resolve("data"), 1 << 20, dir.resolve("write"), Duration.ofMillis(200), 64,
+                dir.resolve("work"));
+        io.i2o2.bench.files.DataFile.ensure(env.dataFile(), env.fileSize());
+        Measurement m = TrialProcess.run("portable-batch", trial, env, Duration.ZERO);
+        assertTrue(m.ops() > 0 && m.ops() % 16 == 0, "ops " + m.ops());
+    }
+
+    @Test
     void aChildThatFailsSaysWhy(@TempDir Path dir) {
         Trial trial = new Trial(Workload.NOP, 8, 8, ThreadKind.VIRTUAL, false);
         BenchEnv env = new BenchEnv(dir.resolve("data"), 1 << 20, dir.resolve("write"), Duration.ofMillis(100), 64,

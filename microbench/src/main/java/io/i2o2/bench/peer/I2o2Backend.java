@@ -55,6 +55,9 @@ import java.util.concurrent.TimeUnit;
  * in flight) and completed on the loop's thread. Only the group differs ({@link Engine}); every code path
  * below is shared.
  *
+ * <p>As {@code i2o2-batch} and {@code portable-batch}, the randread-xt producers hand their reads over as
+ * {@code BatchedOps} batches ({@link BatchProducers}); those backends run nothing else.
+ *
  * <p>Files are opened through the loop ({@code loop.open}), which never truncates.
  */
 public final class I2o2Backend implements Backend {
@@ -74,6 +77,8 @@ public final class I2o2Backend implements Backend {
     private final Engine engine;
     private final boolean onNettyRing;
     private final boolean callbacks;
+    /** randread-xt producers hand their reads over in batches ({@code i2o2-batch}). */
+    private final boolean batches;
 
     /**
      * Creates the backend.
@@ -94,13 +99,32 @@ public final class I2o2Backend implements Backend {
      * @param callbacks producers use the callback API instead of futures (not with {@link Engine#NETTY_RING})
      */
     public I2o2Backend(Engine engine, boolean callbacks) {
+        this(engine, callbacks, false);
+    }
+
+    private I2o2Backend(Engine engine, boolean callbacks, boolean batches) {
         this.engine = engine;
         this.onNettyRing = engine == Engine.NETTY_RING;
         this.callbacks = callbacks;
+        this.batches = batches;
+    }
+
+    /**
+     * The backend whose randread-xt producers hand their reads over as batches ({@code i2o2-batch},
+     * {@code portable-batch}).
+     *
+     * @param engine which loop the file API runs on
+     * @return the backend
+     */
+    public static I2o2Backend batches(Engine engine) {
+        return new I2o2Backend(engine, true, true);
     }
 
     @Override
     public String name() {
+        if (batches) {
+            return engine == Engine.PORTABLE ? "portable-batch" : "i2o2-batch";
+        }
         return switch (engine) {
             case NETTY_RING -> "i2o2-netty";
             case PORTABLE -> callbacks ? "portable-callback" : "portable";
@@ -160,6 +184,10 @@ public final class I2o2Backend implements Backend {
     @Override
     public List<Trial> trials(Workload workload, BenchOptions options) {
         List<Trial> trials = new ArrayList<>(TrialPlan.ring(workload, options));
+        if (batches) {
+            return trials.stream().filter(t -> t.crossThread() && workload == Workload.RANDREAD_XT)
+                    .map(t -> t.withBatch(options.batch())).toList();
+        }
         if (callbacks) {
             trials.removeIf(t -> !t.crossThread());
             return trials;
@@ -198,6 +226,10 @@ public final class I2o2Backend implements Backend {
                 buffers.add(payload);
                 return onLoop(loop, new I2o2LoopWrites(file, payload, trial.qd(), env.blocks(bs), env.fsyncEvery()),
                         env);
+            }
+            if (trial.batch() > 0) {
+                int align = alignment(file);
+                return BatchProducers.run(loop, file, trial, env, n -> track(buffers, window(n, bs, align)));
             }
             if (trial.crossThread()) {
                 return crossThreadReads(file, trial, env, buffers);
@@ -279,6 +311,12 @@ public final class I2o2Backend implements Backend {
 
     private static int alignment(IoUringFile file) {
         return Math.max(ALIGN, file.directMemoryAlignment());
+    }
+
+    /** Adds {@code made} to the buffers released after the trial, and returns it. */
+    private static List<ByteBuf> track(List<ByteBuf> buffers, List<ByteBuf> made) {
+        buffers.addAll(made);
+        return made;
     }
 
     private static ByteBuf fixedBuffer(FileIo loop) {
