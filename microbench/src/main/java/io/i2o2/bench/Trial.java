@@ -5,7 +5,9 @@ package io.i2o2.bench;
  *
  * <p>{@code qd} is the number of ops a ring keeps in flight (for NOP on the ring's own thread: the batch
  * size). {@code threads} is the number of the backend's own threads: blocking readers for thread-based
- * peers, producer threads handing ops to a ring for NOP ({@code 0} = the ring's own thread submits).
+ * peers, producer threads handing ops to a ring for NOP ({@code 0} = the ring's own thread submits). For the
+ * query workloads one op is a query: {@code qd} is its reads, all in flight at once, and {@code threads} the
+ * querying threads.
  *
  * @param workload   what is done
  * @param qd         ops in flight (ring backends); for NOP producers, the in-flight total across them
@@ -52,6 +54,11 @@ public record Trial(Workload workload, int qd, int threads, ThreadKind kind, boo
         return new Trial(workload, qd, 0, ThreadKind.PLATFORM, registered);
     }
 
+    /** Bytes one op moves: the block size, times the reads of a query ({@code qd} for the query workloads). */
+    public long bytesPerOp() {
+        return (long) workload.blockSize() * (workload.query() ? qd : 1);
+    }
+
     /** Whether ops come from producer threads other than the ring's (NOP and randread-xt hand-over). */
     public boolean crossThread() {
         return threads > 0 && (workload == Workload.NOP || workload == Workload.RANDREAD_XT);
@@ -68,6 +75,9 @@ public record Trial(Workload workload, int qd, int threads, ThreadKind kind, boo
      * out: reads handed over in batches compare with the same reads handed over one by one.
      */
     public String concurrencyKey() {
+        if (workload.query()) {
+            return "q" + qd + "/t" + threads;
+        }
         if (crossThread()) {
             return "t" + threads + "/qd" + qd;
         }
@@ -82,9 +92,12 @@ public record Trial(Workload workload, int qd, int threads, ThreadKind kind, boo
 
     /**
      * A short label for the QD/threads column, e.g. {@code qd32}, {@code t2}, {@code qd64 t1024v}, {@code qd32 t1 b32}
-     * (reads handed over in batches of 32).
+     * (reads handed over in batches of 32), {@code q500 t8} (8 threads running queries of 500 reads).
      */
     public String label() {
+        if (workload.query()) {
+            return "q" + qd + " t" + threads + kind.suffix();
+        }
         String reg = registered ? " reg" : "";
         if (threads == 0) {
             return "qd" + qd + reg;

@@ -56,7 +56,8 @@ import java.util.concurrent.TimeUnit;
  * below is shared.
  *
  * <p>As {@code i2o2-batch} and {@code portable-batch}, the randread-xt producers hand their reads over as
- * {@code BatchedOps} batches ({@link BatchProducers}); those backends run nothing else.
+ * {@code BatchedOps} batches ({@link BatchProducers}); those backends run nothing else. The query workloads
+ * run on {@code i2o2} and {@code portable}: a querying thread's reads as one batch, the same code.
  *
  * <p>Files are opened through the loop ({@code loop.open}), which never truncates.
  */
@@ -195,6 +196,9 @@ public final class I2o2Backend implements Backend {
         if (workload == Workload.LATENCY) {
             trials.add(new Trial(Workload.LATENCY, 1, 1, ThreadKind.PLATFORM, false));
         }
+        if (!onNettyRing) {
+            trials.addAll(TrialPlan.query(workload, options));     // the query's reads as one batch: BatchProducers
+        }
         return trials;
     }
 
@@ -227,7 +231,7 @@ public final class I2o2Backend implements Backend {
                 return onLoop(loop, new I2o2LoopWrites(file, payload, trial.qd(), env.blocks(bs), env.fsyncEvery()),
                         env);
             }
-            if (trial.batch() > 0) {
+            if (trial.batch() > 0 || w.query()) {
                 int align = alignment(file);
                 return BatchProducers.run(loop, file, trial, env, n -> track(buffers, window(n, bs, align)));
             }

@@ -26,8 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The batch rows of issue 24: randread-xt handed over as {@code BatchedOps} batches ({@code i2o2-batch},
- * {@code portable-batch}) runs briefly on both engines and counts reads. The io_uring rows skip themselves where
- * io_uring is unavailable; the portable ones run anywhere.
+ * {@code portable-batch}) and the query workloads (a query's reads as one batch) run briefly on both engines and
+ * count reads or queries. The io_uring rows skip themselves where io_uring is unavailable; the portable ones run
+ * anywhere.
  */
 class BatchBackendsTest {
     private static final long FILE_SIZE = 1 << 20;
@@ -65,6 +66,55 @@ class BatchBackendsTest {
         }
     }
 
+    static Stream<Arguments> queryTrials() {
+        return Stream.of("i2o2", "portable").flatMap(b -> Stream.of(Workload.QUERY, Workload.QUERY_DIRECT)
+                .flatMap(w -> Stream.of(1, 3).map(t -> Arguments.of(b, new Trial(w, 16, t, ThreadKind.PLATFORM, false)))));
+    }
+
+    @ParameterizedTest
+    @MethodSource("queryTrials")
+    void aQueryIsOneBatchAndCountsAsOneOp(String name, Trial trial) throws Exception {
+        try (Backend b = BackendRegistry.create(name)) {
+            assumeTrue(b.unavailable(env) == null, () -> b.unavailable(env));
+            Measurement m = b.run(trial, env);
+            assertTrue(m.ops() > 0, trial + ": " + m);
+            assertTrue(m.p50Nanos() > 0 && m.p50Nanos() <= m.p99Nanos(), trial + ": " + m);
+            assertTrue(m.note().startsWith("16 reads/query, "), m.note());
+        }
+    }
+
+    @Test
+    void queryTrialsRunOnTheBackendsThatHaveThem() {
+        BenchOptions o = BenchOptions.parse("--workload", "query", "--query-reads", "100");
+        List<Trial> plan = List.of(new Trial(Workload.QUERY, 100, 1, ThreadKind.PLATFORM, false),
+                new Trial(Workload.QUERY, 100, 8, ThreadKind.PLATFORM, false));
+        for (String name : List.of("filechannel", "fc-per-thread", "fio", "i2o2", "portable")) {
+            try (Backend b = BackendRegistry.create(name)) {
+                assertEquals(plan, b.trials(Workload.QUERY, o), name);
+            }
+        }
+        for (String name : List.of("c-liburing", "netty-iouring", "i2o2-netty", "i2o2-callback", "i2o2-batch",
+                "async-fc")) {
+            try (Backend b = BackendRegistry.create(name)) {
+                assertEquals(List.of(), b.trials(Workload.QUERY, o), name);
+            }
+        }
+        assertEquals(List.of("q100 t1", "q100 t8"), plan.stream().map(Trial::label).toList());
+        assertEquals(100 * 4096L, plan.getFirst().bytesPerOp());
+        assertEquals(800, I2o2Setup.inFlight(plan.getLast()));
+        assertEquals(500, BenchOptions.parse().queryReads());
+    }
+
+    @Test
+    void fioReadsAreCountedInQueriesWorth() {
+        Measurement fio = new Measurement(5_000, 1_000_000_000L, 2_000_000_000L, 6_000, 9_000, 12_000, "");
+        Measurement q = Queries.fromReads(fio, 500);
+        assertEquals(10, q.ops());
+        assertEquals(-1, q.p50Nanos());
+        assertTrue(q.note().contains("500 reads/query, 5.0k reads/s"), q.note());
+        assertTrue(q.note().contains("per-read p50 6 us"), q.note());
+    }
+
     @Test
     void batchesFillTheProducersShareOfTheQd() {
         assertEquals(new BatchProducers.Shape(1, 32),
@@ -76,6 +126,8 @@ class BatchBackendsTest {
                 BatchProducers.Shape.of(new Trial(Workload.RANDREAD_XT, 4, 1, ThreadKind.PLATFORM, false, 32)));
         assertEquals(new BatchProducers.Shape(3, 10),
                 BatchProducers.Shape.of(new Trial(Workload.RANDREAD_XT, 32, 1, ThreadKind.PLATFORM, false, 10)));
+        assertEquals(new BatchProducers.Shape(1, 500),
+                BatchProducers.Shape.of(new Trial(Workload.QUERY, 500, 8, ThreadKind.PLATFORM, false)));
     }
 
     @Test
