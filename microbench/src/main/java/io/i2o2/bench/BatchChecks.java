@@ -93,7 +93,7 @@ public final class BatchChecks {
     }
 
     private static String line(PairedRatios.Pair p, String over, double bar) {
-        String what = String.format(Locale.ROOT, "%-14s %-12s %-12s", p.backend(), p.trial().workload().cliName(),
+        String what = String.format(Locale.ROOT, "%-17s %-12s %-12s", p.backend(), p.trial().workload().cliName(),
                 p.trial().label());
         if (p.ops().isEmpty()) {
             return what + " -      over " + over + " (no round where both measured)";

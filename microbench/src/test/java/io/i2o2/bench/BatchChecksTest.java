@@ -51,7 +51,7 @@ class BatchChecksTest {
         assertEquals(4, lines.size(), all);
         assertTrue(all.contains("q500 t1      3.50x over filechannel's queries/s, CPU/op 0.29x: bar 3.00x met"), all);
         assertTrue(all.contains("q500 t8      0.85x over fio's reads/s, same depth, CPU/op 1.18x: bar 0.90x MISSED"), all);
-        assertTrue(all.contains("portable       query-direct q500 t1      2.00x over filechannel's queries/s"), all);
+        assertTrue(all.contains("portable          query-direct q500 t1      2.00x over filechannel's queries/s"), all);
         assertTrue(BatchChecks.summary(List.of(rounds("filechannel", one, 10))).isEmpty());
     }
 }
