@@ -18,7 +18,7 @@ public final class BackendRegistry {
     /** Every backend name, in the order rows appear. */
     public static final List<String> NAMES =
             List.of("c-liburing", "fio", "filechannel", "fc-per-thread", "async-fc", "java-handoff", "netty-iouring", "i2o2-netty", "i2o2", "i2o2-callback",
-                    "portable", "portable-callback");
+                    "i2o2-batch", "portable", "portable-callback", "portable-batch");
     /** Backends that ratios are taken against, most preferred first. */
     public static final List<String> REFERENCES = List.of("c-liburing", "fio");
 
@@ -42,10 +42,12 @@ public final class BackendRegistry {
             case "netty", "netty-iouring" -> "netty-iouring";
             case "i2o2" -> "i2o2";
             case "i2o2-callback", "i2o2-cb" -> "i2o2-callback";
+            case "i2o2-batch", "i2o2-batches" -> "i2o2-batch";
             case "java-handoff", "handoff" -> "java-handoff";
             case "i2o2-netty", "i2o2-on-netty" -> "i2o2-netty";
             case "portable", "i2o2-portable" -> "portable";
             case "portable-callback", "portable-cb" -> "portable-callback";
+            case "portable-batch", "portable-batches" -> "portable-batch";
             default -> throw new IllegalArgumentException("unknown backend '" + name + "' (one of "
                     + String.join(", ", NAMES) + ")");
         };
@@ -71,6 +73,8 @@ public final class BackendRegistry {
             case "i2o2-netty" -> new I2o2Backend(true, false);
             case "portable" -> new I2o2Backend(I2o2Backend.Engine.PORTABLE, false);
             case "portable-callback" -> new I2o2Backend(I2o2Backend.Engine.PORTABLE, true);
+            case "i2o2-batch" -> I2o2Backend.batches(I2o2Backend.Engine.RING);
+            case "portable-batch" -> I2o2Backend.batches(I2o2Backend.Engine.PORTABLE);
             default -> throw new IllegalArgumentException("unknown backend " + name);
         };
     }

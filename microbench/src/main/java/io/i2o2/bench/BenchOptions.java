@@ -31,25 +31,31 @@ import java.util.Set;
  * @param repeat       rounds of the whole plan; each row is the round with the median ops/s
  * @param peer         the backend every other one is also compared to round by round, or null
  * @param loops        event-loop counts the library's loop-thread reads run on (randread, randread-direct)
+ * @param batch        reads per batch when a producer hands its reads over in batches ({@code i2o2-batch})
+ * @param queryReads   reads per query in the query workloads
  */
 public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, List<String> backends,
                            boolean registered, List<Threads> threadSpec, Set<ThreadKind> threadKinds,
                            Duration seconds, Duration warmup, long fileSize, Path dir, Path out, int fsyncEvery,
-                           String lock, boolean fork, int repeat, String peer, List<Integer> loops) {
+                           String lock, boolean fork, int repeat, String peer, List<Integer> loops, int batch,
+                           int queryReads) {
 
     /** The usage text that {@code --help} prints. */
     public static final String USAGE = """
             usage: ./i2o2 bench [options]        (or: ./i2o2 bench jmh [JMH options], see microbench/README.md)
                    ./i2o2 bench portable-table [options]   the portable engine vs FileChannel and io_uring:
                                  randread + randread-direct, QD/threads 1,2,32, 3 paired rounds
-              --workload LIST    nop,randread,randread-xt,randread-direct,seqwrite,latency (default randread)
+              --workload LIST    nop,randread,randread-xt,randread-direct,seqwrite,latency,query,
+                                 query-direct                                        (default randread)
               --qd LIST          queue depths of ring backends; NOP batch size        (default 1,32,128)
               --backends LIST    c,fio,filechannel,fc-per-thread,async-fc,java-handoff,netty,i2o2-netty,i2o2,
-                                 i2o2-callback,portable,portable-callback             (default all)
+                                 i2o2-callback,i2o2-batch,portable,portable-callback,portable-batch
+                                                                                      (default all)
               --registered       also run registered buffers+files variants (c, fio; others say why not)
               --threads LIST     thread counts: NOP / randread-xt producers (0 = the ring's own thread)
-                                 and blocking readers; N = platform, Nv = virtual (default nop 0,1,2;
-                                 randread-xt 1,2; randread 1,2,32; randread-direct 1,2,32,128)
+                                 and blocking readers; querying threads; N = platform, Nv = virtual
+                                 (default nop 0,1,2; randread-xt 1,2; randread 1,2,32; randread-direct
+                                 1,2,32,128; query, query-direct 1,8)
               --thread-kind K    platform | virtual | both: what a plain N means      (default platform)
               --seconds S        length of one trial                                  (default 3)
               --warmup S         warm-up before each in-JVM trial                     (default 2)
@@ -70,6 +76,12 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
                                  of N loops, each keeping QD in flight from its own thread (one loop
                                  is one core: the peer of FileChannel's --threads on the same cores;
                                  1,2 runs both)                                           (default 1)
+              --batch N          randread-xt with i2o2-batch / portable-batch: each producer hands its
+                                 reads over as BatchedOps batches of N, keeping its share of the QD in
+                                 flight as whole batches (at most the share)              (default 32)
+              --query-reads N    query, query-direct: a query is N random 4 KiB reads, all at once
+                                 (i2o2, portable: one BatchedOps batch; filechannel: N positional reads
+                                 one after the other; fio: iodepth N per querying thread) (default 500)
             """;
 
     /**
@@ -106,6 +118,8 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
         int repeat = 1;
         String peer = null;
         List<Integer> loops = List.of(1);
+        int batch = 32;
+        int queryReads = 500;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--registered")) {
@@ -136,6 +150,8 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
                 case "--repeat" -> repeat = positive(a, v);
                 case "--peer" -> peer = BackendRegistry.canonical(v);
                 case "--loops" -> loops = split(v).stream().map(s -> positive(a, s)).distinct().toList();
+                case "--batch" -> batch = positive(a, v);
+                case "--query-reads" -> queryReads = positive(a, v);
                 case "--fork" -> fork = switch (v.toLowerCase(Locale.ROOT)) {
                     case "yes", "true" -> true;
                     case "no", "false" -> false;
@@ -169,7 +185,7 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
         List<Threads> spec = threads == null ? null : parseThreads(threads, kinds);
         return new BenchOptions(workloads, qds, backends, registered, spec, kinds,
                 Duration.ofNanos((long) (seconds * 1e9)), Duration.ofNanos((long) (warmup * 1e9)), fileSize,
-                dir, out, fsyncEvery, lock, fork, repeat, peer, loops);
+                dir, out, fsyncEvery, lock, fork, repeat, peer, loops, batch, queryReads);
     }
 
     /**
@@ -186,6 +202,7 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
             case NOP -> "0,1,2";
             case RANDREAD_XT -> "1,2";
             case RANDREAD_DIRECT -> "1,2,32,128";
+            case QUERY, QUERY_DIRECT -> "1,8";
             default -> "1,2,32";
         };
         return parseThreads(def, threadKinds);

@@ -43,8 +43,8 @@ public final class BenchRunner {
     private List<String> paired = List.of();
     /** Every trial's rows round by round, once the trials ran. */
     private List<List<ResultRow>> runs = List.of();
-    /** Lines printed after the paired ratios, made from the rounds (a preset's checks); none by default. */
-    private Function<List<List<ResultRow>>, List<String>> summary = r -> List.of();
+    /** Lines printed after the paired ratios, made from the rounds: a preset's checks, else issue 24's. */
+    private Function<List<List<ResultRow>>, List<String>> summary = BatchChecks::summary;
 
     /**
      * @param options the parsed command line

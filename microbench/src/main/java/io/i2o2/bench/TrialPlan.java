@@ -54,6 +54,26 @@ public final class TrialPlan {
     }
 
     /**
+     * Trials of the query workloads: each querying thread count in {@code --threads} (0 skipped), every query
+     * {@code --query-reads} reads (the trial's {@code qd}). Empty for any other workload.
+     *
+     * @param w the workload
+     * @param o the command line
+     * @return the trials
+     */
+    public static List<Trial> query(Workload w, BenchOptions o) {
+        List<Trial> out = new ArrayList<>();
+        if (w.query()) {
+            for (BenchOptions.Threads t : o.threads(w)) {
+                if (t.count() > 0) {
+                    out.add(new Trial(w, o.queryReads(), t.count(), t.kind(), false));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * Trials for a blocking, thread-per-op backend: each thread count in {@code --threads} (0 skipped) for
      * reads; one thread for seqwrite and latency; none for nop.
      *

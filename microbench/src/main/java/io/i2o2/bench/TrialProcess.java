@@ -83,7 +83,7 @@ public final class TrialProcess {
                 Integer.toString(trial.threads()), trial.kind().name(), Boolean.toString(trial.registered()),
                 env.dataFile().toString(), Long.toString(env.fileSize()), env.writeFile().toString(),
                 Long.toString(env.durationNanos()), Integer.toString(env.fsyncEvery()), env.workDir().toString(),
-                Long.toString(warmup.toNanos()), Integer.toString(trial.loops())));
+                Long.toString(warmup.toNanos()), Integer.toString(trial.loops()), Integer.toString(trial.batch())));
         return cmd;
     }
 
@@ -123,7 +123,8 @@ public final class TrialProcess {
         int status = 0;
         try (Backend b = BackendRegistry.create(args[0])) {
             Trial trial = new Trial(Workload.parse(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
-                    ThreadKind.valueOf(args[4]), Boolean.parseBoolean(args[5]), Integer.parseInt(args[13]));
+                    ThreadKind.valueOf(args[4]), Boolean.parseBoolean(args[5]), Integer.parseInt(args[13]),
+                    Integer.parseInt(args[14]));
             BenchEnv env = new BenchEnv(Path.of(args[6]), Long.parseLong(args[7]), Path.of(args[8]),
                     Duration.ofNanos(Long.parseLong(args[9])), Integer.parseInt(args[10]), Path.of(args[11]));
             BenchRunner.warmUp(b, trial, env, Duration.ofNanos(Long.parseLong(args[12])));

@@ -21,7 +21,15 @@ public enum Workload {
      */
     RANDREAD_XT("randread-xt", 4096, true),
     /** 4 KiB random page-cache reads at QD1 / one thread: the latency percentiles are the point. */
-    LATENCY("latency", 4096, true);
+    LATENCY("latency", 4096, true),
+    /**
+     * A search engine's query: {@code --query-reads} (500) reads of 4 KiB at random block-aligned offsets of the
+     * data file, all needed at once, run back to back by each of {@code --threads} querying threads; one op is
+     * one query. From the (locked) page cache.
+     */
+    QUERY("query", 4096, true),
+    /** The {@link #QUERY} reads with O_DIRECT: the device bounds everyone. */
+    QUERY_DIRECT("query-direct", 4096, false);
 
     private final String cliName;
     private final int blockSize;
@@ -38,7 +46,7 @@ public enum Workload {
         return cliName;
     }
 
-    /** Bytes moved by one op (0 for NOP). */
+    /** Bytes moved by one op (0 for NOP); for a query, by each of its reads. */
     public int blockSize() {
         return blockSize;
     }
@@ -50,12 +58,17 @@ public enum Workload {
 
     /** Whether this workload reads the shared data file at all. */
     public boolean readsDataFile() {
-        return this == RANDREAD || this == RANDREAD_DIRECT || this == RANDREAD_XT || this == LATENCY;
+        return this == RANDREAD || this == RANDREAD_DIRECT || this == RANDREAD_XT || this == LATENCY || query();
+    }
+
+    /** Whether one op is a query of many reads ({@link #QUERY}, {@link #QUERY_DIRECT}). */
+    public boolean query() {
+        return this == QUERY || this == QUERY_DIRECT;
     }
 
     /** Whether the reads bypass the page cache. */
     public boolean direct() {
-        return this == RANDREAD_DIRECT;
+        return this == RANDREAD_DIRECT || this == QUERY_DIRECT;
     }
 
     /**

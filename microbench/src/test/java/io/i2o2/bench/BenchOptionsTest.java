@@ -22,6 +22,8 @@ class BenchOptionsTest {
                 new BenchOptions.Threads(1, ThreadKind.PLATFORM), new BenchOptions.Threads(2, ThreadKind.PLATFORM)),
                 o.threads(Workload.NOP));
         assertEquals(4, o.threads(Workload.RANDREAD_DIRECT).size());
+        assertEquals(List.of(new BenchOptions.Threads(1, ThreadKind.PLATFORM), new BenchOptions.Threads(8, ThreadKind.PLATFORM)),
+                o.threads(Workload.QUERY_DIRECT));
         assertTrue(o.fork(), "in-JVM trials run in JVMs of their own unless told otherwise");
         assertFalse(BenchOptions.parse("--fork", "no").fork());
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--fork", "maybe"));

@@ -30,7 +30,8 @@ class TrialProcessTest {
         BenchEnv env = new BenchEnv(dir.resolve("data"), 1 << 20, dir.resolve("write"), Duration.ofMillis(100), 64,
                 dir.resolve("work"));
         Trial spread = Trial.ring(Workload.RANDREAD, 32, false).withLoops(4);
-        assertEquals("4", TrialProcess.command("i2o2", spread, env, Duration.ZERO).getLast());
+        List<String> command = TrialProcess.command("i2o2", spread, env, Duration.ZERO);
+        assertEquals("4", command.get(command.size() - 2), "the loop count, then the batch size");
     }
 
     @Test
@@ -42,6 +43,17 @@ class TrialProcessTest {
         Measurement m = TrialProcess.run("java-handoff", trial, env, Duration.ofMillis(50));
         assertTrue(m.ops() > 0, "ops " + m.ops());
         assertTrue(m.wallNanos() >= Duration.ofMillis(200).toNanos() / 2, "wall " + m.wallNanos());
+    }
+
+    @Test
+    void aBatchTrialReachesTheChildWithItsBatchSize(@TempDir Path dir) throws Exception {
+        // The portable engine needs no ring; its producer hands reads over in batches of 16 and counts them.
+        Trial trial = new Trial(Workload.RANDREAD_XT, 32, 1, ThreadKind.PLATFORM, false).withBatch(16);
+        BenchEnv env = new BenchEnv(dir.resolve("data"), 1 << 20, dir.resolve("write"), Duration.ofMillis(200), 64,
+                dir.resolve("work"));
+        io.i2o2.bench.files.DataFile.ensure(env.dataFile(), env.fileSize());
+        Measurement m = TrialProcess.run("portable-batch", trial, env, Duration.ZERO);
+        assertTrue(m.ops() > 0 && m.ops() % 16 == 0, "ops " + m.ops());
     }
 
     @Test

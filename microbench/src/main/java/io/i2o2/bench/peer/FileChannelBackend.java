@@ -60,7 +60,7 @@ public final class FileChannelBackend implements Backend {
 
     @Override
     public List<Trial> trials(Workload workload, BenchOptions options) {
-        return TrialPlan.threaded(workload, options);
+        return workload.query() ? TrialPlan.query(workload, options) : TrialPlan.threaded(workload, options);
     }
 
     @Override
@@ -68,6 +68,7 @@ public final class FileChannelBackend implements Backend {
         return switch (trial.workload()) {
             case RANDREAD, LATENCY, RANDREAD_DIRECT -> reads(trial, env, channelPerThread);
             case SEQWRITE -> writes(env);
+            case QUERY, QUERY_DIRECT -> FileChannelQueries.run(trial, env, channelPerThread);
             case NOP, RANDREAD_XT -> throw new UnsupportedOperationException("FileChannel has no no-op or hand-over");
         };
     }

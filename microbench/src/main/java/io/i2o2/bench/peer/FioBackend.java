@@ -20,6 +20,10 @@ import java.util.List;
  * seqwrite = {@code --rw=write --bs=128k --fdatasync=N}. Figures come from its JSON output: IOPS from
  * {@code total_ios / runtime}, latency from {@code lat_ns} percentiles (submission to completion).
  *
+ * <p>For the query workloads fio is the device's ceiling at the same total depth: {@code --numjobs} = the
+ * querying threads, {@code --iodepth} = the reads of a query (fio takes 500 as it is), {@code --group_reporting};
+ * it runs no queries, so its reads are reported in queries' worth ({@link Queries#fromReads}).
+ *
  * <p>CPU is not fio's own {@code usr_cpu + sys_cpu}: that is the job thread's rusage and leaves out the
  * io_uring io-wq workers that do buffered writes (0.03 s against 0.86 s in one seqwrite run). fio runs under
  * {@code sh -c '...; times'} instead, and the children's user + system time is taken: all of fio's
@@ -44,7 +48,7 @@ public final class FioBackend implements Backend {
 
     @Override
     public List<Trial> trials(Workload workload, BenchOptions options) {
-        return TrialPlan.ring(workload, options);
+        return workload.query() ? TrialPlan.query(workload, options) : TrialPlan.ring(workload, options);
     }
 
     @Override
@@ -73,7 +77,8 @@ public final class FioBackend implements Backend {
         }
         Measurement m = parse(c.stdout(), trial.workload() == Workload.SEQWRITE ? "write" : "read");
         long cpu = childrenCpuNanos(c.stderr());
-        return new Measurement(m.ops(), m.wallNanos(), cpu, m.p50Nanos(), m.p99Nanos(), m.p999Nanos(), m.note());
+        m = new Measurement(m.ops(), m.wallNanos(), cpu, m.p50Nanos(), m.p99Nanos(), m.p999Nanos(), m.note());
+        return trial.workload().query() ? Queries.fromReads(m, trial.qd()) : m;
     }
 
     /**
@@ -115,7 +120,7 @@ public final class FioBackend implements Backend {
         List<String> a = new ArrayList<>(List.of("fio", "--name=" + w.cliName(),
                 "--filename=" + (write ? env.writeFile() : env.dataFile()),
                 "--size=" + env.fileSize(),
-                "--ioengine=io_uring", "--iodepth=" + trial.qd(), "--numjobs=1",
+                "--ioengine=io_uring", "--iodepth=" + trial.qd(), "--numjobs=" + (w.query() ? trial.threads() : 1),
                 "--bs=" + w.blockSize(), "--rw=" + (write ? "write" : "randread"),
                 "--time_based", "--runtime=" + seconds,
                 "--invalidate=0", "--norandommap", "--randrepeat=0",
@@ -128,6 +133,9 @@ public final class FioBackend implements Backend {
         }
         if (w.direct()) {
             a.add("--direct=1");
+        }
+        if (w.query()) {
+            a.add("--group_reporting");     // the jobs' reads in one report (parse reads the first job)
         }
         if (trial.registered()) {
             a.addAll(List.of("--fixedbufs", "--registerfiles"));

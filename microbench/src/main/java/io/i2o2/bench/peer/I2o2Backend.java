@@ -61,6 +61,9 @@ import java.util.concurrent.TimeUnit;
  * ({@code spreadReads}): the file open on each ({@link GroupFile}), and on each loop the one-loop trial's
  * driver with its own QD and buffers, all at once ({@link LoopGroupRun}). One loop is one core; this is the
  * row to hold against FileChannel's pool of threads on the same cores.
+ * <p>As {@code i2o2-batch} and {@code portable-batch}, the randread-xt producers hand their reads over as
+ * {@code BatchedOps} batches ({@link BatchProducers}); those backends run nothing else. The query workloads
+ * run on {@code i2o2} and {@code portable}: a querying thread's reads as one batch, the same code.
  *
  * <p>Files are opened through the loop ({@code loop.open}), which never truncates.
  */
@@ -81,6 +84,8 @@ public final class I2o2Backend implements Backend {
     private final Engine engine;
     private final boolean onNettyRing;
     private final boolean callbacks;
+    /** randread-xt producers hand their reads over in batches ({@code i2o2-batch}). */
+    private final boolean batches;
 
     /**
      * Creates the backend.
@@ -101,13 +106,32 @@ public final class I2o2Backend implements Backend {
      * @param callbacks producers use the callback API instead of futures (not with {@link Engine#NETTY_RING})
      */
     public I2o2Backend(Engine engine, boolean callbacks) {
+        this(engine, callbacks, false);
+    }
+
+    private I2o2Backend(Engine engine, boolean callbacks, boolean batches) {
         this.engine = engine;
         this.onNettyRing = engine == Engine.NETTY_RING;
         this.callbacks = callbacks;
+        this.batches = batches;
+    }
+
+    /**
+     * The backend whose randread-xt producers hand their reads over as batches ({@code i2o2-batch},
+     * {@code portable-batch}).
+     *
+     * @param engine which loop the file API runs on
+     * @return the backend
+     */
+    public static I2o2Backend batches(Engine engine) {
+        return new I2o2Backend(engine, true, true);
     }
 
     @Override
     public String name() {
+        if (batches) {
+            return engine == Engine.PORTABLE ? "portable-batch" : "i2o2-batch";
+        }
         return switch (engine) {
             case NETTY_RING -> "i2o2-netty";
             case PORTABLE -> callbacks ? "portable-callback" : "portable";
@@ -169,6 +193,10 @@ public final class I2o2Backend implements Backend {
     @Override
     public List<Trial> trials(Workload workload, BenchOptions options) {
         List<Trial> trials = new ArrayList<>(TrialPlan.ring(workload, options));
+        if (batches) {
+            return trials.stream().filter(t -> t.crossThread() && workload == Workload.RANDREAD_XT)
+                    .map(t -> t.withBatch(options.batch())).toList();
+        }
         if (callbacks) {
             trials.removeIf(t -> !t.crossThread());
             return trials;
@@ -176,6 +204,9 @@ public final class I2o2Backend implements Backend {
         trials = spreadOver(trials, options.loops());
         if (workload == Workload.LATENCY) {
             trials.add(new Trial(Workload.LATENCY, 1, 1, ThreadKind.PLATFORM, false));
+        }
+        if (!onNettyRing) {
+            trials.addAll(TrialPlan.query(workload, options));     // the query's reads as one batch: BatchProducers
         }
         return trials;
     }
@@ -225,6 +256,10 @@ public final class I2o2Backend implements Backend {
                 buffers.add(payload);
                 return onLoop(loop, new I2o2LoopWrites(file, payload, trial.qd(), env.blocks(bs), env.fsyncEvery()),
                         env);
+            }
+            if (trial.batch() > 0 || w.query()) {
+                int align = alignment(file);
+                return BatchProducers.run(loop, file, trial, env, n -> track(buffers, window(n, bs, align)));
             }
             if (trial.crossThread()) {
                 return crossThreadReads(file, trial, env, buffers);
@@ -340,6 +375,12 @@ public final class I2o2Backend implements Backend {
 
     private static int alignment(IoUringFile file) {
         return Math.max(ALIGN, file.directMemoryAlignment());
+    }
+
+    /** Adds {@code made} to the buffers released after the trial, and returns it. */
+    private static List<ByteBuf> track(List<ByteBuf> buffers, List<ByteBuf> made) {
+        buffers.addAll(made);
+        return made;
     }
 
     private static ByteBuf fixedBuffer(FileIo loop) {

@@ -23,13 +23,16 @@ final class I2o2Setup {
     }
 
     /**
-     * The most ops the trial has in flight at once: the QD on the loop's own thread, or every producer's
-     * window for NOPs handed over from producer threads.
+     * The most ops the trial has in flight at once: the QD on the loop's own thread, every producer's
+     * window for NOPs handed over from producer threads, or every querying thread's whole query.
      *
      * @param t the trial
      * @return ops in flight
      */
     static int inFlight(Trial t) {
+        if (t.workload().query()) {
+            return t.threads() * t.qd();
+        }
         return t.crossThread() ? t.threads() * t.perProducerWindow() : Math.max(1, t.qd());
     }
 

@@ -78,30 +78,43 @@ public final class PairedRatios {
             if (theirs == null) {
                 continue;
             }
-            List<Double> ops = new ArrayList<>(), cpu = new ArrayList<>(), p50 = new ArrayList<>();
-            List<Double> cpuUs = new ArrayList<>();
-            for (int round = 0; round < mine.size(); round++) {
-                Measurement a = mine.get(round).measurement(), b = theirs.get(round).measurement();
-                if (a == null || b == null || b.opsPerSecond() <= 0) {
-                    continue;
-                }
-                ops.add(a.opsPerSecond() / b.opsPerSecond());
-                double ca = a.cpuSecondsPerMillionOps(), cb = b.cpuSecondsPerMillionOps();
-                if (!Double.isNaN(ca) && !Double.isNaN(cb) && cb > 0) {
-                    cpu.add(ca / cb);
-                    cpuUs.add(ca - cb);     // CPU s per Mop = CPU us per op
-                }
-                if (a.p50Nanos() >= 0 && b.p50Nanos() >= 0) {
-                    p50.add((a.p50Nanos() - b.p50Nanos()) / 1e3);
-                }
-            }
-            ops.sort(null);
-            cpu.sort(null);
-            p50.sort(null);
-            cpuUs.sort(null);
-            out.add(new Pair(first.backend(), first.trial(), ops, cpu, p50, cpuUs, mine.size()));
+            out.add(pair(mine, theirs));
         }
         return out;
+    }
+
+    /**
+     * One trial's rows paired with another's, round by round (any two trials: the same point of two backends,
+     * or two points that an issue compares, such as a hand-over row and its loop-thread row).
+     *
+     * @param mine   the trial's rows, round by round
+     * @param theirs the rows to divide by, as many rounds
+     * @return the pair, named after the first of {@code mine}
+     */
+    public static Pair pair(List<ResultRow> mine, List<ResultRow> theirs) {
+        ResultRow first = mine.getFirst();
+        List<Double> ops = new ArrayList<>(), cpu = new ArrayList<>(), p50 = new ArrayList<>();
+        List<Double> cpuUs = new ArrayList<>();
+        for (int round = 0; round < mine.size(); round++) {
+            Measurement a = mine.get(round).measurement(), b = theirs.get(round).measurement();
+            if (a == null || b == null || b.opsPerSecond() <= 0) {
+                continue;
+            }
+            ops.add(a.opsPerSecond() / b.opsPerSecond());
+            double ca = a.cpuSecondsPerMillionOps(), cb = b.cpuSecondsPerMillionOps();
+            if (!Double.isNaN(ca) && !Double.isNaN(cb) && cb > 0) {
+                cpu.add(ca / cb);
+                cpuUs.add(ca - cb);     // CPU s per Mop = CPU us per op
+            }
+            if (a.p50Nanos() >= 0 && b.p50Nanos() >= 0) {
+                p50.add((a.p50Nanos() - b.p50Nanos()) / 1e3);
+            }
+        }
+        ops.sort(null);
+        cpu.sort(null);
+        p50.sort(null);
+        cpuUs.sort(null);
+        return new Pair(first.backend(), first.trial(), ops, cpu, p50, cpuUs, mine.size());
     }
 
     /**

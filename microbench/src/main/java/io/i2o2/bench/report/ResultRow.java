@@ -68,8 +68,8 @@ public record ResultRow(String backend, Workload workload, Trial trial, Measurem
         return trial == null ? "-" : trial.label();
     }
 
-    /** Bytes per second moved, or 0 for NOPs and rows without a measurement. */
+    /** Bytes per second moved (a query's: all its reads'), or 0 for NOPs and rows without a measurement. */
     public double bytesPerSecond() {
-        return measurement == null ? 0 : measurement.opsPerSecond() * workload.blockSize();
+        return measurement == null ? 0 : measurement.opsPerSecond() * trial.bytesPerOp();
     }
 }

@@ -76,6 +76,8 @@ public final class ResultTable {
                 CPU s/Mop: CPU seconds (user+sys, whole process) per million ops; lower is cheaper
                 vs ref: ops/s / %s's ops/s in this run at the same QD/threads (QD N = N threads);
                         * = no such point for the reference: / its best ops/s in that workload
-                """.formatted(ref);
+                """.formatted(ref) + (rows.stream().anyMatch(r -> r.workload().query())
+                ? "query rows (qN tT: T threads, queries of N reads): one op = one query, so ops/s = queries/s,\n"
+                + "        p50/p99 = query latency, CPU s/Mop = CPU us per query, MiB/s = all its reads\n" : "");
     }
 }

@@ -35,6 +35,19 @@ class FileChannelBackendTest {
         assertTrue(m.ops() > 0 && m.cpuNanos() > 0 && m.p50Nanos() > 0, m.toString());
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void queriesAreCountedWholeWithTheirReadsInTheNote(boolean perThread) throws Exception {
+        BenchEnv env = new BenchEnv(dir.resolve("data.dat"), 1 << 20, dir.resolve("write.dat"), Duration.ofMillis(100),
+                4, dir.resolve("work"));
+        DataFile.ensure(env.dataFile(), 1 << 20);
+        for (Workload w : new Workload[] {Workload.QUERY, Workload.QUERY_DIRECT}) {
+            Measurement m = new FileChannelBackend(perThread).run(new Trial(w, 16, 2, ThreadKind.PLATFORM, false), env);
+            assertTrue(m.ops() > 0 && m.cpuNanos() > 0 && m.p50Nanos() > 0, m.toString());
+            assertTrue(m.note().startsWith("16 reads/query, "), m.note());
+        }
+    }
+
     @Test
     void perThreadLeavesTheOneWriterToFilechannel() {
         Trial write = new Trial(Workload.SEQWRITE, 1, 1, ThreadKind.PLATFORM, false);
