@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  *   <tr><td>{@code io.i2o2.maxInFlight}</td><td>4096</td><td>ops one loop holds, queued and in flight (also the bound
  *       on Netty's io_uring loops, which no {@code IoUringConfig} reaches; there at most 65535)</td></tr>
  *   <tr><td>{@code io.i2o2.spinMicros}</td><td>20</td><td>how long an idle loop watches for work before it sleeps</td></tr>
+ *   <tr><td>{@code io.i2o2.waiterSpinMicros}</td><td>100</td><td>how long a platform thread blocked on one of our
+ *       futures spins before it parks, at most (it adapts: {@link WaiterSpin}); 0 parks at once</td></tr>
  *   <tr><td>{@code io.i2o2.wakeup}</td><td>{@code auto}</td><td>{@code auto} (MSG_RING where the kernel has it) or
  *       {@code eventfd}</td></tr>
  *   <tr><td>{@code io.i2o2.engine}</td><td>{@code auto}</td><td>{@code auto} (io_uring where available, else the
@@ -31,6 +33,9 @@ final class ConfigProperties {
     static final int RING_ENTRIES = intProperty("io.i2o2.ringEntries", 256, 1, 32768);
     static final int MAX_IN_FLIGHT = intProperty("io.i2o2.maxInFlight", 4096, 1, 1 << 22);
     static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(intProperty("io.i2o2.spinMicros", 20, 0, 10_000));
+    /** How long a platform thread waiting for one of our futures spins before it parks ({@link WaiterSpin}). */
+    static final long WAITER_SPIN_NANOS =
+            TimeUnit.MICROSECONDS.toNanos(intProperty("io.i2o2.waiterSpinMicros", 100, 0, 10_000));
     static final boolean EVENTFD_WAKEUP = wakeup();
     static final long SHUTDOWN_TIMEOUT_NANOS =
             TimeUnit.MILLISECONDS.toNanos(intProperty("io.i2o2.shutdownTimeoutMillis", 15_000, 0, Integer.MAX_VALUE));

@@ -172,7 +172,7 @@ non-sealed class IoPromise<V> extends DefaultPromise<V> implements Target {
     }
 
     /**
-     * Parks until done (or {@code nanos} passed, when {@code > 0}).
+     * Waits until done (or {@code nanos} passed, when {@code > 0}): a short spin first ({@link WaiterSpin}), then parked.
      *
      * @return false if another thread is already parked here: the caller waits the monitor way instead
      * @throws InterruptedException if interruptible and interrupted
@@ -181,13 +181,16 @@ non-sealed class IoPromise<V> extends DefaultPromise<V> implements Target {
         if (executor().inEventLoop()) {
             throw new BlockingOperationException(toString());
         }
+        long deadline = nanos > 0 ? System.nanoTime() + nanos : 0;
+        if (WaiterSpin.until(this, deadline)) {
+            return true;
+        }
         Thread me = Thread.currentThread();
         if (!WAITER.compareAndSet(this, null, me)) {
             return false;
         }
         boolean interrupted = false;
         try {
-            long deadline = nanos > 0 ? System.nanoTime() + nanos : 0;
             while (!isDone()) {
                 if (nanos > 0) {
                     long left = deadline - System.nanoTime();

@@ -45,9 +45,9 @@ class BatchBackendsTest {
     }
 
     static Stream<Arguments> batchTrials() {
-        Trial one = new Trial(Workload.RANDREAD_XT, 32, 1, ThreadKind.PLATFORM, false, 32);
-        Trial twoEach = new Trial(Workload.RANDREAD_XT, 64, 2, ThreadKind.PLATFORM, false, 16);
-        Trial virtual = new Trial(Workload.RANDREAD_XT, 8, 2, ThreadKind.VIRTUAL, false, 3);
+        Trial one = new Trial(Workload.RANDREAD_XT, 32, 1, ThreadKind.PLATFORM, false).withBatch(32);
+        Trial twoEach = new Trial(Workload.RANDREAD_XT, 64, 2, ThreadKind.PLATFORM, false).withBatch(16);
+        Trial virtual = new Trial(Workload.RANDREAD_XT, 8, 2, ThreadKind.VIRTUAL, false).withBatch(3);
         return Stream.of("i2o2-batch", "portable-batch")
                 .flatMap(b -> Stream.of(one, twoEach, virtual).map(t -> Arguments.of(b, t)));
     }
@@ -118,14 +118,14 @@ class BatchBackendsTest {
     @Test
     void batchesFillTheProducersShareOfTheQd() {
         assertEquals(new BatchProducers.Shape(1, 32),
-                BatchProducers.Shape.of(new Trial(Workload.RANDREAD_XT, 32, 1, ThreadKind.PLATFORM, false, 32)));
+                BatchProducers.Shape.of(new Trial(Workload.RANDREAD_XT, 32, 1, ThreadKind.PLATFORM, false).withBatch(32)));
         assertEquals(new BatchProducers.Shape(2, 16),
-                BatchProducers.Shape.of(new Trial(Workload.RANDREAD_XT, 64, 2, ThreadKind.PLATFORM, false, 16)));
+                BatchProducers.Shape.of(new Trial(Workload.RANDREAD_XT, 64, 2, ThreadKind.PLATFORM, false).withBatch(16)));
         // A batch larger than the share is cut to it; a share that is no multiple keeps whole batches only.
         assertEquals(new BatchProducers.Shape(1, 4),
-                BatchProducers.Shape.of(new Trial(Workload.RANDREAD_XT, 4, 1, ThreadKind.PLATFORM, false, 32)));
+                BatchProducers.Shape.of(new Trial(Workload.RANDREAD_XT, 4, 1, ThreadKind.PLATFORM, false).withBatch(32)));
         assertEquals(new BatchProducers.Shape(3, 10),
-                BatchProducers.Shape.of(new Trial(Workload.RANDREAD_XT, 32, 1, ThreadKind.PLATFORM, false, 10)));
+                BatchProducers.Shape.of(new Trial(Workload.RANDREAD_XT, 32, 1, ThreadKind.PLATFORM, false).withBatch(10)));
         assertEquals(new BatchProducers.Shape(1, 500),
                 BatchProducers.Shape.of(new Trial(Workload.QUERY, 500, 8, ThreadKind.PLATFORM, false)));
     }
@@ -137,7 +137,7 @@ class BatchBackendsTest {
         try (Backend b = BackendRegistry.create("i2o2-batch")) {
             assertEquals(List.of(), b.trials(Workload.RANDREAD, o));
             List<Trial> xt = b.trials(Workload.RANDREAD_XT, o);
-            assertEquals(List.of(new Trial(Workload.RANDREAD_XT, 32, 1, ThreadKind.PLATFORM, false, 16)), xt);
+            assertEquals(List.of(new Trial(Workload.RANDREAD_XT, 32, 1, ThreadKind.PLATFORM, false).withBatch(16)), xt);
             assertEquals("qd32 t1 b16", xt.getFirst().label());
         }
         assertEquals("portable-batch", BackendRegistry.canonical("portable-batches"));
