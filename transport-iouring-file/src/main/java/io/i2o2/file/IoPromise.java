@@ -172,7 +172,8 @@ non-sealed class IoPromise<V> extends DefaultPromise<V> implements Target {
     }
 
     /**
-     * Waits until done (or {@code nanos} passed, when {@code > 0}): a short spin first ({@link WaiterSpin}), then parked.
+     * Waits until done (or {@code nanos} passed, when {@code > 0}): a short spin first when this thread waits alone
+     * ({@link WaiterSpin}), then parked.
      *
      * @return false if another thread is already parked here: the caller waits the monitor way instead
      * @throws InterruptedException if interruptible and interrupted
@@ -182,9 +183,16 @@ non-sealed class IoPromise<V> extends DefaultPromise<V> implements Target {
             throw new BlockingOperationException(toString());
         }
         long deadline = nanos > 0 ? System.nanoTime() + nanos : 0;
-        if (WaiterSpin.until(this, deadline)) {
-            return true;
+        WaiterSpin.started();
+        try {
+            return WaiterSpin.until(this, deadline) || parkUntil(interruptible, nanos, deadline);
+        } finally {
+            WaiterSpin.stopped();
         }
+    }
+
+    /** {@link #park}'s park, after the spin: false if another thread is already parked here. */
+    private boolean parkUntil(boolean interruptible, long nanos, long deadline) throws InterruptedException {
         Thread me = Thread.currentThread();
         if (!WAITER.compareAndSet(this, null, me)) {
             return false;
