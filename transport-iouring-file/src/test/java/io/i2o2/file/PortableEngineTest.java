@@ -64,6 +64,17 @@ class PortableEngineTest {
         Files.write(fifoPaths.get(fifo), new byte[] {1});
     }
 
+    /** A read of {@code pipe} into {@code held} that the loop's one worker is inside of when this returns. */
+    private static IntFuture holdTheOneWorker(FileIo io, IoUringFile pipe, ByteBuf held) throws InterruptedException {
+        IntFuture running = pipe.read(held, 0);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (io.metrics().workerThreads() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        Thread.sleep(50);                               // the one worker is inside read()
+        return running;
+    }
+
     @Test
     void ringOnlySettingsAreIgnoredOrRefusedWhenRequired() throws Exception {
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
@@ -137,12 +148,7 @@ class PortableEngineTest {
         Path data = Files.write(dir.resolve("data"), new byte[4096]);
         IoUringFile file = await(io.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE));
         ByteBuf held = ALLOC.directBuffer(8);
-        IntFuture running = pipe.read(held, 0);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (io.metrics().workerThreads() < 1 && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
-        Thread.sleep(50);                               // the one worker is inside read()
+        IntFuture running = holdTheOneWorker(io, pipe, held);
         // A write (a buffered read of cached data would be done by the loop at once, without a worker).
         ByteBuf waiting = ALLOC.directBuffer(4096).writeBytes(new byte[4096]).setByte(0, 7);
         IntFuture queued = file.write(waiting, 0);
@@ -176,12 +182,7 @@ class PortableEngineTest {
         Path data = Files.write(dir.resolve("batched"), new byte[4 * 4096]);
         IoUringFile file = await(io.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE));
         ByteBuf held = ALLOC.directBuffer(8);
-        IntFuture running = pipe.read(held, 0);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (io.metrics().workerThreads() < 1 && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
-        Thread.sleep(50);                               // the one worker is inside read()
+        IntFuture running = holdTheOneWorker(io, pipe, held);
         BatchedOps batch = io.batch();
         List<ByteBuf> bufs = new ArrayList<>();
         List<IntFuture> writes = new ArrayList<>();
