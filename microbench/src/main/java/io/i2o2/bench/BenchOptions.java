@@ -75,7 +75,8 @@ public record BenchOptions(List<Workload> workloads, List<Integer> queueDepths, 
               --loops LIST       i2o2, i2o2-netty, portable: randread and randread-direct on a group
                                  of N loops, each keeping QD in flight from its own thread (one loop
                                  is one core: the peer of FileChannel's --threads on the same cores;
-                                 1,2 runs both)                                           (default 1)
+                                 1,2 runs both); query, query-direct: each query split into one
+                                 batch per loop                                           (default 1)
               --batch N          randread-xt with i2o2-batch / portable-batch: each producer hands its
                                  reads over as BatchedOps batches of N, keeping its share of the QD in
                                  flight as whole batches (at most the share)              (default 32)

@@ -119,13 +119,14 @@ public record Trial(Workload workload, int qd, int threads, ThreadKind kind, boo
     /**
      * A short label for the QD/threads column, e.g. {@code qd32}, {@code t2}, {@code qd64 t1024v},
      * {@code qd32 x2 loops} (32 in flight on each of two loops), {@code qd32 t1 b32} (reads handed over in batches
-     * of 32), {@code q500 t8} (8 threads running queries of 500 reads).
+     * of 32), {@code q500 t8} (8 threads running queries of 500 reads), {@code q500 t1 x2 loops} (each query split
+     * over two loops).
      */
     public String label() {
-        if (workload.query()) {
-            return "q" + qd + " t" + threads + kind.suffix();
-        }
         String more = (registered ? " reg" : "") + (loops > 1 ? " x" + loops + " loops" : "");
+        if (workload.query()) {
+            return "q" + qd + " t" + threads + kind.suffix() + more;
+        }
         if (threads == 0) {
             return "qd" + qd + more;
         }

@@ -92,6 +92,59 @@ final class BatchProducers {
     }
 
     /**
+     * Runs the query trial with each query split over several loops: a querying thread's reads go out as one
+     * batch per loop ({@code files.get(i)} is the data file on loop {@code i}, its reads an equal share of the
+     * query), and the query ends when every loop's batch has. What a user does to put a query on more than the
+     * one core a loop is: {@code GroupFile.fileOn(loop)} and one {@code FileIo.batch()} per loop.
+     *
+     * @param files   the data file on each loop
+     * @param trial   querying threads, kind and reads per query (a multiple of the loop count)
+     * @param env     the duration and file size
+     * @param buffers as for {@link #run}
+     * @return the measurement: every query
+     * @throws Exception if a read or a batch failed
+     */
+    static Measurement runSplit(List<IoUringFile> files, Trial trial, BenchEnv env, IntFunction<List<ByteBuf>> buffers)
+            throws Exception {
+        int loops = files.size();
+        if (trial.qd() % loops != 0) {
+            throw new IllegalArgumentException("a query of " + trial.qd() + " reads does not split over " + loops
+                    + " loops");
+        }
+        int share = trial.qd() / loops;
+        int bs = trial.workload().blockSize();
+        long blocks = env.blocks(bs);
+        Measurement m = Producers.runBodies(trial.threads(), trial.kind(), env.durationNanos(), p -> {
+            BatchReads[] parts = new BatchReads[loops];
+            for (int i = 0; i < loops; i++) {
+                IoUringFile file = files.get(i);
+                parts[i] = new BatchReads(file.io().batch(), file, buffers.apply(share), share, bs, blocks);
+            }
+            return (hist, deadline) -> splitQueries(parts, hist, deadline);
+        });
+        return Queries.measured(m, trial.qd());
+    }
+
+    /** One querying thread of {@link #runSplit}: a query's batches on every loop at once, until the deadline. */
+    private static long splitQueries(BatchReads[] parts, LatencyHistogram hist, long deadline) {
+        Future<?>[] inFlight = new Future<?>[parts.length];
+        long count = 0;
+        for (long now = System.nanoTime(); now < deadline; count++) {
+            long started = now;
+            for (int i = 0; i < parts.length; i++) {
+                inFlight[i] = parts[i].submit(0);
+            }
+            for (int i = 0; i < parts.length; i++) {
+                Producers.await(inFlight[i]);
+                parts[i].check(0, inFlight[i]);
+            }
+            now = System.nanoTime();
+            hist.record(now - started, 1);
+        }
+        return count;
+    }
+
+    /**
      * One thread: fills its batch slots, then waits for the oldest batch, checks and counts it and submits the
      * next in its slot until the deadline; after it, waits for the batches still in flight.
      *

@@ -206,7 +206,12 @@ public final class I2o2Backend implements Backend {
             trials.add(new Trial(Workload.LATENCY, 1, 1, ThreadKind.PLATFORM, false));
         }
         if (!onNettyRing) {
-            trials.addAll(TrialPlan.query(workload, options));     // the query's reads as one batch: BatchProducers
+            // The query's reads as one batch (BatchProducers), or as one batch per loop with --loops N.
+            for (Trial query : TrialPlan.query(workload, options)) {
+                for (int n : options.loops()) {
+                    trials.add(query.withLoops(n));
+                }
+            }
         }
         return trials;
     }
@@ -247,7 +252,7 @@ public final class I2o2Backend implements Backend {
                 return onLoop(loop, I2o2LoopReads.nops(loop, trial.qd()), env);
             }
             if (trial.loops() > 1) {
-                return spreadReads(group, trial, env, buffers);
+                return w.query() ? splitQueries(group, trial, env, buffers) : spreadReads(group, trial, env, buffers);
             }
             file = open(loop, trial, env);
             int bs = w.blockSize();
@@ -349,6 +354,28 @@ public final class I2o2Backend implements Backend {
                         I2o2LoopReads.SEED + drivers.size()));
             }
             return LoopGroupRun.run(drivers, env);
+        } finally {
+            file.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The query trial on a group of loops: each query's reads as one batch per loop ({@link BatchProducers#runSplit}). */
+    private Measurement splitQueries(MultiThreadIoEventLoopGroup group, Trial trial, BenchEnv env,
+                                     List<ByteBuf> buffers) throws Exception {
+        int bs = trial.workload().blockSize();
+        GroupFile file = GroupFile.open(group, env.dataFile(), openOptions(trial)).get(30, TimeUnit.SECONDS);
+        try {
+            List<IoUringFile> files = new ArrayList<>();
+            for (EventExecutor executor : group) {
+                IoUringFile onLoop = file.fileOn(executor);
+                String wrong = wrongEngine(onLoop.io());
+                if (wrong != null) {
+                    throw new IllegalStateException(wrong);
+                }
+                files.add(onLoop);
+            }
+            int align = alignment(files.getFirst());
+            return BatchProducers.runSplit(files, trial, env, n -> track(buffers, window(n, bs, align)));
         } finally {
             file.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
         }

@@ -67,13 +67,15 @@ class BatchBackendsTest {
     }
 
     static Stream<Arguments> queryTrials() {
+        // One loop, and each query split over two (one batch per loop).
         return Stream.of("i2o2", "portable").flatMap(b -> Stream.of(Workload.QUERY, Workload.QUERY_DIRECT)
-                .flatMap(w -> Stream.of(1, 3).map(t -> Arguments.of(b, new Trial(w, 16, t, ThreadKind.PLATFORM, false)))));
+                .flatMap(w -> Stream.of(1, 3).flatMap(t -> Stream.of(1, 2).map(loops ->
+                        Arguments.of(b, new Trial(w, 16, t, ThreadKind.PLATFORM, false).withLoops(loops))))));
     }
 
     @ParameterizedTest
     @MethodSource("queryTrials")
-    void aQueryIsOneBatchAndCountsAsOneOp(String name, Trial trial) throws Exception {
+    void aQueryIsOneBatchPerLoopAndCountsAsOneOp(String name, Trial trial) throws Exception {
         try (Backend b = BackendRegistry.create(name)) {
             assumeTrue(b.unavailable(env) == null, () -> b.unavailable(env));
             Measurement m = b.run(trial, env);
@@ -100,6 +102,11 @@ class BatchBackendsTest {
             }
         }
         assertEquals(List.of("q100 t1", "q100 t8"), plan.stream().map(Trial::label).toList());
+        BenchOptions split = BenchOptions.parse("--workload", "query", "--query-reads", "100", "--loops", "1,2");
+        try (Backend b = BackendRegistry.create("i2o2")) {
+            assertEquals(List.of("q100 t1", "q100 t1 x2 loops", "q100 t8", "q100 t8 x2 loops"),
+                    b.trials(Workload.QUERY, split).stream().map(Trial::label).toList());
+        }
         assertEquals(100 * 4096L, plan.getFirst().bytesPerOp());
         assertEquals(800, I2o2Setup.inFlight(plan.getLast()));
         assertEquals(500, BenchOptions.parse().queryReads());
