@@ -445,7 +445,9 @@ final class FileIoCore implements EngineHost {
     private boolean writeInTurn(OpSlot op) {
         for (;;) {
             int following = op.following;
-            op.following = -1;
+            if (following >= 0) {
+                op.following = -1;      // a lone op (nearly every one) has nothing to detach: no store
+            }
             if (!write(op)) {
                 op.following = following;
                 carried = op;

@@ -109,10 +109,7 @@ final class OpCompleter {
                 BatchPromise batch = op.batch;
                 unpin(op);
                 table.free(op);
-                deliver(kind, target, callback, tag, false, -Errno.ECANCELED, null, cause);
-                if (batch != null) {
-                    batch.opEnded();
-                }
+                deliver(kind, target, callback, tag, batch, false, -Errno.ECANCELED, null, cause);
                 op = next;
             }
             member = following;
@@ -136,10 +133,7 @@ final class OpCompleter {
         Target target = op.target;
         op.target = null;
         if (target != null) {
-            deliver(op.kind, target, op.callback, op.tag, false, -Errno.ECANCELED, null, cause);
-            if (op.batch != null) {
-                op.batch.opEnded();
-            }
+            deliver(op.kind, target, op.callback, op.tag, op.batch, false, -Errno.ECANCELED, null, cause);
         }
     }
 
@@ -183,14 +177,20 @@ final class OpCompleter {
         }
     }
 
-    /** Hands the outcome to the op's target, which knows how to take it (promise, caller's promise, callback). */
-    private void deliver(OpKind kind, Target target, IoCallback callback, long tag, boolean ok, int res, Object value,
-                         Throwable failure) {
+    /**
+     * Hands the outcome to the op's target, which knows how to take it (promise, caller's promise, callback), then
+     * tells the op's batch, if any, that the op ended.
+     */
+    private void deliver(OpKind kind, Target target, IoCallback callback, long tag, BatchPromise batch, boolean ok,
+                         int res, Object value, Throwable failure) {
         table.counters.ended(ok, res == -Errno.ECANCELED);
         if (!ok) {
             target.deliverFailure(res, failure, callback, tag);
         } else if (!target.deliverSuccess(kind.result(), res, value, callback, tag)) {
             closeOrphan(value);
+        }
+        if (batch != null) {
+            batch.opEnded();    // after the op's own result: the batch's listeners find every op done
         }
     }
 

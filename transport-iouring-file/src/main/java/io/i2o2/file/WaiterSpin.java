@@ -39,18 +39,18 @@ final class WaiterSpin {
 
     /**
      * A thread starts waiting (spinning, then parked); every call is followed by one of {@link #stopped()} on the
-     * same thread. Virtual threads are not counted: they never spin, and a count per op of thousands of them
-     * would be a contended line of its own.
+     * same thread. Nothing is counted with the spin off, nor for virtual threads: they never spin, and a count
+     * per op of thousands of them would be a contended line of its own.
      */
     static void started() {
-        if (!Thread.currentThread().isVirtual()) {
+        if (MAX_NANOS > 0 && !Thread.currentThread().isVirtual()) {
             WAITERS.incrementAndGet();
         }
     }
 
     /** The thread that {@link #started()} waiting stops. */
     static void stopped() {
-        if (!Thread.currentThread().isVirtual()) {
+        if (MAX_NANOS > 0 && !Thread.currentThread().isVirtual()) {
             WAITERS.decrementAndGet();
         }
     }
