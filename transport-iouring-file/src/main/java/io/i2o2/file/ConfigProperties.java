@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  *   <tr><td>{@code io.i2o2.engine}</td><td>{@code auto}</td><td>{@code auto} (io_uring where available, else the
  *       portable engine), {@code io_uring} (or fail) or {@code portable}</td></tr>
  *   <tr><td>{@code io.i2o2.portableWorkers}</td><td>256</td><td>worker threads per portable loop, at most</td></tr>
+ *   <tr><td>{@code io.i2o2.producerLanes}</td><td>16</td><td>platform threads per loop that hand ops over through a
+ *       lane of their own ({@link ProducerLane}); others, and virtual threads, share one queue; 0: none</td></tr>
  *   <tr><td>{@code io.i2o2.shutdownTimeoutMillis}</td><td>15000</td><td>how long a shutdown without a timeout of
  *       its own lets accepted ops finish</td></tr>
  * </table>
@@ -44,6 +46,7 @@ final class ConfigProperties {
     }
 
     static final EngineChoice ENGINE = engineChoice(System.getProperty("io.i2o2.engine"));
+    static final int PRODUCER_LANES = intProperty("io.i2o2.producerLanes", 16, 0, 1024);
     static final int PORTABLE_WORKERS = intProperty("io.i2o2.portableWorkers", 256, 1, 4096);
 
     /** {@code io.i2o2.engine}: auto, io_uring or portable (a wrong value is ignored with a warning). */

@@ -87,6 +87,11 @@ final class OpSlot {
      * as one hand-over of its first op, the others hanging off it here until the loop writes them.
      */
     int following = -1;
+    /**
+     * The lane of the thread that claimed this slot, to which the loop gives it back when the op ends; null for a
+     * claim without one (the loop thread, a virtual thread). Set at claim, cleared at release.
+     */
+    ProducerLane lane;
     /** The batch this op belongs to, told when the op ends; null for an op submitted alone. */
     BatchPromise batch;
     /** What writes a raw op's SQE. */

@@ -19,6 +19,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * without a CAS; every other thread (a refusal after claiming, failures after the loop died) gives its slot
  * back through {@code returned}, which takes any number of producers.
  *
+ * <p>A platform thread that submits from outside the loop gets a {@link ProducerLane} of its own (up to
+ * {@link ProducerLanes a number of them}): it hands its slots over through its lane, and the loop gives the slots
+ * of its finished ops back to its lane's stock, where it claims first. Claiming and handing over then touch no
+ * line another producer writes. The lanes only hold slots of this table for a while: when none is free
+ * elsewhere, a claim takes one from any lane's stock, so the table's capacity stays the exact bound.
+ *
  * <p>An op's {@code user_data} packs its slot index and the slot's generation ({@link UserData}); the
  * generation, bumped on every reuse, makes a CQE for an earlier use of the slot recognisable.
  */
@@ -33,6 +39,8 @@ final class OpTable {
     /** Slots given back by any other thread. */
     private final MpmcIntQueue returned;
     private final MpmcIntQueue submitted;
+    /** The lanes of platform threads that submit from outside the loop. */
+    private final ProducerLanes lanes;
     /** The loop thread once it runs ({@link #ownedBy}); until then every slot goes back through {@code returned}. */
     private volatile Thread owner;
     private final Arena scratchArena;
@@ -46,7 +54,13 @@ final class OpTable {
     final LoopCounters counters = new LoopCounters();
 
     OpTable(int capacity) {
+        this(capacity, ConfigProperties.PRODUCER_LANES);
+    }
+
+    /** A table of {@code capacity} slots with at most {@code maxLanes} producer lanes (0: none). */
+    OpTable(int capacity, int maxLanes) {
         this.slots = new OpSlot[capacity];
+        this.lanes = new ProducerLanes(maxLanes, capacity);
         this.free = new MpmcIntQueue(capacity);
         this.returned = new MpmcIntQueue(capacity);
         this.submitted = new MpmcIntQueue(capacity);
@@ -71,12 +85,16 @@ final class OpTable {
     /** A free slot for a new op, or null when all are taken (overload). Any thread. */
     // (Its gate is open: release() opened it before offering the index.)
     OpSlot claim() {
-        int i = free.poll();
-        if (i < 0 && (i = returned.poll()) < 0) {
+        ProducerLane lane = Thread.currentThread() == owner ? null : lanes.current();
+        int i = lane == null ? -1 : lane.stock.poll();
+        if (i < 0 && (i = free.poll()) < 0 && (i = returned.poll()) < 0 && (i = lanes.steal()) < 0) {
             return null;
         }
         OpSlot s = slots[i];
         s.claimed();
+        if (lane != null) {
+            s.lane = lane;
+        }
         return s;
     }
 
@@ -103,6 +121,10 @@ final class OpTable {
                 break;
             }
         }
+        ProducerLane lane = s.lane;
+        if (lane != null && lane.isMine() && lane.handedOver.offerSingleProducer(s.index)) {
+            return;
+        }
         if (!submitted.offer(s.index)) {
             // Cannot happen: the queue holds as many indexes as there are slots.
             throw new IllegalStateException("submission queue overflow at slot " + s.index);
@@ -121,19 +143,22 @@ final class OpTable {
 
     /** The next slot handed over by another thread, or null. Loop thread only: the queue's one consumer. */
     OpSlot pollHandedOver() {
-        int i = submitted.pollSingleConsumer();
+        int i = lanes.pollHandedOver(submitted);
         return i < 0 ? null : slots[i];
     }
 
     /** {@link #pollHandedOver()} for several threads at once: only after the loop died, when it no longer polls. */
     OpSlot pollHandedOverConcurrently() {
         int i = submitted.poll();
+        if (i < 0) {
+            i = lanes.pollHandedOverConcurrently();
+        }
         return i < 0 ? null : slots[i];
     }
 
     /** Whether slots wait to be picked up by the loop. */
     boolean hasHandedOver() {
-        return !submitted.isEmpty();
+        return !submitted.isEmpty() || lanes.hasHandedOver();
     }
 
     /** Frees a completed slot for reuse. Any thread; the loop thread's frees (nearly all) skip a CAS. */
@@ -142,10 +167,21 @@ final class OpTable {
     }
 
     private void release(OpSlot s) {
+        ProducerLane lane = s.lane;
+        if (lane != null) {
+            s.lane = null;
+        }
         if (s.recycle()) {
             inFlight--;
         }
-        boolean room = Thread.currentThread() == owner ? free.offerSingleProducer(s.index) : returned.offer(s.index);
+        boolean room;
+        if (Thread.currentThread() == owner) {
+            // Back to the lane it came from, unless threads wait for room: they look in the shared lists.
+            room = lane != null && waiting.get() == 0 && lane.stock.offerSingleProducer(s.index)
+                    || free.offerSingleProducer(s.index);
+        } else {
+            room = returned.offer(s.index);
+        }
         if (!room) {
             // Cannot happen: the free list holds as many indexes as there are slots.
             throw new IllegalStateException("free list overflow at slot " + s.index);
@@ -167,7 +203,7 @@ final class OpTable {
         try {
             waiting.incrementAndGet();
             try {
-                if (free.isEmpty() && returned.isEmpty()) {
+                if (free.isEmpty() && returned.isEmpty() && lanes.stocked() == 0) {
                     room.awaitNanos(nanos);
                 }
                 return true;
@@ -198,7 +234,7 @@ final class OpTable {
 
     /** Slots not on the free list: claimed, queued or in flight. */
     int inUse() {
-        return slots.length - free.size() - returned.size();
+        return slots.length - free.size() - returned.size() - lanes.stocked();
     }
 
     OpSlot slot(int index) {
@@ -219,7 +255,7 @@ final class OpTable {
 
     /** Ops handed over and not yet taken by the loop, now. */
     int handedOver() {
-        return submitted.size();
+        return submitted.size() + lanes.handedOver();
     }
 
     /** Ops in SQEs whose CQE has not arrived. Loop thread. */

@@ -1,0 +1,157 @@
+package io.i2o2.file;
+
+/**
+ * The {@link ProducerLane}s of one loop: a lane per platform thread that submits from outside the loop, up to a
+ * fixed number; the loop polls them in turn. Threads beyond that number, virtual threads (thousands of them
+ * must not mean thousands of lanes) and the loop thread itself take the table's shared queues instead.
+ *
+ * <p>The loop visits the lanes (and then the shared hand-over queue, as one more source) round-robin, taking at
+ * most {@link #BURST} ops from one before it moves on, so a producer that keeps its lane full cannot starve
+ * the others within one drain.
+ */
+final class ProducerLanes {
+    /** Ops the loop takes from one source before it looks at the next. */
+    static final int BURST = 64;
+    /** The most slots one lane's queues hold (bounded by the table): enough for bursts, a few KiB per lane. */
+    private static final int LANE_CAPACITY = 1024;
+
+    private final ProducerLane[] lanes;
+    /** Lanes in use, {@code lanes[0..count)}; grows under the lock, never shrinks (a dead thread's lane is reused). */
+    private volatile int count;
+    private final int laneCapacity;
+    /** The calling thread's lane, {@link #NO_LANE} once it found none free. */
+    private final ThreadLocal<ProducerLane> mine = new ThreadLocal<>();
+    /** Where the loop polls next: a lane's index, or {@code count} for the shared queue. Loop thread. */
+    private int cursor;
+    /** Ops taken from the source at {@link #cursor} in a row. Loop thread. */
+    private int burst;
+
+    /** Marks a thread that asked for a lane and found none: it uses the shared queues from then on. */
+    private static final ProducerLane NO_LANE = new ProducerLane(new Thread(() -> { }, "no lane"), 2);
+
+    /**
+     * @param maxLanes     the most lanes (0: none, every thread takes the shared queues)
+     * @param slots        the table's slot count, which bounds what a lane's queues must hold
+     */
+    ProducerLanes(int maxLanes, int slots) {
+        this.lanes = new ProducerLane[maxLanes];
+        this.laneCapacity = Math.min(slots, LANE_CAPACITY);
+    }
+
+    /**
+     * The calling thread's lane, made on its first call while lanes are left; null for a virtual thread, a
+     * thread that found no lane free, or when lanes are off. Never call it on the loop thread (it has no lane).
+     */
+    ProducerLane current() {
+        if (lanes.length == 0) {
+            return null;
+        }
+        Thread thread = Thread.currentThread();
+        if (thread.isVirtual()) {
+            return null;
+        }
+        ProducerLane lane = mine.get();
+        if (lane == null) {
+            lane = register(thread);
+            mine.set(lane);
+        }
+        return lane == NO_LANE ? null : lane;
+    }
+
+    private synchronized ProducerLane register(Thread thread) {
+        int n = count;
+        for (int i = 0; i < n; i++) {
+            if (lanes[i].takeOverFromDead(thread)) {
+                return lanes[i];
+            }
+        }
+        if (n == lanes.length) {
+            return NO_LANE;
+        }
+        ProducerLane lane = new ProducerLane(thread, laneCapacity);
+        lanes[n] = lane;
+        count = n + 1;      // publishes the lane to the loop (volatile write after the array store)
+        return lane;
+    }
+
+    /**
+     * The index of the next slot handed over through a lane or {@code shared}, or -1 when none waits. Loop
+     * thread only: every queue's one consumer.
+     */
+    int pollHandedOver(MpmcIntQueue shared) {
+        int n = count;
+        if (burst >= BURST) {
+            burst = 0;
+            cursor = cursor >= n ? 0 : cursor + 1;
+        }
+        // Each source once: the lanes and the shared queue (index n).
+        for (int tried = 0; tried <= n; tried++) {
+            int index = (cursor >= n ? shared : lanes[cursor].handedOver).pollSingleConsumer();
+            if (index >= 0) {
+                burst++;
+                return index;
+            }
+            burst = 0;
+            cursor = cursor >= n ? 0 : cursor + 1;
+        }
+        return -1;
+    }
+
+    /** {@link #pollHandedOver} by any thread, several at once: only after the loop died, when it no longer polls. */
+    int pollHandedOverConcurrently() {
+        int n = count;
+        for (int i = 0; i < n; i++) {
+            int index = lanes[i].handedOver.poll();
+            if (index >= 0) {
+                return index;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether slots wait in a lane to be picked up by the loop. */
+    boolean hasHandedOver() {
+        int n = count;
+        for (int i = 0; i < n; i++) {
+            if (!lanes[i].handedOver.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Slots waiting in lanes for the loop, now. */
+    int handedOver() {
+        int sum = 0;
+        int n = count;
+        for (int i = 0; i < n; i++) {
+            sum += lanes[i].handedOver.size();
+        }
+        return sum;
+    }
+
+    /** Free slots resting in the lanes' stocks, now. */
+    int stocked() {
+        int sum = 0;
+        int n = count;
+        for (int i = 0; i < n; i++) {
+            sum += lanes[i].stock.size();
+        }
+        return sum;
+    }
+
+    /**
+     * A free slot taken from any lane's stock, or -1: for a thread that found no other slot free, so that slots
+     * resting with an idle or dead thread still count. Any thread.
+     */
+    int steal() {
+        int n = count;
+        for (int i = 0; i < n; i++) {
+            int index = lanes[i].stock.poll();
+            if (index >= 0) {
+                return index;
+            }
+        }
+        return -1;
+    }
+}
