@@ -4,6 +4,7 @@ import io.i2o2.uring.UserData;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -123,6 +124,10 @@ final class OpTable {
         }
         ProducerLane lane = s.lane;
         if (lane != null && lane.isMine() && lane.handedOver.offerSingleProducer(s.index)) {
+            // The lane's offer publishes with release stores only; the wake-up check that follows (a volatile
+            // read of whether the loop parked) must not be ordered before it, or the loop and this thread each
+            // miss the other (Dekker): the shared queue's CAS is that fence.
+            VarHandle.fullFence();
             return;
         }
         if (!submitted.offer(s.index)) {

@@ -37,6 +37,11 @@ final class ProducerLane {
         return owner == Thread.currentThread();
     }
 
+    /** Whether {@code thread} owns this lane. */
+    boolean isOwnedBy(Thread thread) {
+        return owner == thread;
+    }
+
     /** Gives the lane to {@code thread} if its owner has terminated; false if the owner still runs. */
     boolean takeOverFromDead(Thread thread) {
         if (owner.isAlive()) {

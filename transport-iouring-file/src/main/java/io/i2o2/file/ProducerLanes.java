@@ -19,15 +19,12 @@ final class ProducerLanes {
     /** Lanes in use, {@code lanes[0..count)}; grows under the lock, never shrinks (a dead thread's lane is reused). */
     private volatile int count;
     private final int laneCapacity;
-    /** The calling thread's lane, {@link #NO_LANE} once it found none free. */
-    private final ThreadLocal<ProducerLane> mine = new ThreadLocal<>();
+    /** Set for a thread that asked for a lane and found none free: it takes the shared queues from then on. */
+    private final ThreadLocal<Boolean> noLaneLeft = new ThreadLocal<>();
     /** Where the loop polls next: a lane's index, or {@code count} for the shared queue. Loop thread. */
     private int cursor;
     /** Ops taken from the source at {@link #cursor} in a row. Loop thread. */
     private int burst;
-
-    /** Marks a thread that asked for a lane and found none: it uses the shared queues from then on. */
-    private static final ProducerLane NO_LANE = new ProducerLane(new Thread(() -> { }, "no lane"), 2);
 
     /**
      * @param maxLanes     the most lanes (0: none, every thread takes the shared queues)
@@ -43,21 +40,32 @@ final class ProducerLanes {
      * thread that found no lane free, or when lanes are off. Never call it on the loop thread (it has no lane).
      */
     ProducerLane current() {
-        if (lanes.length == 0) {
-            return null;
-        }
+        // A look at each lane's owner rather than a ThreadLocal: a few loads of lines nobody writes, and small
+        // enough to stay inlined in every claim (whose compiled size decides how much of a submission C2 inlines).
         Thread thread = Thread.currentThread();
-        if (thread.isVirtual()) {
-            return null;
+        int n = count;
+        for (int i = 0; i < n; i++) {
+            ProducerLane lane = lanes[i];
+            if (lane.isOwnedBy(thread)) {
+                return lane;
+            }
         }
-        ProducerLane lane = mine.get();
-        if (lane == null) {
-            lane = register(thread);
-            mine.set(lane);
-        }
-        return lane == NO_LANE ? null : lane;
+        return laneFor(thread);
     }
 
+    /** {@link #current()} for a thread that has no lane yet: makes or takes over one, if it may. */
+    private ProducerLane laneFor(Thread thread) {
+        if (lanes.length == 0 || thread.isVirtual() || noLaneLeft.get() != null) {
+            return null;
+        }
+        ProducerLane lane = register(thread);
+        if (lane == null) {
+            noLaneLeft.set(Boolean.TRUE);
+        }
+        return lane;
+    }
+
+    /** A lane for {@code thread}: a dead thread's, or a new one; null when every lane has a live owner. */
     private synchronized ProducerLane register(Thread thread) {
         int n = count;
         for (int i = 0; i < n; i++) {
@@ -66,7 +74,7 @@ final class ProducerLanes {
             }
         }
         if (n == lanes.length) {
-            return NO_LANE;
+            return null;
         }
         ProducerLane lane = new ProducerLane(thread, laneCapacity);
         lanes[n] = lane;
