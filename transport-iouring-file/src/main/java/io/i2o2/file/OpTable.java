@@ -86,16 +86,30 @@ final class OpTable {
     /** A free slot for a new op, or null when all are taken (overload). Any thread. */
     // (Its gate is open: release() opened it before offering the index.)
     OpSlot claim() {
-        ProducerLane lane = Thread.currentThread() == owner ? null : lanes.current();
+        // The loop's own claim as small as it was before lanes: it is inlined into every submission on the loop
+        // thread, completions that submit the next op included, and its size decides how much of that C2 inlines.
+        if (Thread.currentThread() != owner) {
+            return claimOffLoop();
+        }
+        int i = free.poll();
+        if (i < 0 && (i = returned.poll()) < 0 && (i = lanes.steal()) < 0) {
+            return null;
+        }
+        OpSlot s = slots[i];
+        s.claimed();
+        return s;
+    }
+
+    /** {@link #claim()} on any thread but the loop's: from the thread's lane's stock first, if it has a lane. */
+    private OpSlot claimOffLoop() {
+        ProducerLane lane = lanes.current();
         int i = lane == null ? -1 : lane.stock.poll();
         if (i < 0 && (i = free.poll()) < 0 && (i = returned.poll()) < 0 && (i = lanes.steal()) < 0) {
             return null;
         }
         OpSlot s = slots[i];
         s.claimed();
-        if (lane != null) {
-            s.lane = lane;
-        }
+        s.lane = lane;
         return s;
     }
 
@@ -173,19 +187,17 @@ final class OpTable {
 
     private void release(OpSlot s) {
         ProducerLane lane = s.lane;
-        if (lane != null) {
-            s.lane = null;
-        }
         if (s.recycle()) {
             inFlight--;
         }
         boolean room;
-        if (Thread.currentThread() == owner) {
-            // Back to the lane it came from, unless threads wait for room: they look in the shared lists.
-            room = lane != null && waiting.get() == 0 && lane.stock.offerSingleProducer(s.index)
-                    || free.offerSingleProducer(s.index);
-        } else {
+        if (Thread.currentThread() != owner) {
+            s.lane = null;
             room = returned.offer(s.index);
+        } else if (lane == null) {
+            room = free.offerSingleProducer(s.index);
+        } else {
+            room = giveBack(lane, s);
         }
         if (!room) {
             // Cannot happen: the free list holds as many indexes as there are slots.
@@ -195,6 +207,15 @@ final class OpTable {
         if (waiting.get() > 0) {
             signalRoom(false);
         }
+    }
+
+    /**
+     * Frees a slot claimed through {@code lane} into that lane's stock, unless threads wait for room (they look in
+     * the shared lists) or the stock is full. Loop thread: the stock's one producer.
+     */
+    private boolean giveBack(ProducerLane lane, OpSlot s) {
+        s.lane = null;
+        return waiting.get() == 0 && lane.stock.offerSingleProducer(s.index) || free.offerSingleProducer(s.index);
     }
 
     /**

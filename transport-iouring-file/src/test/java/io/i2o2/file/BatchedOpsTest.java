@@ -28,6 +28,7 @@ import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -78,6 +79,62 @@ class BatchedOpsTest {
         new Random(seed).nextBytes(data);
         Files.write(dir.resolve(name), data);
         return data;
+    }
+
+    /**
+     * A thread's finished ops leave their slots in its producer lane; while it lives and submits nothing more,
+     * those slots are still room for everyone: a batch as large as the whole bound from another thread is
+     * admitted whole, not refused as an overload.
+     */
+    @ParameterizedTest
+    @MethodSource("io.i2o2.file.Groups#all")
+    void slotsRestingInAnIdleThreadsLaneAreRoomForAWholeBatch(Groups type) throws Exception {
+        int bound = 64;
+        FileIo io = loop(type, IoUringConfig.builder().maxInFlight(bound).build());
+        CountDownLatch done = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread idle = new Thread(() -> {
+            try {
+                List<IntFuture> nops = new ArrayList<>();
+                for (int i = 0; i < bound; i++) {
+                    nops.add(io.nop());
+                }
+                for (IntFuture f : nops) {
+                    await(f);
+                }
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+            done.countDown();
+            try {
+                finish.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "idle producer");
+        idle.start();
+        try {
+            assertTrue(done.await(10, TimeUnit.SECONDS));
+            assertNull(failed.get(), () -> "the idle thread's NOPs: " + failed.get());
+            BatchedOps batch = io.batch();
+            List<IntFuture> nops = new ArrayList<>();
+            for (int i = 0; i < bound; i++) {
+                nops.add(batch.nop());
+            }
+            await(batch.submit());
+            for (IntFuture f : nops) {
+                assertEquals(0, f.resultAsInt());
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (io.pendingOps() != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertEquals(0, io.pendingOps(), "every slot is free again, wherever it rests");
+        } finally {
+            finish.countDown();
+            idle.join();
+        }
     }
 
     /** Reads of two files at random blocks, one past the end, from a thread that is not the loop's. */
