@@ -12,8 +12,9 @@ import java.lang.invoke.VarHandle;
  * that side may use the CAS-free half instead ({@link #offerSingleProducer}: one producer, any consumers;
  * {@link #pollSingleConsumer}: one consumer, any producers), never mixed with its MPMC twin.
  *
- * <p>The loop uses two: the free slots of its {@link OpTable} (taken by submitting threads, given back by
- * the loop) and the slots submitted from other threads (offered by them, polled by the loop). An offer
+ * <p>The loop's {@link OpTable} keeps its free slots (taken by submitting threads, given back by the loop) and
+ * the slots submitted from other threads (offered by them, polled by the loop) in these, and so does each
+ * {@link ProducerLane}, with one producer on each side but a stock's consumers. An offer
  * publishes with a release store of the cell's sequence and a poll reads it with an acquire load, so
  * whatever a producer wrote into the slot before offering its index is visible to the consumer after.
  */

@@ -4,7 +4,6 @@ import io.i2o2.uring.UserData;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -61,10 +60,10 @@ final class OpTable {
     /** A table of {@code capacity} slots with at most {@code maxLanes} producer lanes (0: none). */
     OpTable(int capacity, int maxLanes) {
         this.slots = new OpSlot[capacity];
-        this.lanes = new ProducerLanes(maxLanes, capacity);
         this.free = new MpmcIntQueue(capacity);
         this.returned = new MpmcIntQueue(capacity);
         this.submitted = new MpmcIntQueue(capacity);
+        this.lanes = new ProducerLanes(maxLanes, capacity, submitted);
         this.scratchArena = Arena.ofShared();
         MemorySegment scratch = scratchArena.allocate((long) capacity * SCRATCH_BYTES, 64);
         for (int i = 0; i < capacity; i++) {
@@ -137,11 +136,7 @@ final class OpTable {
             }
         }
         ProducerLane lane = s.lane;
-        if (lane != null && lane.isMine() && lane.handedOver.offerSingleProducer(s.index)) {
-            // The lane's offer publishes with release stores only; the wake-up check that follows (a volatile
-            // read of whether the loop parked) must not be ordered before it, or the loop and this thread each
-            // miss the other (Dekker): the shared queue's CAS is that fence.
-            VarHandle.fullFence();
+        if (lane != null && lane.handOver(s.index)) {
             return;
         }
         if (!submitted.offer(s.index)) {
@@ -162,7 +157,7 @@ final class OpTable {
 
     /** The next slot handed over by another thread, or null. Loop thread only: the queue's one consumer. */
     OpSlot pollHandedOver() {
-        int i = lanes.pollHandedOver(submitted);
+        int i = lanes.pollHandedOver();
         return i < 0 ? null : slots[i];
     }
 

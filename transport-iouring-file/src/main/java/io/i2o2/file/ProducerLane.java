@@ -1,5 +1,7 @@
 package io.i2o2.file;
 
+import java.lang.invoke.VarHandle;
+
 /**
  * One platform thread's own way into one loop: the slots it hands over travel in a queue only it offers to,
  * and the slots of its finished ops come back to it in a stock only the loop offers to. A producer that keeps
@@ -32,9 +34,20 @@ final class ProducerLane {
         this.stock = new MpmcIntQueue(capacity);
     }
 
-    /** Whether the calling thread is this lane's owner (the one that may offer to its hand-over). */
-    boolean isMine() {
-        return owner == Thread.currentThread();
+    /**
+     * Hands slot {@code index} over through this lane if the calling thread owns it and the lane has room.
+     *
+     * @return false if the slot must take the shared queue instead
+     */
+    boolean handOver(int index) {
+        if (owner != Thread.currentThread() || !handedOver.offerSingleProducer(index)) {
+            return false;
+        }
+        // The offer publishes with release stores only; the wake-up check that follows (a volatile read of
+        // whether the loop parked) must not be ordered before it, or the loop and this thread each miss the
+        // other (Dekker): the shared queue's CAS is that fence.
+        VarHandle.fullFence();
+        return true;
     }
 
     /** Whether {@code thread} owns this lane. */

@@ -173,10 +173,11 @@ class ProducerLanesTest {
     }
 
     @Test
-    void aFullLaneOverflowsIntoTheSharedQueueAndLosesNothing() throws Exception {
-        OpTable table = new OpTable(4096, 2);       // a lane holds at most 1,024
+    void aLaneHoldsTheWholeTableAndLosesNothing() throws Exception {
+        OpTable table = new OpTable(4096, 2);
         table.ownedBy(Thread.currentThread());
         List<OpSlot> handed = onThread("burst", () -> claimAndHandOver(table, 4096));
+        assertEquals(4096, table.handedOver());
         BitSet polled = new BitSet();
         for (OpSlot s; (s = table.pollHandedOver()) != null; ) {
             assertTrue(!polled.get(s.index), "slot " + s.index + " polled twice");
