@@ -1,5 +1,7 @@
 package io.i2o2.file;
 
+import java.util.function.Function;
+
 /**
  * The {@link ProducerLane}s of one loop: a lane per platform thread that submits from outside the loop, up to a
  * fixed number; the loop polls them in turn. Threads beyond that number, virtual threads (thousands of them
@@ -126,14 +128,7 @@ final class ProducerLanes {
 
     /** {@link #pollHandedOver} by any thread, several at once: only after the loop died, when it no longer polls. */
     int pollHandedOverConcurrently() {
-        int n = count;
-        for (int i = 0; i < n; i++) {
-            int index = lanes[i].handedOver.poll();
-            if (index >= 0) {
-                return index;
-            }
-        }
-        return -1;
+        return pollAny(lane -> lane.handedOver);
     }
 
     /** Whether slots wait in a lane to be picked up by the loop. */
@@ -153,22 +148,12 @@ final class ProducerLanes {
 
     /** Slots waiting in lanes for the loop, now. */
     int handedOver() {
-        int sum = 0;
-        int n = count;
-        for (int i = 0; i < n; i++) {
-            sum += lanes[i].handedOver.size();
-        }
-        return sum;
+        return totalSize(lane -> lane.handedOver);
     }
 
     /** Free slots resting in the lanes' stocks, now. */
     int stocked() {
-        int sum = 0;
-        int n = count;
-        for (int i = 0; i < n; i++) {
-            sum += lanes[i].stock.size();
-        }
-        return sum;
+        return totalSize(lane -> lane.stock);
     }
 
     /**
@@ -176,13 +161,28 @@ final class ProducerLanes {
      * resting with an idle or dead thread still count. Any thread.
      */
     int steal() {
+        return pollAny(lane -> lane.stock);
+    }
+
+    /** The first value polled (multi-consumer) from {@code queue} of the lanes in order, or -1. Any thread. */
+    private int pollAny(Function<ProducerLane, MpmcIntQueue> queue) {
         int n = count;
         for (int i = 0; i < n; i++) {
-            int index = lanes[i].stock.poll();
+            int index = queue.apply(lanes[i]).poll();
             if (index >= 0) {
                 return index;
             }
         }
         return -1;
+    }
+
+    /** The values in {@code queue} of every lane, now. */
+    private int totalSize(Function<ProducerLane, MpmcIntQueue> queue) {
+        int sum = 0;
+        int n = count;
+        for (int i = 0; i < n; i++) {
+            sum += queue.apply(lanes[i]).size();
+        }
+        return sum;
     }
 }
